@@ -1,0 +1,54 @@
+// tables.cpp: column widths from the widest cell; numbers right-aligned.
+#include "cli/tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ipistorm::cli {
+
+namespace {
+bool numeric(const std::string& s) {
+  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+');
+}
+}  // namespace
+
+void Table::print(std::ostream& os) const {
+  std::vector<std::size_t> w(header_.size(), 0);
+  for (std::size_t i = 0; i < header_.size(); ++i) w[i] = header_[i].size();
+  for (const auto& r : rows_)
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  auto line = [&](const std::vector<std::string>& cells, bool head) {
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const std::string c = i < cells.size() ? cells[i] : "";
+      const std::string pad(w[i] - c.size(), ' ');
+      if (i) os << "  ";
+      if (!head && i > 0 && numeric(c)) os << pad << c;
+      else os << c << (i + 1 < w.size() ? pad : "");
+    }
+    os << "\n";
+  };
+  line(header_, true);
+  std::size_t total = 0;
+  for (auto x : w) total += x;
+  os << std::string(total + 2 * (w.size() - 1), '-') << "\n";
+  for (const auto& r : rows_) line(r, false);
+}
+
+std::string fmt(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string fmt_si(double v) {
+  const double a = std::fabs(v);
+  char buf[64];
+  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2fG", v / 1e9);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (a >= 1e4) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+}  // namespace ipistorm::cli

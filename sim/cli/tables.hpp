@@ -1,0 +1,26 @@
+// tables.hpp: aligned plain-text tables for the terminal.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ipistorm::cli {
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void print(std::ostream& os) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// Fixed-point formatting with `digits` decimals, thousands not grouped.
+std::string fmt(double v, int digits = 1);
+// Human-readable count: 1234567 -> "1.23M".
+std::string fmt_si(double v);
+
+}  // namespace ipistorm::cli

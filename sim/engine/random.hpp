@@ -1,0 +1,82 @@
+// random.hpp: seeded random streams with distributions written here, not
+// taken from <random>, whose distributions differ between standard libraries.
+// Generator: xoshiro256** (Blackman & Vigna), seeded through splitmix64 from
+// (seed, stream id), so each model component draws from its own stream and
+// adding a draw in one component never shifts another's sequence.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace ipistorm::engine {
+
+inline std::uint64_t splitmix64(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+class RandomStream {
+ public:
+  RandomStream(std::uint64_t seed, std::uint64_t stream_id) {
+    std::uint64_t x = seed ^ (0xd1b54a32d192ed03ULL * (stream_id + 1));
+    for (auto& w : s_) w = splitmix64(x);
+  }
+
+  std::uint64_t next_u64() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+  // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias < 2^-32
+  // for the small n used here).
+  std::uint64_t below(std::uint64_t n) {
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+  }
+
+  // Exponential with the given mean (inverse transform).
+  double exponential(double mean) { return -mean * std::log1p(-uniform()); }
+
+  // Standard normal (Box-Muller, one value per call for simplicity).
+  double normal() {
+    double u1 = uniform();
+    double u2 = uniform();
+    if (u1 < 1e-300) u1 = 1e-300;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+  // Poisson with the given mean: Knuth's product method below 30, a rounded
+  // normal approximation above (adequate for page counts, which are capped).
+  std::uint64_t poisson(double mean) {
+    if (mean <= 0) return 0;
+    if (mean < 30.0) {
+      const double limit = std::exp(-mean);
+      double p = uniform();
+      std::uint64_t k = 0;
+      while (p > limit) {
+        ++k;
+        p *= uniform();
+      }
+      return k;
+    }
+    const double v = std::floor(mean + std::sqrt(mean) * normal() + 0.5);
+    return v < 0 ? 0 : static_cast<std::uint64_t>(v);
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+};
+
+}  // namespace ipistorm::engine

@@ -1,0 +1,34 @@
+// costs.hpp: the parameter table resolved into plain fields (nanoseconds),
+// read by the model on its hot paths. Built once per run from ParamValues.
+#pragma once
+
+#include "engine/simulator.hpp"
+#include "model/params.hpp"
+#include "topology/topology.hpp"
+
+namespace ipistorm::model {
+
+using engine::SimTime;
+
+struct Costs {
+  explicit Costs(const ParamValues& p);
+
+  // hardware
+  SimTime ipi[topo::kDistanceClasses];            // by distance class
+  SimTime line_transfer[topo::kDistanceClasses];  // lock hand-off
+  SimTime cstate_exit[4];       // poll, C1, C3, C6
+  SimTime cstate_residency[4];  // poll, C1, C3, C6
+  int max_cstate;
+  // xen
+  SimTime hypercall, evtchn_send, xen_vcpu_wake, ioreq_dispatch, ioreq_resume, set_irq_level;
+  double xen_wake_jitter_ns;
+  // dom0
+  SimTime syscall, idle_exit, idle_entry, mlock_page, munlock_page, context_switch, evtchn_upcall, queue_work, flush_work,
+      complete, drain_empty, lru_lock_hold, lru_add_per_page;
+  int pagevec_size;
+  double dom0_page_adds_per_ns, dm_page_adds_per_ioreq, other_drain_all_per_ns;
+  // device model
+  SimTime dm_poll, dm_sector;
+};
+
+}  // namespace ipistorm::model

@@ -1,0 +1,58 @@
+// device_model.cpp: one ioreq = emulate, set the IRQ level, notify Xen.
+#include "model/device_model.hpp"
+
+namespace ipistorm::model {
+
+DeviceModel::DeviceModel(Dom0& dom0, KernelPolicy& kernel, HypercallBufferStrategy& strategy,
+                         int vcpu)
+    : dom0_(dom0),
+      task_(dom0.create_task("qemu-dm", vcpu)),
+      strategy_(strategy),
+      site_{dom0, task_, kernel, dom0.costs().hypercall + dom0.costs().set_irq_level} {}
+
+void DeviceModel::ioreq(IdeAccess access, Action answered) {
+  access_ = access;
+  answered_ = answered;
+  if (!task_.sleeping) {  // still finishing the previous one: picks it up next
+    pending_ = true;
+    return;
+  }
+  task_.resume = Action::bind<&DeviceModel::handle>(this);
+  dom0_.wake(task_, nullptr, IpiKind::kOther);
+}
+
+void DeviceModel::handle(std::int64_t) {
+  const Costs& c = dom0_.costs();
+  // Emulation (and, for a sector, reading the disk image through the page
+  // cache: pages on this CPU's pagevec).
+  dom0_.add_pages(task_.vcpu->id, c.dm_page_adds_per_ioreq);
+  const SimTime work = access_ == IdeAccess::kSectorRead ? c.dm_sector : c.dm_poll;
+  dom0_.compute(*task_.vcpu, work, Action::bind<&DeviceModel::irq_level_set>(this));
+}
+
+void DeviceModel::irq_level_set(std::int64_t) {
+  // qemu_irq_lower()/qemu_irq_raise() -> xc_hvm_set_isa_irq_level()
+  strategy_.hypercall(site_, Action::bind<&DeviceModel::notify>(this));
+}
+
+void DeviceModel::notify(std::int64_t) {
+  // xc_evtchn_notify(): an ioctl that sends the ioreq's event back to Xen.
+  const Costs& c = dom0_.costs();
+  ++dom0_.metrics().syscalls;
+  ++dom0_.metrics().hypercalls;
+  dom0_.compute(*task_.vcpu, c.syscall + c.evtchn_send,
+                Action::bind<&DeviceModel::notified>(this));
+}
+
+void DeviceModel::notified(std::int64_t) {
+  answered_();
+  if (pending_) {
+    pending_ = false;
+    handle(0);
+    return;
+  }
+  // Back to select() on the event channel device: sleep until the next ioreq.
+  dom0_.sleep(task_, Action::bind<&DeviceModel::handle>(this));
+}
+
+}  // namespace ipistorm::model

@@ -1,0 +1,161 @@
+// dom0.hpp: the dom0 Linux kernel as far as the IPI storm needs it.
+// vCPUs that run tasks (the device model, one workqueue worker "events/N"
+// per vCPU, other drain callers), block in Xen when they have nothing to run,
+// and are woken by a reschedule IPI (an event channel: EVTCHNOP_send) when a
+// task is made runnable on them while they are idle. Per-CPU LRU pagevecs
+// filled by page activity, drained under the zone lru_lock (a FIFO ticket
+// spinlock whose hand-off cost grows with distance), and a sleeping mutex.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/random.hpp"
+#include "engine/simulator.hpp"
+#include "model/costs.hpp"
+#include "model/metrics.hpp"
+#include "model/xen.hpp"
+#include "topology/topology.hpp"
+
+namespace ipistorm::model {
+
+using engine::Action;
+class CpuDrain;
+
+struct Vcpu;
+
+// A schedulable thread. It runs on its home vCPU only (dom0 kthreads and the
+// device model are modelled as bound; see README "Model limits").
+struct Task {
+  std::string name;
+  Vcpu* vcpu = nullptr;
+  Action resume;          // where it continues when next scheduled
+  bool sleeping = true;   // not on a run queue
+  std::unique_ptr<CpuDrain> drain;  // per-caller state of an lru_add_drain_all
+  Action kernel_then;               // where a kernel call returns to
+  std::uint64_t drain_gen_seen = 0; // lru_drain_gen read before the mutex (5.10)
+};
+
+struct Vcpu {
+  enum class State { kIdle, kWaking, kRunning, kBlocking };
+  int id = 0;
+  int pcpu = 0;  // topology CPU index it runs on
+  State state = State::kIdle;
+  Task* current = nullptr;
+  std::deque<Task*> runq;
+  SimTime busy_since = 0;
+};
+
+// One piece of queued work: lru_add_drain_per_cpu() for one CPU, with the
+// flush_work() waiter (if any) to complete when it has run.
+struct Work {
+  bool queued = false;
+  bool done = false;
+  Task* waiter = nullptr;
+};
+
+class Dom0 {
+ public:
+  Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
+       const topo::Topology& topo, std::vector<int> pcpu_of_vcpu, std::uint64_t seed);
+  ~Dom0();
+
+  engine::Simulator& sim() { return sim_; }
+  const Costs& costs() const { return c_; }
+  Metrics& metrics() { return m_; }
+  int num_vcpus() const { return static_cast<int>(vcpus_.size()); }
+  Vcpu& vcpu(int i) { return *vcpus_[static_cast<std::size_t>(i)]; }
+  topo::DistanceClass distance(const Vcpu& a, const Vcpu& b) const {
+    return topo_.distance(a.pcpu, b.pcpu);
+  }
+
+  // A task bound to vCPU v, initially sleeping (its resume is set when woken).
+  Task& create_task(const std::string& name, int v);
+
+  // The current task of `v` computes for dt, then `then` runs (same task).
+  void compute(Vcpu& v, SimTime dt, Action then);
+  // The current task of its vCPU sleeps; `resume` runs when it is woken and
+  // scheduled again.
+  void sleep(Task& t, Action resume);
+  // Make a sleeping task runnable. `waker` is the vCPU whose code wakes it
+  // (nullptr: Xen or a timer). Returns the time the waker spends sending the
+  // reschedule IPI (0 when none is needed: the target vCPU is running or
+  // already being woken). Mirrors try_to_wake_up() -> smp_send_reschedule()
+  // -> xen_send_IPI_one() -> EVTCHNOP_send.
+  SimTime wake(Task& t, Vcpu* waker, IpiKind kind);
+
+  // --- LRU pagevecs and lru_lock ---
+  // Pages now in v's pagevecs (page activity since the last look is drawn
+  // lazily: Poisson at the background rate, capped by PAGEVEC_SIZE, a full
+  // pagevec drains itself).
+  int pagevec_pages(int v);
+  void add_pages(int v, double pages);
+  // lru_add_drain() on v by its current task: move the pagevecs to the LRU
+  // under the lock if non-empty, then `then`. Mirrors drain_cpu_pagevecs().
+  void drain_local(Vcpu& v, Action then);
+
+  // --- workqueue (events/N) ---
+  // Queue the drain work on CPU `cpu` from the current task of `from`.
+  // Returns the caller's cost (queue_work plus the IPI if the worker's vCPU
+  // is idle). Mirrors schedule_work_on().
+  SimTime queue_drain_work(int cpu, Work& w, Vcpu& from);
+
+  // --- a sleeping mutex (struct mutex) ---
+  struct Mutex {
+    Task* owner = nullptr;
+    std::deque<std::pair<Task*, Action>> waiters;
+  };
+  // Take m for t, then `then`; sleeps while another task holds it.
+  void mutex_lock(Mutex& m, Task& t, Action then);
+  // Release; returns the releaser's cost of waking the next waiter.
+  SimTime mutex_unlock(Mutex& m, Task& t);
+
+  // Close the busy intervals of running vCPUs at the end of a run.
+  void finish(SimTime end);
+
+ private:
+  struct Worker {
+    Task* task = nullptr;
+    std::deque<Work*> queue;
+  };
+  struct Pagevec {
+    int pages = 0;
+    SimTime seen = 0;
+    double frac = 0;  // fractional pages added deterministically
+  };
+  struct LruLock {
+    Vcpu* owner = nullptr;
+    int last_pcpu = -1;
+    std::deque<std::pair<Vcpu*, Action>> waiters;
+    std::deque<SimTime> waiting_since;
+  };
+
+  void on_wake_done(std::int64_t v);
+  void on_switch_done(std::int64_t v);
+  void on_block_done(std::int64_t v);
+  void switch_to_next(Vcpu& v);
+  void worker_run(std::int64_t v);
+  void worker_drained(std::int64_t v);
+  void lock_acquire(Vcpu& v, Action then);
+  void lock_release(Vcpu& v);
+  void drain_holding(std::int64_t v);
+  void drain_released(std::int64_t v);
+
+  engine::Simulator& sim_;
+  const Costs& c_;
+  Hypervisor& xen_;
+  Metrics& m_;
+  const topo::Topology& topo_;
+  std::vector<std::unique_ptr<Vcpu>> vcpus_;
+  std::vector<std::unique_ptr<Task>> tasks_;
+  std::vector<Worker> workers_;
+  std::vector<Pagevec> pagevecs_;
+  std::vector<Action> drain_then_;  // per vCPU: continuation of drain_local
+  std::vector<int> drain_pages_;    // per vCPU: pages being drained
+  LruLock lru_lock_;
+  engine::RandomStream rng_;
+};
+
+}  // namespace ipistorm::model

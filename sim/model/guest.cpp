@@ -1,0 +1,68 @@
+// guest.cpp: issue accesses phase by phase; the boot ends after the last
+// phase's final stretch of CPU work.
+#include "model/guest.hpp"
+
+namespace ipistorm::model {
+
+std::vector<BootPhase> boot_phases(const ParamValues& p) {
+  auto n = [&](const char* k) { return static_cast<std::uint64_t>(p.get(k)); };
+  return {
+      {"firmware", p.get("boot_firmware_cpu_s"), n("boot_firmware_polls"),
+       n("boot_firmware_sectors")},
+      {"probe", p.get("boot_probe_cpu_s"), n("boot_probe_polls"), 0},
+      {"init", p.get("boot_init_cpu_s"), n("boot_init_polls"), n("boot_init_sectors")},
+  };
+}
+
+Guest::Guest(engine::Simulator& sim, const Costs& c, Metrics& m, DeviceModel& dm,
+             std::vector<BootPhase> phases, std::uint64_t seed)
+    : sim_(sim), c_(c), m_(m), dm_(dm), phases_(std::move(phases)), rng_(seed, /*stream=*/3) {}
+
+void Guest::start() { sim_.after(gap(), Action::bind<&Guest::next>(this)); }
+
+// CPU time before the next access: the phase's CPU spread over its
+// accesses plus one final stretch, exponentially distributed.
+SimTime Guest::gap() {
+  const BootPhase& ph = phases_[phase_];
+  const double slots = static_cast<double>(ph.polls + ph.sectors + 1);
+  return static_cast<SimTime>(rng_.exponential(ph.cpu_s * 1e9 / slots));
+}
+
+void Guest::next(std::int64_t) {
+  // Move past finished phases; each new phase begins with its own CPU gap.
+  while (index_ == phases_[phase_].polls + phases_[phase_].sectors) {
+    if (phase_ + 1 == phases_.size()) {
+      finished_ = true;
+      m_.boot_time_ns = sim_.now();
+      sim_.stop();
+      return;
+    }
+    ++phase_;
+    index_ = 0;
+    sim_.after(gap(), Action::bind<&Guest::next>(this));
+    return;
+  }
+  // VM exit and ioreq dispatch to the device model.
+  issued_ = sim_.now();
+  sim_.after(c_.ioreq_dispatch, Action::bind<&Guest::access>(this));
+}
+
+void Guest::access(std::int64_t) {
+  const BootPhase& ph = phases_[phase_];
+  const std::uint64_t total = ph.polls + ph.sectors;
+  // Spread sector transfers evenly among the polls.
+  const bool sector = total > 0 && (index_ + 1) * ph.sectors / total > index_ * ph.sectors / total;
+  dm_.ioreq(sector ? IdeAccess::kSectorRead : IdeAccess::kStatusPoll,
+            Action::bind<&Guest::answered>(this));
+}
+
+void Guest::answered(std::int64_t) { sim_.after(c_.ioreq_resume, Action::bind<&Guest::resumed>(this)); }
+
+void Guest::resumed(std::int64_t) {
+  m_.ioport_ns.add(sim_.now() - issued_);
+  ++m_.ioport_accesses;
+  ++index_;
+  sim_.after(gap(), Action::bind<&Guest::next>(this));
+}
+
+}  // namespace ipistorm::model

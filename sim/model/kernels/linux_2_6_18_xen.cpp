@@ -1,0 +1,23 @@
+// linux_2_6_18_xen.cpp: the Xen-patched 2.6.18 dom0. sys_mlock() does no
+// drain at all, and lru_add_drain_all() is an all-CPU operation only under
+// CONFIG_NUMA, which x86_64 Xen builds exclude: it drains the local CPU.
+// Before the unevictable LRU, mlocked pages stay on the normal LRU lists.
+#include "model/kernels/kernel_policy.hpp"
+
+namespace ipistorm::model {
+namespace {
+
+class Linux2618Xen : public KernelPolicy {
+ public:
+  void mlock_prepare(Dom0&, Task&, Action then) override { then(); }
+  void drain_all(Dom0& dom0, Task& caller, Action then) override {
+    dom0.drain_local(*caller.vcpu, then);
+  }
+  bool mlock_moves_page_through_pagevec() const override { return false; }
+};
+
+}  // namespace
+
+std::unique_ptr<KernelPolicy> make_linux_2_6_18_xen() { return std::make_unique<Linux2618Xen>(); }
+
+}  // namespace ipistorm::model

@@ -1,0 +1,140 @@
+// reproduce.cpp: the report's scenarios (DOMAIN.md s1) and their checks.
+#include "model/reproduce.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <stdexcept>
+#include <thread>
+
+namespace ipistorm::model {
+
+namespace {
+
+Figure within(const std::string& name, const std::string& label, double ref, double tol) {
+  return Figure{name, label, ref, ref * (1 - tol), ref * (1 + tol)};
+}
+Figure range(const std::string& name, const std::string& label, double ref, double lo, double hi) {
+  return Figure{name, label, ref, lo, hi};
+}
+
+}  // namespace
+
+double figure_value(const std::string& name, const Result& r) {
+  const Metrics& m = r.metrics;
+  if (name == "boot_time_s") return boot_time_s(r);
+  if (name == "dom0_util_peak_pct") return dom0_util_peak_pct(r);
+  if (name == "ioport_latency_mean_cycles") return ioport_cycles(r, m.ioport_ns.mean());
+  if (name == "resched_ipis_peak_per_s") return ipis_per_s_peak(r);
+  if (name == "drain_target_ipis_per_mlock")
+    return m.mlock_calls ? static_cast<double>(m.ipis_by_kind[0]) / static_cast<double>(m.mlock_calls) : 0;
+  throw std::logic_error("unknown figure " + name);
+}
+
+std::vector<ReproScenario> reproduce_scenarios(const Config& base) {
+  std::vector<ReproScenario> out;
+  auto make = [&](const std::string& name, const std::string& kernel, const std::string& strategy,
+                  int vcpus) {
+    Config c = base;
+    c.kernel = kernel;
+    c.strategy = strategy;
+    c.dom0_vcpus = vcpus;
+    return ReproScenario{name, c, {}};
+  };
+  // nehalem-ep, 16 dom0 vCPUs, mlock-per-call unless stated (DOMAIN.md s1).
+  ReproScenario xen18 = make("2.6.18-xen", "linux-2.6.18-xen", "mlock-per-call", 16);
+  xen18.figures = {
+      within("boot_time_s", "guest boot time (s)", 20, 0.15),
+      within("dom0_util_peak_pct", "dom0 utilisation, peak (%)", 99, 0.15),
+      within("ioport_latency_mean_cycles", "ioport latency, mean (cycles)", 30000, 0.20),
+  };
+  ReproScenario pvops = make("pvops", "linux-2.6.31-pvops", "mlock-per-call", 16);
+  pvops.figures = {
+      within("boot_time_s", "guest boot time (s)", 42, 0.15),
+      within("dom0_util_peak_pct", "dom0 utilisation, peak (%)", 230, 0.15),
+      range("resched_ipis_peak_per_s", "reschedule IPIs, peak (/s)", 200000, 200000, 400000),
+      within("ioport_latency_mean_cycles", "ioport latency, mean (cycles)", 300000, 0.20),
+  };
+  ReproScenario nolock = make("pvops-no-lock", "linux-2.6.31-pvops", "no-lock", 16);
+  nolock.figures = {within("boot_time_s", "guest boot time (s)", 20, 0.15)};
+  out.push_back(xen18);
+  out.push_back(pvops);
+  out.push_back(nolock);
+  // The report's formula: resched IPIs = mlock calls x (dom0 vCPUs - 1), for
+  // any vCPU count. A short boot (the probe phase only) is enough.
+  for (int v : {1, 2, 4, 8, 12, 16}) {
+    ReproScenario s = make("pvops-" + std::to_string(v) + "vcpu-formula", "linux-2.6.31-pvops",
+                           "mlock-per-call", v);
+    for (const char* k : {"boot_firmware_polls", "boot_firmware_sectors", "boot_init_polls",
+                          "boot_init_sectors"})
+      s.config.params.set(k, 0);
+    s.config.params.set("boot_firmware_cpu_s", 0.01);
+    s.config.params.set("boot_init_cpu_s", 0.01);
+    s.config.params.set("boot_probe_polls", 2000);
+    s.config.params.set("boot_probe_cpu_s", 0.01);
+    s.figures = {range("drain_target_ipis_per_mlock", "drain-target IPIs per mlock", v - 1.0,
+                       v - 1.0, v - 1.0)};
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs) {
+  std::vector<ReproScenario> scenarios = reproduce_scenarios(base);
+  std::vector<ReproOutcome> out(scenarios.size());
+  std::vector<std::exception_ptr> errors(scenarios.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < scenarios.size();) {
+      try {
+        ReproOutcome o{scenarios[i], run(scenarios[i].config), true};
+        for (Figure& f : o.scenario.figures) {
+          f.model = figure_value(f.name, o.result);
+          // Exact figures (lo == hi) compare with a tolerance for rounding only.
+          f.ok = f.model >= f.lo - 1e-9 && f.model <= f.hi + 1e-9;
+          o.ok = o.ok && f.ok;
+        }
+        out[i] = std::move(o);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const int n = std::max(1, std::min<int>(jobs, static_cast<int>(scenarios.size())));
+  std::vector<std::thread> threads;
+  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes) {
+  nlohmann::json scenarios = nlohmann::json::array();
+  bool all = true;
+  for (const auto& o : outcomes) {
+    nlohmann::json ref = nlohmann::json::object();
+    nlohmann::json figs = nlohmann::json::array();
+    for (const auto& f : o.scenario.figures) {
+      ref[f.name] = f.reference;
+      figs.push_back({{"figure", f.name}, {"label", f.label}, {"reference", f.reference},
+                      {"accepted", {f.lo, f.hi}}, {"model", f.model},
+                      {"rel_error", f.rel_error()}, {"ok", f.ok}});
+    }
+    all = all && o.ok;
+    scenarios.push_back({{"name", o.scenario.name},
+                         {"kernel", o.result.config.kernel},
+                         {"strategy", o.result.config.strategy},
+                         {"dom0_vcpus", o.result.config.dom0_vcpus},
+                         {"config", to_json(o.result.config)},
+                         {"metrics", metrics_json(o.result)},
+                         {"reference", ref},
+                         {"figures", figs},
+                         {"within_tolerance", o.ok}});
+  }
+  return {{"scenarios", scenarios}, {"all_within_tolerance", all},
+          {"provenance", provenance_json()}};
+}
+
+}  // namespace ipistorm::model

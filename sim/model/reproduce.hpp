@@ -1,0 +1,46 @@
+// reproduce.hpp: the 2009 report's scenarios with its figures and the
+// tolerance each must meet (README "Reproduction targets").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/scenario.hpp"
+
+namespace ipistorm::model {
+
+struct Figure {
+  std::string name;   // e.g. "boot_time_s"
+  std::string label;  // for people
+  double reference;   // the report's value
+  double lo, hi;      // accepted range
+  double model = 0;
+  bool ok = false;
+  double rel_error() const { return reference != 0 ? (model - reference) / reference : 0; }
+};
+
+struct ReproScenario {
+  std::string name;
+  Config config;
+  std::vector<Figure> figures;
+};
+
+struct ReproOutcome {
+  ReproScenario scenario;
+  Result result;
+  bool ok = false;
+};
+
+// The report's scenarios built on `base` (its topology, parameters and seed;
+// kernel, strategy and vCPUs are set per scenario).
+std::vector<ReproScenario> reproduce_scenarios(const Config& base);
+// Runs them on up to `jobs` threads; the outcome does not depend on `jobs`.
+std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs);
+nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes);
+
+// Reads the value of a figure from a result.
+double figure_value(const std::string& name, const Result& r);
+
+}  // namespace ipistorm::model

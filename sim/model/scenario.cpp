@@ -1,0 +1,233 @@
+// scenario.cpp: build the world for a Config, run it, report.
+#include "model/scenario.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+#include "errors.hpp"
+#include "model/costs.hpp"
+#include "model/device_model.hpp"
+#include "model/dom0.hpp"
+#include "model/guest.hpp"
+#include "model/kernels/kernel_policy.hpp"
+#include "model/other_drain_callers.hpp"
+#include "model/placement.hpp"
+#include "model/strategies/strategy.hpp"
+#include "model/xen.hpp"
+#include "topology/topology.hpp"
+
+#ifndef IPISTORM_VERSION
+#define IPISTORM_VERSION "0.0.0"
+#endif
+#ifndef IPISTORM_GIT_COMMIT
+#define IPISTORM_GIT_COMMIT "unknown"
+#endif
+
+namespace ipistorm::model {
+
+using nlohmann::json;
+
+namespace {
+
+template <class T>
+T get_as(const json& v, const char* key, const char* what) {
+  try {
+    return v.get<T>();
+  } catch (const json::exception&) {
+    throw InputError(std::string("config key '") + key + "' must be " + what + ", got " +
+                     v.dump());
+  }
+}
+
+}  // namespace
+
+void apply_json(Config& c, const json& j) {
+  if (!j.is_object()) throw InputError("config must be a JSON object, got " + j.dump());
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = it.value();
+    if (k == "topology") c.topology = get_as<std::string>(v, "topology", "a string");
+    else if (k == "kernel") c.kernel = get_as<std::string>(v, "kernel", "a string");
+    else if (k == "strategy") c.strategy = get_as<std::string>(v, "strategy", "a string");
+    else if (k == "placement") c.placement = get_as<std::string>(v, "placement", "a string");
+    else if (k == "dom0_vcpus") {
+      if (!v.is_number_integer()) throw InputError("config key 'dom0_vcpus' must be an integer, got " + v.dump());
+      c.dom0_vcpus = v.get<int>();
+    } else if (k == "dm_vcpu") {
+      if (!v.is_number_integer()) throw InputError("config key 'dm_vcpu' must be an integer, got " + v.dump());
+      c.dm_vcpu = v.get<int>();
+    } else if (k == "seed") {
+      if (!v.is_number_unsigned()) throw InputError("config key 'seed' must be a non-negative integer, got " + v.dump());
+      c.seed = v.get<std::uint64_t>();
+    } else if (k == "cpu_ghz") c.cpu_ghz = get_as<double>(v, "cpu_ghz", "a number");
+    else if (k == "window_s") c.window_s = get_as<double>(v, "window_s", "a number");
+    else if (k == "params") {
+      if (!v.is_object()) throw InputError("config key 'params' must be an object {name: number}");
+      for (auto p = v.begin(); p != v.end(); ++p) {
+        if (!p.value().is_number())
+          throw InputError("parameter " + p.key() + " must be a number, got " + p.value().dump());
+        c.params.set(p.key(), p.value().get<double>());
+      }
+    } else {
+      throw InputError("unknown config key '" + k +
+                       "' (accepted: topology, kernel, strategy, dom0_vcpus, placement, dm_vcpu, "
+                       "seed, cpu_ghz, window_s, params)");
+    }
+  }
+}
+
+json to_json(const Config& c) {
+  json params = json::object();
+  for (const auto& [k, v] : c.params.all()) params[k] = v;
+  return json{{"topology", c.topology}, {"kernel", c.kernel},     {"strategy", c.strategy},
+              {"dom0_vcpus", c.dom0_vcpus}, {"placement", c.placement}, {"dm_vcpu", c.dm_vcpu},
+              {"seed", c.seed},         {"cpu_ghz", c.cpu_ghz},   {"window_s", c.window_s},
+              {"params", params}};
+}
+
+Result run(const Config& input) {
+  const auto wall0 = std::chrono::steady_clock::now();
+  Result r;
+  r.config = input;
+  Config& cfg = r.config;
+
+  // Validate names before any work.
+  const KernelPolicyEntry& kernel_entry = find_kernel_policy(cfg.kernel);
+  const StrategyEntry& strategy_entry = find_strategy(cfg.strategy);
+  topo::Topology topo = topo::Topology::load(cfg.topology);
+  if (!(cfg.cpu_ghz >= 0) || !std::isfinite(cfg.cpu_ghz))
+    throw InputError("cpu_ghz must be a number > 0 (or 0 for the topology's own)");
+  if (cfg.cpu_ghz > 0) topo.set_ghz(cfg.cpu_ghz);
+  cfg.cpu_ghz = topo.ghz();
+  if (cfg.dom0_vcpus == 0) cfg.dom0_vcpus = topo.num_cpus();
+  if (cfg.dom0_vcpus < 1 || cfg.dom0_vcpus > topo.num_cpus())
+    throw InputError("dom0_vcpus " + std::to_string(cfg.dom0_vcpus) + " is outside 1.." +
+                     std::to_string(topo.num_cpus()) + " (the CPUs of " + cfg.topology + ")");
+  if (cfg.dm_vcpu < 0 || cfg.dm_vcpu >= cfg.dom0_vcpus)
+    throw InputError("dm_vcpu " + std::to_string(cfg.dm_vcpu) + " is outside 0.." +
+                     std::to_string(cfg.dom0_vcpus - 1));
+  if (!(cfg.window_s > 0) || !std::isfinite(cfg.window_s))
+    throw InputError("window_s must be a number > 0");
+  const std::vector<int> pcpus = place_vcpus(topo, cfg.dom0_vcpus, cfg.placement);
+  r.topology_description = topo.description();
+
+  const Costs costs(cfg.params);
+  const auto window = static_cast<engine::SimTime>(cfg.window_s * 1e9);
+  r.metrics = Metrics(window);
+  engine::Simulator sim;
+  Hypervisor xen(costs, topo.num_cpus(), cfg.seed);
+  Dom0 dom0(sim, costs, xen, r.metrics, topo, pcpus, cfg.seed);
+  std::unique_ptr<KernelPolicy> kernel = kernel_entry.make();
+  std::unique_ptr<HypercallBufferStrategy> strategy = strategy_entry.make();
+  DeviceModel dm(dom0, *kernel, *strategy, cfg.dm_vcpu);
+  OtherDrainCallers others(dom0, *kernel, cfg.seed);
+  Guest guest(sim, costs, r.metrics, dm, boot_phases(cfg.params), cfg.seed);
+
+  guest.start();
+  others.start();
+  sim.run();
+  if (!guest.finished()) throw std::runtime_error("simulation ended before the guest booted");
+  dom0.finish(sim.now());
+
+  r.events = sim.events_processed();
+  // Per-window series over the boot.
+  const Metrics& m = r.metrics;
+  const double wsec = static_cast<double>(window) / 1e9;
+  const auto nwin = static_cast<std::size_t>((m.boot_time_ns + window - 1) / window);
+  for (std::size_t i = 0; i < nwin; ++i) {
+    const double busy = i < m.dom0_busy_ns.values().size() ? m.dom0_busy_ns.values()[i] : 0.0;
+    const double ipis = i < m.resched_ipis.values().size() ? m.resched_ipis.values()[i] : 0.0;
+    r.series.time_s.push_back(static_cast<double>(i) * wsec);
+    r.series.dom0_util_pct.push_back(busy / static_cast<double>(window) * 100.0);
+    r.series.resched_ipis_per_s.push_back(ipis / wsec);
+  }
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return r;
+}
+
+double boot_time_s(const Result& r) { return static_cast<double>(r.metrics.boot_time_ns) / 1e9; }
+double ioport_cycles(const Result& r, double ns) { return ns * r.config.cpu_ghz; }
+
+double dom0_util_mean_pct(const Result& r) {
+  const double t = static_cast<double>(r.metrics.boot_time_ns);
+  return t > 0 ? r.metrics.dom0_busy_ns.total() / t * 100.0 : 0.0;
+}
+
+// Peak over the windows that lie fully inside the boot (the last, partial
+// window is left out unless it is the only one).
+double dom0_util_peak_pct(const Result& r) {
+  const double w = static_cast<double>(r.metrics.dom0_busy_ns.window());
+  return r.metrics.dom0_busy_ns.peak(r.metrics.boot_time_ns) / w * 100.0;
+}
+
+double ipis_per_s_mean(const Result& r) {
+  const double t = boot_time_s(r);
+  return t > 0 ? static_cast<double>(r.metrics.ipis_total) / t : 0.0;
+}
+
+double ipis_per_s_peak(const Result& r) {
+  const double w = static_cast<double>(r.metrics.resched_ipis.window()) / 1e9;
+  return r.metrics.resched_ipis.peak(r.metrics.boot_time_ns) / w;
+}
+
+json metrics_json(const Result& r) {
+  const Metrics& m = r.metrics;
+  const double ghz = r.config.cpu_ghz;
+  auto lat = [&](double scale) {
+    return json{{"mean", m.ioport_ns.mean() * scale},
+                {"p50", m.ioport_ns.quantile(0.50) * scale},
+                {"p99", m.ioport_ns.quantile(0.99) * scale}};
+  };
+  const double drain_target_ipis = static_cast<double>(m.ipis_by_kind[0]);
+  return json{
+      {"boot_time_s", boot_time_s(r)},
+      {"ioport_latency_cycles", lat(ghz)},
+      {"ioport_latency_us", lat(1e-3)},
+      {"ioport_accesses", m.ioport_accesses},
+      {"dom0_util_pct", {{"mean", dom0_util_mean_pct(r)}, {"peak", dom0_util_peak_pct(r)}}},
+      {"resched_ipis_per_s", {{"mean", ipis_per_s_mean(r)}, {"peak", ipis_per_s_peak(r)}}},
+      {"resched_ipis_total", m.ipis_total},
+      {"ipis_by_distance",
+       {{"same_core", m.ipis_by_distance[1]},
+        {"same_package", m.ipis_by_distance[2]},
+        {"other_package", m.ipis_by_distance[3]}}},
+      {"ipis_by_purpose",
+       {{"drain_target", m.ipis_by_kind[0]},
+        {"caller_wake", m.ipis_by_kind[1]},
+        {"other", m.ipis_by_kind[2]}}},
+      {"drain_target_ipis_per_mlock",
+       m.mlock_calls ? drain_target_ipis / static_cast<double>(m.mlock_calls) : 0.0},
+      {"mlock_calls", m.mlock_calls},
+      {"drains", m.drains_all},
+      {"local_drains", m.drains_local},
+      {"drains_skipped", m.drain_skipped},
+      {"hypercalls", m.hypercalls},
+      {"syscalls", m.syscalls},
+      {"lock_acquisitions", m.lock_acquisitions},
+      {"lock_contended", m.lock_contended},
+      {"lock_wait_s", static_cast<double>(m.lock_wait_ns) / 1e9},
+      {"vcpu_wakes", m.vcpu_wakes},
+      {"events", r.events},
+      {"wall_s", r.wall_s},
+  };
+}
+
+json provenance_json() {
+  struct utsname u{};
+  std::string host = "unknown";
+  if (uname(&u) == 0)
+    host = std::string(u.nodename) + " (" + u.sysname + " " + u.release + " " + u.machine + ", " +
+           std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs)";
+  return json{{"version", IPISTORM_VERSION}, {"git_commit", IPISTORM_GIT_COMMIT}, {"host", host}};
+}
+
+json result_json(const Result& r) {
+  return json{{"config", to_json(r.config)}, {"metrics", metrics_json(r)},
+              {"provenance", provenance_json()}};
+}
+
+}  // namespace ipistorm::model

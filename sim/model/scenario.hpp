@@ -1,0 +1,69 @@
+// scenario.hpp: one simulated run. A Config names everything that decides
+// the outcome (topology, kernel, strategy, vCPUs, placement, seed, every
+// parameter); run() builds the world from it, runs it to the end of the
+// guest's boot and returns the metrics. Same config + seed = same output.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/metrics.hpp"
+#include "model/params.hpp"
+
+namespace ipistorm::model {
+
+struct Config {
+  std::string topology = "nehalem-ep";
+  std::string kernel = "linux-2.6.31-pvops";
+  std::string strategy = "mlock-per-call";
+  int dom0_vcpus = 0;  // 0: one per CPU of the topology
+  std::string placement = "pinned";
+  int dm_vcpu = 0;     // the vCPU the device model runs on
+  std::uint64_t seed = 1;
+  double cpu_ghz = 0;  // 0: the topology's frequency
+  double window_s = 1.0;
+  ParamValues params;
+};
+
+// Apply a JSON config object (the keys of Config; "params": {name: value}).
+// Unknown keys and wrong types are InputErrors.
+void apply_json(Config& c, const nlohmann::json& j);
+// The fully resolved config as JSON (every parameter included).
+nlohmann::json to_json(const Config& c);
+
+struct Series {
+  std::vector<double> time_s;          // window start
+  std::vector<double> dom0_util_pct;   // percent of one CPU, summed over vCPUs
+  std::vector<double> resched_ipis_per_s;
+};
+
+struct Result {
+  Config config;  // resolved: dom0_vcpus and cpu_ghz filled in
+  Metrics metrics{engine::kNsPerSec};
+  Series series;
+  std::uint64_t events = 0;
+  double wall_s = 0;
+  std::string topology_description;
+};
+
+// Throws InputError on bad input.
+Result run(const Config& config);
+
+// The "metrics" object of the JSON interface.
+nlohmann::json metrics_json(const Result& r);
+// {"config", "metrics", "provenance"}
+nlohmann::json result_json(const Result& r);
+nlohmann::json provenance_json();
+
+// Figures derived from the metrics, shared by tables and JSON.
+double boot_time_s(const Result& r);
+double ioport_cycles(const Result& r, double ns);
+double dom0_util_mean_pct(const Result& r);
+double dom0_util_peak_pct(const Result& r);
+double ipis_per_s_mean(const Result& r);
+double ipis_per_s_peak(const Result& r);
+
+}  // namespace ipistorm::model

@@ -1,0 +1,46 @@
+// presets.cpp: the built-in machines, as hwloc synthetic strings with Linux's
+// CPU numbering written in (indexes=...), so the product needs no files.
+#include <string>
+
+#include "topology/topology.hpp"
+
+namespace ipistorm::topo {
+namespace {
+
+// Linux numbers SMT siblings i and i + (cores in the machine) on Intel
+// servers: first thread of every core, then the second threads.
+std::string smt_split_indexes(int cores_total) {
+  std::string s;
+  for (int c = 0; c < cores_total; ++c) {
+    if (!s.empty()) s += ",";
+    s += std::to_string(c) + "," + std::to_string(c + cores_total);
+  }
+  return s;
+}
+
+std::vector<Preset> make_presets() {
+  static const std::string nehalem_ep =
+      "pack:2 [numa] core:4 pu:2(indexes=" + smt_split_indexes(8) + ")";
+  static const std::string nehalem_ex =
+      "pack:4 [numa] core:8 pu:2(indexes=" + smt_split_indexes(32) + ")";
+  static const std::string icelake =
+      "pack:2 [numa] core:32 pu:2(indexes=" + smt_split_indexes(64) + ")";
+  return {
+      // The report's box: 2 x Xeon X5550 (Nehalem-EP, family 6 model 26), SMT on,
+      // 16 logical CPUs, one NUMA node per package (DOMAIN.md section 5).
+      {"nehalem-ep", nehalem_ep.c_str(), 2.67, "2 x Xeon X5550: 2 packages x 4 cores x 2 threads"},
+      // 4 x Xeon X7560 (Nehalem-EX), 2.26 GHz, 4 NUMA nodes.
+      {"nehalem-ex", nehalem_ex.c_str(), 2.26, "4 x Xeon X7560: 4 packages x 8 cores x 2 threads"},
+      // A current 2-socket server: 2 x Xeon Platinum 8358 (Ice Lake-SP), 2.6 GHz.
+      {"icelake-sp-2s", icelake.c_str(), 2.6, "2 x Xeon 8358: 2 packages x 32 cores x 2 threads"},
+  };
+}
+
+}  // namespace
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> p = make_presets();
+  return p;
+}
+
+}  // namespace ipistorm::topo

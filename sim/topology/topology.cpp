@@ -1,0 +1,199 @@
+// topology.cpp: reading a machine through libhwloc 2.x.
+#include "topology/topology.hpp"
+
+#include <hwloc.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <regex>
+
+#include "errors.hpp"
+
+namespace ipistorm::topo {
+
+const char* distance_class_name(DistanceClass d) {
+  switch (d) {
+    case DistanceClass::kSameCpu: return "same_cpu";
+    case DistanceClass::kSameCore: return "same_core";
+    case DistanceClass::kSamePackage: return "same_package";
+    case DistanceClass::kOtherPackage: return "other_package";
+  }
+  return "?";
+}
+
+namespace {
+
+struct HwlocDeleter {
+  void operator()(hwloc_topology* t) const { hwloc_topology_destroy(t); }
+};
+using HwlocPtr = std::unique_ptr<hwloc_topology, HwlocDeleter>;
+
+bool is_regular_file(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string preset_names() {
+  std::string s;
+  for (const auto& p : presets()) s += (s.empty() ? "" : ", ") + std::string(p.name);
+  return s;
+}
+
+// GHz from a CPU model string such as "Xeon(R) CPU X5550 @ 2.67GHz".
+double ghz_from_model(const char* model) {
+  if (!model) return 0;
+  std::cmatch m;
+  static const std::regex re(R"(@\s*([0-9]+(\.[0-9]+)?)\s*GHz)");
+  if (std::regex_search(model, m, re)) return std::atof(m[1].str().c_str());
+  return 0;
+}
+
+double host_ghz() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      double g = ghz_from_model(line.c_str());
+      if (g > 0) return g;
+    }
+    if (line.rfind("cpu MHz", 0) == 0) {
+      auto pos = line.find(':');
+      if (pos != std::string::npos) return std::atof(line.c_str() + pos + 1) / 1000.0;
+    }
+  }
+  return 0;
+}
+
+// Frequency when nothing says: 2.0 GHz, a round value for current servers.
+constexpr double kFallbackGhz = 2.0;
+
+}  // namespace
+
+Topology Topology::load(const std::string& spec) {
+  if (spec.empty()) throw InputError("empty topology: give a preset (" + preset_names() +
+                                     "), an hwloc XML file, a synthetic string, or 'host'");
+  hwloc_topology_t raw = nullptr;
+  if (hwloc_topology_init(&raw) != 0) throw std::runtime_error("hwloc_topology_init failed");
+  HwlocPtr t(raw);
+  // Keep offline/disallowed PUs out; we model the CPUs Linux would use.
+  Topology out;
+  out.spec_ = spec;
+
+  const Preset* preset = nullptr;
+  for (const auto& p : presets())
+    if (spec == p.name) preset = &p;
+
+  if (preset) {
+    out.kind_ = "preset";
+    out.description_ = preset->summary;
+    out.ghz_ = preset->ghz;
+    if (hwloc_topology_set_synthetic(raw, preset->synthetic) != 0)
+      throw std::runtime_error("built-in preset does not parse: " + spec);
+  } else if (spec == "host") {
+    out.kind_ = "host";
+    out.description_ = "this machine, read live";
+    out.ghz_ = host_ghz();
+  } else if (is_regular_file(spec) || spec.find('/') != std::string::npos ||
+             (spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".xml") == 0)) {
+    out.kind_ = "xml";
+    if (!is_regular_file(spec))
+      throw InputError("topology file '" + spec + "' is not a readable file");
+    std::ifstream probe(spec);
+    if (!probe) throw InputError("topology file '" + spec + "' is not readable");
+    out.description_ = "hwloc XML " + spec;
+    if (hwloc_topology_set_xml(raw, spec.c_str()) != 0)
+      throw InputError("topology file '" + spec + "' is not valid hwloc 2.x XML (hwloc 2.9 cannot read the 3.0 format)");
+  } else {
+    out.kind_ = "synthetic";
+    out.description_ = "hwloc synthetic " + spec;
+    if (hwloc_topology_set_synthetic(raw, spec.c_str()) != 0)
+      throw InputError("unknown topology '" + spec + "': not a preset (" + preset_names() +
+                       "), an XML file, 'host', or a valid hwloc synthetic string such as "
+                       "'pack:2 [numa] core:4 pu:2'");
+  }
+  if (hwloc_topology_load(raw) != 0)
+    throw InputError("topology '" + spec + "' could not be loaded by hwloc");
+
+  const int npu = hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_PU);
+  if (npu <= 0) throw InputError("topology '" + spec + "' has no CPUs");
+  if (out.ghz_ <= 0) {
+    hwloc_obj_t pkg = hwloc_get_obj_by_type(raw, HWLOC_OBJ_PACKAGE, 0);
+    if (pkg) out.ghz_ = ghz_from_model(hwloc_obj_get_info_by_name(pkg, "CPUModel"));
+  }
+  if (out.ghz_ <= 0) out.ghz_ = kFallbackGhz;
+
+  out.packages_ = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_PACKAGE));
+  out.cores_ = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_CORE));
+  const int nnuma = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_NUMANODE));
+
+  struct Row {
+    Cpu cpu;
+    int logical;
+  };
+  std::vector<Row> rows;
+  for (int i = 0; i < npu; ++i) {
+    hwloc_obj_t pu = hwloc_get_obj_by_type(raw, HWLOC_OBJ_PU, static_cast<unsigned>(i));
+    hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(raw, HWLOC_OBJ_PACKAGE, pu);
+    hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(raw, HWLOC_OBJ_CORE, pu);
+    // The NUMA node whose cpuset holds this PU.
+    int numa = 0;
+    hwloc_obj_t node = nullptr;
+    while ((node = hwloc_get_next_obj_by_type(raw, HWLOC_OBJ_NUMANODE, node)) != nullptr) {
+      if (hwloc_bitmap_isset(node->cpuset, pu->os_index)) {
+        numa = static_cast<int>(node->logical_index);
+        break;
+      }
+    }
+    Cpu c{static_cast<int>(pu->os_index), pkg ? static_cast<int>(pkg->logical_index) : 0,
+          core ? static_cast<int>(core->logical_index) : i, numa};
+    rows.push_back({c, i});
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.cpu.os_index < b.cpu.os_index; });
+  out.logical_order_.assign(static_cast<std::size_t>(npu), 0);
+  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+    out.cpus_.push_back(rows[idx].cpu);
+    out.logical_order_[static_cast<std::size_t>(rows[idx].logical)] = static_cast<int>(idx);
+  }
+
+  // NUMA distances: from the file when it has a latency matrix, else default.
+  out.numa_matrix_.assign(static_cast<std::size_t>(nnuma),
+                          std::vector<int>(static_cast<std::size_t>(nnuma), kNumaRemoteDistance));
+  for (int i = 0; i < nnuma; ++i)
+    out.numa_matrix_[static_cast<std::size_t>(i)][static_cast<std::size_t>(i)] = kNumaLocalDistance;
+  unsigned nr = 1;
+  hwloc_distances_s* dist = nullptr;
+  if (hwloc_distances_get_by_type(raw, HWLOC_OBJ_NUMANODE, &nr, &dist,
+                                  HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) == 0 &&
+      nr >= 1 && dist) {
+    if (static_cast<int>(dist->nbobjs) == nnuma) {
+      for (unsigned a = 0; a < dist->nbobjs; ++a)
+        for (unsigned b = 0; b < dist->nbobjs; ++b)
+          out.numa_matrix_[dist->objs[a]->logical_index][dist->objs[b]->logical_index] =
+              static_cast<int>(dist->values[a * dist->nbobjs + b]);
+      out.numa_from_file_ = true;
+    }
+    hwloc_distances_release(raw, dist);
+  }
+  return out;
+}
+
+DistanceClass Topology::distance(int a, int b) const {
+  if (a == b) return DistanceClass::kSameCpu;
+  const Cpu& x = cpu(a);
+  const Cpu& y = cpu(b);
+  if (x.core == y.core) return DistanceClass::kSameCore;
+  if (x.package == y.package) return DistanceClass::kSamePackage;
+  return DistanceClass::kOtherPackage;
+}
+
+int Topology::numa_distance(int a, int b) const {
+  return numa_matrix_[static_cast<std::size_t>(cpu(a).numa)]
+                     [static_cast<std::size_t>(cpu(b).numa)];
+}
+
+}  // namespace ipistorm::topo
