@@ -50,7 +50,7 @@ const std::vector<ParamSpec>& param_specs() {
   // ---- Xen ----
   {"hypercall_us", 0.3, "us", "xen",
    "chosen: PV hypercall trap and return (x86_64 PV kernel in ring 3), ~1k cycles; no public figure", false, false},
-  {"evtchn_send_us", 3.5, "us", "xen",
+  {"evtchn_send_us", 3.6, "us", "xen",
    "FITTED to the pvops boot time (42 s): EVTCHNOP_send as the sender pays it (hypercall, evtchn_set_pending, vcpu_unblock, credit tickle; xen/common/event_channel.c)", true, false},
   {"xen_vcpu_wake_us", 1, "us", "xen",
    "chosen: vcpu_unblock to the vCPU running on its pCPU (credit scheduler softirq, PV context load), idle-state exit excluded; ~2.7k cycles", false, false},
@@ -100,7 +100,7 @@ const std::vector<ParamSpec>& param_specs() {
    "lru_add_drain_all() calls per second from other paths (migration, GUP longterm), over all vCPUs; 0 in the report", false, false},
 
   // ---- device model (qemu-xen-traditional) ----
-  {"dm_poll_us", 0.2, "us", "device_model",
+  {"dm_poll_us", 0.0, "us", "device_model",
    "workload, fitted to the 2.6.18 ioport latency (30K cycles): QEMU CPU for one IDE status read beyond the syscalls", true, false},
   {"dm_sector_us", 8, "us", "device_model",
    "workload: QEMU CPU for one PIO sector (disk image read through the page cache, 512-byte copy)", true, false},
@@ -108,7 +108,7 @@ const std::vector<ParamSpec>& param_specs() {
   // ---- guest workload: a uniprocessor HVM boot as three phases ----
   {"boot_firmware_cpu_s", 2.4, "s", "workload",
    "workload, fitted to the 2.6.18 boot time: guest CPU in BIOS POST and the bootloader", true, false},
-  {"boot_firmware_polls", 70000, "accesses", "workload",
+  {"boot_firmware_polls", 40000, "accesses", "workload",
    "workload: IDE status reads during POST and bootloader (INT 13h PIO)", true, true},
   {"boot_firmware_sectors", 10000, "accesses", "workload",
    "workload: PIO sector reads of kernel and initrd by the bootloader (10 MB)", true, true},
@@ -118,7 +118,7 @@ const std::vector<ParamSpec>& param_specs() {
    "workload: IDE status reads in busy-wait loops (drive reset, identify)", true, true},
   {"boot_init_cpu_s", 15.5, "s", "workload",
    "workload, fitted to the 2.6.18 boot time: guest CPU in kernel init and user-space start", true, false},
-  {"boot_init_polls", 2000, "accesses", "workload",
+  {"boot_init_polls", 1500, "accesses", "workload",
    "workload: IDE status reads by the guest's IDE driver during init", true, true},
   {"boot_init_sectors", 0, "accesses", "workload",
    "workload: sector transfers during init (root filesystem)", true, true},

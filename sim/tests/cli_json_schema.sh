@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# cli_json_schema.sh IPISTORM: simulate --json and reproduce --json carry the
+# documented keys; the same seed gives the same metrics; a config file works.
+set -eu
+BIN=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/cfg.json" <<'J'
+{"kernel": "linux-2.6.31-pvops", "dom0_vcpus": 4, "seed": 7,
+ "params": {"boot_probe_polls": 2000, "boot_firmware_polls": 100, "boot_firmware_sectors": 10,
+            "boot_init_polls": 10, "boot_init_cpu_s": 0.05}}
+J
+"$BIN" simulate --config "$tmp/cfg.json" --json "$tmp/a.json" >/dev/null
+"$BIN" simulate --config "$tmp/cfg.json" --json "$tmp/b.json" >/dev/null
+"$BIN" simulate --config "$tmp/cfg.json" --dom0-vcpus 2 --set evtchn_send_us=1 --json "$tmp/c.json" >/dev/null
+/usr/bin/python3 - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+a, b, c = (json.load(open(f"{d}/{n}.json")) for n in "abc")
+for k in ("config", "metrics", "provenance"):
+    assert k in a, k
+m = a["metrics"]
+for k in ("boot_time_s", "ioport_latency_cycles", "dom0_util_pct", "resched_ipis_per_s",
+          "resched_ipis_total", "ipis_by_distance", "mlock_calls", "drains", "hypercalls",
+          "lock_wait_s", "events", "wall_s"):
+    assert k in m, k
+for k in ("mean", "p50", "p99"):
+    assert k in m["ioport_latency_cycles"], k
+for k in ("mean", "peak"):
+    assert k in m["dom0_util_pct"] and k in m["resched_ipis_per_s"], k
+for k in ("version", "git_commit", "host"):
+    assert a["provenance"][k], k
+assert a["config"]["seed"] == 7 and a["config"]["dom0_vcpus"] == 4
+assert a["config"]["params"]["boot_probe_polls"] == 2000
+assert len(a["config"]["params"]) > 40
+strip = lambda r: {k: v for k, v in r["metrics"].items() if k != "wall_s"}
+assert strip(a) == strip(b), "same config + seed differ"
+assert c["config"]["dom0_vcpus"] == 2 and c["config"]["params"]["evtchn_send_us"] == 1
+assert c["metrics"]["resched_ipis_total"] < a["metrics"]["resched_ipis_total"]
+print("json schema ok")
+PY
+"$BIN" reproduce --set boot_probe_polls=2000 --set boot_firmware_polls=100 --set boot_init_polls=10 \
+  --json "$tmp/r.json" >/dev/null || true
+/usr/bin/python3 - "$tmp/r.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for s in r["scenarios"]:
+    for k in ("name", "kernel", "strategy", "dom0_vcpus", "metrics", "reference", "within_tolerance"):
+        assert k in s, k
+print("reproduce json ok:", len(r["scenarios"]), "scenarios")
+PY
+"$BIN" topology nehalem-ep | grep -q "CPUs 16, cores 8, packages 2, NUMA nodes 2, 2.67 GHz"
+"$BIN" params | grep -q "FITTED"
+echo "cli ok"

@@ -1,0 +1,89 @@
+// test_engine.cpp: event ordering, tie-breaks, run-until, determinism.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "engine/simulator.hpp"
+
+using ipistorm::engine::Action;
+using ipistorm::engine::SimTime;
+using ipistorm::engine::Simulator;
+
+namespace {
+
+struct Recorder {
+  Simulator* sim;
+  std::vector<std::pair<SimTime, std::int64_t>> seen;
+  void on(std::int64_t id) { seen.emplace_back(sim->now(), id); }
+  // Schedules two more events when id is even: a chain, to check ordering of
+  // events created while running.
+  void chain(std::int64_t id) {
+    seen.emplace_back(sim->now(), id);
+    if (id < 6) {
+      sim->after(5, Action::bind<&Recorder::chain>(this, id + 2));
+      sim->after(0, Action::bind<&Recorder::on>(this, 100 + id));
+    }
+  }
+};
+
+TEST(Engine, RunsEventsInTimeOrder) {
+  Simulator sim;
+  Recorder r{&sim, {}};
+  sim.at(30, Action::bind<&Recorder::on>(&r, 3));
+  sim.at(10, Action::bind<&Recorder::on>(&r, 1));
+  sim.at(20, Action::bind<&Recorder::on>(&r, 2));
+  EXPECT_EQ(sim.run(), 3u);
+  ASSERT_EQ(r.seen.size(), 3u);
+  EXPECT_EQ(r.seen[0], std::make_pair(SimTime{10}, std::int64_t{1}));
+  EXPECT_EQ(r.seen[1], std::make_pair(SimTime{20}, std::int64_t{2}));
+  EXPECT_EQ(r.seen[2], std::make_pair(SimTime{30}, std::int64_t{3}));
+  EXPECT_EQ(sim.now(), 30);
+}
+
+TEST(Engine, SameTimeEventsRunInSchedulingOrder) {
+  Simulator sim;
+  Recorder r{&sim, {}};
+  for (int i = 0; i < 50; ++i) sim.at(7, Action::bind<&Recorder::on>(&r, i));
+  sim.run();
+  ASSERT_EQ(r.seen.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(r.seen[static_cast<std::size_t>(i)].second, i);
+}
+
+TEST(Engine, EventsScheduledWhileRunningKeepOrder) {
+  Simulator sim;
+  Recorder r{&sim, {}};
+  sim.at(0, Action::bind<&Recorder::chain>(&r, 0));
+  sim.run();
+  // 0@0, then 100@0 (after(0) runs before the +5 chain), 2@5, 102@5, 4@10, 104@10, 6@15
+  std::vector<std::pair<SimTime, std::int64_t>> want = {{0, 0},  {0, 100}, {5, 2},  {5, 102},
+                                                        {10, 4}, {10, 104}, {15, 6}};
+  EXPECT_EQ(r.seen, want);
+}
+
+TEST(Engine, RunUntilStopsBeforeLaterEvents) {
+  Simulator sim;
+  Recorder r{&sim, {}};
+  sim.at(10, Action::bind<&Recorder::on>(&r, 1));
+  sim.at(20, Action::bind<&Recorder::on>(&r, 2));
+  EXPECT_EQ(sim.run(15), 1u);
+  EXPECT_EQ(sim.pending(), 1u);
+  EXPECT_EQ(sim.run(), 1u);
+  EXPECT_EQ(sim.events_processed(), 2u);
+}
+
+TEST(Engine, RefusesEventsInThePast) {
+  Simulator sim;
+  Recorder r{&sim, {}};
+  sim.at(10, Action::bind<&Recorder::on>(&r, 1));
+  sim.run();
+  EXPECT_THROW(sim.at(5, Action::bind<&Recorder::on>(&r, 2)), std::logic_error);
+}
+
+TEST(Engine, UsRoundsToNearestNanosecond) {
+  EXPECT_EQ(ipistorm::engine::us(1.0), 1000);
+  EXPECT_EQ(ipistorm::engine::us(0.0004), 0);
+  EXPECT_EQ(ipistorm::engine::us(0.0006), 1);
+  EXPECT_EQ(ipistorm::engine::us(3.5), 3500);
+}
+
+}  // namespace

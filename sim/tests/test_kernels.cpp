@@ -1,0 +1,158 @@
+// test_kernels.cpp: each kernel preset on a 4-vCPU toy scenario with fixed
+// costs, whose answer is worked out by hand below. All costs are zero except:
+//   xen_vcpu_wake_us = 10   (every wake of an idle vCPU takes 10 us)
+//   evtchn_send_us   = 1    (the sender pays 1 us per reschedule IPI)
+//   drain_empty_us   = 2    (lru_add_drain with empty pagevecs)
+//   lru_lock_hold_us = 3    (a drain that moves pages holds the lock 3 us)
+// No jitter, no idle states, one IDE status poll, one CPU per core.
+#include <gtest/gtest.h>
+
+#include "engine/simulator.hpp"
+#include "errors.hpp"
+#include "model/costs.hpp"
+#include "model/dom0.hpp"
+#include "model/kernels/kernel_policy.hpp"
+#include "model/placement.hpp"
+#include "model/scenario.hpp"
+#include "model/xen.hpp"
+#include "topology/topology.hpp"
+
+namespace model = ipistorm::model;
+using ipistorm::engine::Action;
+
+namespace {
+
+model::Config toy(const std::string& kernel, double dm_pages) {
+  model::Config c;
+  c.topology = "pack:1 core:4 pu:1";
+  c.kernel = kernel;
+  c.strategy = "mlock-per-call";
+  c.dom0_vcpus = 4;
+  for (const auto& s : model::param_specs())
+    if (std::string(s.name) != "pagevec_size") c.params.set(s.name, 0);
+  c.params.set("xen_vcpu_wake_us", 10);
+  c.params.set("evtchn_send_us", 1);
+  c.params.set("drain_empty_us", 2);
+  c.params.set("lru_lock_hold_us", 3);
+  c.params.set("boot_probe_polls", 1);
+  c.params.set("dm_page_adds_per_ioreq", dm_pages);
+  return c;
+}
+
+// 2.6.18: the ioreq wakes the device model's idle vCPU (10), the hypercall
+// path costs nothing, the notify is one event-channel send (1): 11 us.
+TEST(KernelPresets, Linux2618XenNeverDrains) {
+  model::Result r = model::run(toy("linux-2.6.18-xen", 0));
+  EXPECT_EQ(r.metrics.ioport_ns.max(), 11000);
+  EXPECT_EQ(r.metrics.boot_time_ns, 11000);
+  EXPECT_EQ(r.metrics.ipis_total, 0u);
+  EXPECT_EQ(r.metrics.drains_all, 0u);
+  EXPECT_EQ(r.metrics.mlock_calls, 1u);
+}
+
+// 2.6.31 (schedule_on_each_cpu), caller on vCPU 0, all pagevecs empty:
+//  t=10 device model runs; queues on CPU 0 (local, free), CPU 1, 2, 3, each
+//       an IPI costing 1: wakes scheduled at 10+1+10=21, 22, 23; queue done 13.
+//  t=13 flush CPU 0: not run yet -> sleep; events/0 drains (2) -> 15, completes
+//       the caller locally (no IPI); caller resumes at 15.
+//  t=15 flush CPU 1: runs 21..23 -> caller sleeps, vCPU 0 goes idle.
+//  t=23 events/1 completes the barrier: caller's vCPU idle -> IPI (1) + wake
+//       (10): caller runs at 34; CPUs 2 and 3 finished at 24 and 25.
+//  t=34 flush 2, 3 done; lock page, hypercall, munlock (0); notify (1): 35 us.
+// IPIs: 3 to drain targets + 1 to wake the caller = 4 = V-1 targets.
+TEST(KernelPresets, Linux2631PvopsDrainsEveryCpuAndWaits) {
+  model::Result r = model::run(toy("linux-2.6.31-pvops", 0));
+  EXPECT_EQ(r.metrics.ioport_ns.max(), 35000);
+  EXPECT_EQ(r.metrics.ipis_total, 4u);
+  EXPECT_EQ(r.metrics.ipis_by_kind[static_cast<int>(model::IpiKind::kDrainTarget)], 3u);
+  EXPECT_EQ(r.metrics.ipis_by_kind[static_cast<int>(model::IpiKind::kCallerWake)], 1u);
+  EXPECT_EQ(r.metrics.drains_all, 1u);
+  EXPECT_EQ(r.metrics.drains_local, 4u);
+}
+
+// 3.12: only CPU 0 holds a page (the device model's). Mutex free; queue the
+// work locally (no IPI); flush: sleep, events/0 takes the free lock and holds
+// it 3 -> 13, completes locally; unlock; notify (1): 14 us, no IPI.
+TEST(KernelPresets, Linux312DrainsOnlyCpusWithPages) {
+  model::Result r = model::run(toy("linux-3.12", 1));
+  EXPECT_EQ(r.metrics.ioport_ns.max(), 14000);
+  EXPECT_EQ(r.metrics.ipis_total, 0u);
+  EXPECT_EQ(r.metrics.drains_all, 1u);
+  EXPECT_EQ(r.metrics.lock_acquisitions, 1u);
+}
+
+// 3.12 with no pages anywhere: nothing to drain, 11 us like 2.6.18.
+TEST(KernelPresets, Linux312SkipsWhenAllPagevecsEmpty) {
+  model::Result r = model::run(toy("linux-3.12", 0));
+  EXPECT_EQ(r.metrics.ioport_ns.max(), 11000);
+  EXPECT_EQ(r.metrics.drains_all, 0u);
+}
+
+// 4.15 and 5.10: mlock drains the local CPU only: the page under the lock
+// (3) on the caller's own vCPU, no work item, no IPI: 10 + 3 + 1 = 14 us.
+TEST(KernelPresets, Linux415And510DrainLocallyOnly) {
+  for (const char* k : {"linux-4.15", "linux-5.10"}) {
+    SCOPED_TRACE(k);
+    model::Result r = model::run(toy(k, 1));
+    EXPECT_EQ(r.metrics.ioport_ns.max(), 14000);
+    EXPECT_EQ(r.metrics.ipis_total, 0u);
+    EXPECT_EQ(r.metrics.drains_all, 0u);
+    EXPECT_EQ(r.metrics.drains_local, 1u);
+  }
+}
+
+// Three concurrent lru_add_drain_all() callers (vCPUs 1, 2, 3, all woken at
+// t=0, all running at t=10 in that order). Every CPU holds pages. Caller a
+// takes the mutex, bumps the generation and drains all four CPUs; b and c
+// read the bumped generation and sleep on the mutex. b gets it next: its
+// generation is current, so it looks for pages, finds none (a drained them)
+// and queues nothing. c gets it last: in 3.12 it looks again (nothing to do,
+// not a skip); in 5.10 b moved the generation on, so c returns at once.
+struct Callers {
+  model::Dom0* dom0;
+  model::KernelPolicy* kernel;
+  std::vector<model::Task*> tasks;
+  int done = 0;
+  void run(std::int64_t i) {
+    kernel->drain_all(*dom0, *tasks[static_cast<std::size_t>(i)], Action::bind<&Callers::finished>(this));
+  }
+  void finished(std::int64_t) { ++done; }
+};
+
+model::Metrics two_callers(const char* kernel_name) {
+  model::Config c = toy(kernel_name, 0);
+  ipistorm::topo::Topology t = ipistorm::topo::Topology::load(c.topology);
+  model::Costs costs(c.params);
+  ipistorm::engine::Simulator sim;
+  model::Metrics m(ipistorm::engine::kNsPerSec);
+  model::Hypervisor xen(costs, t.num_cpus(), 1);
+  model::Dom0 dom0(sim, costs, xen, m, t, model::place_vcpus(t, 4, "pinned"), 1);
+  auto kernel = model::find_kernel_policy(kernel_name).make();
+  for (int v = 0; v < 4; ++v) dom0.add_pages(v, 2);
+  Callers cs{&dom0, kernel.get(), {}};
+  for (int i = 0; i < 3; ++i) {
+    cs.tasks.push_back(&dom0.create_task("caller" + std::to_string(i), i + 1));
+    cs.tasks.back()->resume = Action::bind<&Callers::run>(&cs, i);
+    dom0.wake(*cs.tasks.back(), nullptr, model::IpiKind::kOther);
+  }
+  sim.run();
+  EXPECT_EQ(cs.done, 3);
+  return m;
+}
+
+TEST(KernelPresets, ConcurrentDrainCallersShareAGenerationFrom510) {
+  model::Metrics m312 = two_callers("linux-3.12");
+  EXPECT_EQ(m312.drains_all, 1u);
+  EXPECT_EQ(m312.drain_skipped, 0u);
+  EXPECT_EQ(m312.lock_acquisitions, 4u);  // four non-empty pagevecs drained
+  model::Metrics m510 = two_callers("linux-5.10");
+  EXPECT_EQ(m510.drains_all, 1u);
+  EXPECT_EQ(m510.drain_skipped, 1u);
+}
+
+TEST(KernelPresets, RegistryRejectsUnknownNames) {
+  EXPECT_THROW(model::find_kernel_policy("linux-9.9"), ipistorm::InputError);
+  EXPECT_EQ(model::kernel_policies().size(), 5u);
+}
+
+}  // namespace
