@@ -46,7 +46,8 @@ struct RunFlags {
 };
 
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
-  app->add_option("--config", f.config_file, "JSON config file (keys as the flags; \"params\": {})");
+  app->add_option("--config", f.config_file,
+                  "JSON config file (keys as the flags; \"params\": {})");
   f.o_topology = app->add_option("--topology", f.topology,
                                  "preset, hwloc XML file, synthetic string, or 'host'");
   if (per_scenario_knobs) {
@@ -77,8 +78,8 @@ model::Config build_config(const RunFlags& f) {
     try {
       j = nlohmann::json::parse(read_file(f.config_file));
     } catch (const nlohmann::json::parse_error& e) {
-      throw InputError("config file '" + f.config_file + "' is not valid JSON: " +
-                       std::string(e.what()).substr(0, 120));
+      throw InputError("config file '" + f.config_file +
+                       "' is not valid JSON: " + std::string(e.what()).substr(0, 120));
     }
     model::apply_json(c, j);
   }
@@ -86,7 +87,8 @@ model::Config build_config(const RunFlags& f) {
   if (f.o_kernel && *f.o_kernel) c.kernel = f.kernel;
   if (f.o_strategy && *f.o_strategy) c.strategy = f.strategy;
   if (f.o_vcpus && *f.o_vcpus) {
-    if (f.dom0_vcpus < 1) throw InputError("--dom0-vcpus must be >= 1, got " + std::to_string(f.dom0_vcpus));
+    if (f.dom0_vcpus < 1)
+      throw InputError("--dom0-vcpus must be >= 1, got " + std::to_string(f.dom0_vcpus));
     c.dom0_vcpus = f.dom0_vcpus;
   }
   if (f.o_dm && *f.o_dm) c.dm_vcpu = f.dm_vcpu;
@@ -145,11 +147,15 @@ void print_result(const model::Result& r) {
             << r.config.topology << ", seed " << r.config.seed << "\n\n";
   Table t({"metric", "value", "unit"});
   t.row({"guest boot time", fmt(model::boot_time_s(r), 2), "s"});
-  t.row({"ioport latency mean", fmt_si(ghz * m.ioport_ns.mean()), "cycles (" + fmt(m.ioport_ns.mean() / 1e3, 1) + " us)"});
-  t.row({"ioport latency p50", fmt_si(ghz * m.ioport_ns.quantile(0.5)), "cycles (" + fmt(m.ioport_ns.quantile(0.5) / 1e3, 1) + " us)"});
-  t.row({"ioport latency p99", fmt_si(ghz * m.ioport_ns.quantile(0.99)), "cycles (" + fmt(m.ioport_ns.quantile(0.99) / 1e3, 1) + " us)"});
+  t.row({"ioport latency mean", fmt_si(ghz * m.ioport_ns.mean()),
+         "cycles (" + fmt(m.ioport_ns.mean() / 1e3, 1) + " us)"});
+  t.row({"ioport latency p50", fmt_si(ghz * m.ioport_ns.quantile(0.5)),
+         "cycles (" + fmt(m.ioport_ns.quantile(0.5) / 1e3, 1) + " us)"});
+  t.row({"ioport latency p99", fmt_si(ghz * m.ioport_ns.quantile(0.99)),
+         "cycles (" + fmt(m.ioport_ns.quantile(0.99) / 1e3, 1) + " us)"});
   t.row({"dom0 utilisation mean", fmt(model::dom0_util_mean_pct(r), 1), "% of one CPU"});
-  t.row({"dom0 utilisation peak", fmt(model::dom0_util_peak_pct(r), 1), "% of one CPU (1 s windows)"});
+  t.row({"dom0 utilisation peak", fmt(model::dom0_util_peak_pct(r), 1),
+         "% of one CPU (1 s windows)"});
   t.row({"resched IPIs total", fmt_si(static_cast<double>(m.ipis_total)), "IPIs"});
   t.row({"resched IPIs mean", fmt_si(model::ipis_per_s_mean(r)), "per s"});
   t.row({"resched IPIs peak", fmt_si(model::ipis_per_s_peak(r)), "per s (1 s windows)"});
@@ -157,7 +163,11 @@ void print_result(const model::Result& r) {
   t.row({"  within package", fmt_si(static_cast<double>(m.ipis_by_distance[2])), "IPIs"});
   t.row({"  other package", fmt_si(static_cast<double>(m.ipis_by_distance[3])), "IPIs"});
   t.row({"drain-target IPIs per mlock",
-         fmt(m.mlock_calls ? static_cast<double>(m.ipis_by_kind[0]) / static_cast<double>(m.mlock_calls) : 0, 2), "IPIs"});
+         fmt(m.mlock_calls
+                 ? static_cast<double>(m.ipis_by_kind[0]) / static_cast<double>(m.mlock_calls)
+                 : 0,
+             2),
+         "IPIs"});
   t.row({"mlock calls", fmt_si(static_cast<double>(m.mlock_calls)), "calls"});
   t.row({"all-CPU drains", fmt_si(static_cast<double>(m.drains_all)), "calls"});
   t.row({"hypercalls", fmt_si(static_cast<double>(m.hypercalls)), "calls"});
@@ -193,16 +203,19 @@ int cmd_reproduce(const RunFlags& f, int jobs) {
   bool all = true;
   for (const auto& o : outcomes) {
     for (const auto& fig : o.scenario.figures) {
-      std::string accepted = fig.lo == fig.hi ? "exactly " + fmt_figure(fig.name, fig.lo)
-                                              : fmt_figure(fig.name, fig.lo) + ".." + fmt_figure(fig.name, fig.hi);
+      std::string accepted =
+          fig.lo == fig.hi ? "exactly " + fmt_figure(fig.name, fig.lo)
+                           : fmt_figure(fig.name, fig.lo) + ".." + fmt_figure(fig.name, fig.hi);
       t.row({o.scenario.name, fig.label, fmt_figure(fig.name, fig.reference),
-             fmt_figure(fig.name, fig.model), (fig.rel_error() >= 0 ? "+" : "") + fmt(100 * fig.rel_error(), 1) + "%",
-             accepted, fig.ok ? "yes" : "NO"});
+             fmt_figure(fig.name, fig.model),
+             (fig.rel_error() >= 0 ? "+" : "") + fmt(100 * fig.rel_error(), 1) + "%", accepted,
+             fig.ok ? "yes" : "NO"});
     }
     all = all && o.ok;
   }
   t.print(std::cout);
-  std::cout << "\n" << (all ? "every figure within tolerance" : "SOME FIGURES OUT OF TOLERANCE") << "\n";
+  std::cout << "\n"
+            << (all ? "every figure within tolerance" : "SOME FIGURES OUT OF TOLERANCE") << "\n";
   if (!f.json_file.empty()) write_json_file(f.json_file, model::reproduce_json(outcomes));
   return all ? 0 : 1;
 }
@@ -212,9 +225,11 @@ int cmd_topology(const std::string& spec, double ghz) {
   if (ghz > 0) t.set_ghz(ghz);
   std::cout << "topology " << spec << " (" << t.kind() << "): " << t.description() << "\n";
   std::cout << "  CPUs " << t.num_cpus() << ", cores " << t.num_cores() << ", packages "
-            << t.num_packages() << ", NUMA nodes " << t.num_numa_nodes() << ", "
-            << fmt(t.ghz(), 2) << " GHz\n";
-  std::cout << "  NUMA distances (" << (t.numa_distances_from_file() ? "from the topology" : "default: 10 local, 21 remote") << "):\n";
+            << t.num_packages() << ", NUMA nodes " << t.num_numa_nodes() << ", " << fmt(t.ghz(), 2)
+            << " GHz\n";
+  std::cout << "  NUMA distances ("
+            << (t.numa_distances_from_file() ? "from the topology" : "default: 10 local, 21 remote")
+            << "):\n";
   for (const auto& row : t.numa_matrix()) {
     std::cout << "   ";
     for (int d : row) std::cout << " " << d;
@@ -237,6 +252,18 @@ int cmd_topology(const std::string& spec, double ghz) {
   for (int j = 0; j < t.num_cpus(); ++j) ++counts[static_cast<int>(t.distance(0, j))];
   std::cout << "  from CPU " << t.cpu(0).os_index << ": same_core " << counts[1]
             << ", same_package " << counts[2] << ", other_package " << counts[3] << "\n";
+  return 0;
+}
+
+// The README's parameter table, generated so that it cannot drift.
+int cmd_params_markdown() {
+  std::cout << "| name | value | unit | group | fitted | source |\n|---|---|---|---|---|---|\n";
+  for (const auto& p : model::param_specs()) {
+    char v[64];
+    std::snprintf(v, sizeof v, "%g", p.value);
+    std::cout << "| `" << p.name << "` | " << v << " | " << p.unit << " | " << p.group << " | "
+              << (p.fitted ? "yes" : "") << " | " << p.source << " |\n";
+  }
   return 0;
 }
 
@@ -280,10 +307,13 @@ int main(int argc, char** argv) {
   std::string topo_spec;
   double topo_ghz = 0;
   auto* top = app.add_subcommand("topology", "show what a topology spec resolves to");
-  top->add_option("spec", topo_spec, "preset, hwloc XML file, synthetic string, or 'host'")->required();
+  top->add_option("spec", topo_spec, "preset, hwloc XML file, synthetic string, or 'host'")
+      ->required();
   top->add_option("--cpu-ghz", topo_ghz, "frequency override");
 
+  bool markdown = false;
   auto* par = app.add_subcommand("params", "every cost parameter with value, unit and source");
+  par->add_flag("--markdown", markdown, "print the table as Markdown (README)");
 
   try {
     app.parse(argc, argv);
@@ -303,7 +333,7 @@ int main(int argc, char** argv) {
     if (*sim) return cmd_simulate(sim_flags);
     if (*rep) return cmd_reproduce(rep_flags, jobs);
     if (*top) return cmd_topology(topo_spec, topo_ghz);
-    if (*par) return cmd_params();
+    if (*par) return markdown ? cmd_params_markdown() : cmd_params();
   } catch (const InputError& e) {
     std::cerr << "ipistorm: error: " << e.what() << "\n";
     return 2;

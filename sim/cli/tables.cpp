@@ -9,7 +9,8 @@ namespace ipistorm::cli {
 
 namespace {
 bool numeric(const std::string& s) {
-  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+');
+  return !s.empty() &&
+         (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+');
 }
 }  // namespace
 
@@ -23,8 +24,10 @@ void Table::print(std::ostream& os) const {
       const std::string c = i < cells.size() ? cells[i] : "";
       const std::string pad(w[i] - c.size(), ' ');
       if (i) os << "  ";
-      if (!head && i > 0 && numeric(c)) os << pad << c;
-      else os << c << (i + 1 < w.size() ? pad : "");
+      if (!head && i > 0 && numeric(c))
+        os << pad << c;
+      else
+        os << c << (i + 1 < w.size() ? pad : "");
     }
     os << "\n";
   };
@@ -44,10 +47,14 @@ std::string fmt(double v, int digits) {
 std::string fmt_si(double v) {
   const double a = std::fabs(v);
   char buf[64];
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2fG", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else if (a >= 1e4) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  if (a >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.2fG", v / 1e9);
+  else if (a >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (a >= 1e4)
+    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f", v);
   return buf;
 }
 

@@ -16,15 +16,15 @@ struct Costs {
   // hardware
   SimTime ipi[topo::kDistanceClasses];            // by distance class
   SimTime line_transfer[topo::kDistanceClasses];  // lock hand-off
-  SimTime cstate_exit[4];       // poll, C1, C3, C6
-  SimTime cstate_residency[4];  // poll, C1, C3, C6
+  SimTime cstate_exit[4];                         // poll, C1, C3, C6
+  SimTime cstate_residency[4];                    // poll, C1, C3, C6
   int max_cstate;
   // xen
   SimTime hypercall, evtchn_send, xen_vcpu_wake, ioreq_dispatch, ioreq_resume, set_irq_level;
   double xen_wake_jitter_ns;
   // dom0
-  SimTime syscall, idle_exit, idle_entry, mlock_page, munlock_page, context_switch, evtchn_upcall, queue_work, flush_work,
-      complete, drain_empty, lru_lock_hold, lru_add_per_page;
+  SimTime syscall, idle_exit, idle_entry, mlock_page, munlock_page, context_switch, evtchn_upcall,
+      queue_work, flush_work, complete, drain_empty, lru_lock_hold, lru_add_per_page;
   int pagevec_size;
   double dom0_page_adds_per_ns, dm_page_adds_per_ioreq, other_drain_all_per_ns;
   // device model

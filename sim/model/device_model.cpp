@@ -40,8 +40,7 @@ void DeviceModel::notify(std::int64_t) {
   const Costs& c = dom0_.costs();
   ++dom0_.metrics().syscalls;
   ++dom0_.metrics().hypercalls;
-  dom0_.compute(*task_.vcpu, c.syscall + c.evtchn_send,
-                Action::bind<&DeviceModel::notified>(this));
+  dom0_.compute(*task_.vcpu, c.syscall + c.evtchn_send, Action::bind<&DeviceModel::notified>(this));
 }
 
 void DeviceModel::notified(std::int64_t) {

@@ -1,10 +1,10 @@
 // dom0.cpp: vCPU scheduling, wake-ups, workers, pagevecs and the lru_lock.
 #include "model/dom0.hpp"
 
-#include "model/drain.hpp"
-
 #include <algorithm>
 #include <cmath>
+
+#include "model/drain.hpp"
 
 namespace ipistorm::model {
 
@@ -83,7 +83,14 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
   t.sleeping = false;
   Vcpu& v = *t.vcpu;
   v.runq.push_back(&t);
-  if (v.state != Vcpu::State::kIdle) return 0;  // running, blocking or already waking
+  if (v.state == Vcpu::State::kBlocking && waker != nullptr && waker != &v) {
+    // The idle task is on its way to SCHEDOP_block: it does not poll
+    // (no TIF_POLLING_NRFLAG in a PV guest), so resched_task() still sends
+    // the IPI, but the vCPU needs no wake-up from Xen.
+    m_.count_ipi(sim_.now(), distance(*waker, v), kind);
+    return c_.evtchn_send;
+  }
+  if (v.state != Vcpu::State::kIdle) return 0;  // running or already waking
   v.state = Vcpu::State::kWaking;
   ++m_.vcpu_wakes;
   SimTime sender_cost = 0;

@@ -31,11 +31,11 @@ struct Vcpu;
 struct Task {
   std::string name;
   Vcpu* vcpu = nullptr;
-  Action resume;          // where it continues when next scheduled
-  bool sleeping = true;   // not on a run queue
-  std::unique_ptr<CpuDrain> drain;  // per-caller state of an lru_add_drain_all
-  Action kernel_then;               // where a kernel call returns to
-  std::uint64_t drain_gen_seen = 0; // lru_drain_gen read before the mutex (5.10)
+  Action resume;                     // where it continues when next scheduled
+  bool sleeping = true;              // not on a run queue
+  std::unique_ptr<CpuDrain> drain;   // per-caller state of an lru_add_drain_all
+  Action kernel_then;                // where a kernel call returns to
+  std::uint64_t drain_gen_seen = 0;  // lru_drain_gen read before the mutex (5.10)
 };
 
 struct Vcpu {

@@ -56,7 +56,9 @@ void Guest::access(std::int64_t) {
             Action::bind<&Guest::answered>(this));
 }
 
-void Guest::answered(std::int64_t) { sim_.after(c_.ioreq_resume, Action::bind<&Guest::resumed>(this)); }
+void Guest::answered(std::int64_t) {
+  sim_.after(c_.ioreq_resume, Action::bind<&Guest::resumed>(this));
+}
 
 void Guest::resumed(std::int64_t) {
   m_.ioport_ns.add(sim_.now() - issued_);

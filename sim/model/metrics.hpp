@@ -15,9 +15,9 @@ enum class IpiKind { kDrainTarget, kCallerWake, kOther };
 struct Metrics {
   explicit Metrics(engine::SimTime window) : dom0_busy_ns(window), resched_ipis(window) {}
 
-  engine::Histogram ioport_ns;           // guest IDE access, issue to resume
-  engine::WindowSeries dom0_busy_ns;     // summed over vCPUs
-  engine::WindowSeries resched_ipis;     // count per window
+  engine::Histogram ioport_ns;        // guest IDE access, issue to resume
+  engine::WindowSeries dom0_busy_ns;  // summed over vCPUs
+  engine::WindowSeries resched_ipis;  // count per window
   std::uint64_t ipis_total = 0;
   std::uint64_t ipis_by_distance[topo::kDistanceClasses] = {};
   std::uint64_t ipis_by_kind[3] = {};

@@ -50,8 +50,8 @@ const std::vector<ParamSpec>& param_specs() {
   // ---- Xen ----
   {"hypercall_us", 0.3, "us", "xen",
    "chosen: PV hypercall trap and return (x86_64 PV kernel in ring 3), ~1k cycles; no public figure", false, false},
-  {"evtchn_send_us", 3.6, "us", "xen",
-   "FITTED to the pvops boot time (42 s): EVTCHNOP_send as the sender pays it (hypercall, evtchn_set_pending, vcpu_unblock, credit tickle; xen/common/event_channel.c)", true, false},
+  {"evtchn_send_us", 1.0, "us", "xen",
+   "chosen: EVTCHNOP_send as the sender pays it: hypercall, evtchn_set_pending, vcpu_unblock, credit tickle (xen/common/event_channel.c), ~2.7k cycles", false, false},
   {"xen_vcpu_wake_us", 1, "us", "xen",
    "chosen: vcpu_unblock to the vCPU running on its pCPU (credit scheduler softirq, PV context load), idle-state exit excluded; ~2.7k cycles", false, false},
   {"xen_wake_jitter_us", 1, "us", "xen",
@@ -78,8 +78,8 @@ const std::vector<ParamSpec>& param_specs() {
    "chosen: leaving the idle loop: tick_nohz_restart_sched_tick, clock and steal-time accounting (pvclock)", false, false},
   {"idle_entry_us", 3.0, "us", "dom0",
    "chosen: entering idle: tick_nohz_stop_sched_tick with a VCPUOP_set_singleshot_timer hypercall, RCU checks", false, false},
-  {"queue_work_us", 0.3, "us", "dom0",
-   "chosen: queue_work_on without the IPI: cwq lock, list insert, try_to_wake_up bookkeeping", false, false},
+  {"queue_work_us", 3.91, "us", "dom0",
+   "FITTED to the pvops boot time (42 s): schedule_work_on() without the IPI send: cwq lock, insert, try_to_wake_up on the target's runqueue (remote rq->lock line)", true, false},
   {"flush_work_us", 0.2, "us", "dom0",
    "chosen: flush_work check of one work item, barrier insert when pending (kernel/workqueue.c)", false, false},
   {"complete_us", 0.4, "us", "dom0",
@@ -106,17 +106,17 @@ const std::vector<ParamSpec>& param_specs() {
    "workload: QEMU CPU for one PIO sector (disk image read through the page cache, 512-byte copy)", true, false},
 
   // ---- guest workload: a uniprocessor HVM boot as three phases ----
-  {"boot_firmware_cpu_s", 2.4, "s", "workload",
+  {"boot_firmware_cpu_s", 2.9, "s", "workload",
    "workload, fitted to the 2.6.18 boot time: guest CPU in BIOS POST and the bootloader", true, false},
-  {"boot_firmware_polls", 40000, "accesses", "workload",
+  {"boot_firmware_polls", 76500, "accesses", "workload",
    "workload: IDE status reads during POST and bootloader (INT 13h PIO)", true, true},
   {"boot_firmware_sectors", 10000, "accesses", "workload",
    "workload: PIO sector reads of kernel and initrd by the bootloader (10 MB)", true, true},
   {"boot_probe_cpu_s", 0.02, "s", "workload",
    "workload: guest CPU while the kernel probes the IDE controller", true, false},
-  {"boot_probe_polls", 180000, "accesses", "workload",
+  {"boot_probe_polls", 130000, "accesses", "workload",
    "workload: IDE status reads in busy-wait loops (drive reset, identify)", true, true},
-  {"boot_init_cpu_s", 15.5, "s", "workload",
+  {"boot_init_cpu_s", 14.5, "s", "workload",
    "workload, fitted to the 2.6.18 boot time: guest CPU in kernel init and user-space start", true, false},
   {"boot_init_polls", 1500, "accesses", "workload",
    "workload: IDE status reads by the guest's IDE driver during init", true, true},
@@ -141,8 +141,8 @@ void ParamValues::set(const std::string& name, double value) {
   const ParamSpec* s = find_param(name);
   if (!s) throw InputError("unknown parameter '" + name + "' (see 'ipistorm params' for the list)");
   if (!std::isfinite(value) || value < 0)
-    throw InputError("parameter " + name + " must be a finite number >= 0 (" + s->unit +
-                     "), got " + std::to_string(value));
+    throw InputError("parameter " + name + " must be a finite number >= 0 (" + s->unit + "), got " +
+                     std::to_string(value));
   if (s->integer && value != std::floor(value))
     throw InputError("parameter " + name + " must be a whole number of " + s->unit);
   values_[name] = value;

@@ -35,7 +35,8 @@ std::vector<int> place_vcpus(const topo::Topology& t, int vcpus, const std::stri
         if (t.cpu(j).package == c.package) cores.push_back(t.cpu(j).core);
       std::sort(cores.begin(), cores.end());
       cores.erase(std::unique(cores.begin(), cores.end()), cores.end());
-      core_rank = static_cast<int>(std::lower_bound(cores.begin(), cores.end(), c.core) - cores.begin());
+      core_rank =
+          static_cast<int>(std::lower_bound(cores.begin(), cores.end(), c.core) - cores.begin());
       keys.emplace_back(smt_rank, core_rank, c.package, i);
     }
     std::sort(keys.begin(), keys.end());

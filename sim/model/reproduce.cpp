@@ -27,7 +27,9 @@ double figure_value(const std::string& name, const Result& r) {
   if (name == "ioport_latency_mean_cycles") return ioport_cycles(r, m.ioport_ns.mean());
   if (name == "resched_ipis_peak_per_s") return ipis_per_s_peak(r);
   if (name == "drain_target_ipis_per_mlock")
-    return m.mlock_calls ? static_cast<double>(m.ipis_by_kind[0]) / static_cast<double>(m.mlock_calls) : 0;
+    return m.mlock_calls
+               ? static_cast<double>(m.ipis_by_kind[0]) / static_cast<double>(m.mlock_calls)
+               : 0;
   throw std::logic_error("unknown figure " + name);
 }
 
@@ -65,8 +67,8 @@ std::vector<ReproScenario> reproduce_scenarios(const Config& base) {
   for (int v : {1, 2, 4, 8, 12, 16}) {
     ReproScenario s = make("pvops-" + std::to_string(v) + "vcpu-formula", "linux-2.6.31-pvops",
                            "mlock-per-call", v);
-    for (const char* k : {"boot_firmware_polls", "boot_firmware_sectors", "boot_init_polls",
-                          "boot_init_sectors"})
+    for (const char* k :
+         {"boot_firmware_polls", "boot_firmware_sectors", "boot_init_polls", "boot_init_sectors"})
       s.config.params.set(k, 0);
     s.config.params.set("boot_firmware_cpu_s", 0.01);
     s.config.params.set("boot_init_cpu_s", 0.01);
@@ -118,9 +120,13 @@ nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes) {
     nlohmann::json figs = nlohmann::json::array();
     for (const auto& f : o.scenario.figures) {
       ref[f.name] = f.reference;
-      figs.push_back({{"figure", f.name}, {"label", f.label}, {"reference", f.reference},
-                      {"accepted", {f.lo, f.hi}}, {"model", f.model},
-                      {"rel_error", f.rel_error()}, {"ok", f.ok}});
+      figs.push_back({{"figure", f.name},
+                      {"label", f.label},
+                      {"reference", f.reference},
+                      {"accepted", {f.lo, f.hi}},
+                      {"model", f.model},
+                      {"rel_error", f.rel_error()},
+                      {"ok", f.ok}});
     }
     all = all && o.ok;
     scenarios.push_back({{"name", o.scenario.name},
@@ -133,8 +139,8 @@ nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes) {
                          {"figures", figs},
                          {"within_tolerance", o.ok}});
   }
-  return {{"scenarios", scenarios}, {"all_within_tolerance", all},
-          {"provenance", provenance_json()}};
+  return {
+      {"scenarios", scenarios}, {"all_within_tolerance", all}, {"provenance", provenance_json()}};
 }
 
 }  // namespace ipistorm::model

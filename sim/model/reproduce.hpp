@@ -2,10 +2,9 @@
 // tolerance each must meet (README "Reproduction targets").
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/scenario.hpp"
 

@@ -38,8 +38,7 @@ T get_as(const json& v, const char* key, const char* what) {
   try {
     return v.get<T>();
   } catch (const json::exception&) {
-    throw InputError(std::string("config key '") + key + "' must be " + what + ", got " +
-                     v.dump());
+    throw InputError(std::string("config key '") + key + "' must be " + what + ", got " + v.dump());
   }
 }
 
@@ -50,21 +49,30 @@ void apply_json(Config& c, const json& j) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const json& v = it.value();
-    if (k == "topology") c.topology = get_as<std::string>(v, "topology", "a string");
-    else if (k == "kernel") c.kernel = get_as<std::string>(v, "kernel", "a string");
-    else if (k == "strategy") c.strategy = get_as<std::string>(v, "strategy", "a string");
-    else if (k == "placement") c.placement = get_as<std::string>(v, "placement", "a string");
+    if (k == "topology")
+      c.topology = get_as<std::string>(v, "topology", "a string");
+    else if (k == "kernel")
+      c.kernel = get_as<std::string>(v, "kernel", "a string");
+    else if (k == "strategy")
+      c.strategy = get_as<std::string>(v, "strategy", "a string");
+    else if (k == "placement")
+      c.placement = get_as<std::string>(v, "placement", "a string");
     else if (k == "dom0_vcpus") {
-      if (!v.is_number_integer()) throw InputError("config key 'dom0_vcpus' must be an integer, got " + v.dump());
+      if (!v.is_number_integer())
+        throw InputError("config key 'dom0_vcpus' must be an integer, got " + v.dump());
       c.dom0_vcpus = v.get<int>();
     } else if (k == "dm_vcpu") {
-      if (!v.is_number_integer()) throw InputError("config key 'dm_vcpu' must be an integer, got " + v.dump());
+      if (!v.is_number_integer())
+        throw InputError("config key 'dm_vcpu' must be an integer, got " + v.dump());
       c.dm_vcpu = v.get<int>();
     } else if (k == "seed") {
-      if (!v.is_number_unsigned()) throw InputError("config key 'seed' must be a non-negative integer, got " + v.dump());
+      if (!v.is_number_unsigned())
+        throw InputError("config key 'seed' must be a non-negative integer, got " + v.dump());
       c.seed = v.get<std::uint64_t>();
-    } else if (k == "cpu_ghz") c.cpu_ghz = get_as<double>(v, "cpu_ghz", "a number");
-    else if (k == "window_s") c.window_s = get_as<double>(v, "window_s", "a number");
+    } else if (k == "cpu_ghz")
+      c.cpu_ghz = get_as<double>(v, "cpu_ghz", "a number");
+    else if (k == "window_s")
+      c.window_s = get_as<double>(v, "window_s", "a number");
     else if (k == "params") {
       if (!v.is_object()) throw InputError("config key 'params' must be an object {name: number}");
       for (auto p = v.begin(); p != v.end(); ++p) {
@@ -83,10 +91,11 @@ void apply_json(Config& c, const json& j) {
 json to_json(const Config& c) {
   json params = json::object();
   for (const auto& [k, v] : c.params.all()) params[k] = v;
-  return json{{"topology", c.topology}, {"kernel", c.kernel},     {"strategy", c.strategy},
-              {"dom0_vcpus", c.dom0_vcpus}, {"placement", c.placement}, {"dm_vcpu", c.dm_vcpu},
-              {"seed", c.seed},         {"cpu_ghz", c.cpu_ghz},   {"window_s", c.window_s},
-              {"params", params}};
+  return json{{"topology", c.topology},   {"kernel", c.kernel},
+              {"strategy", c.strategy},   {"dom0_vcpus", c.dom0_vcpus},
+              {"placement", c.placement}, {"dm_vcpu", c.dm_vcpu},
+              {"seed", c.seed},           {"cpu_ghz", c.cpu_ghz},
+              {"window_s", c.window_s},   {"params", params}};
 }
 
 Result run(const Config& input) {
@@ -217,7 +226,7 @@ json metrics_json(const Result& r) {
 }
 
 json provenance_json() {
-  struct utsname u{};
+  struct utsname u {};
   std::string host = "unknown";
   if (uname(&u) == 0)
     host = std::string(u.nodename) + " (" + u.sysname + " " + u.release + " " + u.machine + ", " +
@@ -226,7 +235,8 @@ json provenance_json() {
 }
 
 json result_json(const Result& r) {
-  return json{{"config", to_json(r.config)}, {"metrics", metrics_json(r)},
+  return json{{"config", to_json(r.config)},
+              {"metrics", metrics_json(r)},
               {"provenance", provenance_json()}};
 }
 

@@ -5,10 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/metrics.hpp"
 #include "model/params.hpp"
@@ -21,7 +20,7 @@ struct Config {
   std::string strategy = "mlock-per-call";
   int dom0_vcpus = 0;  // 0: one per CPU of the topology
   std::string placement = "pinned";
-  int dm_vcpu = 0;     // the vCPU the device model runs on
+  int dm_vcpu = 0;  // the vCPU the device model runs on
   std::uint64_t seed = 1;
   double cpu_ghz = 0;  // 0: the topology's frequency
   double window_s = 1.0;
@@ -35,8 +34,8 @@ void apply_json(Config& c, const nlohmann::json& j);
 nlohmann::json to_json(const Config& c);
 
 struct Series {
-  std::vector<double> time_s;          // window start
-  std::vector<double> dom0_util_pct;   // percent of one CPU, summed over vCPUs
+  std::vector<double> time_s;         // window start
+  std::vector<double> dom0_util_pct;  // percent of one CPU, summed over vCPUs
   std::vector<double> resched_ipis_per_s;
 };
 

@@ -55,7 +55,7 @@ TEST(Engine, EventsScheduledWhileRunningKeepOrder) {
   sim.at(0, Action::bind<&Recorder::chain>(&r, 0));
   sim.run();
   // 0@0, then 100@0 (after(0) runs before the +5 chain), 2@5, 102@5, 4@10, 104@10, 6@15
-  std::vector<std::pair<SimTime, std::int64_t>> want = {{0, 0},  {0, 100}, {5, 2},  {5, 102},
+  std::vector<std::pair<SimTime, std::int64_t>> want = {{0, 0},  {0, 100},  {5, 2}, {5, 102},
                                                         {10, 4}, {10, 104}, {15, 6}};
   EXPECT_EQ(r.seen, want);
 }

@@ -114,7 +114,8 @@ struct Callers {
   std::vector<model::Task*> tasks;
   int done = 0;
   void run(std::int64_t i) {
-    kernel->drain_all(*dom0, *tasks[static_cast<std::size_t>(i)], Action::bind<&Callers::finished>(this));
+    kernel->drain_all(*dom0, *tasks[static_cast<std::size_t>(i)],
+                      Action::bind<&Callers::finished>(this));
   }
   void finished(std::int64_t) { ++done; }
 };

@@ -1,8 +1,7 @@
 // test_topology.cpp: presets, synthetic strings, the real XML files in
 // ../shared/topologies, distance classes and NUMA distances, bad input.
-#include <gtest/gtest.h>
-
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
@@ -114,9 +113,11 @@ TEST(Topology, EverySharedXmlFileLoadsWithDistanceClasses) {
     for (int a = 0; a < t.num_cpus(); ++a)
       EXPECT_EQ(t.distance(a, (a + 7) % t.num_cpus()), t.distance((a + 7) % t.num_cpus(), a));
   }
-  Topology x5550 = Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/Intel-Nehalem-2xXeon-X5550.xml");
+  Topology x5550 =
+      Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/Intel-Nehalem-2xXeon-X5550.xml");
   EXPECT_DOUBLE_EQ(x5550.ghz(), 2.67);  // from "X5550 @ 2.67GHz"
-  Topology sysfs = Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/24em64t-2n6c2t-pci.xml");
+  Topology sysfs =
+      Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/24em64t-2n6c2t-pci.xml");
   EXPECT_EQ(sysfs.numa_distance(0, 0), sysfs.numa_matrix()[0][0]);
   EXPECT_GT(sysfs.numa_matrix()[0][1], sysfs.numa_matrix()[0][0]);
 }

@@ -17,10 +17,14 @@ namespace ipistorm::topo {
 
 const char* distance_class_name(DistanceClass d) {
   switch (d) {
-    case DistanceClass::kSameCpu: return "same_cpu";
-    case DistanceClass::kSameCore: return "same_core";
-    case DistanceClass::kSamePackage: return "same_package";
-    case DistanceClass::kOtherPackage: return "other_package";
+    case DistanceClass::kSameCpu:
+      return "same_cpu";
+    case DistanceClass::kSameCore:
+      return "same_core";
+    case DistanceClass::kSamePackage:
+      return "same_package";
+    case DistanceClass::kOtherPackage:
+      return "other_package";
   }
   return "?";
 }
@@ -33,7 +37,7 @@ struct HwlocDeleter {
 using HwlocPtr = std::unique_ptr<hwloc_topology, HwlocDeleter>;
 
 bool is_regular_file(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -74,8 +78,9 @@ constexpr double kFallbackGhz = 2.0;
 }  // namespace
 
 Topology Topology::load(const std::string& spec) {
-  if (spec.empty()) throw InputError("empty topology: give a preset (" + preset_names() +
-                                     "), an hwloc XML file, a synthetic string, or 'host'");
+  if (spec.empty())
+    throw InputError("empty topology: give a preset (" + preset_names() +
+                     "), an hwloc XML file, a synthetic string, or 'host'");
   hwloc_topology_t raw = nullptr;
   if (hwloc_topology_init(&raw) != 0) throw std::runtime_error("hwloc_topology_init failed");
   HwlocPtr t(raw);
@@ -106,7 +111,8 @@ Topology Topology::load(const std::string& spec) {
     if (!probe) throw InputError("topology file '" + spec + "' is not readable");
     out.description_ = "hwloc XML " + spec;
     if (hwloc_topology_set_xml(raw, spec.c_str()) != 0)
-      throw InputError("topology file '" + spec + "' is not valid hwloc 2.x XML (hwloc 2.9 cannot read the 3.0 format)");
+      throw InputError("topology file '" + spec +
+                       "' is not valid hwloc 2.x XML (hwloc 2.9 cannot read the 3.0 format)");
   } else {
     out.kind_ = "synthetic";
     out.description_ = "hwloc synthetic " + spec;
@@ -192,8 +198,7 @@ DistanceClass Topology::distance(int a, int b) const {
 }
 
 int Topology::numa_distance(int a, int b) const {
-  return numa_matrix_[static_cast<std::size_t>(cpu(a).numa)]
-                     [static_cast<std::size_t>(cpu(b).numa)];
+  return numa_matrix_[static_cast<std::size_t>(cpu(a).numa)][static_cast<std::size_t>(cpu(b).numa)];
 }
 
 }  // namespace ipistorm::topo

@@ -23,7 +23,8 @@ class MlockPerCall : public HypercallBufferStrategy {
 
  private:
   void drain(std::int64_t) {
-    site_->kernel.mlock_prepare(site_->dom0, site_->caller, Action::bind<&MlockPerCall::lock>(this));
+    site_->kernel.mlock_prepare(site_->dom0, site_->caller,
+                                Action::bind<&MlockPerCall::lock>(this));
   }
   void lock(std::int64_t) {
     if (site_->kernel.mlock_moves_page_through_pagevec())
