@@ -15,6 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "cli/common.hpp"
+#include "cli/lab_commands.hpp"
+#include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/kernels/kernel_policy.hpp"
@@ -23,121 +26,21 @@
 #include "model/reproduce.hpp"
 #include "model/scenario.hpp"
 #include "model/strategies/strategy.hpp"
+#include "model/sweep.hpp"
 #include "topology/topology.hpp"
 
 namespace {
 
 using ipistorm::InputError;
+using ipistorm::cli::build_config;
+using ipistorm::cli::check_writable;
 using ipistorm::cli::fmt;
 using ipistorm::cli::fmt_si;
+using ipistorm::cli::RunFlags;
 using ipistorm::cli::Table;
+using ipistorm::cli::write_json_file;
 namespace model = ipistorm::model;
 namespace topo = ipistorm::topo;
-
-// Flags shared by simulate and the commands built on it.
-struct RunFlags {
-  std::string config_file, json_file, topology, kernel, strategy, placement;
-  int dom0_vcpus = 0, dm_vcpu = 0;
-  std::uint64_t seed = 1;
-  double cpu_ghz = 0;
-  std::vector<std::string> sets;
-  CLI::Option *o_topology{}, *o_kernel{}, *o_strategy{}, *o_vcpus{}, *o_placement{}, *o_seed{},
-      *o_ghz{}, *o_dm{};
-};
-
-void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
-  app->add_option("--config", f.config_file,
-                  "JSON config file (keys as the flags; \"params\": {})");
-  f.o_topology = app->add_option("--topology", f.topology,
-                                 "preset, hwloc XML file, synthetic string, or 'host'");
-  if (per_scenario_knobs) {
-    f.o_kernel = app->add_option("--kernel", f.kernel, "kernel preset (see 'ipistorm params')");
-    f.o_strategy = app->add_option("--strategy", f.strategy, "hypercall-buffer strategy");
-    f.o_vcpus = app->add_option("--dom0-vcpus", f.dom0_vcpus, "dom0 vCPUs (1..CPUs; default all)");
-    f.o_dm = app->add_option("--dm-vcpu", f.dm_vcpu, "vCPU the device model runs on (default 0)");
-  }
-  f.o_placement = app->add_option("--placement", f.placement, "pinned | compact | spread");
-  f.o_seed = app->add_option("--seed", f.seed, "random seed (default 1)");
-  f.o_ghz = app->add_option("--cpu-ghz", f.cpu_ghz, "CPU frequency override for cycle figures");
-  app->add_option("--set", f.sets, "NAME=VALUE for any parameter (repeatable)");
-  app->add_option("--json", f.json_file, "write the result as JSON to this file");
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read config file '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-model::Config build_config(const RunFlags& f) {
-  model::Config c;
-  if (!f.config_file.empty()) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(f.config_file));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError("config file '" + f.config_file +
-                       "' is not valid JSON: " + std::string(e.what()).substr(0, 120));
-    }
-    model::apply_json(c, j);
-  }
-  if (f.o_topology && *f.o_topology) c.topology = f.topology;
-  if (f.o_kernel && *f.o_kernel) c.kernel = f.kernel;
-  if (f.o_strategy && *f.o_strategy) c.strategy = f.strategy;
-  if (f.o_vcpus && *f.o_vcpus) {
-    if (f.dom0_vcpus < 1)
-      throw InputError("--dom0-vcpus must be >= 1, got " + std::to_string(f.dom0_vcpus));
-    c.dom0_vcpus = f.dom0_vcpus;
-  }
-  if (f.o_dm && *f.o_dm) c.dm_vcpu = f.dm_vcpu;
-  if (f.o_placement && *f.o_placement) c.placement = f.placement;
-  if (f.o_seed && *f.o_seed) c.seed = f.seed;
-  if (f.o_ghz && *f.o_ghz) {
-    if (!(f.cpu_ghz > 0)) throw InputError("--cpu-ghz must be > 0");
-    c.cpu_ghz = f.cpu_ghz;
-  }
-  for (const auto& s : f.sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw InputError("--set needs NAME=VALUE, got '" + s + "'");
-    c.params.set_from_string(s.substr(0, eq), s.substr(eq + 1));
-  }
-  // Fail on names before running anything.
-  model::find_kernel_policy(c.kernel);
-  model::find_strategy(c.strategy);
-  return c;
-}
-
-// Write atomically: a temporary file beside the target, then rename, so a
-// failure never leaves a partial result file.
-void write_json_file(const std::string& path, const nlohmann::json& j) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError("cannot write --json file '" + path + "'");
-    out << j.dump(2) << "\n";
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw InputError("cannot write --json file '" + path + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError("cannot write --json file '" + path + "'");
-  }
-}
-
-// Refuse an unwritable --json path before spending time on a run.
-void check_writable(const std::string& path) {
-  if (path.empty()) return;
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  std::ofstream out(tmp);
-  if (!out) throw InputError("cannot write --json file '" + path + "'");
-  out.close();
-  std::remove(tmp.c_str());
-}
 
 void print_result(const model::Result& r) {
   const auto& m = r.metrics;
@@ -315,6 +218,13 @@ int main(int argc, char** argv) {
   auto* par = app.add_subcommand("params", "every cost parameter with value, unit and source");
   par->add_flag("--markdown", markdown, "print the table as Markdown (README)");
 
+  ipistorm::cli::CompareOptions compare_opts;
+  auto* cmp = ipistorm::cli::add_compare_command(app, compare_opts);
+  ipistorm::cli::SweepOptions sweep_opts;
+  auto* swp = ipistorm::cli::add_sweep_command(app, sweep_opts);
+
+  std::unique_ptr<ipistorm::cli::LabCommands> lab = ipistorm::cli::add_lab_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -334,9 +244,14 @@ int main(int argc, char** argv) {
     if (*rep) return cmd_reproduce(rep_flags, jobs);
     if (*top) return cmd_topology(topo_spec, topo_ghz);
     if (*par) return markdown ? cmd_params_markdown() : cmd_params();
+    if (*cmp) return ipistorm::cli::run_compare(compare_opts);
+    if (*swp) return ipistorm::cli::run_sweep_command(sweep_opts);
+    if (int rc = 0; lab->dispatch(rc)) return rc;
   } catch (const InputError& e) {
     std::cerr << "ipistorm: error: " << e.what() << "\n";
     return 2;
+  } catch (const ipistorm::model::SweepInterrupted&) {
+    return 130;
   } catch (const std::exception& e) {
     std::cerr << "ipistorm: internal error: " << e.what() << "\n";
     return 3;

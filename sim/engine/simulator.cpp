@@ -49,6 +49,10 @@ std::uint64_t Simulator::run(SimTime until) {
     ++processed_;
     ++ran;
     top.action();
+    if (cancel_ && (ran & 0xfff) == 0 && cancel_->load(std::memory_order_relaxed)) {
+      cancelled_ = true;
+      break;
+    }
   }
   return ran;
 }

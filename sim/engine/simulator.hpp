@@ -4,6 +4,7 @@
 // in scheduling order, so a run is a pure function of its inputs and seed.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,10 @@ class Simulator {
   // called, or the next event lies beyond `until`. Returns events run.
   std::uint64_t run(SimTime until = INT64_MAX);
   void stop() { stopped_ = true; }
+  // A flag another thread may set to abandon the run: run() returns soon
+  // after (checked every few thousand events) and cancelled() turns true.
+  void set_cancel_flag(const std::atomic<bool>* flag) { cancel_ = flag; }
+  bool cancelled() const { return cancelled_; }
 
  private:
   struct Entry {
@@ -57,6 +62,8 @@ class Simulator {
   std::uint64_t seq_ = 0;
   std::uint64_t processed_ = 0;
   bool stopped_ = false;
+  bool cancelled_ = false;
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 }  // namespace ipistorm::engine

@@ -1,6 +1,8 @@
 // costs.cpp: ParamValues -> Costs.
 #include "model/costs.hpp"
 
+#include <algorithm>
+
 namespace ipistorm::model {
 
 using engine::us;
@@ -55,6 +57,20 @@ Costs::Costs(const ParamValues& p) {
 
   dm_poll = us(g("dm_poll_us"));
   dm_sector = us(g("dm_sector_us"));
+
+  hcall_arg_bytes = static_cast<int>(g("hcall_arg_bytes"));
+  page_bytes = std::max(1, static_cast<int>(g("page_bytes")));
+  dm_mm_other_cpus = static_cast<int>(g("dm_mm_other_cpus"));
+  multicall_batch = std::max(1, static_cast<int>(g("multicall_batch")));
+  copy_per_kib_ns = g("copy_per_kib_us") * 1000.0;
+  nolock_fault_prob = std::min(1.0, g("nolock_fault_prob"));
+  dm_process_bytes = static_cast<std::int64_t>(g("dm_process_bytes"));
+  mutex = us(g("mutex_us"));
+  alloc = us(g("alloc_us"));
+  page_fault = us(g("page_fault_us"));
+  mmap = us(g("mmap_us"));
+  munmap = us(g("munmap_us"));
+  tlb_flush_per_cpu = us(g("tlb_flush_per_cpu_us"));
 }
 
 }  // namespace ipistorm::model

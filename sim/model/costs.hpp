@@ -29,6 +29,15 @@ struct Costs {
   double dom0_page_adds_per_ns, dm_page_adds_per_ioreq, other_drain_all_per_ns;
   // device model
   SimTime dm_poll, dm_sector;
+  // hypercall buffers
+  int hcall_arg_bytes, page_bytes, dm_mm_other_cpus, multicall_batch;
+  double copy_per_kib_ns, nolock_fault_prob;
+  std::int64_t dm_process_bytes;
+  SimTime mutex, alloc, page_fault, mmap, munmap, tlb_flush_per_cpu;
+  // Time to copy `bytes` into or out of a buffer.
+  SimTime copy(std::int64_t bytes) const {
+    return static_cast<SimTime>(copy_per_kib_ns * static_cast<double>(bytes) / 1024.0 + 0.5);
+  }
 };
 
 }  // namespace ipistorm::model

@@ -4,11 +4,17 @@
 namespace ipistorm::model {
 
 DeviceModel::DeviceModel(Dom0& dom0, KernelPolicy& kernel, HypercallBufferStrategy& strategy,
-                         int vcpu)
+                         int vcpu, std::uint64_t seed)
     : dom0_(dom0),
       task_(dom0.create_task("qemu-dm", vcpu)),
       strategy_(strategy),
-      site_{dom0, task_, kernel, dom0.costs().hypercall + dom0.costs().set_irq_level} {}
+      rng_(seed, /*stream=*/5),
+      site_{dom0,
+            task_,
+            kernel,
+            dom0.costs().hypercall + dom0.costs().set_irq_level,
+            dom0.costs().hcall_arg_bytes,
+            rng_} {}
 
 void DeviceModel::ioreq(IdeAccess access, Action answered) {
   access_ = access;
@@ -31,8 +37,11 @@ void DeviceModel::handle(std::int64_t) {
 }
 
 void DeviceModel::irq_level_set(std::int64_t) {
-  // qemu_irq_lower()/qemu_irq_raise() -> xc_hvm_set_isa_irq_level()
-  strategy_.hypercall(site_, Action::bind<&DeviceModel::notify>(this));
+  // A status read lowers the IRQ (qemu_irq_lower); the end of a sector
+  // transfer raises it (ide_set_irq): xc_hvm_set_isa_irq_level() either way.
+  ++dom0_.metrics().irq_updates;
+  const int level = access_ == IdeAccess::kSectorRead ? 1 : 0;
+  strategy_.set_irq_level(site_, level, Action::bind<&DeviceModel::notify>(this));
 }
 
 void DeviceModel::notify(std::int64_t) {

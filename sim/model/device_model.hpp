@@ -16,7 +16,8 @@ enum class IdeAccess { kStatusPoll, kSectorRead };
 
 class DeviceModel {
  public:
-  DeviceModel(Dom0& dom0, KernelPolicy& kernel, HypercallBufferStrategy& strategy, int vcpu);
+  DeviceModel(Dom0& dom0, KernelPolicy& kernel, HypercallBufferStrategy& strategy, int vcpu,
+              std::uint64_t seed);
 
   // Xen hands the device model an ioreq (its event channel fires on the
   // device model's vCPU). `answered` runs when QEMU has notified Xen back.
@@ -31,6 +32,7 @@ class DeviceModel {
   Dom0& dom0_;
   Task& task_;
   HypercallBufferStrategy& strategy_;
+  engine::RandomStream rng_;
   HypercallSite site_;
   IdeAccess access_ = IdeAccess::kStatusPoll;
   Action answered_;

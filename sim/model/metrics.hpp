@@ -33,6 +33,20 @@ struct Metrics {
   std::uint64_t lock_contended = 0;
   engine::SimTime lock_wait_ns = 0;
   std::uint64_t vcpu_wakes = 0;
+  // hypercall buffers
+  std::uint64_t irq_updates = 0;        // IRQ level changes QEMU asked for
+  std::uint64_t irq_hypercalls = 0;     // hypercalls made for them (incl. retries)
+  std::uint64_t buffer_syscalls = 0;    // syscalls made by the buffer strategy
+  std::uint64_t failed_hypercalls = 0;  // -EFAULT: argument page not present
+  std::uint64_t bytes_copied = 0;
+  std::uint64_t tlb_flush_ipis = 0;  // munmap's TLB shootdowns (not reschedule IPIs)
+  std::int64_t locked_bytes = 0;
+  std::int64_t peak_locked_bytes = 0;
+  void lock_bytes(std::int64_t b) {
+    locked_bytes += b;
+    if (locked_bytes > peak_locked_bytes) peak_locked_bytes = locked_bytes;
+  }
+  void unlock_bytes(std::int64_t b) { locked_bytes -= b; }
   engine::SimTime boot_time_ns = 0;
 
   void count_ipi(engine::SimTime t, topo::DistanceClass d, IpiKind k) {

@@ -98,7 +98,7 @@ json to_json(const Config& c) {
               {"window_s", c.window_s},   {"params", params}};
 }
 
-Result run(const Config& input) {
+Result run(const Config& input, const std::atomic<bool>* cancel) {
   const auto wall0 = std::chrono::steady_clock::now();
   Result r;
   r.config = input;
@@ -132,13 +132,15 @@ Result run(const Config& input) {
   Dom0 dom0(sim, costs, xen, r.metrics, topo, pcpus, cfg.seed);
   std::unique_ptr<KernelPolicy> kernel = kernel_entry.make();
   std::unique_ptr<HypercallBufferStrategy> strategy = strategy_entry.make();
-  DeviceModel dm(dom0, *kernel, *strategy, cfg.dm_vcpu);
+  DeviceModel dm(dom0, *kernel, *strategy, cfg.dm_vcpu, cfg.seed);
   OtherDrainCallers others(dom0, *kernel, cfg.seed);
   Guest guest(sim, costs, r.metrics, dm, boot_phases(cfg.params), cfg.seed);
 
   guest.start();
   others.start();
+  sim.set_cancel_flag(cancel);
   sim.run();
+  if (sim.cancelled()) throw Cancelled();
   if (!guest.finished()) throw std::runtime_error("simulation ended before the guest booted");
   dom0.finish(sim.now());
 
@@ -220,6 +222,16 @@ json metrics_json(const Result& r) {
       {"lock_contended", m.lock_contended},
       {"lock_wait_s", static_cast<double>(m.lock_wait_ns) / 1e9},
       {"vcpu_wakes", m.vcpu_wakes},
+      {"irq_updates", m.irq_updates},
+      {"irq_hypercalls", m.irq_hypercalls},
+      {"peak_locked_bytes", m.peak_locked_bytes},
+      {"buffer_syscalls", m.buffer_syscalls},
+      {"syscalls_per_hypercall", m.irq_hypercalls ? static_cast<double>(m.buffer_syscalls) /
+                                                        static_cast<double>(m.irq_hypercalls)
+                                                  : 0.0},
+      {"failed_hypercalls", m.failed_hypercalls},
+      {"bytes_copied", m.bytes_copied},
+      {"tlb_flush_ipis", m.tlb_flush_ipis},
       {"events", r.events},
       {"wall_s", r.wall_s},
   };

@@ -4,8 +4,10 @@
 // guest's boot and returns the metrics. Same config + seed = same output.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,8 +50,13 @@ struct Result {
   std::string topology_description;
 };
 
-// Throws InputError on bad input.
-Result run(const Config& config);
+// Thrown by run() when its cancel flag was set.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("run cancelled") {}
+};
+
+// Throws InputError on bad input; Cancelled if *cancel became true.
+Result run(const Config& config, const std::atomic<bool>* cancel = nullptr);
 
 // The "metrics" object of the JSON interface.
 nlohmann::json metrics_json(const Result& r);

@@ -1,18 +1,21 @@
 // no_lock.cpp: the report's experiment. The hypercall argument is passed
 // without any locking: fast, but the kernel may page out or migrate the page
-// while Xen copies from it (unsafe; the failure mode comes with the
-// head-to-head issue).
-#include "model/strategies/strategy.hpp"
+// while Xen copies from it. Then copy_from_guest fails, the hypercall
+// returns -EFAULT and the caller retries (nolock_fault_prob per call);
+// failures are counted. Unsafe.
+#include "model/strategies/buffer_ops.hpp"
 
 namespace ipistorm::model {
 namespace {
 
 class NoLock : public HypercallBufferStrategy {
  public:
-  void hypercall(HypercallSite& site, Action then) override {
-    ++site.dom0.metrics().hypercalls;
-    site.dom0.compute(*site.caller.vcpu, site.xen_work, then);
+  void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
+    ops_.hypercall(site, bytes, /*unlocked=*/true, then);
   }
+
+ private:
+  BufferOps ops_;
 };
 
 }  // namespace

@@ -1,13 +1,15 @@
 // strategy.hpp: how dom0 user space makes a hypercall whose argument lives
 // in its own memory (the hypercall-buffer strategies of DOMAIN.md s4). One
 // file per strategy under strategies/, all in the one table in
-// strategies/registry.cpp.
+// strategies/registry.cpp. The building blocks they chain (mlock, munlock,
+// the hypercall itself, mmap/munmap) are in buffer_ops.hpp.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/random.hpp"
 #include "model/dom0.hpp"
 #include "model/kernels/kernel_policy.hpp"
 
@@ -19,15 +21,25 @@ struct HypercallSite {
   Dom0& dom0;
   Task& caller;
   KernelPolicy& kernel;
-  SimTime xen_work;  // trap + the operation (e.g. HVMOP_set_isa_irq_level)
+  SimTime xen_work;           // trap + the operation (e.g. HVMOP_set_isa_irq_level)
+  std::int64_t arg_bytes;     // the argument's size
+  engine::RandomStream& rng;  // for the strategies that can fail
 };
 
 class HypercallBufferStrategy {
  public:
   virtual ~HypercallBufferStrategy() = default;
-  // Make one hypercall through `site`; `then` runs when it has returned and
-  // the buffer has been released. One call at a time per instance.
-  virtual void hypercall(HypercallSite& site, Action then) = 0;
+  // The device model sets the guest's IRQ line to `level`
+  // (xc_hvm_set_isa_irq_level). By default every call is one hypercall with
+  // the site's argument, even when the level did not change (qemu_set_irq
+  // has no such check). `then` runs when the strategy is done.
+  virtual void set_irq_level(HypercallSite& site, int level, Action then) {
+    (void)level;
+    hypercall(site, site.arg_bytes, then);
+  }
+  // One hypercall with an argument of `bytes`: acquire a buffer, copy in,
+  // trap, copy out, release. One call at a time per instance.
+  virtual void hypercall(HypercallSite& site, std::int64_t bytes, Action then) = 0;
 };
 
 struct StrategyEntry {
@@ -43,5 +55,12 @@ const StrategyEntry& find_strategy(const std::string& name);
 
 std::unique_ptr<HypercallBufferStrategy> make_mlock_per_call();
 std::unique_ptr<HypercallBufferStrategy> make_no_lock();
+std::unique_ptr<HypercallBufferStrategy> make_prelocked_page();
+std::unique_ptr<HypercallBufferStrategy> make_hcall_buffer_cache();
+std::unique_ptr<HypercallBufferStrategy> make_map_locked();
+std::unique_ptr<HypercallBufferStrategy> make_kernel_buffer();
+std::unique_ptr<HypercallBufferStrategy> make_mlockall();
+std::unique_ptr<HypercallBufferStrategy> make_irq_level_filter();
+std::unique_ptr<HypercallBufferStrategy> make_multicall_batch();
 
 }  // namespace ipistorm::model

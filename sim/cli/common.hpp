@@ -1,0 +1,43 @@
+// common.hpp: what the subcommands share: the run flags (--topology,
+// --kernel, ... --set, --config, --calibration, --json), building a Config
+// from them, list flags, and writing result files atomically.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace ipistorm::cli {
+
+struct RunFlags {
+  std::string config_file, calibration_file, json_file, topology, kernel, strategy, placement;
+  int dom0_vcpus = 0, dm_vcpu = 0;
+  std::uint64_t seed = 1;
+  double cpu_ghz = 0;
+  std::vector<std::string> sets;
+  CLI::Option *o_topology{}, *o_kernel{}, *o_strategy{}, *o_vcpus{}, *o_placement{}, *o_seed{},
+      *o_ghz{}, *o_dm{};
+};
+
+// per_scenario_knobs: also --kernel, --strategy, --dom0-vcpus, --dm-vcpu.
+void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs);
+std::string read_file(const std::string& path);
+// A calibration file: {"params": {name: value}, ...anything else is provenance}.
+void apply_calibration(model::Config& c, const std::string& path);
+// Config file first, then calibration, then flags, then --set.
+model::Config build_config(const RunFlags& f);
+// "a,b,c" -> {"a","b","c"}; repeated flags are concatenated.
+std::vector<std::string> split_list(const std::vector<std::string>& items);
+// Write atomically: a temporary file beside the target, then rename, so a
+// failure never leaves a partial result file. `what` names the flag.
+void write_file_atomic(const std::string& path, const std::string& content,
+                       const std::string& what);
+void write_json_file(const std::string& path, const nlohmann::json& j);
+// Refuse an unwritable output path before spending time on a run.
+void check_writable(const std::string& path, const std::string& what = "--json");
+
+}  // namespace ipistorm::cli

@@ -1,0 +1,35 @@
+// sweep_commands.hpp: `ipistorm compare` (every strategy side by side) and
+// `ipistorm sweep` (any grid, on a thread pool).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+
+namespace ipistorm::cli {
+
+struct CompareOptions {
+  RunFlags run;  // --topology, --dom0-vcpus, --placement, --seed, --set, --config, --json ...
+  std::vector<std::string> kernels;     // repeatable / comma list
+  std::vector<std::string> strategies;  // default: every strategy in the registry
+  std::string csv_file;
+  int jobs = 0;
+};
+CLI::App* add_compare_command(CLI::App& app, CompareOptions& o);
+int run_compare(const CompareOptions& o);
+
+struct SweepOptions {
+  std::string config_file, calibration_file, grid_file, csv_file, json_file;
+  std::vector<std::string> topologies, kernels, strategies, placements, vcpus, seeds, sets;
+  int jobs = 0;
+  bool yes = false;
+};
+CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o);
+int run_sweep_command(const SweepOptions& o);
+
+// Grids larger than this need --yes.
+constexpr std::uint64_t kMaxRunsWithoutYes = 1000000;
+
+}  // namespace ipistorm::cli

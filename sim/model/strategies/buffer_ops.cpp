@@ -1,0 +1,110 @@
+// buffer_ops.cpp: costs and accounting of the strategies' building blocks.
+#include "model/strategies/buffer_ops.hpp"
+
+namespace ipistorm::model {
+
+void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
+  site_ = &s;
+  bytes_ = bytes;
+  then_ = then;
+  Metrics& m = s.dom0.metrics();
+  ++m.mlock_calls;
+  ++m.syscalls;
+  ++m.buffer_syscalls;
+  // sys_mlock: syscall entry, then the kernel's drain, then the pages.
+  s.dom0.compute(*s.caller.vcpu, s.dom0.costs().syscall,
+                 Action::bind<&BufferOps::drain_step>(this));
+}
+
+void BufferOps::mlockall(HypercallSite& s, std::int64_t bytes, Action then) {
+  // sys_mlockall calls lru_add_drain_all() exactly like sys_mlock (2.6.28..4.14).
+  mlock(s, bytes, then);
+}
+
+void BufferOps::drain_step(std::int64_t) {
+  site_->kernel.mlock_prepare(site_->dom0, site_->caller,
+                              Action::bind<&BufferOps::mlock_pages>(this));
+}
+
+void BufferOps::mlock_pages(std::int64_t) {
+  HypercallSite& s = *site_;
+  const Costs& c = s.dom0.costs();
+  const std::int64_t n = pages(c, bytes_);
+  if (s.kernel.mlock_moves_page_through_pagevec())
+    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // putback_lru_page
+  s.dom0.metrics().lock_bytes(n * c.page_bytes);
+  s.dom0.compute(*s.caller.vcpu, c.mlock_page * n, then_);
+}
+
+void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
+  Metrics& m = s.dom0.metrics();
+  const Costs& c = s.dom0.costs();
+  const std::int64_t n = pages(c, bytes);
+  ++m.munlock_calls;
+  ++m.syscalls;
+  ++m.buffer_syscalls;
+  if (s.kernel.mlock_moves_page_through_pagevec())
+    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // back to an evictable LRU
+  m.unlock_bytes(n * c.page_bytes);
+  s.dom0.compute(*s.caller.vcpu, c.syscall + c.munlock_page * n, then);
+}
+
+void BufferOps::hypercall(HypercallSite& s, std::int64_t bytes, bool unlocked, Action then) {
+  site_ = &s;
+  bytes_ = bytes;
+  unlocked_ = unlocked;
+  then_ = then;
+  Metrics& m = s.dom0.metrics();
+  ++m.hypercalls;
+  ++m.irq_hypercalls;
+  m.bytes_copied += static_cast<std::uint64_t>(2 * bytes);
+  const Costs& c = s.dom0.costs();
+  s.dom0.compute(*s.caller.vcpu, 2 * c.copy(bytes) + s.xen_work,
+                 Action::bind<&BufferOps::trap_done>(this));
+}
+
+void BufferOps::trap_done(std::int64_t) {
+  HypercallSite& s = *site_;
+  if (unlocked_ && s.dom0.costs().nolock_fault_prob > 0 &&
+      s.rng.uniform() < s.dom0.costs().nolock_fault_prob) {
+    // copy_from_guest failed: -EFAULT; the caller touches the page (fault)
+    // and retries the hypercall.
+    ++s.dom0.metrics().failed_hypercalls;
+    const Costs& c = s.dom0.costs();
+    ++s.dom0.metrics().hypercalls;
+    ++s.dom0.metrics().irq_hypercalls;
+    s.dom0.compute(*s.caller.vcpu, c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
+                   Action::bind<&BufferOps::trap_done>(this));
+    return;
+  }
+  then_();
+}
+
+void BufferOps::mmap_locked(HypercallSite& s, std::int64_t bytes, Action then) {
+  Metrics& m = s.dom0.metrics();
+  const Costs& c = s.dom0.costs();
+  const std::int64_t n = pages(c, bytes);
+  m.syscalls += 2;  // mmap + madvise
+  m.buffer_syscalls += 2;
+  if (s.kernel.mlock_moves_page_through_pagevec())
+    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));
+  m.lock_bytes(n * c.page_bytes);
+  s.dom0.compute(*s.caller.vcpu, 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page), then);
+}
+
+void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
+  Metrics& m = s.dom0.metrics();
+  const Costs& c = s.dom0.costs();
+  const std::int64_t n = pages(c, bytes);
+  ++m.syscalls;
+  ++m.buffer_syscalls;
+  m.tlb_flush_ipis += static_cast<std::uint64_t>(c.dm_mm_other_cpus);
+  if (s.kernel.mlock_moves_page_through_pagevec())
+    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // munlock_vma_pages_all
+  m.unlock_bytes(n * c.page_bytes);
+  s.dom0.compute(
+      *s.caller.vcpu,
+      c.syscall + c.munmap + n * c.munlock_page + c.tlb_flush_per_cpu * c.dm_mm_other_cpus, then);
+}
+
+}  // namespace ipistorm::model

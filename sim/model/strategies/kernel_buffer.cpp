@@ -1,0 +1,47 @@
+// kernel_buffer.cpp: /dev/xen/hypercall (privcmd-buf, Linux c51b3c639e01,
+// used by libxencall since Xen 4.11, 33be2c3858): the kernel allocates the
+// buffer pages and maps them into the process. They are not on the LRU and
+// cannot migrate, so nothing is mlocked, ever: open + mmap once, then a copy
+// per call. The pinned page is counted as locked memory.
+#include "model/strategies/buffer_ops.hpp"
+
+namespace ipistorm::model {
+namespace {
+
+class KernelBuffer : public HypercallBufferStrategy {
+ public:
+  void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
+    site_ = &site;
+    bytes_ = bytes;
+    then_ = then;
+    if (!mapped_) {  // open("/dev/xen/hypercall") + mmap, once per process
+      mapped_ = true;
+      const Costs& c = site.dom0.costs();
+      Metrics& m = site.dom0.metrics();
+      m.syscalls += 2;
+      m.buffer_syscalls += 2;
+      m.lock_bytes(BufferOps::pages(c, bytes) * c.page_bytes);
+      site.dom0.compute(*site.caller.vcpu, 2 * c.syscall + c.mmap + c.alloc,
+                        Action::bind<&KernelBuffer::call>(this));
+      return;
+    }
+    call(0);
+  }
+
+ private:
+  void call(std::int64_t) { ops_.hypercall(*site_, bytes_, false, then_); }
+
+  BufferOps ops_;
+  HypercallSite* site_ = nullptr;
+  std::int64_t bytes_ = 0;
+  Action then_;
+  bool mapped_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<HypercallBufferStrategy> make_kernel_buffer() {
+  return std::make_unique<KernelBuffer>();
+}
+
+}  // namespace ipistorm::model
