@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <regex>
+#include <cstring>
 
 #include "errors.hpp"
 
@@ -50,10 +50,12 @@ std::string preset_names() {
 // GHz from a CPU model string such as "Xeon(R) CPU X5550 @ 2.67GHz".
 double ghz_from_model(const char* model) {
   if (!model) return 0;
-  std::cmatch m;
-  static const std::regex re(R"(@\s*([0-9]+(\.[0-9]+)?)\s*GHz)");
-  if (std::regex_search(model, m, re)) return std::atof(m[1].str().c_str());
-  return 0;
+  const char* at = std::strrchr(model, '@');
+  if (!at) return 0;
+  char* end = nullptr;
+  const double v = std::strtod(at + 1, &end);
+  while (end && *end == ' ') ++end;
+  return (end && std::strncmp(end, "GHz", 3) == 0 && v > 0) ? v : 0;
 }
 
 double host_ghz() {
