@@ -35,7 +35,7 @@ void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InputError("cannot read config file '" + path + "'");
+  if (!in) throw InputError("cannot read file '" + path + "'");
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -171,6 +171,9 @@ void ParamValues::set(const std::string& name, double value) {
   if (!std::isfinite(value) || value < 0)
     throw InputError("parameter " + name + " must be a finite number >= 0 (" + s->unit + "), got " +
                      std::to_string(value));
+  if (std::string(s->unit) == "probability" && value >= 1)
+    throw InputError("parameter " + name + " is a probability and must be below 1, got " +
+                     std::to_string(value));
   if (s->integer && value != std::floor(value))
     throw InputError("parameter " + name + " must be a whole number of " + s->unit);
   values_[name] = value;
