@@ -265,15 +265,28 @@ std::string sweep_csv(const Grid& g, const std::vector<Result>& results) {
 }
 
 json sweep_json(const Grid& g, const std::vector<Result>& results) {
+  // The base config once; per run only what the grid sets, and the metrics.
   json runs = json::array();
   for (std::size_t i = 0; i < results.size(); ++i) {
+    const Config& c = results[i].config;
     json m = metrics_json(results[i]);
     m.erase("wall_s");
-    runs.push_back({{"run", i}, {"config", to_json(results[i].config)}, {"metrics", m}});
+    json swept = json::object();
+    for (const auto& p : g.params) swept[p.first] = c.params.get(p.first);
+    runs.push_back({{"run", i},
+                    {"topology", c.topology},
+                    {"kernel", c.kernel},
+                    {"strategy", c.strategy},
+                    {"placement", c.placement},
+                    {"dom0_vcpus", c.dom0_vcpus},
+                    {"seed", c.seed},
+                    {"params", swept},
+                    {"metrics", m}});
   }
   json swept = json::object();
   for (const auto& p : g.params) swept[p.first] = p.second;
-  return {{"grid",
+  return {{"base", to_json(g.base)},
+          {"grid",
            {{"topology", g.topologies},
             {"kernel", g.kernels},
             {"strategy", g.strategies},
