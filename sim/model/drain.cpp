@@ -16,6 +16,7 @@ void CpuDrain::run(std::vector<int> cpus, Action then) {
   then_ = then;
   pos_ = 0;
   ++dom0_.metrics().drains_all;
+  dom0_.metrics().drain_cpus += cpus_.size();
   queue_next(0);
 }
 

@@ -27,6 +27,7 @@ struct Metrics {
   std::uint64_t syscalls = 0;
   std::uint64_t hypercalls = 0;
   std::uint64_t drains_all = 0;     // lru_add_drain_all() calls that queued work
+  std::uint64_t drain_cpus = 0;     // CPUs work was queued on, summed over those calls
   std::uint64_t drains_local = 0;   // lru_add_drain() run on a CPU (local or by a worker)
   std::uint64_t drain_skipped = 0;  // callers that piggy-backed on another drain
   std::uint64_t lock_acquisitions = 0;

@@ -20,12 +20,7 @@
 #include "model/xen.hpp"
 #include "topology/topology.hpp"
 
-#ifndef IPISTORM_VERSION
-#define IPISTORM_VERSION "0.0.0"
-#endif
-#ifndef IPISTORM_GIT_COMMIT
-#define IPISTORM_GIT_COMMIT "unknown"
-#endif
+#include "ipistorm_version.hpp"  // generated at build time: version and git commit
 
 namespace ipistorm::model {
 
@@ -214,6 +209,7 @@ json metrics_json(const Result& r) {
        m.mlock_calls ? drain_target_ipis / static_cast<double>(m.mlock_calls) : 0.0},
       {"mlock_calls", m.mlock_calls},
       {"drains", m.drains_all},
+      {"drain_cpus", m.drain_cpus},
       {"local_drains", m.drains_local},
       {"drains_skipped", m.drain_skipped},
       {"hypercalls", m.hypercalls},
