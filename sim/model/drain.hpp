@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/dom0.hpp"
+#include "model/kernels/kernel_policy.hpp"
 
 namespace ipistorm::model {
 
@@ -49,6 +50,29 @@ class SelectiveDrainAll {
   Dom0* dom0_ = nullptr;
   Dom0::Mutex mutex_;
   std::uint64_t generation_ = 0;
+};
+
+// The kernels since 3.12, which differ only in two switches: whether
+// mlock() drains every CPU with pages (3.12) or only the local one (4.15+),
+// and whether concurrent drain callers share a generation (5.10+).
+class SelectiveDrainKernel : public KernelPolicy {
+ public:
+  SelectiveDrainKernel(bool mlock_drains_all, bool share_generation)
+      : mlock_drains_all_(mlock_drains_all), selective_(share_generation) {}
+  void mlock_prepare(Dom0& dom0, Task& caller, Action then) override {
+    if (mlock_drains_all_)
+      drain_all(dom0, caller, then);
+    else
+      dom0.drain_local(*caller.vcpu, then);
+  }
+  void drain_all(Dom0& dom0, Task& caller, Action then) override {
+    selective_.run(dom0, caller, then);
+  }
+  bool mlock_moves_page_through_pagevec() const override { return true; }
+
+ private:
+  bool mlock_drains_all_;
+  SelectiveDrainAll selective_;
 };
 
 // The work every kernel policy builds on: lru_add_drain_all() as

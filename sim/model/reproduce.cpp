@@ -1,11 +1,9 @@
 // reproduce.cpp: the report's scenarios (DOMAIN.md s1) and their checks.
 #include "model/reproduce.hpp"
 
-#include <algorithm>
-#include <atomic>
-#include <exception>
 #include <stdexcept>
-#include <thread>
+
+#include "model/sweep.hpp"
 
 namespace ipistorm::model {
 
@@ -83,32 +81,20 @@ std::vector<ReproScenario> reproduce_scenarios(const Config& base) {
 
 std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs) {
   std::vector<ReproScenario> scenarios = reproduce_scenarios(base);
-  std::vector<ReproOutcome> out(scenarios.size());
-  std::vector<std::exception_ptr> errors(scenarios.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < scenarios.size();) {
-      try {
-        ReproOutcome o{scenarios[i], run(scenarios[i].config), true};
-        for (Figure& f : o.scenario.figures) {
-          f.model = figure_value(f.name, o.result);
-          // Exact figures (lo == hi) compare with a tolerance for rounding only.
-          f.ok = f.model >= f.lo - 1e-9 && f.model <= f.hi + 1e-9;
-          o.ok = o.ok && f.ok;
-        }
-        out[i] = std::move(o);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
+  std::vector<Config> configs;
+  for (const auto& s : scenarios) configs.push_back(s.config);
+  std::vector<Result> results = run_sweep(configs, jobs);
+  std::vector<ReproOutcome> out;
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    ReproOutcome o{scenarios[i], std::move(results[i]), true};
+    for (Figure& f : o.scenario.figures) {
+      f.model = figure_value(f.name, o.result);
+      // Exact figures (lo == hi) compare with a tolerance for rounding only.
+      f.ok = f.model >= f.lo - 1e-9 && f.model <= f.hi + 1e-9;
+      o.ok = o.ok && f.ok;
     }
-  };
-  const int n = std::max(1, std::min<int>(jobs, static_cast<int>(scenarios.size())));
-  std::vector<std::thread> threads;
-  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+    out.push_back(std::move(o));
+  }
   return out;
 }
 

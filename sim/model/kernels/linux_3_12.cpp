@@ -7,24 +7,10 @@
 #include "model/kernels/kernel_policy.hpp"
 
 namespace ipistorm::model {
-namespace {
 
-class Linux312 : public KernelPolicy {
- public:
-  void mlock_prepare(Dom0& dom0, Task& caller, Action then) override {
-    drain_all(dom0, caller, then);
-  }
-  void drain_all(Dom0& dom0, Task& caller, Action then) override {
-    selective_.run(dom0, caller, then);
-  }
-  bool mlock_moves_page_through_pagevec() const override { return true; }
-
- private:
-  SelectiveDrainAll selective_{/*share_generation=*/false};
-};
-
-}  // namespace
-
-std::unique_ptr<KernelPolicy> make_linux_3_12() { return std::make_unique<Linux312>(); }
+std::unique_ptr<KernelPolicy> make_linux_3_12() {
+  return std::make_unique<SelectiveDrainKernel>(/*mlock_drains_all=*/true,
+                                                /*share_generation=*/false);
+}
 
 }  // namespace ipistorm::model

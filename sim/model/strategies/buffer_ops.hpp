@@ -43,4 +43,33 @@ class BufferOps {
   Action then_;
 };
 
+// A strategy that prepares once, at its first call, and then only copies the
+// argument through the prepared memory (kernel-buffer, mlockall).
+class SetUpOnceThenCopy : public HypercallBufferStrategy {
+ public:
+  void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
+    site_ = &site;
+    bytes_ = bytes;
+    then_ = then;
+    if (set_up_done_) {
+      call(0);
+      return;
+    }
+    set_up_done_ = true;
+    set_up(site, bytes, Action::bind<&SetUpOnceThenCopy::call>(this));
+  }
+
+ protected:
+  virtual void set_up(HypercallSite& site, std::int64_t bytes, Action then) = 0;
+  BufferOps ops_;
+
+ private:
+  void call(std::int64_t) { ops_.hypercall(*site_, bytes_, false, then_); }
+
+  HypercallSite* site_ = nullptr;
+  std::int64_t bytes_ = 0;
+  Action then_;
+  bool set_up_done_ = false;
+};
+
 }  // namespace ipistorm::model

@@ -8,34 +8,17 @@
 namespace ipistorm::model {
 namespace {
 
-class KernelBuffer : public HypercallBufferStrategy {
- public:
-  void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
-    if (!mapped_) {  // open("/dev/xen/hypercall") + mmap, once per process
-      mapped_ = true;
-      const Costs& c = site.dom0.costs();
-      Metrics& m = site.dom0.metrics();
-      m.syscalls += 2;
-      m.buffer_syscalls += 2;
-      m.lock_bytes(BufferOps::pages(c, bytes) * c.page_bytes);
-      site.dom0.compute(*site.caller.vcpu, 2 * c.syscall + c.mmap + c.alloc,
-                        Action::bind<&KernelBuffer::call>(this));
-      return;
-    }
-    call(0);
+class KernelBuffer : public SetUpOnceThenCopy {
+ protected:
+  // open("/dev/xen/hypercall") + mmap: the kernel allocates and pins the page.
+  void set_up(HypercallSite& site, std::int64_t bytes, Action then) override {
+    const Costs& c = site.dom0.costs();
+    Metrics& m = site.dom0.metrics();
+    m.syscalls += 2;
+    m.buffer_syscalls += 2;
+    m.lock_bytes(BufferOps::pages(c, bytes) * c.page_bytes);
+    site.dom0.compute(*site.caller.vcpu, 2 * c.syscall + c.mmap + c.alloc, then);
   }
-
- private:
-  void call(std::int64_t) { ops_.hypercall(*site_, bytes_, false, then_); }
-
-  BufferOps ops_;
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0;
-  Action then_;
-  bool mapped_ = false;
 };
 
 }  // namespace

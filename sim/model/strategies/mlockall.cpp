@@ -7,28 +7,11 @@
 namespace ipistorm::model {
 namespace {
 
-class Mlockall : public HypercallBufferStrategy {
- public:
-  void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
-    if (!locked_) {
-      locked_ = true;
-      ops_.mlockall(site, site.dom0.costs().dm_process_bytes, Action::bind<&Mlockall::call>(this));
-      return;
-    }
-    call(0);
+class Mlockall : public SetUpOnceThenCopy {
+ protected:
+  void set_up(HypercallSite& site, std::int64_t, Action then) override {
+    ops_.mlockall(site, site.dom0.costs().dm_process_bytes, then);
   }
-
- private:
-  void call(std::int64_t) { ops_.hypercall(*site_, bytes_, false, then_); }
-
-  BufferOps ops_;
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0;
-  Action then_;
-  bool locked_ = false;
 };
 
 }  // namespace
