@@ -1,0 +1,97 @@
+"""topology(), simulate() and reproduce(): one machine, one run, the report.
+
+Thin wrappers over the extension: they check argument types, build the same
+JSON config object a `--config` file holds, and let the C++ model do the rest
+(without the GIL). See pybindings/README.md for examples.
+"""
+
+import os
+
+import pandas as pd
+
+from . import _args, _ipistorm
+
+# Columns of reproduce(), the report's figures side by side with the model's.
+REPRODUCE_COLUMNS = [
+    "scenario", "figure", "reference", "model", "rel_error", "lo", "hi", "ok",
+    "label", "kernel", "strategy", "dom0_vcpus",
+]
+
+
+def topology(spec):
+    """Load a machine: a preset name ("nehalem-ep"), an hwloc XML file, an
+    hwloc synthetic string ("pack:2 [numa] core:4 pu:2") or "host".
+
+    Returns an ipistorm.Topology: num_cpus, num_packages, num_cores,
+    num_numa_nodes, ghz, cpus (per-CPU DataFrame), distance(a, b) and
+    numa_distance(a, b) of two CPUs by OS index. Unknown specs: ValueError.
+    """
+    if isinstance(spec, os.PathLike):
+        spec = os.fspath(spec)
+    return _ipistorm.load_topology(_args.check_str("spec", spec))
+
+
+def simulate(topology=None, kernel=None, strategy=None, dom0_vcpus=None, placement=None,
+             seed=None, *, dm_vcpu=None, cpu_ghz=None, window_s=None, config=None,
+             **overrides):
+    """Run one scenario to the end of the guest's boot.
+
+    Every field left as None takes the model's default (nehalem-ep,
+    linux-2.6.31-pvops, mlock-per-call, one dom0 vCPU per CPU, pinned, seed
+    1). `config` is a dict as in a `simulate --config` file, applied first;
+    the keywords win over it. Any other keyword is a cost parameter
+    (``evtchn_send_us=2.0``; see ipistorm.params()).
+
+    Returns an ipistorm.SimResult: .metrics (the dict of `simulate --json`'s
+    "metrics"), .config, .provenance, .series (numpy arrays per window).
+    The GIL is released while the model runs, so threads run in parallel.
+    """
+    cfg = _args.config_dict(
+        config, overrides, topology=topology, kernel=kernel, strategy=strategy,
+        dom0_vcpus=dom0_vcpus, placement=placement, seed=seed, dm_vcpu=dm_vcpu,
+        cpu_ghz=cpu_ghz, window_s=window_s)
+    return _ipistorm._simulate(cfg)
+
+
+def resolve_config(topology=None, kernel=None, strategy=None, dom0_vcpus=None,
+                   placement=None, seed=None, *, dm_vcpu=None, cpu_ghz=None,
+                   window_s=None, config=None, **overrides):
+    """The config simulate() would run, with every default filled in (no run)."""
+    cfg = _args.config_dict(
+        config, overrides, topology=topology, kernel=kernel, strategy=strategy,
+        dom0_vcpus=dom0_vcpus, placement=placement, seed=seed, dm_vcpu=dm_vcpu,
+        cpu_ghz=cpu_ghz, window_s=window_s)
+    return _ipistorm._resolve_config(cfg)
+
+
+def reproduce(jobs=None, topology=None, seed=None, *, placement=None, cpu_ghz=None,
+              config=None, as_json=False, **overrides):
+    """The 2009 report's scenarios beside the report's figures.
+
+    One row per figure: scenario, figure, reference (the report's value),
+    model, rel_error, lo and hi (the accepted range), ok; plus the label,
+    kernel, strategy and dom0_vcpus of the scenario. The frame's
+    attrs["all_within_tolerance"] is the CLI's exit status as a bool.
+    Kernel, strategy and vCPUs are set per scenario; topology, seed and any
+    cost parameter (keywords) apply to all, as the CLI's flags do.
+    With as_json=True, the `ipistorm reproduce --json` document instead.
+    """
+    base = _args.config_dict(config, overrides, topology=topology, seed=seed,
+                             placement=placement, cpu_ghz=cpu_ghz)
+    doc = _ipistorm._reproduce(base, _args.check_jobs(jobs))
+    if as_json:
+        return doc
+    rows = []
+    for s in doc["scenarios"]:
+        for f in s["figures"]:
+            lo, hi = f["accepted"]
+            rows.append({
+                "scenario": s["name"], "figure": f["figure"], "reference": f["reference"],
+                "model": f["model"], "rel_error": f["rel_error"], "lo": lo, "hi": hi,
+                "ok": f["ok"], "label": f["label"], "kernel": s["kernel"],
+                "strategy": s["strategy"], "dom0_vcpus": s["dom0_vcpus"],
+            })
+    df = pd.DataFrame(rows, columns=REPRODUCE_COLUMNS)
+    df.attrs["all_within_tolerance"] = bool(doc["all_within_tolerance"])
+    df.attrs["provenance"] = doc["provenance"]
+    return df

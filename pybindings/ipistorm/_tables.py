@@ -1,0 +1,33 @@
+"""The cost model and the registries as DataFrames.
+
+params() is `ipistorm params` as a table; kernels(), strategies() and
+presets() list the registries the model is built from, in their own order,
+so code that loops over "every strategy" picks up new ones by itself.
+"""
+
+import pandas as pd
+
+from . import _ipistorm
+
+PARAM_COLUMNS = ["name", "value", "unit", "group", "fitted", "source", "integer"]
+
+
+def params():
+    """Every cost parameter: name, value (default), unit, group, fitted, source, integer."""
+    return pd.DataFrame(_ipistorm._params(), columns=PARAM_COLUMNS)
+
+
+def kernels():
+    """Kernel presets in historical order: name, summary, source."""
+    return pd.DataFrame(_ipistorm._kernels(), columns=["name", "summary", "source"])
+
+
+def strategies():
+    """Hypercall-buffer strategies: name, summary, mirrors (the real code), safe."""
+    return pd.DataFrame(_ipistorm._strategies(), columns=["name", "summary", "mirrors", "safe"])
+
+
+def presets():
+    """Built-in topologies: name, summary, ghz, synthetic (the hwloc string)."""
+    return pd.DataFrame(_ipistorm._topology_presets(),
+                        columns=["name", "summary", "ghz", "synthetic"])

@@ -1,0 +1,51 @@
+// module.cpp: the `_ipistorm` extension, the compiled half of the `ipistorm`
+// package (pybindings/ipistorm/ is the Python half users import). It maps the
+// simulator's errors onto Python's and registers each area's bindings, one
+// file per area, each with its twin test under tests/.
+#include <pybind11/pybind11.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "errors.hpp"
+#include "model/scenario.hpp"
+#include "py_json.hpp"
+
+namespace pyb = pybind11;
+
+PYBIND11_MODULE(_ipistorm, m) {
+  m.doc() = "ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated";
+  // The simulator's own version, as every JSON output's provenance records it.
+  m.attr("__version__") = ipistorm::model::provenance_json().at("version").get<std::string>();
+
+  // Bad input (a name, a range, a file) is the caller's to fix: ValueError
+  // with the simulator's one-line message, as the CLI prints it. Anything
+  // else from C++ is RuntimeError (pybind11's default for std::exception).
+  // tests/test_module.py: test_input_error_is_value_error, test_internal_error_is_runtime_error
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ipistorm::InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  // A hook for the translator's own test: raise each kind of C++ error.
+  // tests/test_module.py: test_input_error_is_value_error, test_internal_error_is_runtime_error
+  m.def("_raise_for_test", [](const std::string& kind) {
+    if (kind == "input") throw ipistorm::InputError("bad input for the test");
+    if (kind == "runtime") throw std::runtime_error("internal error for the test");
+    if (kind == "logic") throw std::logic_error("logic error for the test");
+  });
+
+  // tests/test_module.py: test_provenance
+  m.def(
+      "provenance", [] { return ipistorm::py::from_json(ipistorm::model::provenance_json()); },
+      "Version, git commit and host, as in every JSON output's \"provenance\".");
+
+  ipistorm::py::bind_topology(m);
+  ipistorm::py::bind_params(m);
+  ipistorm::py::bind_simulate(m);
+  ipistorm::py::bind_sweep(m);
+  ipistorm::py::bind_reproduce(m);
+}

@@ -1,0 +1,112 @@
+"""notebooks/ and scripts/figures.sh: every notebook runs headlessly, in time,
+and writes exactly the figures committed under results/figures/.
+
+The figures go to a temporary directory (IPISTORM_FIGURES_DIR), so the
+committed PNGs are never touched by a test run.
+"""
+
+import json
+import os
+import struct
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, REPO, package_dir
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+COMMITTED = REPO / "results" / "figures"
+TIME_LIMIT_S = 180  # all notebooks together; ~25 s on a 2-CPU box
+
+
+def png_size(path):
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def run_figures(out_dir, *names, **env):
+    e = dict(os.environ, IPISTORM_FIGURES_DIR=str(out_dir),
+             IPISTORM_BUILD_DIR=str(Path(package_dir()).parent), **env)
+    t0 = time.perf_counter()
+    p = subprocess.run(["bash", str(REPO / "scripts" / "figures.sh"), *names], env=e,
+                       capture_output=True, text=True, timeout=TIME_LIMIT_S + 60)
+    return p, time.perf_counter() - t0
+
+
+def test_notebooks_stored_without_outputs():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
+    for p in NOTEBOOKS:
+        nb = json.loads(p.read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python3"
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, p.name
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    out = tmp_path_factory.mktemp("figures")
+    p, elapsed = run_figures(out)
+    return out, p, elapsed
+
+
+def test_every_notebook_runs_in_time(figures):
+    out, p, elapsed = figures
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert elapsed < TIME_LIMIT_S, f"notebooks took {elapsed:.0f} s"
+    for nb in NOTEBOOKS:
+        assert f"{nb.name}: " in p.stdout, nb.name
+    assert f"{len(NOTEBOOKS)} of {len(NOTEBOOKS)} notebooks ran" in p.stdout
+
+
+def test_each_notebook_writes_its_committed_figures(figures):
+    out, p, _ = figures
+    assert p.returncode == 0, p.stderr
+    for nb in NOTEBOOKS:
+        prefix = nb.name[:2] + "-"
+        committed = sorted(f.name for f in COMMITTED.glob(prefix + "*.png"))
+        written = sorted(f.name for f in out.glob(prefix + "*.png"))
+        assert committed, f"no committed figure for {nb.name} in results/figures/"
+        assert written == committed, nb.name
+        for name in written:
+            w, h = png_size(out / name)
+            assert w > 300 and h > 200, name
+
+
+def test_hardware_notebook_reads_a_lab_run(tmp_path):
+    """Notebook 05 with a lab run (the test data): the 2x2 comparison, not the placeholder."""
+    p, _ = run_figures(tmp_path, "05", IPISTORM_LAB_DIR=str(DATA / "lab"))
+    assert p.returncode == 0, p.stdout + p.stderr
+    w, h = png_size(tmp_path / "05-hardware-vs-model.png")
+    assert h > 700, (w, h)  # the placeholder is one short panel
+
+
+def test_hardware_notebook_placeholder_without_lab_run(tmp_path):
+    p, _ = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "no-lab"))
+    assert p.returncode == 0, p.stdout + p.stderr
+    w, h = png_size(tmp_path / "fig" / "05-hardware-vs-model.png")
+    assert h < 600, (w, h)
+
+
+def test_failing_cell_fails_the_script(tmp_path):
+    """A cell that raises fails the run (exit 1, traceback shown): here notebook
+    05 meets a lab run whose benchmark JSON is broken."""
+    bad = tmp_path / "lab" / "host-2030-01-01"
+    bad.mkdir(parents=True)
+    (bad / "bench.json").write_text(json.dumps({"benchmarks": [
+        {"name": "x", "real_time": 1, "cpu_time": 1, "time_unit": "fortnights"}]}))
+    p, _ = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "lab"))
+    assert p.returncode == 1
+    assert "05-hardware-vs-model.ipynb FAILED" in p.stderr and "fortnights" in p.stderr
+
+
+def test_missing_module_fails_the_script(tmp_path):
+    # A broken environment must not pass silently: no ipistorm -> exit 2.
+    e = dict(os.environ, IPISTORM_BUILD_DIR=str(tmp_path / "nobuild"), PYTHONPATH="",
+             IPISTORM_FIGURES_DIR=str(tmp_path))
+    p = subprocess.run(["bash", str(REPO / "scripts" / "figures.sh"), "05"], env=e,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and "cannot import ipistorm" in p.stderr

@@ -1,0 +1,62 @@
+"""bind_params.cpp: ipistorm.params() and the registries (kernels, strategies, placements)."""
+
+import pandas as pd
+
+import ipistorm
+from conftest import run_cli
+
+
+def cli_registry(cli, label):
+    out = run_cli(cli, "params").stdout
+    line = next(l for l in out.splitlines() if l.startswith(label + ":"))
+    return line.split(":", 1)[1].split()
+
+
+def test_params_columns():
+    df = ipistorm.params()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == ["name", "value", "unit", "group", "fitted", "source", "integer"]
+    assert df["name"].is_unique
+    assert df["fitted"].dtype == bool
+    assert set(df["group"]) <= {"hardware", "xen", "dom0", "device_model", "workload"}
+    assert (df["value"] >= 0).all()
+    assert df["source"].str.len().min() > 0, "every parameter names its source"
+    row = df.set_index("name").loc["pagevec_size"]
+    assert row["value"] == 14 and row["integer"] and row["unit"] == "pages"
+
+
+def test_params_table_matches_cli(cli):
+    # `ipistorm params --markdown` is the README table; the same rows, in order.
+    rows = []
+    for line in run_cli(cli, "params", "--markdown").stdout.splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows.append((cells[0].strip("`"), float(cells[1]), cells[2], cells[3],
+                         cells[4] == "yes"))
+    df = ipistorm.params()
+    assert len(rows) == len(df) > 30
+    for (name, value, unit, group, fitted), r in zip(rows, df.itertuples()):
+        assert (r.name, r.unit, r.group, r.fitted) == (name, unit, group, fitted)
+        assert abs(r.value - value) <= 1e-5 * max(1.0, abs(value))  # %g in the CLI
+
+
+def test_registries_match_cli(cli):
+    assert list(ipistorm.kernels().name) == cli_registry(cli, "kernels")
+    assert list(ipistorm.strategies().name) == cli_registry(cli, "strategies")
+    assert list(ipistorm.placements()) == cli_registry(cli, "placements")
+
+
+def test_registry_columns():
+    k = ipistorm.kernels()
+    assert list(k.columns) == ["name", "summary", "source"]
+    assert "linux-2.6.31-pvops" in set(k.name)
+    s = ipistorm.strategies()
+    assert list(s.columns) == ["name", "summary", "mirrors", "safe"]
+    assert s.set_index("name").loc["no-lock", "safe"] == False  # noqa: E712 (numpy bool)
+    assert s.set_index("name").loc["mlock-per-call", "safe"] == True  # noqa: E712
+
+
+def test_params_frame_is_a_copy():
+    df = ipistorm.params()
+    df.loc[0, "value"] = -1
+    assert ipistorm.params().loc[0, "value"] >= 0

@@ -1,0 +1,194 @@
+"""bind_simulate.cpp: ipistorm.simulate(), SimResult and Series."""
+
+import _thread
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import ipistorm
+from conftest import TINY, run_cli
+
+
+def cli_simulate(cli, tmp_path, *args):
+    out = tmp_path / "sim.json"
+    p = run_cli(cli, "simulate", *args, "--json", str(out))
+    assert p.returncode == 0, p.stderr
+    return json.loads(out.read_text())
+
+
+def without_wall(m):
+    return {k: v for k, v in m.items() if k != "wall_s"}
+
+
+def test_metrics_match_cli(cli, tmp_path):
+    """The same config gives the same numbers from Python and from the CLI."""
+    # The report's pvops box at full size, defaults only.
+    doc = cli_simulate(cli, tmp_path)
+    r = ipistorm.simulate()
+    assert without_wall(r.metrics) == without_wall(doc["metrics"])
+    assert r.config == doc["config"]
+    assert r.metrics["boot_time_s"] > 30  # the storm is there
+
+
+def test_metrics_match_cli_with_overrides(cli, tmp_path):
+    sets = dict(TINY, evtchn_send_us=2.0, xen_wake_jitter_us=3.5)
+    args = ["--topology", "nehalem-ex", "--kernel", "linux-3.12", "--dom0-vcpus", "12",
+            "--placement", "spread", "--seed", "42", "--dm-vcpu", "3"]
+    for k, v in sets.items():
+        args += ["--set", f"{k}={v}"]
+    doc = cli_simulate(cli, tmp_path, *args)
+    r = ipistorm.simulate(topology="nehalem-ex", kernel="linux-3.12", dom0_vcpus=12,
+                          placement="spread", seed=42, dm_vcpu=3, **sets)
+    assert without_wall(r.metrics) == without_wall(doc["metrics"])
+    assert r.config == doc["config"]
+    assert r.config["params"]["evtchn_send_us"] == 2.0
+
+
+def test_result_fields():
+    r = ipistorm.simulate(dom0_vcpus=4, **TINY)
+    m = r.metrics
+    for key in ("boot_time_s", "ioport_latency_cycles", "resched_ipis_per_s",
+                "ipis_by_distance", "mlock_calls", "wall_s"):
+        assert key in m, key
+    assert set(m["ioport_latency_cycles"]) == {"mean", "p50", "p99"}
+    assert r.config["dom0_vcpus"] == 4
+    assert r.config["cpu_ghz"] == pytest.approx(2.67)  # resolved from the topology
+    assert set(r.provenance) == {"version", "git_commit", "host"}
+    doc = r.to_json()
+    assert set(doc) == {"config", "metrics", "provenance"}
+    assert r.events == m["events"] > 0
+    assert "linux-2.6.31-pvops" in repr(r) and "4 dom0 vCPUs" in repr(r)
+    # The report's formula: drain-target IPIs per mlock = vCPUs - 1.
+    assert m["drain_target_ipis_per_mlock"] == 3.0
+
+
+def test_series_arrays():
+    r = ipistorm.simulate(dom0_vcpus=8, **TINY, window_s=0.05)
+    s = r.series
+    for arr in (s.time_s, s.dom0_util_pct, s.resched_ipis_per_s):
+        assert isinstance(arr, np.ndarray) and arr.dtype == np.float64
+        assert len(arr) == len(s)
+    boot = r.metrics["boot_time_s"]
+    assert len(s) == int(np.ceil(boot / 0.05 - 1e-9))
+    np.testing.assert_allclose(s.time_s, np.arange(len(s)) * 0.05)
+    assert s.resched_ipis_per_s.max() > 0
+    # The windows add up to the run's totals.
+    assert s.resched_ipis_per_s.sum() * 0.05 == pytest.approx(r.metrics["resched_ipis_total"])
+    df = s.to_frame()
+    assert list(df.columns) == ["time_s", "dom0_util_pct", "resched_ipis_per_s"]
+    # Arrays are copies: changing one does not change the result.
+    a = s.time_s
+    a[:] = -1
+    assert r.series.time_s[0] == 0
+
+
+def test_overrides_change_the_outcome():
+    base = ipistorm.simulate(dom0_vcpus=16, **TINY)
+    slow = ipistorm.simulate(dom0_vcpus=16, evtchn_send_us=5.0, **TINY)
+    assert slow.metrics["boot_time_s"] > base.metrics["boot_time_s"]
+    # Slower sends, the same fan-out: one drain-target IPI per other vCPU per mlock.
+    for r in (base, slow):
+        m = r.metrics
+        assert m["ipis_by_purpose"]["drain_target"] == 15 * m["mlock_calls"]
+
+
+def test_deterministic_and_config_dict_equivalent():
+    a = ipistorm.simulate(kernel="linux-2.6.31-pvops", dom0_vcpus=6, seed=9, **TINY)
+    b = ipistorm.simulate(config={"kernel": "linux-2.6.31-pvops", "dom0_vcpus": 6, "seed": 9,
+                                  "params": TINY})
+    assert without_wall(a.metrics) == without_wall(b.metrics)
+    # Keywords win over the config dict.
+    c = ipistorm.simulate(config={"dom0_vcpus": 2, "params": TINY}, dom0_vcpus=6, seed=9)
+    assert c.config["dom0_vcpus"] == 6
+
+
+def test_default_config():
+    cfg = ipistorm.resolve_config()
+    assert cfg["topology"] == "nehalem-ep"
+    assert cfg["kernel"] == "linux-2.6.31-pvops"
+    assert set(cfg["params"]) == set(ipistorm.params().name)
+    assert ipistorm.resolve_config(evtchn_send_us=2)["params"]["evtchn_send_us"] == 2.0
+
+
+def test_every_registry_entry_runs():
+    for k in ipistorm.kernels().name:
+        assert ipistorm.simulate(kernel=k, dom0_vcpus=4, **TINY).metrics["boot_time_s"] > 0
+    for s in ipistorm.strategies().name:
+        assert ipistorm.simulate(strategy=s, dom0_vcpus=4, **TINY).metrics["boot_time_s"] > 0
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"kernel": "linux-9.99"}, "unknown kernel"),
+    ({"strategy": "magic"}, "unknown strategy"),
+    ({"placement": "sideways"}, "placement"),
+    ({"topology": "no-such-box"}, "unknown topology"),
+    ({"dom0_vcpus": 17}, r"outside 1\.\.16"),
+    ({"dom0_vcpus": -1}, "dom0_vcpus"),
+    ({"dm_vcpu": 4, "dom0_vcpus": 4}, "dm_vcpu"),
+    ({"seed": -1}, "seed"),
+    ({"cpu_ghz": -2.0}, "cpu_ghz"),
+    ({"window_s": 0}, "window_s"),
+    ({"evtchn_send_us": -1.0}, "evtchn_send_us"),
+    ({"evtchn_send_us": float("nan")}, "evtchn_send_us"),
+    ({"pagevec_size": 3.5}, "whole number"),
+    ({"evtchn_sned_us": 1.0}, "did you mean 'evtchn_send_us'"),
+    ({"config": {"colour": "red"}}, "unknown config key 'colour'"),
+    ({"config": {"params": {"nope": 1}}}, "unknown parameter 'nope'"),
+])
+def test_bad_values_are_value_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ipistorm.simulate(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"kernel": 2631},
+    {"dom0_vcpus": "4"},
+    {"dom0_vcpus": 4.0},
+    {"dom0_vcpus": True},
+    {"seed": 1.5},
+    {"cpu_ghz": "fast"},
+    {"evtchn_send_us": "2"},
+    {"evtchn_send_us": None},
+    {"evtchn_send_us": [1.0]},
+    {"config": "kernel=linux-3.12"},
+    {"config": {"params": [1, 2]}},
+])
+def test_wrong_types_are_type_errors(kwargs):
+    with pytest.raises(TypeError):
+        ipistorm.simulate(**kwargs)
+
+
+def test_gil_released():
+    """While one thread simulates, others keep running Python."""
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("r", ipistorm.simulate()))
+    stamps = []
+    t0 = time.perf_counter()
+    t.start()
+    while t.is_alive():
+        stamps.append(time.perf_counter())
+        time.sleep(0.005)
+    t.join()
+    run_s = time.perf_counter() - t0
+    assert run_s > 0.3, "the run was too short to tell"
+    gaps = np.diff([t0] + stamps)
+    # Holding the GIL would stall this loop for the whole run.
+    assert gaps.max() < 0.5 * run_s, (gaps.max(), run_s)
+    assert len(stamps) > 10
+    assert result["r"].metrics["boot_time_s"] > 30
+
+
+def test_keyboard_interrupt_stops_run():
+    """Ctrl-C cancels a run in flight instead of waiting for the boot to end."""
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    t0 = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        ipistorm.simulate(topology="nehalem-ex")  # 64 vCPUs at full size: many seconds
+    elapsed = time.perf_counter() - t0
+    timer.cancel()
+    assert elapsed < 1.5, elapsed
+    assert ipistorm.simulate(dom0_vcpus=2, **TINY).metrics["boot_time_s"] > 0
