@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
-cmake --build build -j "$(nproc)" --target ipistorm
+cmake --build build -j "$(nproc)"
 exec build/bin/ipistorm reproduce
