@@ -18,7 +18,7 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== sanitizer build (ASan + UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPISTORM_SANITIZE=ON \
-      -DIPISTORM_WERROR=ON -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF \
+      -DIPISTORM_WERROR=ON -DIPISTORM_BUILD_PYTHON=OFF \
       -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
 cmake --build build-asan -j "$jobs"
 echo "== tests (ASan + UBSan)"

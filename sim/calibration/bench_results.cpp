@@ -70,12 +70,64 @@ double to_us(double v, const std::string& unit) {
 
 // Keys of a Google Benchmark 1.7 run object that are not user counters.
 const std::set<std::string>& standard_keys() {
-  static const std::set<std::string> k = {
-      "name",       "family_index", "per_family_instance_index", "run_name", "run_type",
-      "repetitions", "repetition_index", "threads", "iterations", "real_time",
-      "cpu_time",   "time_unit",    "aggregate_name", "aggregate_unit", "label",
-      "error_occurred", "error_message", "bytes_per_second", "items_per_second"};
+  static const std::set<std::string> k = {"name",
+                                          "family_index",
+                                          "per_family_instance_index",
+                                          "run_name",
+                                          "run_type",
+                                          "repetitions",
+                                          "repetition_index",
+                                          "threads",
+                                          "iterations",
+                                          "real_time",
+                                          "cpu_time",
+                                          "time_unit",
+                                          "aggregate_name",
+                                          "aggregate_unit",
+                                          "label",
+                                          "error_occurred",
+                                          "error_message",
+                                          "bytes_per_second",
+                                          "items_per_second"};
   return k;
+}
+
+// Google Benchmark writes NaN and Infinity bare (e.g. the CV of a counter
+// that is 0 in every repetition); JSON has no such literals. Outside
+// strings, turn them into null so that a strict parser reads the file.
+std::string json_without_nan(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      continue;
+    }
+    std::size_t j = i + (c == '-' || c == '+' ? 1 : 0);
+    bool replaced = false;
+    for (const char* word : {"NaN", "Infinity", "nan", "inf"}) {
+      const std::size_t n = std::char_traits<char>::length(word);
+      if (text.compare(j, n, word) == 0) {
+        out += "null";
+        i = j + n - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
 }
 
 std::string strip_real_time(std::string n) {
@@ -90,9 +142,11 @@ std::string strip_real_time(std::string n) {
 BenchResults read_bench_results(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError("cannot read benchmark results '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
   nlohmann::json j;
   try {
-    in >> j;
+    j = nlohmann::json::parse(json_without_nan(text.str()));
   } catch (const nlohmann::json::exception&) {
     throw InputError("benchmark results '" + path + "' are not valid JSON");
   }
@@ -104,10 +158,9 @@ BenchResults read_bench_results(const std::string& path) {
   for (const auto& b : j["benchmarks"]) {
     if (!b.is_object() || !b.contains("name") || !b["name"].is_string()) continue;
     if (b.value("run_type", "iteration") != "iteration") continue;
-    const std::string name =
-        strip_real_time(b.contains("run_name") && b["run_name"].is_string()
-                            ? b["run_name"].get<std::string>()
-                            : b["name"].get<std::string>());
+    const std::string name = strip_real_time(b.contains("run_name") && b["run_name"].is_string()
+                                                 ? b["run_name"].get<std::string>()
+                                                 : b["name"].get<std::string>());
     BenchRecord& rec = r.records[name];
     rec.name = name;
     if (b.value("error_occurred", false)) {

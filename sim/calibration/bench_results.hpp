@@ -14,7 +14,7 @@
 namespace ipistorm::calibration {
 
 struct BenchRecord {
-  std::string name;                 // run name without "/real_time"
+  std::string name;                  // run name without "/real_time"
   std::vector<double> real_time_us;  // one per repetition
   std::map<std::string, std::vector<double>> counters;
   std::string label;

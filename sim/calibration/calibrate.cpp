@@ -1,38 +1,44 @@
 // calibrate.cpp: which parameter is fitted to which observation.
 //
-// Honest calibration: each row below is the whole rule. "t(X)" is the
+// Honest calibration: each entry below is the whole rule. "t(X)" is the
 // median over repetitions of benchmark X's real time per operation, "c(X,n)"
 // the median of its counter n; all in microseconds. Parameters not named
 // keep their defaults (ipistorm params), and the decompositions use those
 // defaults where they need them (drain_empty_us, xen_wake_jitter_us,
 // evtchn_upcall_us, idle_exit_us).
 //
-// | parameter           | observation                          | rule                                  |
-// |---------------------|--------------------------------------|---------------------------------------|
-// | syscall_us          | syscall/getppid                      | t                                     |
-// | queue_work_us       | syscall/futex_wake_no_waiter         | t: queueing work = a wake call that    |
-// |                     |                                      | needs no IPI                           |
-// | complete_us         | syscall/futex_wake_no_waiter         | t: complete() is the same wake call    |
-// | mlock_page_us       | syscall/mlock_munlock/pages:1        | c(mlock_ns) - syscall - drain_empty    |
-// |                     |                                      | (>= 4.15 mlock drains the local CPU)   |
-// | munlock_page_us     | syscall/mlock_munlock/pages:1        | c(munlock_ns) - syscall                |
-// | context_switch_us   | wake/pingpong/same_cpu               | t/2 - queue_work - syscall: each half  |
-// |                     |                                      | is a wake call, a wait call, a switch  |
-// | ipi_<d>_us          | fanout/membarrier/<d>/k:1            | t - syscall: one IPI to a busy CPU at  |
-// |                     |                                      | distance d, handler and ack included   |
-// | evtchn_send_us      | wake/pingpong/<d>, every d           | median over d of c(wake_call_ns) -     |
-// |                     |                                      | queue_work: what a wake adds when the  |
-// |                     |                                      | target sleeps on an idle CPU (the IPI) |
-// | xen_vcpu_wake_us    | wake/pingpong/<d>, every d           | mean over d of c(wake_latency_ns) -    |
-// |                     |                                      | [queue_work + evtchn_send + ipi_<d> +  |
-// |                     |                                      | jitter + evtchn_upcall + idle_exit +   |
-// |                     |                                      | context_switch], the model's one-way   |
-// |                     |                                      | wake (Dom0::wake, Hypervisor::         |
-// |                     |                                      | vcpu_wake_latency, on_wake_done): the  |
-// |                     |                                      | hypervisor's part of an idle wake-up   |
-// | max_cstate          | (none)                               | 0: a guest cannot see its host's idle  |
-// |                     |                                      | states; the measured wake includes any |
-// |                     |                                      | idle exit, so none is added on top     |
+//   syscall_us         <- syscall/getppid: t.
+//   queue_work_us      <- syscall/futex_wake_no_waiter: t. Queueing work on
+//                         a worker is a futex wake; without a sleeper it
+//                         needs no IPI, which is what queue_work_us excludes.
+//   complete_us        <- syscall/futex_wake_no_waiter: t. complete() is the
+//                         worker's same wake call to the flush waiter.
+//   mlock_page_us      <- syscall/mlock_munlock/pages:1: c(mlock_ns) -
+//                         syscall_us - drain_empty_us (a >= 4.15 mlock drains
+//                         the local CPU, which the model charges apart).
+//   munlock_page_us    <- syscall/mlock_munlock/pages:1: c(munlock_ns) -
+//                         syscall_us.
+//   context_switch_us  <- wake/pingpong/same_cpu: t/2 - queue_work_us -
+//                         syscall_us (each half: a wake call, the entry of a
+//                         wait call, one switch; no IPI on one CPU).
+//   ipi_<d>_us         <- fanout/membarrier/<d>/k:1: t - syscall_us, one IPI
+//                         to a busy CPU at distance d with its handler and
+//                         acknowledgement. Refused below 0.5 IPIs per call:
+//                         then most calls sent no IPI and t is no round trip.
+//   evtchn_send_us     <- wake/pingpong/<d>, every d: median over d of
+//                         c(wake_call_ns) - queue_work_us, what a wake call
+//                         adds when its target sleeps on an idle CPU (the
+//                         try_to_wake_up and the IPI send).
+//   xen_vcpu_wake_us   <- wake/pingpong/<d>, every d: mean over d of
+//                         c(wake_latency_ns) - (queue_work + evtchn_send +
+//                         ipi_<d> + xen_wake_jitter + evtchn_upcall +
+//                         idle_exit + context_switch), i.e. the model's
+//                         one-way wake of an idle vCPU (Dom0::wake,
+//                         Hypervisor::vcpu_wake_latency, Dom0::on_wake_done)
+//                         solved for the hypervisor's part.
+//   max_cstate         <- set to 0, not fitted: a guest cannot see its host's
+//                         idle states, and the measured wake already holds
+//                         any idle exit, so none is added on top.
 //
 // The fit error reproduces each observation from the fitted values with the
 // same formulas; it is not zero where one parameter serves several
@@ -42,6 +48,7 @@
 #include "calibration/calibrate.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "errors.hpp"
 
@@ -49,6 +56,8 @@ namespace ipistorm::calibration {
 namespace {
 
 const char* const kDistances[] = {"same_core", "same_package", "other_package"};
+// Fewer IPIs per membarrier call than this and the observation is refused.
+constexpr double kMinMembarrierIpis = 0.5;
 std::string ipi_param(const std::string& d) { return "ipi_" + d + "_us"; }
 
 class Fitter {
@@ -133,9 +142,8 @@ Calibration calibrate(const BenchResults& r) {
     f.set("munlock_page_us", *munlock_us - f.get("syscall_us"), "c(munlock_ns) - syscall_us",
           {ml->name});
   } else {
-    const std::string why =
-        ml ? "syscall/mlock_munlock/pages:1 has no mlock_ns/munlock_ns counters"
-           : f.why_missing("syscall/mlock_munlock/pages:1");
+    const std::string why = ml ? "syscall/mlock_munlock/pages:1 has no mlock_ns/munlock_ns counters"
+                               : f.why_missing("syscall/mlock_munlock/pages:1");
     f.skip("mlock_page_us", why);
     f.skip("munlock_page_us", why);
   }
@@ -151,11 +159,23 @@ Calibration calibrate(const BenchResults& r) {
   // ipi_<d>_us: membarrier to one busy CPU at distance d.
   for (const char* d : kDistances) {
     const std::string name = std::string("fanout/membarrier/") + d + "/k:1";
-    if (const BenchRecord* b = r.find(name))
+    const BenchRecord* b = r.find(name);
+    // membarrier IPIs only a CPU that runs one of our threads at that moment.
+    // Far below one IPI per call, most calls sent none (the peer was not
+    // running, or the kernel saw it so), and the time is no IPI round trip.
+    const auto ipis = b ? b->counter_median("ipis_per_op") : std::nullopt;
+    if (b && ipis && *ipis < kMinMembarrierIpis) {
+      char why[160];
+      std::snprintf(why, sizeof why,
+                    "%s sent %.2f IPIs per call (< %.1f): most calls sent no IPI to its busy peer",
+                    name.c_str(), *ipis, kMinMembarrierIpis);
+      f.skip(ipi_param(d), why);
+    } else if (b) {
       f.set(ipi_param(d), b->median_us() - f.get("syscall_us"), "t(" + name + ") - syscall_us",
             {name});
-    else
+    } else {
       f.skip(ipi_param(d), f.why_missing(name));
+    }
   }
 
   // evtchn_send_us and xen_vcpu_wake_us: one wake-up of a sleeper on an
@@ -181,8 +201,7 @@ Calibration calibrate(const BenchResults& r) {
       sends.push_back(*b->counter_median("wake_call_ns") * us_per_ns - f.get("queue_work_us"));
     f.set("evtchn_send_us", median(sends), "median over d of c(wake_call_ns) - queue_work_us",
           wake_names);
-    f.set("max_cstate", 0, "set: the measured wake includes any idle exit of the host",
-          wake_names);
+    f.set("max_cstate", 0, "set: the measured wake includes any idle exit of the host", wake_names);
     double sum = 0;
     for (const auto* b : wakes)
       sum += *b->counter_median("wake_latency_ns") * us_per_ns - wake_without_xen(distance_of(b));
@@ -209,9 +228,10 @@ Calibration calibrate(const BenchResults& r) {
   if (same)
     f.observe(*same, "real_time", same->median_us(),
               2 * (v.get("queue_work_us") + v.get("syscall_us") + v.get("context_switch_us")));
-  for (const char* d : kDistances)
-    if (const BenchRecord* b = r.find(std::string("fanout/membarrier/") + d + "/k:1"))
-      f.observe(*b, "real_time", b->median_us(), v.get("syscall_us") + v.get(ipi_param(d)));
+  for (const auto& p : f.out_.params)
+    if (p.name.rfind("ipi_", 0) == 0)
+      if (const BenchRecord* b = r.find(p.observations.front()))
+        f.observe(*b, "real_time", b->median_us(), v.get("syscall_us") + p.value);
   for (const auto* b : wakes) {
     f.observe(*b, "wake_call_ns", *b->counter_median("wake_call_ns") * us_per_ns,
               v.get("queue_work_us") + v.get("evtchn_send_us"));
@@ -238,9 +258,9 @@ nlohmann::json calibration_json(const Calibration& c, const nlohmann::json& prov
   json params = json::object(), fitted = json::object(), not_fitted = json::object();
   for (const auto& p : c.params) {
     params[p.name] = p.value;
-    fitted[p.name] = {{"value", p.value},       {"default", p.default_value},
-                      {"unit", p.unit},         {"rule", p.rule},
-                      {"observations", p.observations}, {"clamped_at_zero", p.clamped}};
+    fitted[p.name] = {
+        {"value", p.value}, {"default", p.default_value},     {"unit", p.unit},
+        {"rule", p.rule},   {"observations", p.observations}, {"clamped_at_zero", p.clamped}};
   }
   for (const auto& [name, why] : c.not_fitted) not_fitted[name] = why;
   json obs = json::array();

@@ -83,8 +83,8 @@ FanoutPrediction simulate_fanout(const topo::Topology& topology, int home,
   out.mean_us = loop.latency.mean() / 1e3;
   out.p50_us = loop.latency.quantile(0.5) / 1e3;
   if (out.ops)
-    out.ipis_per_op = static_cast<double>(metrics.ipis_total - loop.ipis_at_start) /
-                      static_cast<double>(out.ops);
+    out.ipis_per_op =
+        static_cast<double>(metrics.ipis_total - loop.ipis_at_start) / static_cast<double>(out.ops);
   return out;
 }
 

@@ -18,7 +18,7 @@
 namespace ipistorm::calibration {
 
 struct FanoutPrediction {
-  double mean_us = 0;      // per schedule_on_each_cpu call
+  double mean_us = 0;  // per schedule_on_each_cpu call
   double p50_us = 0;
   double ipis_per_op = 0;  // reschedule IPIs sent (to workers and back to the caller)
   std::uint64_t ops = 0;

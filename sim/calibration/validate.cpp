@@ -81,21 +81,22 @@ nlohmann::json validation_json(const Validation& v, const nlohmann::json& proven
   using nlohmann::json;
   json rows = json::array();
   for (const auto& r : v.rows) {
-    json row = {{"benchmark", r.benchmark},     {"distance", r.distance},
-                {"k", r.k},                     {"measured_us", r.measured_us},
-                {"repetition_cv", r.cv},        {"predicted_us", r.predicted_us},
-                {"rel_error", r.rel_error()},   {"predicted_ipis_per_op", r.predicted_ipis}};
+    json row = {{"benchmark", r.benchmark},
+                {"distance", r.distance},
+                {"k", r.k},
+                {"measured_us", r.measured_us},
+                {"repetition_cv", r.cv},
+                {"predicted_us", r.predicted_us},
+                {"rel_error", r.rel_error()},
+                {"predicted_ipis_per_op", r.predicted_ipis}};
     row["measured_ipis_per_op"] = r.measured_ipis ? json(*r.measured_ipis) : json(nullptr);
     rows.push_back(row);
   }
   json skipped = json::object();
   for (const auto& [name, why] : v.skipped) skipped[name] = why;
-  return json{{"rows", rows},
-              {"skipped", skipped},
-              {"median_abs_rel_error", v.median_abs_rel_error},
-              {"target", v.target},
-              {"ok", v.ok()},
-              {"provenance", provenance}};
+  return json{
+      {"rows", rows},       {"skipped", skipped}, {"median_abs_rel_error", v.median_abs_rel_error},
+      {"target", v.target}, {"ok", v.ok()},       {"provenance", provenance}};
 }
 
 }  // namespace ipistorm::calibration

@@ -23,7 +23,9 @@ struct ValidationRow {
   double measured_us = 0, cv = 0, predicted_us = 0;
   std::optional<double> measured_ipis;
   double predicted_ipis = 0;
-  double rel_error() const { return measured_us > 0 ? (predicted_us - measured_us) / measured_us : 0; }
+  double rel_error() const {
+    return measured_us > 0 ? (predicted_us - measured_us) / measured_us : 0;
+  }
 };
 
 struct Validation {

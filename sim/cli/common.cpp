@@ -18,6 +18,8 @@ namespace model = ipistorm::model;
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
   app->add_option("--config", f.config_file,
                   "JSON config file (keys as the flags; \"params\": {})");
+  app->add_option("--calibration", f.calibration_file,
+                  "calibration JSON from 'ipistorm calibrate' (its \"params\" override defaults)");
   f.o_topology = app->add_option("--topology", f.topology,
                                  "preset, hwloc XML file, synthetic string, or 'host'");
   if (per_scenario_knobs) {

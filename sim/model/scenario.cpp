@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "ipistorm_version.hpp"  // generated at build time: version and git commit
 #include "model/costs.hpp"
 #include "model/device_model.hpp"
 #include "model/dom0.hpp"
@@ -19,8 +20,6 @@
 #include "model/strategies/strategy.hpp"
 #include "model/xen.hpp"
 #include "topology/topology.hpp"
-
-#include "ipistorm_version.hpp"  // generated at build time: version and git commit
 
 namespace ipistorm::model {
 

@@ -51,4 +51,15 @@ print("reproduce json ok:", len(r["scenarios"]), "scenarios")
 PY
 "$BIN" topology nehalem-ep | grep -q "CPUs 16, cores 8, packages 2, NUMA nodes 2, 2.67 GHz"
 "$BIN" params | grep -q "FITTED"
-echo "cli ok"
+echo "cli ok (schema)"
+# --calibration applies a calibration file's params (and rejects a broken one).
+printf '{"params": {"evtchn_send_us": 2.5, "syscall_us": 0.2}, "fit": {}}' >"$tmp/cal.json"
+"$BIN" simulate --config "$tmp/cfg.json" --calibration "$tmp/cal.json" --json "$tmp/cal-out.json" >/dev/null
+/usr/bin/python3 -c "
+import json, sys
+c = json.load(open('$tmp/cal-out.json'))['config']['params']
+assert c['evtchn_send_us'] == 2.5 and c['syscall_us'] == 0.2, c
+print('calibration ok')"
+printf '{"fit": {}}' >"$tmp/nocal.json"
+if "$BIN" simulate --calibration "$tmp/nocal.json" 2>/dev/null; then echo "accepted a calibration without params"; exit 1; fi
+echo "cli ok (calibration)"

@@ -1,0 +1,83 @@
+// bm_syscalls.cpp: single system calls on the home CPU, the calibration
+// source for the simulator's syscall, mlock and munlock costs.
+//   syscall/getppid                the cheapest real syscall (syscall_us)
+//   syscall/futex_wake_no_waiter   a wake call that finds nobody to wake
+//   syscall/mlock_munlock/pages:n  mlock() then munlock() of n resident pages;
+//                                  counters mlock_ns and munlock_ns split them
+#include <benchmark/benchmark.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "benchmarks.hpp"
+#include "fanout.hpp"
+#include "ipi_counters.hpp"
+#include "locked_memory.hpp"
+
+namespace ipistorm::bench {
+namespace {
+
+void bm_getppid(benchmark::State& state) {
+  const Machine& m = Machine::host();
+  ScopedThreadPin pin(m, m.home_cpu());
+  IpiCounters ipis;
+  for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_getppid));
+  set_label(state, {ipis.report(state)});
+}
+
+void bm_futex_wake_no_waiter(benchmark::State& state) {
+  const Machine& m = Machine::host();
+  ScopedThreadPin pin(m, m.home_cpu());
+  std::atomic<std::uint32_t> word{0};
+  IpiCounters ipis;
+  for (auto _ : state) benchmark::DoNotOptimize(futex_wake(&word));
+  set_label(state, {ipis.report(state)});
+}
+
+void bm_mlock_munlock(benchmark::State& state, int pages) {
+  const Machine& m = Machine::host();
+  ScopedThreadPin pin(m, m.home_cpu());
+  const std::size_t bytes = static_cast<std::size_t>(pages) * page_size();
+  if (const std::string why = LockBudget::current().shortfall(bytes); !why.empty())
+    return state.SkipWithError(("mlock skipped: " + why).c_str());
+  AnonymousRegion region(bytes);
+  if (sys_mlock(region.data(), bytes) != 0)
+    return state.SkipWithError(lock_error("mlock", errno).c_str());
+  sys_munlock(region.data(), bytes);
+  std::uint64_t lock_ns = 0, unlock_ns = 0;
+  IpiCounters ipis;
+  for (auto _ : state) {
+    const std::uint64_t t0 = monotonic_ns();
+    if (sys_mlock(region.data(), bytes) != 0) {
+      state.SkipWithError(lock_error("mlock", errno).c_str());
+      break;
+    }
+    const std::uint64_t t1 = monotonic_ns();
+    sys_munlock(region.data(), bytes);
+    const std::uint64_t t2 = monotonic_ns();
+    lock_ns += t1 - t0;
+    unlock_ns += t2 - t1;
+  }
+  if (state.error_occurred()) return;
+  const std::string ipi_label = ipis.report(state);
+  using benchmark::Counter;
+  state.counters["mlock_ns"] = Counter(static_cast<double>(lock_ns), Counter::kAvgIterations);
+  state.counters["munlock_ns"] = Counter(static_cast<double>(unlock_ns), Counter::kAvgIterations);
+  set_label(state, {ipi_label});
+}
+
+}  // namespace
+
+void register_syscall_benchmarks(const Machine&) {
+  benchmark::RegisterBenchmark("syscall/getppid", bm_getppid)->UseRealTime();
+  benchmark::RegisterBenchmark("syscall/futex_wake_no_waiter", bm_futex_wake_no_waiter)
+      ->UseRealTime();
+  for (int pages : {1, 2, 4, 16})
+    benchmark::RegisterBenchmark(("syscall/mlock_munlock/pages:" + std::to_string(pages)).c_str(),
+                                 bm_mlock_munlock, pages)
+        ->UseRealTime();
+}
+
+}  // namespace ipistorm::bench

@@ -1,0 +1,157 @@
+// proc_interrupts.cpp: parsing and differencing /proc/interrupts samples.
+#include "proc_interrupts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace ipistorm::bench {
+namespace {
+
+bool parse_u64(const std::string& tok, std::uint64_t& out) {
+  if (tok.empty() || tok.size() > 20) return false;
+  std::uint64_t v = 0;
+  for (char c : tok) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  out = v;
+  return true;
+}
+
+// "CPU12" -> 12; -1 when the token is not a CPU column name.
+int cpu_column(const std::string& tok) {
+  if (tok.size() < 4 || tok.compare(0, 3, "CPU") != 0) return -1;
+  std::uint64_t v = 0;
+  if (!parse_u64(tok.substr(3), v) || v > 1u << 20) return -1;
+  return static_cast<int>(v);
+}
+
+}  // namespace
+
+InterruptSample InterruptSample::parse(std::istream& in) {
+  InterruptSample s;
+  std::string line;
+  // The header is the first non-empty line: only CPU column names.
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string tok;
+    while (ls >> tok) {
+      const int cpu = cpu_column(tok);
+      if (cpu < 0) throw std::runtime_error("interrupts header has a non-CPU column '" + tok + "'");
+      s.cpus.push_back(cpu);
+    }
+    if (!s.cpus.empty()) break;
+  }
+  if (s.cpus.empty()) throw std::runtime_error("interrupts text has no CPU header");
+  while (std::getline(in, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name.empty()) continue;
+    std::istringstream ls(line.substr(colon + 1));
+    std::vector<std::uint64_t> counts;
+    std::string tok;
+    // Numbers up to one per column; the description text follows them.
+    while (counts.size() < s.cpus.size() && ls >> tok) {
+      std::uint64_t v = 0;
+      if (!parse_u64(tok, v)) break;
+      counts.push_back(v);
+    }
+    s.rows[name] = std::move(counts);
+  }
+  return s;
+}
+
+std::optional<InterruptSample> InterruptSample::read(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  try {
+    return parse(in);
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::uint64_t> InterruptSample::count(const std::string& row, int cpu) const {
+  auto r = rows.find(row);
+  if (r == rows.end()) return std::nullopt;
+  for (std::size_t i = 0; i < cpus.size(); ++i)
+    if (cpus[i] == cpu) {
+      if (i >= r->second.size()) return std::nullopt;
+      return r->second[i];
+    }
+  return std::nullopt;
+}
+
+const char* ipi_row_name(IpiKind k) {
+  switch (k) {
+    case IpiKind::kRes:
+      return "RES";
+    case IpiKind::kCal:
+      return "CAL";
+    case IpiKind::kTlb:
+      return "TLB";
+  }
+  return "?";
+}
+
+std::optional<std::uint64_t> IpiDelta::total(IpiKind k) const {
+  const auto& v = by_kind[static_cast<int>(k)];
+  if (!v) return std::nullopt;
+  std::uint64_t sum = 0;
+  for (auto x : *v) sum += x;
+  return sum;
+}
+
+std::optional<std::uint64_t> IpiDelta::total() const {
+  std::optional<std::uint64_t> sum;
+  for (int k = 0; k < kIpiKinds; ++k)
+    if (auto t = total(static_cast<IpiKind>(k))) sum = sum.value_or(0) + *t;
+  return sum;
+}
+
+std::vector<std::uint64_t> IpiDelta::per_cpu() const {
+  std::vector<std::uint64_t> out(cpus.size(), 0);
+  for (const auto& v : by_kind)
+    if (v)
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] += (*v)[i];
+  return out;
+}
+
+IpiDelta ipi_delta(const InterruptSample& before, const InterruptSample& after) {
+  IpiDelta d;
+  auto has = [](const std::vector<int>& v, int c) {
+    return std::find(v.begin(), v.end(), c) != v.end();
+  };
+  for (int c : before.cpus) (has(after.cpus, c) ? d.cpus : d.cpus_gone).push_back(c);
+  for (int c : after.cpus)
+    if (!has(before.cpus, c)) d.cpus_new.push_back(c);
+  std::sort(d.cpus.begin(), d.cpus.end());
+  std::sort(d.cpus_gone.begin(), d.cpus_gone.end());
+  std::sort(d.cpus_new.begin(), d.cpus_new.end());
+  for (int k = 0; k < kIpiKinds; ++k) {
+    const std::string row = ipi_row_name(static_cast<IpiKind>(k));
+    if (!before.rows.count(row) || !after.rows.count(row)) continue;
+    std::vector<std::uint64_t> v;
+    bool ok = true;
+    for (int c : d.cpus) {
+      const auto b = before.count(row, c);
+      const auto a = after.count(row, c);
+      if (!a || !b) {
+        ok = false;
+        break;
+      }
+      if (*a < *b) d.counter_went_back = true;
+      v.push_back(*a >= *b ? *a - *b : 0);
+    }
+    if (ok) d.by_kind[k] = std::move(v);
+  }
+  return d;
+}
+
+}  // namespace ipistorm::bench
