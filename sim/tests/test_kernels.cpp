@@ -16,6 +16,7 @@
 #include "model/scenario.hpp"
 #include "model/xen.hpp"
 #include "topology/topology.hpp"
+#include "toy.hpp"
 
 namespace model = ipistorm::model;
 using ipistorm::engine::Action;
@@ -23,18 +24,11 @@ using ipistorm::engine::Action;
 namespace {
 
 model::Config toy(const std::string& kernel, double dm_pages) {
-  model::Config c;
-  c.topology = "pack:1 core:4 pu:1";
-  c.kernel = kernel;
-  c.strategy = "mlock-per-call";
-  c.dom0_vcpus = 4;
-  for (const auto& s : model::param_specs())
-    if (std::string(s.name) != "pagevec_size") c.params.set(s.name, 0);
+  model::Config c = model::testing::zero_cost_toy(kernel, "mlock-per-call");
   c.params.set("xen_vcpu_wake_us", 10);
   c.params.set("evtchn_send_us", 1);
   c.params.set("drain_empty_us", 2);
   c.params.set("lru_lock_hold_us", 3);
-  c.params.set("boot_probe_polls", 1);
   c.params.set("dm_page_adds_per_ioreq", dm_pages);
   return c;
 }

@@ -20,27 +20,19 @@
 #include "model/scenario.hpp"
 #include "model/strategies/hcall_buffer_cache.hpp"
 #include "model/strategies/strategy.hpp"
+#include "toy.hpp"
 
 namespace model = ipistorm::model;
 
 namespace {
 
 model::Config toy(const std::string& strategy) {
-  model::Config c;
-  c.topology = "pack:1 core:4 pu:1";
-  c.kernel = "linux-2.6.18-xen";
-  c.strategy = strategy;
-  c.dom0_vcpus = 4;
-  for (const auto& s : model::param_specs())
-    if (std::string(s.name) != "pagevec_size" && std::string(s.name) != "page_bytes" &&
-        std::string(s.name) != "multicall_batch")
-      c.params.set(s.name, 0);
+  model::Config c = model::testing::zero_cost_toy("linux-2.6.18-xen", strategy);
   c.params.set("xen_vcpu_wake_us", 10);
   c.params.set("evtchn_send_us", 1);
   c.params.set("syscall_us", 1);
   c.params.set("hypercall_us", 0.5);
   c.params.set("set_irq_level_us", 0.5);
-  c.params.set("hcall_arg_bytes", 8);
   c.params.set("copy_per_kib_us", 128);
   c.params.set("mlock_page_us", 2);
   c.params.set("munlock_page_us", 3);
@@ -52,7 +44,6 @@ model::Config toy(const std::string& strategy) {
   c.params.set("tlb_flush_per_cpu_us", 7);
   c.params.set("dm_mm_other_cpus", 2);
   c.params.set("dm_process_bytes", 8192);
-  c.params.set("boot_probe_polls", 1);
   return c;
 }
 
