@@ -87,5 +87,27 @@ for path in books:
     print(f"{path.name}: {time.time() - t0:.1f} s", flush=True)
 print(f"figures: {len(books) - len(failed)} of {len(books)} notebooks ran "
       f"in {time.time() - start:.1f} s")
+# Provenance of the figures: which notebooks drew them, from which commit,
+# on which machine, with which ipistorm (merged with earlier partial runs).
+import datetime, json, platform, subprocess
+import ipistorm
+figdir = Path(os.environ.get("IPISTORM_FIGURES_DIR") or "results/figures")
+figdir.mkdir(parents=True, exist_ok=True)
+prov_path = figdir / "provenance.json"
+prov = json.loads(prov_path.read_text()) if prov_path.exists() else {"notebooks": {}}
+commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                       capture_output=True, text=True).stdout.strip()
+for path in books:
+    if path.name in failed:
+        continue
+    prov["notebooks"][path.name] = {
+        "figures": sorted(f.name for f in figdir.glob(path.name[:2] + "-*.png")),
+        "git_commit": commit + ("-dirty" if dirty else ""),
+        "ipistorm_version": getattr(ipistorm, "__version__", "?"),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "host": f"{platform.node()} ({platform.system()} {platform.release()} {platform.machine()})",
+    }
+prov_path.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n")
 sys.exit(1 if failed else 0)
 PY
