@@ -11,8 +11,8 @@ namespace ipistorm::model {
 CpuDrain::CpuDrain(Dom0& dom0, Task& caller)
     : dom0_(dom0), caller_(caller), works_(static_cast<std::size_t>(dom0.num_vcpus())) {}
 
-void CpuDrain::run(std::vector<int> cpus, Action then) {
-  cpus_ = std::move(cpus);
+void CpuDrain::run(const std::vector<int>& cpus, Action then) {
+  cpus_.assign(cpus.begin(), cpus.end());  // reuses the buffer: no allocation per drain
   then_ = then;
   pos_ = 0;
   ++dom0_.metrics().drains_all;
@@ -69,9 +69,9 @@ void CpuDrain::barrier_completed(std::int64_t) {
   flush_next(0);
 }
 
-void drain_cpus(Dom0& dom0, Task& caller, std::vector<int> cpus, Action then) {
+void drain_cpus(Dom0& dom0, Task& caller, const std::vector<int>& cpus, Action then) {
   if (!caller.drain) caller.drain = std::make_unique<CpuDrain>(dom0, caller);
-  caller.drain->run(std::move(cpus), then);
+  caller.drain->run(cpus, then);
 }
 
 void SelectiveDrainAll::run(Dom0& dom0, Task& caller, Action then) {
@@ -95,8 +95,7 @@ void SelectiveDrainAll::locked(std::int64_t id) {
     unlock_and_return(id);
     return;
   }
-  drain_cpus(*dom0_, caller, std::move(cpus),
-             Action::bind<&SelectiveDrainAll::unlock_and_return>(this, id));
+  drain_cpus(*dom0_, caller, cpus, Action::bind<&SelectiveDrainAll::unlock_and_return>(this, id));
 }
 
 void SelectiveDrainAll::unlock_and_return(std::int64_t id) {

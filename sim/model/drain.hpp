@@ -16,7 +16,7 @@ class CpuDrain {
  public:
   CpuDrain(Dom0& dom0, Task& caller);
   // Drain `cpus` (ascending vCPU ids); `then` runs when every one has run.
-  void run(std::vector<int> cpus, Action then);
+  void run(const std::vector<int>& cpus, Action then);
 
  private:
   void queue_next(std::int64_t);
@@ -77,6 +77,6 @@ class SelectiveDrainKernel : public KernelPolicy {
 
 // The work every kernel policy builds on: lru_add_drain_all() as
 // schedule_on_each_cpu() over `cpus`, reusing the caller's CpuDrain.
-void drain_cpus(Dom0& dom0, Task& caller, std::vector<int> cpus, Action then);
+void drain_cpus(Dom0& dom0, Task& caller, const std::vector<int>& cpus, Action then);
 
 }  // namespace ipistorm::model

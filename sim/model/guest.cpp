@@ -29,8 +29,9 @@ SimTime Guest::gap() {
 }
 
 void Guest::next(std::int64_t) {
-  // Move past finished phases; each new phase begins with its own CPU gap.
-  while (index_ == phases_[phase_].polls + phases_[phase_].sectors) {
+  // A finished phase: the boot ends after the last one, or the next phase
+  // begins with its own stretch of CPU work.
+  if (index_ == phases_[phase_].polls + phases_[phase_].sectors) {
     if (phase_ + 1 == phases_.size()) {
       finished_ = true;
       m_.boot_time_ns = sim_.now();

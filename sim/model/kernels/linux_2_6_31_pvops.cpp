@@ -15,11 +15,17 @@ class Linux2631Pvops : public KernelPolicy {
     drain_all(dom0, caller, then);
   }
   void drain_all(Dom0& dom0, Task& caller, Action then) override {
-    std::vector<int> all(static_cast<std::size_t>(dom0.num_vcpus()));
-    for (int v = 0; v < dom0.num_vcpus(); ++v) all[static_cast<std::size_t>(v)] = v;
-    drain_cpus(dom0, caller, std::move(all), then);
+    // for_each_online_cpu: every vCPU, built once (this is the hot path).
+    if (online_.size() != static_cast<std::size_t>(dom0.num_vcpus())) {
+      online_.resize(static_cast<std::size_t>(dom0.num_vcpus()));
+      for (int v = 0; v < dom0.num_vcpus(); ++v) online_[static_cast<std::size_t>(v)] = v;
+    }
+    drain_cpus(dom0, caller, online_, then);
   }
   bool mlock_moves_page_through_pagevec() const override { return true; }
+
+ private:
+  std::vector<int> online_;
 };
 
 }  // namespace
