@@ -145,11 +145,24 @@ def _json_files(path):
     return sorted(p for p in Path(path).glob("*.json") if p.is_file())
 
 
-def _is_benchmark_json(p):
+def _load_json(p):
+    """The JSON document in file p, or None when it is not JSON."""
     try:
-        doc = json.loads(p.read_text())
+        return json.loads(p.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return False
+        return None
+
+
+def _json_documents(path):
+    """(file, document) for every JSON file in a directory holding an object."""
+    for f in _json_files(path):
+        doc = _load_json(f)
+        if isinstance(doc, dict):
+            yield f, doc
+
+
+def _is_benchmark_json(p):
+    doc = _load_json(p)
     return isinstance(doc, dict) and isinstance(doc.get("benchmarks"), list)
 
 
@@ -188,13 +201,8 @@ def read_calibration(path):
     """The first JSON file in a lab run directory with a top-level "params"
     object (what `ipistorm simulate --calibration FILE` reads), as a dict;
     None when the run has none."""
-    for f in _json_files(path):
-        try:
-            doc = json.loads(f.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(doc, dict) and isinstance(doc.get("params"), dict) \
-                and "benchmarks" not in doc:
+    for f, doc in _json_documents(path):
+        if isinstance(doc.get("params"), dict) and "benchmarks" not in doc:
             doc = dict(doc)
             doc["file"] = f.name
             return doc
@@ -207,12 +215,8 @@ def read_validation(path):
     one row per benchmark: benchmark, distance, k, measured_us, predicted_us,
     rel_error, ...; attrs hold median_abs_rel_error, target, ok and the file.
     None when the run has none."""
-    for f in _json_files(path):
-        try:
-            doc = json.loads(f.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        rows = doc.get("rows") if isinstance(doc, dict) else None
+    for f, doc in _json_documents(path):
+        rows = doc.get("rows")
         if isinstance(rows, list) and all(isinstance(r, dict) and "predicted_us" in r
                                           for r in rows):
             df = pd.DataFrame(rows)
