@@ -213,7 +213,6 @@ void Dom0::lock_release(Vcpu& v) {
 
 SimTime Dom0::queue_drain_work(int cpu, Work& w, Vcpu& from) {
   Worker& wk = workers_[static_cast<std::size_t>(cpu)];
-  w.queued = true;
   w.done = false;
   w.waiter = nullptr;
   wk.queue.push_back(&w);

@@ -51,7 +51,6 @@ struct Vcpu {
 // One piece of queued work: lru_add_drain_per_cpu() for one CPU, with the
 // flush_work() waiter (if any) to complete when it has run.
 struct Work {
-  bool queued = false;
   bool done = false;
   Task* waiter = nullptr;
 };
