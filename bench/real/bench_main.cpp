@@ -1,6 +1,8 @@
 // bench_main.cpp: ipistorm-bench, the real-hardware side of the project.
 // Google Benchmark 1.7.1 with benchmarks registered from the machine's
-// topology, and the machine's description in the JSON "context". Own flags
+// topology, and the machine's description in the JSON "context". Every
+// --benchmark_* flag is checked first (bench_flags.hpp): a bad one exits 2
+// with one line before the library sees it. Own flags
 // (before or among Google Benchmark's):
 //   --numa=local|remote   where argument buffers live (default local)
 // Example:
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_flags.hpp"
 #include "benchmarks.hpp"
 #include "fanout.hpp"
 #include "ipistorm_version.hpp"  // generated at build time: version and git commit
@@ -59,6 +62,13 @@ int main(int argc, char** argv) {
     if (i > 0 && std::strncmp(argv[i], "--numa=", 7) == 0) {
       numa = argv[i] + 7;
       continue;
+    }
+    // Google Benchmark aborts on some bad values: check them all first.
+    if (i > 0) {
+      if (const std::string why = check_benchmark_flag(argv[i]); !why.empty()) {
+        std::cerr << "ipistorm-bench: error: " << why << "\n";
+        return 2;
+      }
     }
     rest.push_back(argv[i]);
   }

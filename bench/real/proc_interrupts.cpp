@@ -4,28 +4,37 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
 namespace ipistorm::bench {
 namespace {
 
-bool parse_u64(const std::string& tok, std::uint64_t& out) {
-  if (tok.empty() || tok.size() > 20) return false;
+enum class Digits { kNotANumber, kOk, kOverflow };
+
+// A decimal counter: digits only, at most 2^64 - 1 (a kernel counter is an
+// unsigned long or int; a longer one is a broken file, not a count to wrap).
+Digits parse_u64(const std::string& tok, std::uint64_t& out) {
+  if (tok.empty()) return Digits::kNotANumber;
+  for (char c : tok)
+    if (c < '0' || c > '9') return Digits::kNotANumber;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t v = 0;
   for (char c : tok) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (kMax - d) / 10) return Digits::kOverflow;
+    v = v * 10 + d;
   }
   out = v;
-  return true;
+  return Digits::kOk;
 }
 
 // "CPU12" -> 12; -1 when the token is not a CPU column name.
 int cpu_column(const std::string& tok) {
   if (tok.size() < 4 || tok.compare(0, 3, "CPU") != 0) return -1;
   std::uint64_t v = 0;
-  if (!parse_u64(tok.substr(3), v) || v > 1u << 20) return -1;
+  if (parse_u64(tok.substr(3), v) != Digits::kOk || v > 1u << 20) return -1;
   return static_cast<int>(v);
 }
 
@@ -41,6 +50,9 @@ InterruptSample InterruptSample::parse(std::istream& in) {
     while (ls >> tok) {
       const int cpu = cpu_column(tok);
       if (cpu < 0) throw std::runtime_error("interrupts header has a non-CPU column '" + tok + "'");
+      // A repeated column would be counted twice by every per-CPU sum.
+      if (std::find(s.cpus.begin(), s.cpus.end(), cpu) != s.cpus.end())
+        throw std::runtime_error("interrupts header names CPU" + std::to_string(cpu) + " twice");
       s.cpus.push_back(cpu);
     }
     if (!s.cpus.empty()) break;
@@ -59,7 +71,11 @@ InterruptSample InterruptSample::parse(std::istream& in) {
     // Numbers up to one per column; the description text follows them.
     while (counts.size() < s.cpus.size() && ls >> tok) {
       std::uint64_t v = 0;
-      if (!parse_u64(tok, v)) break;
+      const Digits d = parse_u64(tok, v);
+      if (d == Digits::kNotANumber) break;
+      if (d == Digits::kOverflow)
+        throw std::runtime_error("interrupts row '" + name + "' has a counter '" + tok +
+                                 "' above 2^64-1");
       counts.push_back(v);
     }
     s.rows[name] = std::move(counts);

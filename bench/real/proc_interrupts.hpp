@@ -22,7 +22,8 @@ struct InterruptSample {
   // Rows with fewer numbers than columns (ERR, MIS) keep what they have.
   std::map<std::string, std::vector<std::uint64_t>> rows;
 
-  // Throws std::runtime_error when the text has no "CPUn" header.
+  // Throws std::runtime_error when the text has no "CPUn" header, names a
+  // CPU column twice, or holds a counter above 2^64-1.
   static InterruptSample parse(std::istream& in);
   // nullopt when the file cannot be read or parsed (the counters are then
   // absent, not zero).

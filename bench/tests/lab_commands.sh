@@ -37,24 +37,75 @@ assert err["observations"] >= 6 and err["rms_rel"] >= 0, err
 for o in c["fit"]["observations"]:
     assert o["measured_us"] > 0 and "rel_error" in o, o
 assert c["provenance"]["run_metadata"]["repetitions"] >= 5
+# Calibrate reads only its declared subset.
+used = {o["benchmark"] for o in c["fit"]["observations"]}
+for p in c["fit"]["parameters"].values():
+    used |= set(p["observations"])
+assert used and all(u.startswith(("syscall/", "wake/pingpong/", "fanout/membarrier/")) for u in used), used
 assert c["provenance"]["bench_context"]["hypervisor"]
 PY
 
-"$ipistorm" validate "$work/run" > "$work/validate1.txt" || fail "validate exit $? (target missed?)"
-"$ipistorm" validate "$work/run" > "$work/validate2.txt"
+# validate exits 0 only on "met"; 1 for "not met" or "inconclusive" (noise).
+rc=0
+"$ipistorm" validate "$work/run" > "$work/validate1.txt" || rc=$?
+[ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "validate exit $rc"
+cp "$work/run/validation.json" "$work/validation1.json"
+"$ipistorm" validate "$work/run" > "$work/validate2.txt" || true
 cmp -s "$work/validate1.txt" "$work/validate2.txt" || fail "validate is not deterministic"
+# Re-running rewrites the same bytes: a committed run stays clean in git.
+cmp -s "$work/validation1.json" "$work/run/validation.json" || fail "validation.json changed on re-run"
 grep -q "fanout/schedule_on_each_cpu/same_package/k:1" "$work/validate1.txt" || fail "no k:1 row"
-grep -q "^median |relative error| .*: met$" "$work/validate1.txt" || fail "target line"
-"$py" - "$work/run/validation.json" <<'PY' || fail "validation.json schema"
-import json, sys
+grep -q "strategy/mlock-per-call/bytes:4096/load:idle" "$work/validate1.txt" || fail "no strategy row"
+grep -q "^verdict (median error <= 25% with median CV <= 12.5%): \(met\|not met\|inconclusive\)$" \
+  "$work/validate1.txt" || fail "verdict line"
+"$py" - "$work/run/validation.json" "$rc" "$work/run" <<'PY' || fail "validation.json schema"
+import json, os, sys
 v = json.load(open(sys.argv[1]))
-assert v["ok"] is True and v["target"] == 0.25
-assert v["median_abs_rel_error"] <= 0.25
-assert len(v["rows"]) >= 1
-for r in v["rows"]:
-    assert r["k"] >= 1 and r["measured_us"] > 0 and r["predicted_us"] > 0, r
-    assert abs(r["predicted_ipis_per_op"] - 2 * r["k"]) < 0.5 * r["k"], r
+rc = int(sys.argv[2])
+assert v["schema"] == "ipistorm-validation-2"
+assert v["target"] == 0.25 and v["noise_limit"] == 0.125
+rows = v["rows"]
+assert len(rows) == v["benchmarks"] >= 2, len(rows)
+for r in rows:
+    assert r["measured_us"] > 0 and r["predicted_us"] > 0 and r["repetition_cv"] >= 0, r
+    assert r["family"] in ("strategy", "schedule_on_each_cpu"), r
+    assert r["within_noise"] == (abs(r["rel_error"]) <= 2 * r["repetition_cv"]), r
+    # Never a benchmark calibrate reads.
+    assert not r["benchmark"].startswith(("syscall/", "wake/pingpong/", "fanout/membarrier/")), r
+    if r["family"] == "schedule_on_each_cpu":
+        assert abs(r["predicted_ipis_per_op"] - 2 * r["k"]) < 0.5 * r["k"], r
+    else:
+        assert r["strategy"] and r["bytes"] >= 64 and r["load"] in ("idle", "spin", "fault"), r
+errs = sorted(abs(r["rel_error"]) for r in rows)
+cvs = sorted(r["repetition_cv"] for r in rows)
+med = lambda x: (x[(len(x) - 1) // 2] + x[len(x) // 2]) / 2
+assert abs(v["median_abs_rel_error"] - med(errs)) < 1e-12
+assert abs(v["median_repetition_cv"] - med(cvs)) < 1e-12
+# The verdict is the documented rule on those two numbers.
+want = ("inconclusive" if v["median_repetition_cv"] > v["noise_limit"] else
+        "met" if v["median_abs_rel_error"] <= v["target"] else "not met")
+assert v["verdict"] == want, (v["verdict"], want)
+assert v["ok"] == (want == "met") and (rc == 0) == v["ok"]
+# No absolute path anywhere, and the paths resolve inside the run.
+def strings(x):
+    if isinstance(x, dict):
+        for k, y in x.items():
+            yield from strings(y)
+    elif isinstance(x, list):
+        for y in x:
+            yield from strings(y)
+    elif isinstance(x, str):
+        yield x
+for s in strings(v):
+    assert not s.startswith("/") and "=/" not in s and sys.argv[3] not in s, s
+p = v["provenance"]
+for k in ("bench_json", "calibration", "topology"):
+    assert os.path.isfile(os.path.join(sys.argv[3], p[k])), (k, p[k])
+assert "written_at" not in p
 PY
+# Relative paths also when the run is given by an absolute path elsewhere.
+(cd / && "$ipistorm" validate "$work/run" > /dev/null) || true
+cmp -s "$work/validation1.json" "$work/run/validation.json" || fail "validation.json depends on the cwd"
 
 # The calibration's params are simulator parameters: a config made of them
 # runs, and `simulate --calibration FILE` applies the file itself when the
@@ -88,11 +139,28 @@ assert "ipi_same_package_us" not in c["params"]
 assert "0.03 IPIs per call" in c["fit"]["not_fitted"]["ipi_same_package_us"]
 PY
 
-# Bad input: one line on stderr, exit 2.
+# Changing every benchmark validate scores changes nothing calibrate fits.
+cp -r "$work/run" "$work/scored"
+"$py" - "$work/scored/bench.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+for x in b["benchmarks"]:
+    if not x["name"].startswith(("syscall/", "wake/pingpong/", "fanout/membarrier/")):
+        x["real_time"] = x.get("real_time", 1) * 7
+json.dump(b, open(sys.argv[1], "w"))
+PY
+"$ipistorm" calibrate "$work/scored" > /dev/null || fail "calibrate (scored changed)"
+"$py" - "$work/run/calibration.json" "$work/scored/calibration.json" <<'PY' || fail "calibrate read a scored benchmark"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert a["params"] == b["params"], (a["params"], b["params"])
+PY
+
+# Bad input: one line on stderr, exit 2, nothing written.
 expect_input_error() {
   local rc=0
   "$ipistorm" "$@" > /dev/null 2> "$work/err.txt" || rc=$?
-  [ "$rc" = 2 ] || fail "'$*' exit $rc, want 2"
+  [ "$rc" = 2 ] || fail "'$*' exit $rc, want 2 ($(head -c 300 "$work/err.txt"))"
   [ "$(wc -l < "$work/err.txt")" = 1 ] || fail "'$*' printed $(wc -l < "$work/err.txt") lines"
 }
 expect_input_error calibrate "$work/does-not-exist"
@@ -104,4 +172,51 @@ expect_input_error calibrate "$work/garbage"
 echo '{"context": {}, "benchmarks": []}' > "$work/garbage/bench.json"
 expect_input_error calibrate "$work/garbage"
 expect_input_error validate "$work/run" --calibration "$work/garbage/bench.json"
+
+# A recorded run with one thing broken: calibrate and validate refuse it and
+# write nothing (no calibration.json / validation.json left behind).
+mutate() {  # mutate NAME PYTHON-EXPRESSION-ON-b (the bench JSON as text)
+  rm -rf "$work/bad" && mkdir "$work/bad"
+  cp "$work/run/lstopo.xml" "$work/bad/"
+  "$py" - "$work/run/bench.json" "$work/bad/bench.json" "$2" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+b = json.loads(text)
+it = [x for x in b["benchmarks"] if x.get("run_type") == "iteration"]
+g = next(x for x in it if x["name"].startswith("syscall/getppid"))
+s = next(x for x in it if x["name"].startswith("strategy/"))
+exec(sys.argv[3])
+open(sys.argv[2], "w").write(text if sys.argv[3].startswith("text =") else json.dumps(b))
+PY
+}
+for case in 'g["real_time"] = 0' 'g["real_time"] = -1' 'g["real_time"] = 1e12' \
+    'g["real_time"] = "fast"' 'g["label"] = 5' 'g["error_occurred"] = "no"' \
+    'g["ipis_per_op"] = -2' 'b["context"]["cpu_model"] = 5; g["label"] = 7' \
+    'b["context"] = []' 'b["benchmarks"].append(3)' \
+    'text = text.replace("\"real_time\": ", "\"real_time\": 1e400 + ", 1)' \
+    'text = re.sub(r"(\"real_time\": )[0-9.e+-]+", r"\1NaN", text, count=1)' \
+    'text = re.sub(r"(\"real_time\": )[0-9.e+-]+", r"\1Infinity", text, count=1)' \
+    's["real_time"] = 0' 's["real_time"] = "x"'; do
+  mutate bad "$case"
+  rc=0
+  "$ipistorm" calibrate "$work/bad" > /dev/null 2> "$work/err.txt" || rc=$?
+  [ "$rc" = 2 ] || fail "calibrate with $case: exit $rc, want 2"
+  [ "$(wc -l < "$work/err.txt")" = 1 ] || fail "calibrate with $case: $(cat "$work/err.txt")"
+  [ ! -e "$work/bad/calibration.json" ] || fail "calibrate with $case left calibration.json"
+  cp "$work/run/calibration.json" "$work/bad/"
+  rc=0
+  "$ipistorm" validate "$work/bad" > /dev/null 2> "$work/err.txt" || rc=$?
+  [ "$rc" = 2 ] || fail "validate with $case: exit $rc, want 2"
+  [ ! -e "$work/bad/validation.json" ] || fail "validate with $case left validation.json"
+done
+# Bad calibration files: refused by validate and by simulate --calibration alike.
+for cal in '{"params": {"syscall_us": 1e400}}' '{"params": {"syscall_us": "0.1"}}' \
+    '{"params": {"syscall_us": -1}}' '{"params": {"syscall_us": NaN}}' '{"params": []}' \
+    '{"params": {"no_such": 1}}' '{"params": {"syscall_us": true}}'; do
+  echo "$cal" > "$work/cal.json"
+  expect_input_error validate "$work/run" --calibration "$work/cal.json" --json "$work/v.json"
+  [ ! -e "$work/v.json" ] || fail "validate with calibration $cal wrote its output"
+  expect_input_error simulate --calibration "$work/cal.json"
+done
+expect_input_error validate "$work/run" --calibration /dev/zero --json "$work/v.json"
 echo "lab commands OK"

@@ -73,4 +73,35 @@ rc=0
 "$repo/bench/lab-run" --repetitions 3 --build-dir "$build" --out "$work/lab4" > /dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "--repetitions 3 exit $rc, want 2"
 [ ! -e "$work/lab4" ] || [ -z "$(ls -A "$work/lab4")" ] || fail "refused run wrote something"
+# Each of lab-run's own flags is checked: one line, exit 2, nothing written.
+touch "$work/a-file"
+while IFS= read -r args; do
+  rc=0
+  # shellcheck disable=SC2086  # the arguments are split on purpose
+  "$repo/bench/lab-run" --build-dir "$build" --out "$work/lab5" $args > /dev/null 2> "$work/err" || rc=$?
+  [ "$rc" = 2 ] || fail "lab-run $args: exit $rc, want 2"
+  [ "$(wc -l < "$work/err")" = 1 ] || fail "lab-run $args: $(wc -l < "$work/err") stderr lines"
+  [ ! -e "$work/lab5" ] || fail "lab-run $args wrote $work/lab5"
+done <<'ARGS'
+--repetitions
+--repetitions 99999999999999999999
+--repetitions 5x
+--min-time 0
+--min-time -1
+--min-time nan
+--min-time 1e400
+--warmup -0.5
+--numa sideways
+--nice 100
+--nice -21
+--nice x
+--name .hidden
+--name a/b
+--filter (
+--no-such-flag
+--build-dir --quick
+ARGS
+rc=0
+"$repo/bench/lab-run" --build-dir "$build" --out "$work/a-file" > /dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "--out on a regular file: exit $rc, want 2"
 echo "lab-run OK"

@@ -176,6 +176,18 @@ TEST(BenchSmoke, UnprivilegedSmallMemlockSkipsLockingStrategiesWithReason) {
 
 TEST(BenchSmoke, UnknownFlagAndBadNumaAreRefused) {
   EXPECT_EQ(run(std::string(IPISTORM_BENCH_EXE) + " --no-such-flag > /dev/null 2>&1"), 2);
+  // Google Benchmark itself aborts (SIGABRT) on this one: refused before it.
+  TempDir dir;
+  const std::string err = dir.path + "/err.txt";
+  EXPECT_EQ(
+      run(std::string(IPISTORM_BENCH_EXE) + " --benchmark_repetitions=-1 > /dev/null 2> " + err),
+      2);
+  std::ifstream in(err);
+  std::string line, rest;
+  std::getline(in, line);
+  EXPECT_NE(line.find("--benchmark_repetitions=-1"), std::string::npos) << line;
+  EXPECT_FALSE(std::getline(in, rest)) << "more than one line: " << rest;
+  EXPECT_EQ(run(std::string(IPISTORM_BENCH_EXE) + " --benchmark_min_time=0 > /dev/null 2>&1"), 2);
   EXPECT_EQ(run(std::string(IPISTORM_BENCH_EXE) +
                 " --numa=sideways --benchmark_list_tests > /dev/null 2>&1"),
             2);

@@ -17,6 +17,11 @@ InterruptSample load(const std::string& file) {
   return s.value_or(InterruptSample{});
 }
 
+InterruptSample parse_text(const std::string& text) {
+  std::istringstream in(text);
+  return InterruptSample::parse(in);
+}
+
 TEST(ProcInterrupts, ParsesHeaderAndRowsOfARecordedSample) {
   const InterruptSample s = load("kvm-2cpu-before.txt");
   EXPECT_EQ(s.cpus, (std::vector<int>{0, 1}));
@@ -100,6 +105,23 @@ TEST(ProcInterrupts, UnreadableOrMalformedGivesNothing) {
   EXPECT_THROW(InterruptSample::parse(bad_header), std::runtime_error);
   std::istringstream empty("");
   EXPECT_THROW(InterruptSample::parse(empty), std::runtime_error);
+}
+
+TEST(ProcInterrupts, DuplicateCpuColumnIsRefused) {
+  std::istringstream dup("           CPU0       CPU1       CPU0\n RES:  1  2  3  Rescheduling\n");
+  EXPECT_THROW(InterruptSample::parse(dup), std::runtime_error);
+  EXPECT_EQ(parse_text("           CPU0       CPU1\n RES:  1  2  Rescheduling\n").count("RES", 1),
+            2u);
+}
+
+TEST(ProcInterrupts, CounterAbove64BitsIsRefusedNotWrapped) {
+  // 2^64-1 is the largest count; one more (20 digits) would wrap to 0.
+  EXPECT_EQ(parse_text("CPU0 CPU1\nRES: 18446744073709551615 7 Rescheduling\n").count("RES", 0),
+            18446744073709551615u);
+  std::istringstream over("CPU0 CPU1\nRES: 18446744073709551616 7 Rescheduling\n");
+  EXPECT_THROW(InterruptSample::parse(over), std::runtime_error);
+  std::istringstream longer("CPU0 CPU1\nCAL: 5 99999999999999999999999 Function call\n");
+  EXPECT_THROW(InterruptSample::parse(longer), std::runtime_error);
 }
 
 TEST(ProcInterrupts, LiveFileParsesWithEveryOnlineCpu) {

@@ -96,6 +96,28 @@ TEST(SeparateBuffers, TwoHeldAtOnceAreBothLocked) {
   }
 }
 
+// Xen 4.0's hcall_buf_prep() bounces only len < PAGE_SIZE: a whole page is
+// locked where it lies (fallback), like the simulator's prelocked-page.
+TEST(PrelockedPage, AWholePageFallsBackToMlock) {
+  const StrategyEntry* s = find_strategy("prelocked-page");
+  ASSERT_NE(s, nullptr);
+  std::string why;
+  auto st = make_or_skip(*s, 2 * page_size(), &why);
+  if (!st) GTEST_SKIP() << "prelocked-page cannot run here: " << why;
+  auto fallbacks = [&] {
+    for (const auto& [name, v] : st->counters())
+      if (name == "fallback_mlocks") return v;
+    return -1.0;
+  };
+  void* small = st->acquire(page_size() - 1);
+  st->release(small, page_size() - 1);
+  EXPECT_EQ(fallbacks(), 0);
+  void* page = st->acquire(page_size());
+  EXPECT_TRUE(range_is_locked(page, page_size()));
+  st->release(page, page_size());
+  EXPECT_EQ(fallbacks(), 1);
+}
+
 std::vector<std::string> strategy_names() {
   std::vector<std::string> v;
   for (const auto& s : strategies()) v.push_back(s.name);

@@ -1,8 +1,11 @@
 // bench_results.cpp
 #include "calibration/bench_results.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -59,6 +62,10 @@ std::vector<const BenchRecord*> BenchResults::with_prefix(const std::string& pre
 }
 
 namespace {
+
+constexpr double kMaxRealTimeUs = 1e7;  // 10 s per operation
+constexpr double kMaxCounter = 1e12;
+constexpr long long kMaxInputBytes = 64ll << 20;
 
 double to_us(double v, const std::string& unit) {
   if (unit == "ns") return v / 1e3;
@@ -137,45 +144,133 @@ std::string strip_real_time(std::string n) {
   return n;
 }
 
+// A number of a benchmark row: finite, in [lo, hi] (lo excluded when
+// `open_lo`), else the one-line reason.
+double checked_number(const nlohmann::json& v, const std::string& origin, const std::string& bench,
+                      const std::string& key, double lo, bool open_lo, double hi) {
+  if (v.is_null())
+    throw InputError("benchmark results '" + origin + "': " + bench + " has " + key +
+                     " NaN or infinite");
+  if (!v.is_number() || v.is_boolean())
+    throw InputError("benchmark results '" + origin + "': " + bench + " has " + key + " " +
+                     v.dump().substr(0, 40) + ", want a number");
+  const double x = v.get<double>();
+  if (!std::isfinite(x) || (open_lo ? !(x > lo) : !(x >= lo)) || !(x <= hi)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "%s%g, %g]", open_lo ? "(" : "[", lo, hi);
+    throw InputError("benchmark results '" + origin + "': " + bench + " has " + key + " " +
+                     v.dump().substr(0, 40) + ", outside " + range);
+  }
+  return x;
+}
+
+const nlohmann::json* optional_key(const nlohmann::json& b, const char* key,
+                                   nlohmann::json::value_t want, const std::string& origin,
+                                   const std::string& bench) {
+  auto it = b.find(key);
+  if (it == b.end()) return nullptr;
+  if (it->type() != want)
+    throw InputError("benchmark results '" + origin + "': " + bench + " has \"" + key + "\" " +
+                     it->dump().substr(0, 40) + " of the wrong type (want a " +
+                     nlohmann::json(want).type_name() + ")");
+  return &*it;
+}
+
 }  // namespace
 
-BenchResults read_bench_results(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read benchmark results '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j;
+nlohmann::json parse_json_text(const std::string& text, const std::string& what) {
   try {
-    j = nlohmann::json::parse(json_without_nan(text.str()));
-  } catch (const nlohmann::json::exception&) {
-    throw InputError("benchmark results '" + path + "' are not valid JSON");
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number such as 1e400.
+    std::string why = e.what();
+    if (const auto colon = why.rfind(": "); colon != std::string::npos) why = why.substr(colon + 2);
+    throw InputError(what + " is not valid JSON (" + why.substr(0, 80) + ")");
   }
+}
+
+BenchResults parse_bench_results(const std::string& text, const std::string& origin) {
+  const nlohmann::json j =
+      parse_json_text(json_without_nan(text), "benchmark results '" + origin + "'");
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
-    throw InputError("'" + path + "' is not Google Benchmark JSON (no \"benchmarks\" array)");
+    throw InputError("'" + origin + "' is not Google Benchmark JSON (no \"benchmarks\" array)");
   BenchResults r;
-  r.path = path;
-  r.context = j.value("context", nlohmann::json::object());
+  r.path = origin;
+  if (j.contains("context")) {
+    if (!j["context"].is_object())
+      throw InputError("benchmark results '" + origin + "': \"context\" is not an object");
+    r.context = j["context"];
+  } else {
+    r.context = nlohmann::json::object();
+  }
+  using vt = nlohmann::json::value_t;
+  std::size_t index = 0;
   for (const auto& b : j["benchmarks"]) {
-    if (!b.is_object() || !b.contains("name") || !b["name"].is_string()) continue;
-    if (b.value("run_type", "iteration") != "iteration") continue;
-    const std::string name = strip_real_time(b.contains("run_name") && b["run_name"].is_string()
-                                                 ? b["run_name"].get<std::string>()
-                                                 : b["name"].get<std::string>());
+    const std::string at = "benchmarks[" + std::to_string(index++) + "]";
+    if (!b.is_object())
+      throw InputError("benchmark results '" + origin + "': " + at + " is not an object");
+    const auto* name_v = optional_key(b, "name", vt::string, origin, at);
+    if (!name_v) throw InputError("benchmark results '" + origin + "': " + at + " has no \"name\"");
+    const auto* run_type = optional_key(b, "run_type", vt::string, origin, at);
+    if (run_type && *run_type != "iteration") continue;  // aggregates: recomputed here
+    const auto* run_name = optional_key(b, "run_name", vt::string, origin, at);
+    const std::string name =
+        strip_real_time(run_name ? run_name->get<std::string>() : name_v->get<std::string>());
+    if (name.empty())
+      throw InputError("benchmark results '" + origin + "': " + at + " has an empty name");
+    const auto* err = optional_key(b, "error_occurred", vt::boolean, origin, name);
+    const auto* msg = optional_key(b, "error_message", vt::string, origin, name);
+    const auto* label = optional_key(b, "label", vt::string, origin, name);
+    const auto* unit = optional_key(b, "time_unit", vt::string, origin, name);
     BenchRecord& rec = r.records[name];
     rec.name = name;
-    if (b.value("error_occurred", false)) {
+    if (err && err->get<bool>()) {
       rec.skipped = true;
-      rec.skip_reason = b.value("error_message", "");
+      rec.skip_reason = msg ? msg->get<std::string>() : "";
       continue;
     }
-    if (rec.label.empty()) rec.label = b.value("label", "");
-    if (b.contains("real_time") && b["real_time"].is_number())
-      rec.real_time_us.push_back(to_us(b["real_time"].get<double>(), b.value("time_unit", "ns")));
-    for (const auto& [key, v] : b.items())
-      if (v.is_number() && !standard_keys().count(key))
-        rec.counters[key].push_back(v.get<double>());
+    if (rec.label.empty() && label) rec.label = label->get<std::string>();
+    if (b.contains("iterations"))
+      checked_number(b["iterations"], origin, name, "iterations", 1, false, 1e15);
+    if (!b.contains("real_time"))
+      throw InputError("benchmark results '" + origin + "': " + name + " has no real_time");
+    // Per operation: above 0, and at most 10 s (the slowest benchmark here
+    // takes well under a millisecond; more is a broken file, not a time).
+    const std::string u = unit ? unit->get<std::string>() : "ns";
+    const double us = to_us(checked_number(b["real_time"], origin, name, "real_time", 0, true,
+                                           kMaxRealTimeUs / to_us(1, u)),
+                            u);
+    rec.real_time_us.push_back(us);
+    if (b.contains("cpu_time"))
+      checked_number(b["cpu_time"], origin, name, "cpu_time", 0, false,
+                     kMaxRealTimeUs / to_us(1, u));
+    for (const auto& [key, v] : b.items()) {
+      if (standard_keys().count(key)) continue;
+      // User counters (ipis_per_op, wake_call_ns, ...): counts and times per
+      // operation, never negative; NaN/Infinity was written as a bare word.
+      if (v.is_string() || v.is_object() || v.is_array())
+        throw InputError("benchmark results '" + origin + "': " + name + " has counter " + key +
+                         " " + v.dump().substr(0, 40) + ", want a number");
+      rec.counters[key].push_back(checked_number(v, origin, name, key, 0, false, kMaxCounter));
+    }
   }
   return r;
+}
+
+BenchResults read_bench_results(const std::string& path) {
+  return parse_bench_results(read_input_file(path, "benchmark results"), path);
+}
+
+std::string read_input_file(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError("cannot read " + what + " '" + path + "'");
+  if (!S_ISREG(st.st_mode)) throw InputError(what + " '" + path + "' is not a regular file");
+  if (st.st_size > kMaxInputBytes) throw InputError(what + " '" + path + "' is larger than 64 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + what + " '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace ipistorm::calibration

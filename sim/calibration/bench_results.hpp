@@ -40,9 +40,25 @@ struct BenchResults {
   std::vector<const BenchRecord*> with_prefix(const std::string& prefix) const;
 };
 
-// Throws InputError when the file is missing, not JSON, or not a Google
-// Benchmark output.
+// Google Benchmark JSON text (from `origin`, named in messages) read back.
+// Throws InputError, one line naming the benchmark and key, when the text
+// is not JSON (a number such as 1e400 included), not a Google Benchmark
+// output, or an iteration row has a wrong type (name, run_name, run_type,
+// label, time_unit, error_message not strings; error_occurred not a bool;
+// a counter not a number), a real_time that is missing, zero, negative,
+// NaN/Infinity or above 10 s per operation, or a counter that is negative,
+// non-finite or above 1e12. Nothing is read from a file here: the entry
+// point of the fuzz harness.
+BenchResults parse_bench_results(const std::string& text, const std::string& origin);
+// The same on a file: a regular file of at most 64 MiB (a FIFO, a device
+// or a directory is refused before it is opened for reading).
 BenchResults read_bench_results(const std::string& path);
+
+// JSON text; InputError "<what> is not valid JSON (<reason>)" otherwise.
+nlohmann::json parse_json_text(const std::string& text, const std::string& what);
+
+// The text of an input file of the lab commands, with the checks above.
+std::string read_input_file(const std::string& path, const std::string& what);
 
 double median(std::vector<double> v);
 

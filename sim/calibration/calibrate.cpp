@@ -44,7 +44,8 @@
 // same formulas; it is not zero where one parameter serves several
 // observations (several distance classes) or a rule was clamped at 0.
 // fanout/membarrier at k > 1 is recorded but not used (the model has no
-// membarrier); fanout/schedule_on_each_cpu is left to `ipistorm validate`.
+// membarrier). Only syscall/, wake/pingpong/ and fanout/membarrier/ are read
+// (calibration_input); everything else is left to `ipistorm validate`.
 #include "calibration/calibrate.hpp"
 
 #include <cmath>
@@ -110,7 +111,19 @@ model::ParamValues Calibration::values() const {
   return v;
 }
 
-Calibration calibrate(const BenchResults& r) {
+bool calibration_input(const std::string& benchmark) {
+  for (const char* prefix : {"syscall/", "wake/pingpong/", "fanout/membarrier/"})
+    if (benchmark.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+Calibration calibrate(const BenchResults& run) {
+  // Only the declared subset: the rest of the run is validate's.
+  BenchResults r;
+  r.path = run.path;
+  r.context = run.context;
+  for (const auto& [name, rec] : run.records)
+    if (calibration_input(name)) r.records.emplace(name, rec);
   Fitter f(r);
   const double us_per_ns = 1e-3;
 

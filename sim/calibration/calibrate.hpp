@@ -3,8 +3,8 @@
 // benchmark(s) it came from and the rule used (see the table in
 // calibrate.cpp); parameters with no observation on that machine (e.g. the
 // SMT-sibling IPI on a machine without SMT) keep their defaults and are
-// listed with the reason. Nothing here looks at the fan-out results that
-// `ipistorm validate` compares against.
+// listed with the reason. Nothing here looks at the benchmarks that
+// `ipistorm validate` compares against (calibration_input()).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -46,9 +46,15 @@ struct Calibration {
   model::ParamValues values() const;
 };
 
+// The declared subset calibrate fits on: the system calls (syscall/), the
+// ping-pong wakes (wake/pingpong/) and membarrier (fanout/membarrier/).
+// calibrate() drops every other benchmark before it looks at the run, and
+// validate() scores only benchmarks outside it.
+bool calibration_input(const std::string& benchmark);
+
 // Throws InputError when the run lacks the one observation every rule needs
 // (syscall/getppid).
-Calibration calibrate(const BenchResults& r);
+Calibration calibrate(const BenchResults& run);
 
 // {"params": {...}, "fit": {...}, "provenance": {...}}; `provenance` is added as is.
 nlohmann::json calibration_json(const Calibration& c, const nlohmann::json& provenance);

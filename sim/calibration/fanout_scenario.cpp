@@ -1,14 +1,9 @@
 // fanout_scenario.cpp: a caller task looping over drain_cpus().
 #include "calibration/fanout_scenario.hpp"
 
-#include "engine/simulator.hpp"
+#include "calibration/micro_world.hpp"
 #include "engine/stats.hpp"
-#include "errors.hpp"
-#include "model/costs.hpp"
-#include "model/dom0.hpp"
 #include "model/drain.hpp"
-#include "model/metrics.hpp"
-#include "model/xen.hpp"
 
 namespace ipistorm::calibration {
 namespace {
@@ -52,21 +47,11 @@ FanoutPrediction simulate_fanout(const topo::Topology& topology, int home,
                                  const std::vector<int>& targets, const model::ParamValues& params,
                                  std::uint64_t seed, int ops, int warmup) {
   if (targets.empty()) throw InputError("a fan-out needs at least one target CPU");
-  std::vector<int> pcpus{home};
-  for (int t : targets) {
-    if (t < 0 || t >= topology.num_cpus() || t == home)
-      throw InputError("fan-out target CPU index " + std::to_string(t) + " is not a CPU of " +
-                       topology.spec() + " other than the home CPU");
-    pcpus.push_back(t);
-  }
-  model::ParamValues p = params;
-  p.set("dom0_page_adds_per_s", 0);  // the work item touches no pages
-  p.set("other_drain_all_per_s", 0);
-  const model::Costs costs(p);
-  model::Metrics metrics(engine::kNsPerSec);
-  engine::Simulator sim;
-  model::Hypervisor xen(costs, topology.num_cpus(), seed);
-  model::Dom0 dom0(sim, costs, xen, metrics, topology, pcpus, seed);
+  const std::vector<int> pcpus = home_and(topology, home, targets, "fan-out target");
+  // The work item touches no pages: no page activity anywhere (quiet()).
+  MicroWorld w(topology, pcpus, params, seed);
+  model::Dom0& dom0 = w.dom0;
+  model::Metrics& metrics = w.metrics;
 
   CallerLoop loop;
   loop.dom0 = &dom0;
@@ -76,7 +61,7 @@ FanoutPrediction simulate_fanout(const topo::Topology& topology, int home,
   loop.warmup = warmup;
   loop.caller->resume = Action::bind<&CallerLoop::start>(&loop);
   dom0.wake(*loop.caller, nullptr, model::IpiKind::kOther);
-  sim.run();
+  w.sim.run();
 
   FanoutPrediction out;
   out.ops = loop.latency.count();

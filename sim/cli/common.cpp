@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "calibration/calibration_file.hpp"
 #include "errors.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/strategies/strategy.hpp"
@@ -44,15 +45,8 @@ std::string read_file(const std::string& path) {
 }
 
 void apply_calibration(model::Config& c, const std::string& path) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::parse_error&) {
-    throw InputError("calibration file '" + path + "' is not valid JSON");
-  }
-  if (!j.is_object() || !j.contains("params") || !j["params"].is_object())
-    throw InputError("calibration file '" + path + "' has no \"params\" object");
-  model::apply_json(c, nlohmann::json{{"params", j["params"]}});
+  // The one calibration reader (calibration/calibration_file.hpp).
+  for (const auto& [name, value] : calibration::read_calibration(path)) c.params.set(name, value);
 }
 
 model::Config build_config(const RunFlags& f) {

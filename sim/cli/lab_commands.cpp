@@ -4,10 +4,12 @@
 //   calibrate RUN_DIR   fit the model's IPI, wake-up and syscall costs to the
 //                       run's benchmarks; write RUN_DIR/calibration.json
 //                       ({"params", "fit", "provenance"}) and print the fit
-//   validate RUN_DIR    simulate the run's fan-out benchmarks on the run's
-//                       topology with that calibration; print predicted vs
-//                       measured per k; write RUN_DIR/validation.json; exit 1
-//                       when the median relative error misses the target
+//   validate RUN_DIR    simulate every other benchmark of the run the model
+//                       can express (strategies, schedule_on_each_cpu) on the
+//                       run's topology with that calibration; print predicted
+//                       vs measured with each repetition CV; write
+//                       RUN_DIR/validation.json; exit 1 unless the verdict is
+//                       "met" (validate.hpp: judged against the noise)
 #include "cli/lab_commands.hpp"
 
 #include <sys/stat.h>
@@ -15,13 +17,15 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "calibration/bench_results.hpp"
 #include "calibration/calibrate.hpp"
+#include "calibration/calibration_file.hpp"
 #include "calibration/validate.hpp"
+#include "cli/common.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/scenario.hpp"
@@ -46,58 +50,55 @@ void require_run_dir(const std::string& dir) {
   if (!is_dir(dir)) throw InputError("run directory '" + dir + "' is not a directory");
 }
 
-json read_json_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read " + what + " '" + path + "'");
-  try {
-    json j;
-    in >> j;
-    return j;
-  } catch (const json::exception&) {
-    throw InputError(what + " '" + path + "' is not valid JSON");
-  }
+// `path` as the run's files name it: relative to the run directory, so that
+// a run's JSON holds no absolute path and reads the same wherever the run is
+// checked out. A name that is no file (a topology preset) stays as it is.
+std::string relative_to_run(const std::string& path, const std::string& run_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return path;
+  const fs::path rel =
+      fs::relative(fs::weakly_canonical(path, ec), fs::weakly_canonical(run_dir, ec), ec);
+  return ec || rel.empty() ? fs::path(path).filename().string() : rel.generic_string();
 }
 
-// A temporary file beside the target, then rename: never a partial file.
-void write_json_atomically(const std::string& path, const json& j) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError("cannot write '" + path + "'");
-    out << j.dump(2) << "\n";
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw InputError("cannot write '" + path + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError("cannot write '" + path + "'");
-  }
-}
-
-std::string utc_now() {
-  char buf[32];
-  const std::time_t t = std::time(nullptr);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
+// A context value as text (the bench writes strings; a hand-edited file may not).
+std::string context_text(const json& ctx, const char* key, const std::string& fallback) {
+  auto it = ctx.find(key);
+  if (it == ctx.end() || it->is_null()) return fallback;
+  return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
 std::string pct(double rel) { return (rel >= 0 ? "+" : "") + fmt(100 * rel, 1) + "%"; }
 
-// Where a run's numbers came from: its metadata and the bench context.
-json run_provenance(const std::string& run_dir, const cal::BenchResults& r) {
-  json p = {{"run_dir", run_dir}, {"bench_json", r.path}};
+// Where a run's numbers came from: its metadata and the bench context. No
+// time stamp and no absolute path: re-running on a committed run rewrites
+// the same bytes (given the same build), so `git status` stays clean.
+json run_provenance(const std::string& run_dir, const cal::BenchResults& r,
+                    const std::string& bench_path) {
+  json p = {{"run_dir", "."}, {"bench_json", relative_to_run(bench_path, run_dir)}};
   const std::string meta = run_dir + "/metadata.json";
-  if (is_file(meta)) p["run_metadata"] = read_json_file(meta, "run metadata");
+  if (is_file(meta)) {
+    // The run's own record, by reference, with the fields that say what ran.
+    const json m = cal::parse_json_text(cal::read_input_file(meta, "run metadata"),
+                                        "run metadata '" + meta + "'");
+    if (!m.is_object()) throw InputError("run metadata '" + meta + "' is not a JSON object");
+    json keep = {{"file", "metadata.json"}};
+    for (const char* k :
+         {"name", "host", "date_utc", "git_commit", "repetitions", "min_time_s", "warmup_s",
+          "quick", "filter", "numactl", "nice", "load_before", "load_after"})
+      if (m.contains(k)) keep[k] = m[k];
+    p["run_metadata"] = keep;
+  }
   json ctx = json::object();
   for (const char* k : {"date", "host_name", "num_cpus", "kernel_release", "cpu_model",
-                        "hypervisor", "hwloc_topology", "cpus_by_distance", "cpuidle_driver",
-                        "hypercall_path", "rlimit_memlock", "ipistorm_commit"})
+                        "hypervisor", "hwloc_topology", "cpus_by_distance", "home_cpu",
+                        "cpuidle_driver", "hypercall_path", "rlimit_memlock", "ipistorm_commit"})
     if (r.context.contains(k)) ctx[k] = r.context[k];
   p["bench_context"] = ctx;
-  p["tool"] = model::provenance_json();
-  p["written_at"] = utc_now();
+  json tool = model::provenance_json();
+  tool.erase("host");  // the machine that ran validate is not the run's
+  p["tool"] = tool;
   return p;
 }
 
@@ -109,13 +110,18 @@ int run_calibrate(const CalibrateArgs& a) {
   require_run_dir(a.run_dir);
   const std::string bench = a.bench.empty() ? a.run_dir + "/bench.json" : a.bench;
   const std::string out = a.out.empty() ? a.run_dir + "/calibration.json" : a.out;
+  check_writable(out, "--out");
   const cal::BenchResults r = cal::read_bench_results(bench);
   const cal::Calibration c = cal::calibrate(r);
-  write_json_atomically(out, cal::calibration_json(c, run_provenance(a.run_dir, r)));
+  const json doc = cal::calibration_json(c, run_provenance(a.run_dir, r, bench));
 
-  std::cout << "ipistorm calibrate: " << a.run_dir << " ("
-            << r.context.value("cpu_model", std::string("unknown CPU")) << ", "
-            << r.context.value("hypervisor", std::string("?")) << ")\n\n";
+  // Everything is computed and formatted before the file is written: an
+  // error leaves no calibration.json behind.
+  std::ostringstream os;
+  os << "ipistorm calibrate: " << a.run_dir << " ("
+     << context_text(r.context, "cpu_model", "unknown CPU") << ", "
+     << context_text(r.context, "hypervisor", "?") << ")\n"
+     << "fitted on the declared subset only: syscall/, wake/pingpong/, fanout/membarrier/\n\n";
   Table t({"parameter", "value", "default", "unit", "rule"});
   for (const auto& p : c.params) {
     char v[32], d[32];
@@ -123,20 +129,22 @@ int run_calibrate(const CalibrateArgs& a) {
     std::snprintf(d, sizeof d, "%g", p.default_value);
     t.row({p.name, v + std::string(p.clamped ? " (clamped)" : ""), d, p.unit, p.rule});
   }
-  t.print(std::cout);
+  t.print(os);
   if (!c.not_fitted.empty()) {
-    std::cout << "\nkept at default:\n";
-    for (const auto& [name, why] : c.not_fitted) std::cout << "  " << name << ": " << why << "\n";
+    os << "\nkept at default:\n";
+    for (const auto& [name, why] : c.not_fitted) os << "  " << name << ": " << why << "\n";
   }
-  std::cout << "\n";
+  os << "\n";
   Table o({"observation", "quantity", "measured us", "model us", "error", "rep. CV"});
   for (const auto& x : c.observations)
     o.row({x.benchmark, x.quantity, fmt(x.measured_us, 3), fmt(x.model_us, 3), pct(x.rel_error()),
            fmt(100 * x.cv, 1) + "%"});
-  o.print(std::cout);
-  std::cout << "\nfit error: rms " << fmt(100 * c.rms_rel_error, 1) << "%, max "
-            << fmt(100 * c.max_rel_error, 1) << "% over " << c.observations.size()
-            << " observations\nwrote " << out << "\n";
+  o.print(os);
+  os << "\nfit error: rms " << fmt(100 * c.rms_rel_error, 1) << "%, max "
+     << fmt(100 * c.max_rel_error, 1) << "% over " << c.observations.size()
+     << " observations\nwrote " << out << "\n";
+  write_file_atomic(out, doc.dump(2) + "\n", "--out");
+  std::cout << os.str();
   return 0;
 }
 
@@ -151,40 +159,45 @@ int run_validate(const ValidateArgs& a) {
       a.calibration.empty() ? a.run_dir + "/calibration.json" : a.calibration;
   const std::string topo_spec = a.topology.empty() ? a.run_dir + "/lstopo.xml" : a.topology;
   const std::string out = a.json_out.empty() ? a.run_dir + "/validation.json" : a.json_out;
-  const json cj = read_json_file(cal_path, "calibration file");
-  if (!cj.is_object() || !cj.contains("params") || !cj["params"].is_object())
-    throw InputError("calibration file '" + cal_path + "' has no \"params\" object");
+  check_writable(out, "--json");
   model::ParamValues params;
-  for (const auto& [name, v] : cj["params"].items()) {
-    if (!v.is_number())
-      throw InputError("calibration file '" + cal_path + "': parameter " + name +
-                       " is not a number");
-    params.set(name, v.get<double>());
-  }
-  const cal::BenchResults r = cal::read_bench_results(a.run_dir + "/bench.json");
+  for (const auto& [name, v] : cal::read_calibration(cal_path)) params.set(name, v);
+  const std::string bench = a.run_dir + "/bench.json";
+  const cal::BenchResults r = cal::read_bench_results(bench);
   const topo::Topology topology = topo::Topology::load(topo_spec);
   const cal::Validation v = cal::validate(r, topology, params, a.seed);
 
-  json prov = run_provenance(a.run_dir, r);
-  prov["calibration"] = cal_path;
-  prov["topology"] = topo_spec;
+  json prov = run_provenance(a.run_dir, r, bench);
+  prov["calibration"] = relative_to_run(cal_path, a.run_dir);
+  prov["topology"] = relative_to_run(topo_spec, a.run_dir);
   prov["seed"] = a.seed;
-  write_json_atomically(out, cal::validation_json(v, prov));
+  const json doc = cal::validation_json(v, prov);
 
-  std::cout << "ipistorm validate: " << a.run_dir << " on " << topology.description() << " ("
-            << topology.num_cpus() << " CPUs), calibration " << cal_path << ", seed " << a.seed
-            << "\n\n";
-  Table t({"benchmark", "k", "measured us", "predicted us", "error", "rep. CV", "IPIs/op measured",
-           "IPIs/op model"});
+  std::ostringstream os;
+  os << "ipistorm validate: " << a.run_dir << " on " << topology.description() << " ("
+     << topology.num_cpus() << " CPUs), calibration " << relative_to_run(cal_path, a.run_dir)
+     << ", seed " << a.seed << ", kernel preset " << v.kernel
+     << "\nscored: every benchmark outside calibrate's subset that the model can express\n\n";
+  Table t({"benchmark", "k", "measured us", "predicted us", "error", "rep. CV", "in noise",
+           "IPIs/op measured", "IPIs/op model"});
   for (const auto& row : v.rows)
     t.row({row.benchmark, std::to_string(row.k), fmt(row.measured_us, 2), fmt(row.predicted_us, 2),
-           pct(row.rel_error()), fmt(100 * row.cv, 1) + "%",
+           pct(row.rel_error()), fmt(100 * row.cv, 1) + "%", row.within_noise() ? "yes" : "no",
            row.measured_ipis ? fmt(*row.measured_ipis, 2) : "-", fmt(row.predicted_ipis, 2)});
-  t.print(std::cout);
-  for (const auto& [name, why] : v.skipped) std::cout << "skipped " << name << ": " << why << "\n";
-  std::cout << "\nmedian |relative error| " << fmt(100 * v.median_abs_rel_error, 1) << "% over "
-            << v.rows.size() << " configurations (target <= " << fmt(100 * v.target, 0)
-            << "%): " << (v.ok() ? "met" : "NOT MET") << "\nwrote " << out << "\n";
+  t.print(os);
+  for (const auto& [name, why] : v.not_expressible)
+    os << "not expressible " << name << ": " << why << "\n";
+  for (const auto& [name, why] : v.skipped) os << "skipped " << name << ": " << why << "\n";
+  os << "\n"
+     << v.rows.size() << " benchmarks; median |relative error| "
+     << fmt(100 * v.median_abs_rel_error, 1) << "%, median repetition CV "
+     << fmt(100 * v.median_cv, 1) << "%, " << v.within_noise << " of " << v.rows.size()
+     << " within 2 CV of the measurement\n"
+     << "verdict (median error <= " << fmt(100 * v.target, 0)
+     << "% with median CV <= " << fmt(100 * v.noise_limit(), 1)
+     << "%): " << cal::verdict_name(v.verdict()) << "\nwrote " << out << "\n";
+  write_file_atomic(out, doc.dump(2) + "\n", "--json");
+  std::cout << os.str();
   return v.ok() ? 0 : 1;
 }
 
@@ -200,8 +213,8 @@ class Lab : public LabCommands {
     cal_->add_option("--out", ca_.out, "output file (default RUN_DIR/calibration.json)");
 
     val_ = app.add_subcommand("validate",
-                              "simulate a lab run's fan-out benchmarks with its calibration and "
-                              "compare");
+                              "simulate every benchmark of a lab run that calibrate does not read "
+                              "(strategies, schedule_on_each_cpu) and compare");
     val_->add_option("run_dir", va_.run_dir, "lab run directory")->required();
     val_->add_option("--calibration", va_.calibration,
                      "calibration file (default RUN_DIR/calibration.json)");

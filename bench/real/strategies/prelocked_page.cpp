@@ -1,7 +1,9 @@
 // prelocked_page.cpp: Xen 4.0 hcall_buf_prep() (d6aaa9ee0f8b): one page per
-// thread, mlocked once; an argument that fits is copied into it. An argument
-// larger than the page, or a second one while the page is in use, falls back
-// to lock_pages() (mlock of the argument where it lies) as before.
+// thread, mlocked once; an argument smaller than the page is copied into it.
+// An argument of a page or more (`if ( (len < PAGE_SIZE) && !oldbuf )` in
+// tools/libxc/xc_private.c, as the simulator's prelocked_page.cpp), or a
+// second one while the page is in use, falls back to lock_pages() (mlock of
+// the argument where it lies) as before.
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -21,7 +23,7 @@ class PrelockedPage : public HypercallBufferStrategy {
   ~PrelockedPage() override { sys_munlock(page_.data(), page_.size()); }
 
   void* acquire(std::size_t bytes) override {
-    if (bytes <= page_.size() && !in_use_) {
+    if (bytes < page_.size() && !in_use_) {
       in_use_ = true;
       ++page_uses_;
       return page_.data();
