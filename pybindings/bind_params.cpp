@@ -25,7 +25,11 @@ void bind_params(pyb::module_& m) {
       d["unit"] = p.unit;
       d["group"] = p.group;
       d["fitted"] = p.fitted;
-      d["integer"] = p.integer;
+      d["integer"] = p.integer();
+      d["type"] = model::type_name(p.type);
+      d["min"] = p.min;
+      d["max"] = p.max;
+      d["field"] = p.field;
       d["source"] = p.source;
       out.append(d);
     }

@@ -9,11 +9,14 @@ import pandas as pd
 
 from . import _ipistorm
 
-PARAM_COLUMNS = ["name", "value", "unit", "group", "fitted", "source", "integer"]
+PARAM_COLUMNS = [
+    "name", "value", "unit", "group", "fitted", "source", "integer", "type", "min", "max", "field"
+]
 
 
 def params():
-    """Every cost parameter: name, value (default), unit, group, fitted, source, integer."""
+    """Every cost parameter: name, value (default), unit, group, fitted, source, integer,
+    type (real, count, index, probability, state), accepted range [min, max], Costs field."""
     return pd.DataFrame(_ipistorm._params(), columns=PARAM_COLUMNS)
 
 

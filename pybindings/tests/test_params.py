@@ -15,7 +15,8 @@ def cli_registry(cli, label):
 def test_params_columns():
     df = ipistorm.params()
     assert isinstance(df, pd.DataFrame)
-    assert list(df.columns) == ["name", "value", "unit", "group", "fitted", "source", "integer"]
+    assert list(df.columns) == ["name", "value", "unit", "group", "fitted", "source", "integer",
+                                "type", "min", "max", "field"]
     assert df["name"].is_unique
     assert df["fitted"].dtype == bool
     assert set(df["group"]) <= {"hardware", "xen", "dom0", "device_model", "workload"}
@@ -23,6 +24,8 @@ def test_params_columns():
     assert df["source"].str.len().min() > 0, "every parameter names its source"
     row = df.set_index("name").loc["pagevec_size"]
     assert row["value"] == 14 and row["integer"] and row["unit"] == "pages"
+    assert row["type"] == "count" and row["min"] == 1 and row["field"] == "pagevec_size"
+    assert ((df["min"] <= df["value"]) & (df["value"] <= df["max"])).all()
 
 
 def test_params_table_matches_cli(cli):

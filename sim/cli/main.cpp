@@ -20,6 +20,7 @@
 #include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "io/number.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
@@ -160,22 +161,25 @@ int cmd_topology(const std::string& spec, double ghz) {
 
 // The README's parameter table, generated so that it cannot drift.
 int cmd_params_markdown() {
-  std::cout << "| name | value | unit | group | fitted | source |\n|---|---|---|---|---|---|\n";
+  std::cout << "| name | value | unit | group | fitted | type | range | source |\n"
+               "|---|---|---|---|---|---|---|---|\n";
   for (const auto& p : model::param_specs()) {
     char v[64];
     std::snprintf(v, sizeof v, "%g", p.value);
     std::cout << "| `" << p.name << "` | " << v << " | " << p.unit << " | " << p.group << " | "
-              << (p.fitted ? "yes" : "") << " | " << p.source << " |\n";
+              << (p.fitted ? "yes" : "") << " | " << model::type_name(p.type) << " | "
+              << ipistorm::io::format_range(p.min, p.max) << " | " << p.source << " |\n";
   }
   return 0;
 }
 
 int cmd_params() {
-  Table t({"name", "value", "unit", "group", "fitted", "source"});
+  Table t({"name", "value", "unit", "group", "fitted", "type", "range", "source"});
   for (const auto& p : model::param_specs()) {
     char v[64];
     std::snprintf(v, sizeof v, "%g", p.value);
-    t.row({p.name, v, p.unit, p.group, p.fitted ? "yes" : "", p.source});
+    t.row({p.name, v, p.unit, p.group, p.fitted ? "yes" : "", model::type_name(p.type),
+           ipistorm::io::format_range(p.min, p.max), p.source});
   }
   t.print(std::cout);
   std::cout << "\nkernels:";

@@ -5,7 +5,7 @@
 namespace ipistorm::model {
 
 std::vector<BootPhase> boot_phases(const ParamValues& p) {
-  auto n = [&](const char* k) { return static_cast<std::uint64_t>(p.get(k)); };
+  auto n = [&](const char* k) { return static_cast<std::uint64_t>(p.get_count(k)); };
   return {
       {"firmware", p.get("boot_firmware_cpu_s"), n("boot_firmware_polls"),
        n("boot_firmware_sectors")},

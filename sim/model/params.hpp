@@ -3,11 +3,25 @@
 // prints this table and `--set NAME=VALUE` overrides any entry.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace ipistorm::model {
+
+struct Costs;
+
+// What kind of number a parameter is. A count, an index and a state are whole
+// numbers: text is parsed as an integer, never as a double then cast.
+enum class ParamType {
+  kReal,         // a duration, rate or size that may be fractional
+  kCount,        // a whole number of things (pages, bytes, accesses)
+  kIndex,        // a whole number naming one of several things
+  kProbability,  // a chance, in [0, 1)
+  kState,        // a whole number naming a hardware state (max_cstate)
+};
+const char* type_name(ParamType t);  // "real", "count", ...
 
 struct ParamSpec {
   const char* name;
@@ -16,7 +30,16 @@ struct ParamSpec {
   const char* group;   // hardware | xen | dom0 | device_model | workload
   const char* source;  // commit, paper, measurement, or "chosen because ..."
   bool fitted;         // fitted to an observation (see README "Calibration")
-  bool integer;        // must be a whole number
+  ParamType type;
+  // The accepted range, both ends included: generous but physical. set()
+  // refuses anything outside it; the model has no clamps of its own.
+  double min, max;
+  const char* field;  // the Costs field it sets ("boot phase ..." for the workload rows)
+  // Sets `field` from a value already checked against the row (nullptr: the
+  // workload rows, read by boot_phases()).
+  void (*apply)(Costs& c, double v);
+
+  bool integer() const { return type != ParamType::kReal && type != ParamType::kProbability; }
 };
 
 // All parameters in a stable order (the order of `ipistorm params`).
@@ -28,11 +51,15 @@ const ParamSpec* find_param(const std::string& name);
 class ParamValues {
  public:
   ParamValues();  // the defaults
-  // Throws InputError for an unknown name or a bad value (negative,
-  // non-finite, or fractional where a whole number is required).
+  // Throws InputError for an unknown name or a value outside the row's type
+  // and range, naming the value and the accepted range.
   void set(const std::string& name, double value);
+  // Text as the row's type: an integer row takes only integer text.
   void set_from_string(const std::string& name, const std::string& text);
   double get(const std::string& name) const;
+  // A whole-number row's value (exact: every integer row's range fits in
+  // a double's 53-bit mantissa).
+  std::int64_t get_count(const std::string& name) const;
   const std::map<std::string, double>& all() const { return values_; }
 
  private:

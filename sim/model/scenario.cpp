@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "io/number.hpp"
 #include "ipistorm_version.hpp"  // generated at build time: version and git commit
 #include "model/costs.hpp"
 #include "model/device_model.hpp"
@@ -37,6 +38,28 @@ T get_as(const json& v, const char* key, const char* what) {
 }
 
 }  // namespace
+
+void set_param_json(ParamValues& params, const std::string& name, const json& v) {
+  const ParamSpec* spec = find_param(name);
+  if (!spec) {
+    params.set(name, 0);  // throws the unknown-parameter error
+    return;
+  }
+  if (!v.is_number()) throw InputError("parameter " + name + " must be a number, got " + v.dump());
+  // An integer token is read as an integer (never through get<int>()), then
+  // range-checked; a number with a fraction or exponent (a calibration file
+  // writes 3.0) is accepted by a whole-number row only if it is integral.
+  if (v.is_number_integer()) {
+    const double d = v.is_number_unsigned() ? static_cast<double>(v.get<std::uint64_t>())
+                                            : static_cast<double>(v.get<std::int64_t>());
+    if (d < spec->min || d > spec->max)
+      throw InputError("parameter " + name + "=" + v.dump() + " is outside the accepted range " +
+                       io::format_range(spec->min, spec->max) + " " + spec->unit);
+    params.set(name, d);
+  } else {
+    params.set(name, v.get<double>());
+  }
+}
 
 void apply_json(Config& c, const json& j) {
   if (!j.is_object()) throw InputError("config must be a JSON object, got " + j.dump());
@@ -69,11 +92,7 @@ void apply_json(Config& c, const json& j) {
       c.window_s = get_as<double>(v, "window_s", "a number");
     else if (k == "params") {
       if (!v.is_object()) throw InputError("config key 'params' must be an object {name: number}");
-      for (auto p = v.begin(); p != v.end(); ++p) {
-        if (!p.value().is_number())
-          throw InputError("parameter " + p.key() + " must be a number, got " + p.value().dump());
-        c.params.set(p.key(), p.value().get<double>());
-      }
+      for (auto p = v.begin(); p != v.end(); ++p) set_param_json(c.params, p.key(), p.value());
     } else {
       throw InputError("unknown config key '" + k +
                        "' (accepted: topology, kernel, strategy, dom0_vcpus, placement, dm_vcpu, "

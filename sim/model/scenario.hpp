@@ -32,6 +32,9 @@ struct Config {
 // Apply a JSON config object (the keys of Config; "params": {name: value}).
 // Unknown keys and wrong types are InputErrors.
 void apply_json(Config& c, const nlohmann::json& j);
+// One parameter from a JSON value: a number (integral for a whole-number
+// row); then ParamValues::set's range check.
+void set_param_json(ParamValues& params, const std::string& name, const nlohmann::json& v);
 // The fully resolved config as JSON (every parameter included).
 nlohmann::json to_json(const Config& c);
 
