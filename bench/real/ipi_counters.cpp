@@ -6,14 +6,50 @@
 
 namespace ipistorm::bench {
 
+std::optional<std::uint64_t> IpiCounters::run_delay_ns() {
+  // "<sum_exec_runtime> <run_delay> <pcount>" (fs/proc/base.c, proc_pid_schedstat).
+  std::FILE* f = std::fopen("/proc/thread-self/schedstat", "r");
+  if (!f) return std::nullopt;
+  unsigned long long exec = 0, delay = 0, count = 0;
+  const int n = std::fscanf(f, "%llu %llu %llu", &exec, &delay, &count);
+  std::fclose(f);
+  if (n != 3) return std::nullopt;
+  return static_cast<std::uint64_t>(delay);
+}
+
+std::optional<std::uint64_t> IpiCounters::voluntary_switches() {
+  std::FILE* f = std::fopen("/proc/thread-self/status", "r");
+  if (!f) return std::nullopt;
+  char line[256];
+  std::optional<std::uint64_t> out;
+  unsigned long long n = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1) {
+      out = static_cast<std::uint64_t>(n);
+      break;
+    }
+  std::fclose(f);
+  return out;
+}
+
 std::string IpiCounters::report(benchmark::State& state) const {
+  using benchmark::Counter;
+  if (state.iterations() > 0 && delay_before_ && sleeps_before_) {
+    const auto delay = run_delay_ns();
+    const auto sleeps = voluntary_switches();
+    if (delay && sleeps && *delay >= *delay_before_ && *sleeps >= *sleeps_before_) {
+      state.counters["run_delay_ns_per_op"] =
+          Counter(static_cast<double>(*delay - *delay_before_), Counter::kAvgIterations);
+      state.counters["sleeps_per_op"] =
+          Counter(static_cast<double>(*sleeps - *sleeps_before_), Counter::kAvgIterations);
+    }
+  }
   if (!before_ || state.iterations() == 0) return "";
   const auto after = InterruptSample::read();
   if (!after) return "";
   const IpiDelta d = ipi_delta(*before_, *after);
   const auto total = d.total();
   if (!total) return "";
-  using benchmark::Counter;
   state.counters["ipis_per_op"] = Counter(static_cast<double>(*total), Counter::kAvgIterations);
   const char* names[kIpiKinds] = {"res_per_op", "cal_per_op", "tlb_per_op"};
   for (int k = 0; k < kIpiKinds; ++k)

@@ -5,10 +5,20 @@
 //   tlb_per_op (kAvgIterations). If /proc/interrupts cannot be read the
 //   counters are absent, not zero.
 // The CPUs that received them go into the label ("ipi_to=1:0.98,0:0.01").
+// Also run_delay_ns_per_op: the time the benchmark thread spent runnable but
+// not running (another process on its CPU), from the run_delay field of
+// /proc/thread-self/schedstat (kernel/sched/stats.h, sched_info); absent
+// when the kernel has no sched_info; and sleeps_per_op, the thread's
+// voluntary context switches (/proc/thread-self/status). When the thread
+// never slept, all of its run delay was another process holding its CPU,
+// and real time minus it is what the operation itself took; `ipistorm
+// calibrate`/`validate` then use that difference. (A thread that sleeps
+// also waits on the run queue to be woken: part of the operation.)
 #pragma once
 
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -18,12 +28,21 @@ namespace ipistorm::bench {
 
 class IpiCounters {
  public:
-  IpiCounters() : before_(InterruptSample::read()) {}
+  IpiCounters()
+      : before_(InterruptSample::read()),
+        delay_before_(run_delay_ns()),
+        sleeps_before_(voluntary_switches()) {}
   // Adds the counters to `state` and returns the label fragment ("" if none).
   std::string report(benchmark::State& state) const;
 
+  // The calling thread's run_delay in ns; nullopt without sched_info.
+  static std::optional<std::uint64_t> run_delay_ns();
+  // The calling thread's voluntary context switches; nullopt if unreadable.
+  static std::optional<std::uint64_t> voluntary_switches();
+
  private:
   std::optional<InterruptSample> before_;
+  std::optional<std::uint64_t> delay_before_, sleeps_before_;
 };
 
 // Sets the label from space-separated fragments (empty ones dropped).

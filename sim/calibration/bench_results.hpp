@@ -14,16 +14,23 @@
 namespace ipistorm::calibration {
 
 struct BenchRecord {
-  std::string name;                  // run name without "/real_time"
-  std::vector<double> real_time_us;  // one per repetition
+  std::string name;  // run name without "/real_time"
+  // One per repetition: real time per operation less the benchmark
+  // thread's run delay per operation (run_delay_ns_per_op, when the run has
+  // it and the thread never slept, sleeps_per_op < 0.01: time another
+  // process held its CPU), and the real time as recorded.
+  std::vector<double> real_time_us;
+  std::vector<double> raw_real_time_us;
   std::map<std::string, std::vector<double>> counters;
   std::string label;
   bool skipped = false;
   std::string skip_reason;
 
   double median_us() const;
-  // Coefficient of variation of the repetitions (0 for one).
+  // Coefficient of variation of the repetitions (0 for one), of real_time_us.
   double cv() const;
+  // The same of the times as recorded (before the run delay was taken out).
+  double raw_cv() const;
   std::optional<double> counter_median(const std::string& counter) const;
   // "key=value" token of the label, e.g. label_field("targets") -> "1,2".
   std::optional<std::string> label_field(const std::string& key) const;

@@ -64,6 +64,7 @@ ValidationRow measured_row(const BenchRecord& b, const std::string& family) {
   row.family = family;
   row.measured_us = b.median_us();
   row.cv = b.cv();
+  row.raw_cv = b.raw_cv();
   row.repetitions = static_cast<int>(b.real_time_us.size());
   row.measured_ipis = b.counter_median("ipis_per_op");
   return row;
@@ -190,14 +191,16 @@ Validation validate(const BenchResults& r, const topo::Topology& topology,
     throw InputError("'" + r.path + "' has no benchmark to validate (strategy/ or " +
                      "fanout/schedule_on_each_cpu/)" +
                      (v.skipped.empty() ? "" : " (" + v.skipped.front().second + ")"));
-  std::vector<double> errs, cvs;
+  std::vector<double> errs, cvs, raw_cvs;
   for (const auto& row : v.rows) {
     errs.push_back(std::fabs(row.rel_error()));
     cvs.push_back(row.cv);
+    raw_cvs.push_back(row.raw_cv);
     v.within_noise += row.within_noise() ? 1 : 0;
   }
   v.median_abs_rel_error = median(errs);
   v.median_cv = median(cvs);
+  v.median_raw_cv = median(raw_cvs);
   return v;
 }
 
@@ -214,6 +217,7 @@ nlohmann::json validation_json(const Validation& v, const nlohmann::json& proven
                 {"k", r.k},
                 {"measured_us", r.measured_us},
                 {"repetition_cv", r.cv},
+                {"repetition_cv_raw", r.raw_cv},
                 {"repetitions", r.repetitions},
                 {"predicted_us", r.predicted_us},
                 {"rel_error", r.rel_error()},
@@ -233,6 +237,7 @@ nlohmann::json validation_json(const Validation& v, const nlohmann::json& proven
               {"benchmarks", v.rows.size()},
               {"median_abs_rel_error", v.median_abs_rel_error},
               {"median_repetition_cv", v.median_cv},
+              {"median_repetition_cv_raw", v.median_raw_cv},
               {"within_noise", v.within_noise},
               {"target", v.target},
               {"noise_limit", v.noise_limit()},

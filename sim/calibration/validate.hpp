@@ -42,6 +42,7 @@ struct ValidationRow {
   std::string distance;  // "" for an idle strategy row
   int k = 0;             // target (fan-out) or load CPUs
   double measured_us = 0, cv = 0, predicted_us = 0;
+  double raw_cv = 0;  // CV of the real times as recorded (run delay included)
   int repetitions = 0;
   std::optional<double> measured_ipis;
   double predicted_ipis = 0;
@@ -60,7 +61,7 @@ struct Validation {
   std::vector<std::pair<std::string, std::string>> not_expressible;  // benchmark, why
   std::string kernel;  // the simulator's kernel preset used for the strategy rows
   double median_abs_rel_error = 0;
-  double median_cv = 0;
+  double median_cv = 0, median_raw_cv = 0;
   int within_noise = 0;
   double target = 0.25;
   double noise_limit() const { return target / 2; }

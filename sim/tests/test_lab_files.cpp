@@ -44,6 +44,25 @@ TEST(LabFiles, BenchJsonReadsAWellFormedRow) {
   EXPECT_DOUBLE_EQ(*b->counter_median("ipis_per_op"), 0.01);
 }
 
+// Run delay (another process on the CPU) leaves the time of an operation
+// that never sleeps; an operation that sleeps keeps it (waiting to be woken
+// is part of it).
+TEST(LabFiles, RunDelayIsTakenOutOnlyWhenTheThreadNeverSlept) {
+  const BenchResults r = parse_bench_results(
+      bench_text(R"("real_time": 1000, "run_delay_ns_per_op": 250, "sleeps_per_op": 0.001,
+                    "mlock_ns": 600, "munlock_ns": 400)"),
+      "t.json");
+  const BenchRecord* b = r.find("syscall/getppid");
+  ASSERT_NE(b, nullptr);
+  EXPECT_DOUBLE_EQ(b->median_us(), 0.75);
+  EXPECT_DOUBLE_EQ(b->raw_real_time_us.at(0), 1.0);
+  EXPECT_DOUBLE_EQ(*b->counter_median("mlock_ns"), 450);
+  EXPECT_DOUBLE_EQ(*b->counter_median("munlock_ns"), 300);
+  const BenchResults s = parse_bench_results(
+      bench_text(R"("real_time": 1000, "run_delay_ns_per_op": 250, "sleeps_per_op": 2)"), "t.json");
+  EXPECT_DOUBLE_EQ(s.find("syscall/getppid")->median_us(), 1.0);
+}
+
 TEST(LabFiles, BenchJsonRefusesBadTimes) {
   expect_refused(bench_text(R"("real_time": 0)"), "real_time 0");
   expect_refused(bench_text(R"("real_time": -3)"), "real_time -3");
