@@ -48,4 +48,5 @@ PYBIND11_MODULE(_ipistorm, m) {
   ipistorm::py::bind_simulate(m);
   ipistorm::py::bind_sweep(m);
   ipistorm::py::bind_reproduce(m);
+  ipistorm::py::bind_study(m);
 }

@@ -38,4 +38,5 @@ void bind_params(pyb::module_& m);     // bind_params.cpp, tests/test_params.py
 void bind_simulate(pyb::module_& m);   // bind_simulate.cpp, tests/test_simulate.py
 void bind_sweep(pyb::module_& m);      // bind_sweep.cpp, tests/test_sweep.py, test_dask.py
 void bind_reproduce(pyb::module_& m);  // bind_reproduce.cpp, tests/test_reproduce.py
+void bind_study(pyb::module_& m);      // bind_study.cpp, tests/test_fit.py
 }  // namespace ipistorm::py

@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake pkg-config git clang-format
   # simulator
   libhwloc-dev hwloc-nox nlohmann-json3-dev libcli11-dev
+  # uncertainty: Sobol' designs (Boost.Random) and Sobol' indices (OpenTURNS)
+  libboost-dev python3-openturns
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libnuma-dev numactl util-linux procps
   # python module, notebooks, dask

@@ -1,4 +1,4 @@
-"""topology(), simulate() and reproduce(): one machine, one run, the report.
+"""topology(), simulate(), reproduce() and fit(): one machine, one run, the report.
 
 Thin wrappers over the extension: they check argument types, build the same
 JSON config object a `--config` file holds, and let the C++ model do the rest
@@ -95,3 +95,18 @@ def reproduce(jobs=None, topology=None, seed=None, *, placement=None, cpu_ghz=No
     df.attrs["all_within_tolerance"] = bool(doc["all_within_tolerance"])
     df.attrs["provenance"] = doc["provenance"]
     return df
+
+
+def fit(topology=None, seed=None, *, placement=None, cpu_ghz=None, config=None, **overrides):
+    """Re-fit the model's one fitted cost, queue_work_us, to the pvops boot
+    time of the report (42 s), as `ipistorm fit --json` does: the same C++
+    solver (secant, then Illinois false position) the uncertainty study runs
+    once per sample. Every other cost keeps the value given (keywords, as in
+    reproduce()).
+
+    Returns a dict: param, value, scenario, figure, target, achieved,
+    tolerance, runs, converged (and reason when not converged).
+    """
+    base = _args.config_dict(config, overrides, topology=topology, seed=seed,
+                             placement=placement, cpu_ghz=cpu_ghz)
+    return _ipistorm._fit(base)

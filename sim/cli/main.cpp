@@ -28,6 +28,7 @@
 #include "model/scenario.hpp"
 #include "model/strategies/strategy.hpp"
 #include "model/sweep.hpp"
+#include "study/fit.hpp"
 #include "topology/topology.hpp"
 
 namespace {
@@ -159,6 +160,30 @@ int cmd_topology(const std::string& spec, double ghz) {
   return 0;
 }
 
+int cmd_fit(const RunFlags& f) {
+  model::Config base = build_config(f);
+  check_writable(f.json_file);
+  const auto& t = ipistorm::study::fitted_cost();
+  const auto r = ipistorm::study::fit(base, t);
+  std::cout << "ipistorm fit: " << t.param << " to the " << t.scenario << " " << t.figure << " ("
+            << fmt(r.target, 2) << " +- " << fmt(t.tolerance, 2) << ") on " << base.topology
+            << ", seed " << base.seed << "\n\n";
+  char v[64];
+  std::snprintf(v, sizeof v, "%.4f", r.value);
+  std::cout << t.param << " = " << v << " " << model::find_param(t.param)->unit << "  (" << t.figure
+            << " " << fmt(r.achieved, 3) << ", " << r.runs << " runs)\n";
+  if (!r.converged) std::cout << "NOT CONVERGED: " << r.reason << "\n";
+  if (!f.json_file.empty()) {
+    nlohmann::json j = ipistorm::study::fit_json(r, t);
+    model::Config fitted = base;  // the base with the fitted value: ready to run
+    fitted.params.set(t.param, r.value);
+    j["config"] = model::to_json(fitted);
+    j["provenance"] = model::provenance_json();
+    write_json_file(f.json_file, j);
+  }
+  return r.converged ? 0 : 1;
+}
+
 // The README's parameter table, generated so that it cannot drift.
 int cmd_params_markdown() {
   std::cout << "| name | value | unit | group | fitted | type | range | source |\n"
@@ -211,6 +236,11 @@ int main(int argc, char** argv) {
   add_run_flags(rep, rep_flags, false);
   rep->add_option("-j,--jobs", jobs, "threads (default: all cores); output does not depend on it");
 
+  RunFlags fit_flags;
+  auto* fitc = app.add_subcommand(
+      "fit", "re-fit the one fitted cost (queue_work_us) to the pvops boot time (42 s)");
+  add_run_flags(fitc, fit_flags, false);
+
   std::string topo_spec;
   double topo_ghz = 0;
   auto* top = app.add_subcommand("topology", "show what a topology spec resolves to");
@@ -246,6 +276,7 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return cmd_simulate(sim_flags);
     if (*rep) return cmd_reproduce(rep_flags, jobs);
+    if (*fitc) return cmd_fit(fit_flags);
     if (*top) return cmd_topology(topo_spec, topo_ghz);
     if (*par) return markdown ? cmd_params_markdown() : cmd_params();
     if (*cmp) return ipistorm::cli::run_compare(compare_opts);

@@ -89,8 +89,7 @@ std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs) {
     ReproOutcome o{scenarios[i], std::move(results[i]), true};
     for (Figure& f : o.scenario.figures) {
       f.model = figure_value(f.name, o.result);
-      // Exact figures (lo == hi) compare with a tolerance for rounding only.
-      f.ok = f.model >= f.lo - 1e-9 && f.model <= f.hi + 1e-9;
+      f.ok = f.accepts(f.model);
       o.ok = o.ok && f.ok;
     }
     out.push_back(std::move(o));

@@ -18,6 +18,8 @@ struct Figure {
   double model = 0;
   bool ok = false;
   double rel_error() const { return reference != 0 ? (model - reference) / reference : 0; }
+  // Exact figures (lo == hi) compare with a tolerance for rounding only.
+  bool accepts(double v) const { return v >= lo - 1e-9 && v <= hi + 1e-9; }
 };
 
 struct ReproScenario {

@@ -167,10 +167,9 @@ std::vector<Config> expand(const Grid& g) {
   return out;
 }
 
-std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
-                              const std::atomic<bool>* stop, Progress progress) {
-  std::vector<Result> results(points.size());
-  std::vector<std::exception_ptr> errors(points.size());
+void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)>& task,
+                  const std::atomic<bool>* stop, Progress progress) {
+  std::vector<std::exception_ptr> errors(n);
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   std::atomic<bool> failed{false};
@@ -179,9 +178,9 @@ std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
     for (;;) {
       if ((stop && stop->load()) || failed.load()) return;
       const std::size_t i = next.fetch_add(1);
-      if (i >= points.size()) return;
+      if (i >= n) return;
       try {
-        results[i] = run(points[i], stop);
+        task(i);
       } catch (const Cancelled&) {
         return;
       } catch (...) {
@@ -191,18 +190,26 @@ std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
       const std::size_t d = ++done;
       if (progress) {
         std::lock_guard<std::mutex> lock(progress_mutex);
-        progress(d, points.size());
+        progress(d, n);
       }
     }
   };
-  const int n = std::max(1, std::min<int>(jobs, static_cast<int>(points.size())));
+  const int threads_n = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
   std::vector<std::thread> threads;
-  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
+  for (int t = 1; t < threads_n; ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
-  if (stop && stop->load() && done.load() < points.size()) throw SweepInterrupted();
+  if (stop && stop->load() && done.load() < n) throw SweepInterrupted();
+}
+
+std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
+                              const std::atomic<bool>* stop, Progress progress) {
+  std::vector<Result> results(points.size());
+  parallel_for(
+      points.size(), jobs, [&](std::size_t i) { results[i] = run(points[i], stop); }, stop,
+      std::move(progress));
   return results;
 }
 

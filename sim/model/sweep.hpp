@@ -40,6 +40,12 @@ std::uint64_t grid_size(const Grid& g);
 std::vector<Config> expand(const Grid& g);
 
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
+// The pool: task(i) for every i in [0, n) on `jobs` threads, each index once.
+// Stops starting new tasks once *stop is true (or a task threw) and then
+// throws SweepInterrupted; rethrows the first error by index. A task that
+// throws Cancelled just ends. Results written by index do not depend on jobs.
+void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)>& task,
+                  const std::atomic<bool>* stop = nullptr, Progress progress = {});
 // Run `points` on `jobs` threads. Stops starting new runs once *stop is true
 // and then throws SweepInterrupted. Rethrows the first error of any run.
 std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
