@@ -96,9 +96,10 @@ json run_provenance(const std::string& run_dir, const cal::BenchResults& r,
                         "cpuidle_driver", "hypercall_path", "rlimit_memlock", "ipistorm_commit"})
     if (r.context.contains(k)) ctx[k] = r.context[k];
   p["bench_context"] = ctx;
-  json tool = model::provenance_json();
-  tool.erase("host");  // the machine that ran validate is not the run's
-  p["tool"] = tool;
+  // The tool's version, but not its host (not the run's machine) nor its git
+  // commit: the run's commit is in run_metadata, and a later build that
+  // predicts the same numbers must rewrite the same bytes.
+  p["tool"] = {{"version", model::provenance_json().value("version", "")}};
   return p;
 }
 
