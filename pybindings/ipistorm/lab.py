@@ -211,16 +211,20 @@ def read_calibration(path):
 
 def read_validation(path):
     """The run's validation (what `ipistorm validate RUN_DIR` writes: the
-    calibrated simulator against the run's fan-out benchmark) as a DataFrame,
-    one row per benchmark: benchmark, distance, k, measured_us, predicted_us,
-    rel_error, ...; attrs hold median_abs_rel_error, target, ok and the file.
+    calibrated simulator against every benchmark of the run that calibrate
+    does not read, schema in bench/README.md) as a DataFrame, one row per
+    benchmark: benchmark, family, strategy, bytes, load, distance, k,
+    measured_us, repetition_cv, predicted_us, rel_error, within_noise, ...;
+    attrs hold median_abs_rel_error, median_repetition_cv, target,
+    noise_limit, verdict, ok and the file (keys a file lacks are None).
     None when the run has none."""
     for f, doc in _json_documents(path):
         rows = doc.get("rows")
         if isinstance(rows, list) and all(isinstance(r, dict) and "predicted_us" in r
                                           for r in rows):
             df = pd.DataFrame(rows)
-            for key in ("median_abs_rel_error", "target", "ok"):
+            for key in ("median_abs_rel_error", "median_repetition_cv", "target",
+                        "noise_limit", "verdict", "ok"):
                 df.attrs[key] = doc.get(key)
             df.attrs["file"] = f.name
             return df
