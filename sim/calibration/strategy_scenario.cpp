@@ -67,7 +67,7 @@ struct CallerLoop {
 
 StrategyPrediction simulate_strategy(const topo::Topology& topology, int home,
                                      const std::string& strategy, const std::string& kernel,
-                                     std::int64_t bytes, BenchLoad load,
+                                     std::int64_t bytes, BenchLoad load, BenchCall call,
                                      const std::vector<int>& load_cpus,
                                      const model::ParamValues& params, std::uint64_t seed, int ops,
                                      int warmup) {
@@ -86,8 +86,11 @@ StrategyPrediction simulate_strategy(const topo::Topology& topology, int home,
   CallerLoop loop;
   loop.dom0 = &dom0;
   model::Task& caller = dom0.create_task("bench-caller", 0);
-  // The stand-in call (getppid) is one system call.
-  model::HypercallSite site{dom0, caller, *policy, w.costs.syscall, bytes, rng};
+  // The stand-in (getppid) is one system call; xen_version is the privcmd
+  // ioctl (a system call) and the hypercall it makes.
+  const engine::SimTime call_cost =
+      w.costs.syscall + (call == BenchCall::kXenVersion ? w.costs.hypercall : 0);
+  model::HypercallSite site{dom0, caller, *policy, call_cost, bytes, rng};
   loop.strategy = s.get();
   loop.site = &site;
   loop.bytes = bytes;

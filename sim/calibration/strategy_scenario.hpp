@@ -4,9 +4,10 @@
 // kernel policy (model/kernels/): one caller task on the home CPU makes
 // hypercalls one after another through the strategy, each with an N-byte
 // argument, as the benchmark's loop does (acquire, copy in, call, copy out,
-// release: HypercallBufferStrategy::hypercall). The call is the bench's
-// stand-in: outside a Xen dom0 it is getppid(), so the trap costs
-// syscall_us (HypercallSite::xen_work). A loaded CPU (spin: a thread of the
+// release: HypercallBufferStrategy::hypercall). The call is the bench's:
+// outside a Xen dom0 the stand-in getppid(), so the trap costs syscall_us
+// (HypercallSite::xen_work); in a dom0 xen_version through the privcmd
+// ioctl, syscall_us + hypercall_us. A loaded CPU (spin: a thread of the
 // process; fault: child processes faulting pages) is a vCPU kept running by
 // a busy task; a spinning thread also puts the CPU in the process's
 // mm_cpumask, which a munmap must flush (dm_mm_other_cpus = k for spin, 0
@@ -31,12 +32,13 @@ struct StrategyPrediction {
 };
 
 enum class BenchLoad { kIdle, kSpin, kFault };
+enum class BenchCall { kGetppid, kXenVersion };
 
 // `home` and `load_cpus` are topology CPU indexes, load CPUs distinct from
 // home. `strategy` and `kernel` are the simulator's registry names.
 StrategyPrediction simulate_strategy(const topo::Topology& topology, int home,
                                      const std::string& strategy, const std::string& kernel,
-                                     std::int64_t bytes, BenchLoad load,
+                                     std::int64_t bytes, BenchLoad load, BenchCall call,
                                      const std::vector<int>& load_cpus,
                                      const model::ParamValues& params, std::uint64_t seed = 1,
                                      int ops = 2000, int warmup = 20);

@@ -176,10 +176,18 @@ Validation validate(const BenchResults& r, const topo::Topology& topology,
         v.not_expressible.emplace_back(name, "no model of the load '" + row.load + "'");
         continue;
       }
+      const auto call_label = b.label_field("call");
+      BenchCall call = BenchCall::kGetppid;
+      if (call_label && *call_label == "xen_version") {
+        call = BenchCall::kXenVersion;
+      } else if (call_label && *call_label != "getppid") {
+        v.not_expressible.emplace_back(name, "no model of the call '" + *call_label + "'");
+        continue;
+      }
       row.k = static_cast<int>(load_cpus.size());
       const int home = topo_index(topology, home_cpu_of_run(r, name), name);
-      const StrategyPrediction p = simulate_strategy(topology, home, row.strategy, v.kernel,
-                                                     row.bytes, load, load_cpus, params, seed);
+      const StrategyPrediction p = simulate_strategy(
+          topology, home, row.strategy, v.kernel, row.bytes, load, call, load_cpus, params, seed);
       row.predicted_us = p.mean_us;
       row.predicted_ipis = p.ipis_per_op;
       v.rows.push_back(row);
