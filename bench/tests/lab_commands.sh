@@ -219,4 +219,21 @@ for cal in '{"params": {"syscall_us": 1e400}}' '{"params": {"syscall_us": "0.1"}
   expect_input_error simulate --calibration "$work/cal.json"
 done
 expect_input_error validate "$work/run" --calibration /dev/zero --json "$work/v.json"
+# Outputs: never a device, FIFO or directory (the rename would replace it),
+# never one of the command's inputs; refused before any work.
+mkdir "$work/dev"
+mkfifo "$work/dev/fifo"
+mknod "$work/dev/null" c 1 3 2>/dev/null || true
+for target in "$work/dev/fifo" "$work/dev" "$work/dev/null"; do
+  [ -e "$target" ] || continue
+  expect_input_error calibrate "$work/run" --out "$target"
+  expect_input_error validate "$work/run" --json "$target"
+done
+[ -p "$work/dev/fifo" ] || fail "the FIFO was replaced"
+[ ! -e "$work/dev/null" ] || [ -c "$work/dev/null" ] || fail "the device node was replaced"
+cp "$work/run/bench.json" "$work/bench-before.json"
+expect_input_error calibrate "$work/run" --out "$work/run/bench.json"
+cmp -s "$work/bench-before.json" "$work/run/bench.json" || fail "calibrate overwrote its input"
+expect_input_error validate "$work/run" --json "$work/run/calibration.json"
+expect_input_error validate "$work/run" --json "$work/run/lstopo.xml"
 echo "lab commands OK"

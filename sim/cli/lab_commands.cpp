@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "calibration/bench_results.hpp"
 #include "calibration/calibrate.hpp"
@@ -60,6 +61,22 @@ std::string relative_to_run(const std::string& path, const std::string& run_dir)
   const fs::path rel =
       fs::relative(fs::weakly_canonical(path, ec), fs::weakly_canonical(run_dir, ec), ec);
   return ec || rel.empty() ? fs::path(path).filename().string() : rel.generic_string();
+}
+
+// An output of a lab command: a regular file or nothing yet (a device,
+// FIFO or directory is refused before any work: the atomic rename would
+// replace it), and none of the command's inputs.
+void check_output(const std::string& out, const std::string& flag,
+                  const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(out, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    throw InputError(flag + " '" + out + "' exists and is not a regular file");
+  for (const auto& in : inputs)
+    if (fs::exists(st) && fs::equivalent(out, in, ec))
+      throw InputError(flag + " '" + out + "' is also an input of this command");
+  check_writable(out, flag);
 }
 
 // A context value as text (the bench writes strings; a hand-edited file may not).
@@ -111,7 +128,7 @@ int run_calibrate(const CalibrateArgs& a) {
   require_run_dir(a.run_dir);
   const std::string bench = a.bench.empty() ? a.run_dir + "/bench.json" : a.bench;
   const std::string out = a.out.empty() ? a.run_dir + "/calibration.json" : a.out;
-  check_writable(out, "--out");
+  check_output(out, "--out", {bench, a.run_dir + "/metadata.json"});
   const cal::BenchResults r = cal::read_bench_results(bench);
   const cal::Calibration c = cal::calibrate(r);
   const json doc = cal::calibration_json(c, run_provenance(a.run_dir, r, bench));
@@ -160,7 +177,8 @@ int run_validate(const ValidateArgs& a) {
       a.calibration.empty() ? a.run_dir + "/calibration.json" : a.calibration;
   const std::string topo_spec = a.topology.empty() ? a.run_dir + "/lstopo.xml" : a.topology;
   const std::string out = a.json_out.empty() ? a.run_dir + "/validation.json" : a.json_out;
-  check_writable(out, "--json");
+  check_output(out, "--json",
+               {cal_path, topo_spec, a.run_dir + "/bench.json", a.run_dir + "/metadata.json"});
   model::ParamValues params;
   for (const auto& [name, v] : cal::read_calibration(cal_path)) params.set(name, v);
   const std::string bench = a.run_dir + "/bench.json";
