@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake pkg-config git clang-format
+  # man pages (help2man) and the .deb (cpack; dpkg-shlibdeps is in dpkg-dev)
+  help2man dpkg-dev
   # simulator
   libhwloc-dev hwloc-nox nlohmann-json3-dev libcli11-dev
   # uncertainty: Sobol' designs (Boost.Random) and Sobol' indices (OpenTURNS)

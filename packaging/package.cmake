@@ -1,0 +1,103 @@
+# package.cmake: `cmake --install build --prefix P` and `cpack -G DEB` (GitHub issue 13).
+#   P/bin/ipistorm, P/bin/ipistorm-bench, P/bin/lab-run
+#   P/${IPISTORM_PYTHON_INSTALL_DIR}/ipistorm/   the Python package for /usr/bin/python3
+#   P/share/man/man1/{ipistorm,ipistorm-bench,lab-run}.1.gz   generated from --help (help2man)
+#   P/share/doc/ipistorm/                        README files
+# The .deb (cpack in the build directory) installs under /usr and depends on
+# Debian runtime packages only (dpkg-shlibdeps for the binaries, plus the
+# Python and lab-run dependencies below): `apt install ./ipistorm_*.deb`.
+# packaging/test_deb.sh (CTest: package_deb) builds it, unpacks it with
+# dpkg -x and runs the installed programs from there.
+include(GNUInstallDirs)
+
+# Debian's /usr/bin/python3 reads <prefix>/lib/python3/dist-packages for the
+# prefix /usr (the .deb); under another prefix P, PYTHONPATH=P/<this dir>.
+set(IPISTORM_PYTHON_INSTALL_DIR "lib/python3/dist-packages" CACHE STRING
+    "where the Python package goes, relative to the install prefix")
+
+install(TARGETS ipistorm RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET ipistorm-bench)
+  install(TARGETS ipistorm-bench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(PROGRAMS ${CMAKE_SOURCE_DIR}/bench/lab-run DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+if(TARGET _ipistorm)
+  install(TARGETS _ipistorm LIBRARY DESTINATION ${IPISTORM_PYTHON_INSTALL_DIR}/ipistorm)
+  # Every pure-Python module of the package (new ones included without a list here).
+  install(DIRECTORY ${CMAKE_SOURCE_DIR}/pybindings/ipistorm/
+          DESTINATION ${IPISTORM_PYTHON_INSTALL_DIR}/ipistorm
+          FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
+endif()
+install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_SOURCE_DIR}/bench/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        RENAME README.bench.md)
+install(FILES ${CMAKE_SOURCE_DIR}/pybindings/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        RENAME README.python.md)
+
+# ---- man pages: help2man over each program's --help, at build time --------
+option(IPISTORM_MANPAGES "Generate man pages with help2man (Debian package help2man)" ON)
+if(IPISTORM_MANPAGES)
+  find_program(HELP2MAN help2man)
+  if(NOT HELP2MAN)
+    message(FATAL_ERROR "help2man not found: install it (scripts/setup.sh) or "
+                        "configure with -DIPISTORM_MANPAGES=OFF")
+  endif()
+  set(IPISTORM_MAN_DIR ${CMAKE_BINARY_DIR}/man)
+  set(man_script ${CMAKE_SOURCE_DIR}/packaging/manpage.cmake)
+  set(man_pages ${IPISTORM_MAN_DIR}/ipistorm.1.gz)
+  add_custom_command(
+    OUTPUT ${IPISTORM_MAN_DIR}/ipistorm.1.gz
+    COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DPROG=$<TARGET_FILE:ipistorm>
+            -DNAME=ipistorm -DVERSION=${PROJECT_VERSION} -DSUBCOMMANDS=ON
+            "-DDESCRIPTION=simulate the Xen pvops dom0 mlock IPI storm"
+            -DOUT=${IPISTORM_MAN_DIR}/ipistorm.1 -P ${man_script}
+    DEPENDS ipistorm ${man_script}
+    COMMENT "Man page ipistorm.1 (help2man)")
+  if(TARGET ipistorm-bench)
+    list(APPEND man_pages ${IPISTORM_MAN_DIR}/ipistorm-bench.1.gz ${IPISTORM_MAN_DIR}/lab-run.1.gz)
+    add_custom_command(
+      OUTPUT ${IPISTORM_MAN_DIR}/ipistorm-bench.1.gz
+      COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DPROG=$<TARGET_FILE:ipistorm-bench>
+              -DNAME=ipistorm-bench -DVERSION=${PROJECT_VERSION}
+              "-DDESCRIPTION=benchmark hypercall-buffer strategies and IPI fan-out on real hardware"
+              -DOUT=${IPISTORM_MAN_DIR}/ipistorm-bench.1 -P ${man_script}
+      DEPENDS ipistorm-bench ${man_script}
+      COMMENT "Man page ipistorm-bench.1 (help2man)")
+    add_custom_command(
+      OUTPUT ${IPISTORM_MAN_DIR}/lab-run.1.gz
+      COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DPROG=${CMAKE_SOURCE_DIR}/bench/lab-run
+              -DNAME=lab-run -DVERSION=${PROJECT_VERSION}
+              "-DDESCRIPTION=record a lab run of ipistorm-bench and calibrate the simulator"
+              -DOUT=${IPISTORM_MAN_DIR}/lab-run.1 -P ${man_script}
+      DEPENDS ${CMAKE_SOURCE_DIR}/bench/lab-run ${man_script}
+      COMMENT "Man page lab-run.1 (help2man)")
+  endif()
+  add_custom_target(ipistorm_manpages ALL DEPENDS ${man_pages})
+  install(FILES ${man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endif()
+
+# ---- cpack -G DEB --------------------------------------------------------
+set(CPACK_PACKAGE_NAME ipistorm)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "ipistorm maintainers <ipistorm@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "simulator and benchmarks of the Xen pvops dom0 mlock/lru_add_drain_all IPI storm")
+set(CPACK_PACKAGE_DESCRIPTION
+    "ipistorm simulates the 2009 Xen pvops dom0 IPI storm (mlock -> lru_add_drain_all);\n\
+ipistorm-bench and lab-run measure the same strategies on a real machine.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # ipistorm_<version>_<arch>.deb
+set(CPACK_DEBIAN_PACKAGE_SECTION science)
+# The shared libraries the binaries and the extension link (libhwloc15,
+# libnuma1, libbenchmark1debian, libstdc++6, libc6) come from dpkg-shlibdeps;
+# the rest are what the Python package imports and lab-run calls.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, python3-numpy, python3-pandas, hwloc-nox, util-linux")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "numactl, python3-distributed, python3-matplotlib")
+set(CPACK_GENERATOR DEB)
+include(CPack)
+
+if(IPISTORM_BUILD_TESTS AND TARGET ipistorm-bench AND TARGET _ipistorm AND IPISTORM_MANPAGES)
+  add_test(NAME package_deb COMMAND bash ${CMAKE_SOURCE_DIR}/packaging/test_deb.sh ${CMAKE_BINARY_DIR})
+  set_tests_properties(package_deb PROPERTIES TIMEOUT 180 LABELS package)
+endif()
