@@ -17,22 +17,34 @@ namespace ipistorm::cli {
 namespace model = ipistorm::model;
 
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
+  const model::Config def;  // the defaults the help states
   app->add_option("--config", f.config_file,
                   "JSON config file (keys as the flags; \"params\": {})");
   app->add_option("--calibration", f.calibration_file,
                   "calibration JSON from 'ipistorm calibrate' (its \"params\" override defaults)");
-  f.o_topology = app->add_option("--topology", f.topology,
-                                 "preset, hwloc XML file, synthetic string, or 'host'");
+  f.o_topology = app->add_option(
+      "--topology", f.topology,
+      "preset, hwloc XML file, synthetic string, or 'host' (default " + def.topology + ")");
   if (per_scenario_knobs) {
-    f.o_kernel = app->add_option("--kernel", f.kernel, "kernel preset (see 'ipistorm params')");
-    f.o_strategy = app->add_option("--strategy", f.strategy, "hypercall-buffer strategy");
-    f.o_vcpus = app->add_option("--dom0-vcpus", f.dom0_vcpus, "dom0 vCPUs (1..CPUs; default all)");
-    f.o_dm = app->add_option("--dm-vcpu", f.dm_vcpu, "vCPU the device model runs on (default 0)");
+    f.o_kernel = app->add_option("--kernel", f.kernel,
+                                 "kernel preset (default " + def.kernel + "; names below)");
+    f.o_strategy =
+        app->add_option("--strategy", f.strategy,
+                        "hypercall-buffer strategy (default " + def.strategy + "; names below)");
+    f.o_vcpus =
+        app->add_option("--dom0-vcpus", f.dom0_vcpus, "dom0 vCPUs (1..CPUs; default: one per CPU)");
+    f.o_dm = app->add_option(
+        "--dm-vcpu", f.dm_vcpu,
+        "vCPU the device model runs on (default " + std::to_string(def.dm_vcpu) + ")");
   }
-  f.o_placement = app->add_option("--placement", f.placement, "pinned | compact | spread");
-  f.o_seed = app->add_option("--seed", f.seed, "random seed (default 1)");
-  f.o_ghz = app->add_option("--cpu-ghz", f.cpu_ghz, "CPU frequency override for cycle figures");
-  app->add_option("--set", f.sets, "NAME=VALUE for any parameter (repeatable)");
+  f.o_placement = app->add_option("--placement", f.placement,
+                                  "vCPU placement (default " + def.placement + "; names below)");
+  f.o_seed =
+      app->add_option("--seed", f.seed, "random seed (default " + std::to_string(def.seed) + ")");
+  f.o_ghz = app->add_option("--cpu-ghz", f.cpu_ghz,
+                            "CPU frequency for cycle figures (default: the topology's)");
+  app->add_option("--set", f.sets,
+                  "NAME=VALUE for any parameter (repeatable; 'ipistorm params' lists them)");
   app->add_option("--json", f.json_file, "write the result as JSON to this file");
 }
 

@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/help.hpp"
 #include "cli/lab_commands.hpp"
 #include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/number.hpp"
 #include "model/kernels/kernel_policy.hpp"
@@ -119,16 +121,117 @@ int cmd_reproduce(const RunFlags& f, int jobs) {
     all = all && o.ok;
   }
   t.print(std::cout);
-  std::cout << "\n"
-            << (all ? "every figure within tolerance" : "SOME FIGURES OUT OF TOLERANCE") << "\n";
+  if (all) {
+    std::cout << "\nevery figure within tolerance\n";
+  } else {
+    std::cout << "\nSOME FIGURES OUT OF TOLERANCE:\n";
+    for (const auto& o : outcomes)
+      for (const auto& fig : o.scenario.figures)
+        if (!fig.ok) std::cout << "  " << o.scenario.name << ": " << fig.label << "\n";
+    std::cout << "Why, and what the report's text cannot settle: README.md, section "
+                 "\"Reproduction targets\"\n(README.md#reproduction-targets; installed: "
+                 "/usr/share/doc/ipistorm/README.md).\n";
+  }
   if (!f.json_file.empty()) write_json_file(f.json_file, model::reproduce_json(outcomes));
   return all ? 0 : 1;
 }
 
-int cmd_topology(const std::string& spec, double ghz) {
-  topo::Topology t = topo::Topology::load(spec);
-  if (ghz > 0) t.set_ghz(ghz);
-  std::cout << "topology " << spec << " (" << t.kind() << "): " << t.description() << "\n";
+struct TopologyFlags {
+  std::string spec, placement;
+  double ghz = 0;
+  int dom0_vcpus = 0, dm_vcpu = 0;
+  bool json = false;
+};
+
+std::vector<int> smt_siblings(const topo::Topology& t, int i) {
+  std::vector<int> sib;
+  for (int j = 0; j < t.num_cpus(); ++j)
+    if (j != i && t.distance(i, j) == topo::DistanceClass::kSameCore)
+      sib.push_back(t.cpu(j).os_index);
+  return sib;
+}
+
+// Where the dom0 vCPUs, the device model (qemu-dm) and, where the model has
+// it, the vCPU its event channel notifies land for one placement.
+struct PlacementMap {
+  std::string placement;
+  int vcpus = 0, dm_vcpu = 0, evtchn_vcpu = -1;
+  std::vector<int> cpu_of_vcpu;  // OS CPU numbers
+};
+
+PlacementMap placement_map(const topo::Topology& t, const TopologyFlags& f) {
+  PlacementMap m;
+  const model::Config def;
+  m.placement = f.placement.empty() ? def.placement : f.placement;
+  m.vcpus = f.dom0_vcpus ? f.dom0_vcpus : t.num_cpus();
+  if (m.vcpus < 1 || m.vcpus > t.num_cpus())
+    throw InputError("--dom0-vcpus " + std::to_string(m.vcpus) + " is outside 1.." +
+                     std::to_string(t.num_cpus()) + " (the CPUs of " + f.spec + ")");
+  m.dm_vcpu = f.dm_vcpu;
+  if (m.dm_vcpu < 0 || m.dm_vcpu >= m.vcpus)
+    throw InputError("--dm-vcpu " + std::to_string(m.dm_vcpu) + " is outside 0.." +
+                     std::to_string(m.vcpus - 1));
+  for (int i : model::place_vcpus(t, m.vcpus, m.placement))
+    m.cpu_of_vcpu.push_back(t.cpu(i).os_index);
+  if (model::find_param("dm_evtchn_vcpu")) {
+    const int v = static_cast<int>(model::ParamValues().get("dm_evtchn_vcpu"));
+    if (v < m.vcpus) m.evtchn_vcpu = v;
+  }
+  return m;
+}
+
+nlohmann::json topology_json(const topo::Topology& t, const TopologyFlags& f,
+                             const PlacementMap& m) {
+  nlohmann::json cpus = nlohmann::json::array();
+  for (int i = 0; i < t.num_cpus(); ++i) {
+    const auto& c = t.cpu(i);
+    cpus.push_back({{"os_index", c.os_index},
+                    {"package", c.package},
+                    {"core", c.core},
+                    {"numa", c.numa},
+                    {"smt_siblings", smt_siblings(t, i)}});
+  }
+  nlohmann::json counts = nlohmann::json::object();
+  const char* names[] = {"same_cpu", "same_core", "same_package", "other_package"};
+  int n[topo::kDistanceClasses] = {};
+  for (int j = 0; j < t.num_cpus(); ++j) ++n[static_cast<int>(t.distance(0, j))];
+  for (int k = 1; k < topo::kDistanceClasses; ++k) counts[names[k]] = n[k];
+  nlohmann::json vmap = nlohmann::json::array();
+  for (int v = 0; v < m.vcpus; ++v) vmap.push_back({{"vcpu", v}, {"cpu", m.cpu_of_vcpu[v]}});
+  nlohmann::json place = {{"placement", m.placement},
+                          {"dom0_vcpus", m.vcpus},
+                          {"vcpu_to_cpu", vmap},
+                          {"dm_vcpu", m.dm_vcpu},
+                          {"dm_cpu", m.cpu_of_vcpu[m.dm_vcpu]}};
+  if (m.evtchn_vcpu >= 0) {
+    place["evtchn_vcpu"] = m.evtchn_vcpu;
+    place["evtchn_cpu"] = m.cpu_of_vcpu[m.evtchn_vcpu];
+  }
+  return {{"spec", f.spec},
+          {"kind", t.kind()},
+          {"description", t.description()},
+          {"num_cpus", t.num_cpus()},
+          {"num_cores", t.num_cores()},
+          {"num_packages", t.num_packages()},
+          {"num_numa_nodes", t.num_numa_nodes()},
+          {"ghz", t.ghz()},
+          {"numa_distances", t.numa_matrix()},
+          {"numa_distances_from_file", t.numa_distances_from_file()},
+          {"cpus", cpus},
+          {"distance_counts_from_cpu0", counts},
+          {"dom0", place},
+          {"provenance", model::provenance_json()}};
+}
+
+int cmd_topology(const TopologyFlags& f) {
+  topo::Topology t = topo::Topology::load(f.spec);
+  if (f.ghz > 0) t.set_ghz(f.ghz);
+  const PlacementMap m = placement_map(t, f);
+  if (f.json) {
+    std::cout << topology_json(t, f, m).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "topology " << f.spec << " (" << t.kind() << "): " << t.description() << "\n";
   std::cout << "  CPUs " << t.num_cpus() << ", cores " << t.num_cores() << ", packages "
             << t.num_packages() << ", NUMA nodes " << t.num_numa_nodes() << ", " << fmt(t.ghz(), 2)
             << " GHz\n";
@@ -140,16 +243,26 @@ int cmd_topology(const std::string& spec, double ghz) {
     for (int d : row) std::cout << " " << d;
     std::cout << "\n";
   }
-  std::cout << "  CPU  package  core  numa  SMT siblings\n";
+  // Which dom0 vCPU (if any) runs on each CPU under this placement.
+  std::vector<std::string> on_cpu(static_cast<std::size_t>(t.num_cpus()));
+  for (int v = 0; v < m.vcpus; ++v)
+    for (int i = 0; i < t.num_cpus(); ++i)
+      if (t.cpu(i).os_index == m.cpu_of_vcpu[v]) {
+        std::string tag = "vCPU " + std::to_string(v);
+        if (v == m.dm_vcpu) tag += " (qemu-dm)";
+        if (v == m.evtchn_vcpu && m.evtchn_vcpu != m.dm_vcpu) tag += " (ioreq event)";
+        on_cpu[static_cast<std::size_t>(i)] = tag;
+      }
+  std::cout << "  CPU  package  core  numa  SMT siblings  dom0 (" << m.placement << ", " << m.vcpus
+            << " vCPUs)\n";
   for (int i = 0; i < t.num_cpus(); ++i) {
     const auto& c = t.cpu(i);
     std::string sib;
-    for (int j = 0; j < t.num_cpus(); ++j)
-      if (j != i && t.distance(i, j) == topo::DistanceClass::kSameCore)
-        sib += (sib.empty() ? "" : ",") + std::to_string(t.cpu(j).os_index);
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "  %3d  %7d  %4d  %4d  %s\n", c.os_index, c.package, c.core,
-                  c.numa, sib.empty() ? "-" : sib.c_str());
+    for (int s : smt_siblings(t, i)) sib += (sib.empty() ? "" : ",") + std::to_string(s);
+    const std::string& tag = on_cpu[static_cast<std::size_t>(i)];
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %3d  %7d  %4d  %4d  %-12s  %s\n", c.os_index, c.package,
+                  c.core, c.numa, sib.empty() ? "-" : sib.c_str(), tag.empty() ? "-" : tag.c_str());
     std::cout << buf;
   }
   // Distance classes seen from CPU 0.
@@ -157,6 +270,13 @@ int cmd_topology(const std::string& spec, double ghz) {
   for (int j = 0; j < t.num_cpus(); ++j) ++counts[static_cast<int>(t.distance(0, j))];
   std::cout << "  from CPU " << t.cpu(0).os_index << ": same_core " << counts[1]
             << ", same_package " << counts[2] << ", other_package " << counts[3] << "\n";
+  std::cout << "  vCPU -> CPU (" << m.placement << "):";
+  for (int v = 0; v < m.vcpus; ++v) std::cout << " " << v << "->" << m.cpu_of_vcpu[v];
+  std::cout << "\n  device model (qemu-dm): vCPU " << m.dm_vcpu << " on CPU "
+            << m.cpu_of_vcpu[m.dm_vcpu] << "\n";
+  if (m.evtchn_vcpu >= 0)
+    std::cout << "  ioreq event channel notifies vCPU " << m.evtchn_vcpu << " on CPU "
+              << m.cpu_of_vcpu[m.evtchn_vcpu] << " (dm_evtchn_vcpu)\n";
   return 0;
 }
 
@@ -219,6 +339,34 @@ int cmd_params() {
   return 0;
 }
 
+// A mistyped subcommand or --flag: one line naming the closest name, the
+// same hint the Python module gives ("" when every name is known).
+std::string typo_hint(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  std::vector<std::string> subs;
+  CLI::App* sub = nullptr;
+  for (auto* c : app.get_subcommands([](CLI::App*) { return true; })) {
+    subs.push_back(c->get_name());
+    if (c->get_name() == argv[1]) sub = c;
+  }
+  if (!sub) return ipistorm::unknown_name_message("subcommand", argv[1], subs);
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    if (a.rfind("--", 0) != 0 || a.size() < 3) continue;
+    const std::string flag = a.substr(0, a.find('='));
+    if (flag == "--help" || sub->get_option_no_throw(flag)) continue;
+    std::vector<std::string> flags;
+    for (const auto* o : sub->get_options())
+      for (const auto& l : o->get_lnames()) flags.push_back("--" + l);
+    const std::string close = ipistorm::closest_name(flag, flags);
+    return "unknown option '" + flag + "' of 'ipistorm " + sub->get_name() + "' (" +
+           (close.empty() ? "" : "did you mean '" + close + "'? ") + "see 'ipistorm " +
+           sub->get_name() + " --help')";
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -241,12 +389,17 @@ int main(int argc, char** argv) {
       "fit", "re-fit the one fitted cost (queue_work_us) to the pvops boot time (42 s)");
   add_run_flags(fitc, fit_flags, false);
 
-  std::string topo_spec;
-  double topo_ghz = 0;
-  auto* top = app.add_subcommand("topology", "show what a topology spec resolves to");
-  top->add_option("spec", topo_spec, "preset, hwloc XML file, synthetic string, or 'host'")
+  TopologyFlags topo_flags;
+  auto* top = app.add_subcommand(
+      "topology", "show what a topology spec resolves to and where dom0's vCPUs land on it");
+  top->add_option("spec", topo_flags.spec, "preset, hwloc XML file, synthetic string, or 'host'")
       ->required();
-  top->add_option("--cpu-ghz", topo_ghz, "frequency override");
+  top->add_option("--cpu-ghz", topo_flags.ghz, "frequency override (default: the topology's)");
+  top->add_option("--dom0-vcpus", topo_flags.dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)");
+  top->add_option("--placement", topo_flags.placement,
+                  "placement of the vCPUs (default " + model::Config().placement + ")");
+  top->add_option("--dm-vcpu", topo_flags.dm_vcpu, "vCPU of the device model (default 0)");
+  top->add_flag("--json", topo_flags.json, "print the topology and the placement map as JSON");
 
   bool markdown = false;
   auto* par = app.add_subcommand("params", "every cost parameter with value, unit and source");
@@ -259,6 +412,46 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<ipistorm::cli::LabCommands> lab = ipistorm::cli::add_lab_commands(app);
 
+  // Accepted names (from the registries), defaults and examples after each
+  // subcommand's flags.
+  using ipistorm::cli::HelpNames;
+  using ipistorm::cli::set_help;
+  set_help(&app, {},
+           {"ipistorm reproduce", "ipistorm simulate --kernel linux-2.6.18-xen",
+            "ipistorm SUBCOMMAND --help   (names, defaults and examples)"});
+  set_help(sim, {true, true, true, true},
+           {"ipistorm simulate --kernel linux-2.6.31-pvops --dom0-vcpus 4",
+            "ipistorm simulate --strategy hcall-buffer-cache --set evtchn_send_us=2 --json "
+            "run.json"});
+  set_help(rep, {false, false, true, true},
+           {"ipistorm reproduce", "ipistorm reproduce --topology nehalem-ex --json repro.json"});
+  set_help(top, {false, false, true, true},
+           {"ipistorm topology nehalem-ep --dom0-vcpus 4 --placement spread",
+            "ipistorm topology \"pack:2 [numa] core:4 pu:2\" --json"});
+  set_help(par, {}, {"ipistorm params", "ipistorm params --markdown > params.md"});
+  set_help(fitc, {false, false, true, true},
+           {"ipistorm fit", "ipistorm fit --set evtchn_send_us=2 --json fit.json"});
+  set_help(cmp, {true, true, true, true},
+           {"ipistorm compare --dom0-vcpus 4",
+            "ipistorm compare --kernel linux-2.6.31-pvops,linux-3.12 --seed 1,2,3 --csv cmp.csv"});
+  set_help(swp, {true, true, true, true},
+           {"ipistorm sweep --kernel linux-2.6.18-xen,linux-2.6.31-pvops --dom0-vcpus 1,4,16",
+            "ipistorm sweep --placement pinned,spread --set evtchn_send_us=1,2 --csv sweep.csv"});
+  for (auto* c : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (c->get_name() == "calibrate")
+      set_help(c, {},
+               {"ipistorm calibrate results/lab/vm-20261126T044755Z",
+                "ipistorm calibrate RUN_DIR --out /tmp/calibration.json"});
+    if (c->get_name() == "validate")
+      set_help(c, {},
+               {"ipistorm validate results/lab/vm-20261126T044755Z",
+                "ipistorm validate RUN_DIR --topology nehalem-ep --json /tmp/validation.json"});
+  }
+
+  if (const std::string hint = typo_hint(app, argc, argv); !hint.empty()) {
+    std::cerr << "ipistorm: error: " << hint << "\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -277,7 +470,7 @@ int main(int argc, char** argv) {
     if (*sim) return cmd_simulate(sim_flags);
     if (*rep) return cmd_reproduce(rep_flags, jobs);
     if (*fitc) return cmd_fit(fit_flags);
-    if (*top) return cmd_topology(topo_spec, topo_ghz);
+    if (*top) return cmd_topology(topo_flags);
     if (*par) return markdown ? cmd_params_markdown() : cmd_params();
     if (*cmp) return ipistorm::cli::run_compare(compare_opts);
     if (*swp) return ipistorm::cli::run_sweep_command(sweep_opts);

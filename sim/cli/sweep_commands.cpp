@@ -9,12 +9,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "model/params.hpp"
 #include "model/strategies/strategy.hpp"
 #include "model/sweep.hpp"
 
@@ -101,99 +104,28 @@ const model::StrategyEntry& strategy_entry(const std::string& name) {
 // ---- compare ------------------------------------------------------------------
 
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
-  auto* cmd = app.add_subcommand("compare", "every hypercall-buffer strategy side by side");
-  add_run_flags(cmd, o.run, false);
-  cmd->add_option("--kernel", o.kernels, "kernel preset(s), comma list or repeated");
-  cmd->add_option("--strategy", o.strategies, "strategies to compare (default: all)");
-  o.run.o_vcpus = cmd->add_option("--dom0-vcpus", o.run.dom0_vcpus, "dom0 vCPUs (default all)");
-  cmd->add_option("--csv", o.csv_file, "write the table as CSV to this file");
-  cmd->add_option("-j,--jobs", o.jobs,
-                  "threads (default: all cores); output does not depend on it");
-  return cmd;
-}
-
-int run_compare(const CompareOptions& o) {
-  model::Config base = build_config(o.run);
-  model::Grid g;
-  g.base = base;
-  g.kernels = o.kernels.empty() ? std::vector<std::string>{base.kernel} : split_list(o.kernels);
-  if (o.strategies.empty()) {
-    for (const auto& s : model::strategies()) g.strategies.emplace_back(s.name);
-  } else {
-    g.strategies = split_list(o.strategies);
-  }
-  model::complete_grid(g);
-  model::validate_grid(g);
-  check_writable(o.run.json_file);
-  check_writable(o.csv_file, "--csv");
-  const auto points = model::expand(g);
-  const auto results = run_grid(points, o.jobs);
-
-  std::cout << "ipistorm compare: " << base.topology << ", " << results.front().config.dom0_vcpus
-            << " dom0 vCPUs (" << base.placement << "), seed " << base.seed << "\n\n";
-  Table t({"kernel", "strategy", "boot s", "ioport p50 us", "ioport p99 us", "dom0 peak %",
-           "IPIs/s peak", "locked peak", "syscalls/hcall", "failed hcalls", "safe"});
-  std::ostringstream csv;
-  csv << "kernel,strategy,boot_time_s,ioport_p50_us,ioport_p99_us,dom0_util_peak_pct,"
-         "resched_ipis_peak_per_s,peak_locked_bytes,syscalls_per_hypercall,failed_hypercalls,"
-         "safe\n";
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : results) {
-    const auto& m = r.metrics;
-    const bool safe = strategy_entry(r.config.strategy).safe;
-    const double p50 = m.ioport_ns.quantile(0.5) / 1e3, p99 = m.ioport_ns.quantile(0.99) / 1e3;
-    const double sph = m.irq_hypercalls ? static_cast<double>(m.buffer_syscalls) /
-                                              static_cast<double>(m.irq_hypercalls)
-                                        : 0.0;
-    t.row({r.config.kernel, r.config.strategy, fmt(model::boot_time_s(r), 2), fmt(p50, 1),
-           fmt(p99, 1), fmt(model::dom0_util_peak_pct(r), 0), fmt_si(model::ipis_per_s_peak(r)),
-           fmt_si(static_cast<double>(m.peak_locked_bytes)), fmt(sph, 3),
-           std::to_string(m.failed_hypercalls), safe ? "yes" : "NO"});
-    char line[512];
-    std::snprintf(line, sizeof line, "%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%lld,%.6g,%llu,%s\n",
-                  r.config.kernel.c_str(), r.config.strategy.c_str(), model::boot_time_s(r), p50,
-                  p99, model::dom0_util_peak_pct(r), model::ipis_per_s_peak(r),
-                  static_cast<long long>(m.peak_locked_bytes), sph,
-                  static_cast<unsigned long long>(m.failed_hypercalls), safe ? "true" : "false");
-    csv << line;
-    nlohmann::json mj = model::metrics_json(r);
-    mj.erase("wall_s");
-    rows.push_back({{"kernel", r.config.kernel},
-                    {"strategy", r.config.strategy},
-                    {"safe", safe},
-                    {"metrics", mj}});
-  }
-  t.print(std::cout);
-  if (!o.csv_file.empty()) write_file_atomic(o.csv_file, csv.str(), "--csv");
-  if (!o.run.json_file.empty())
-    write_json_file(o.run.json_file, {{"config", model::to_json(results.front().config)},
-                                      {"rows", rows},
-                                      {"provenance", model::provenance_json()}});
-  return 0;
-}
-
-// ---- sweep --------------------------------------------------------------------
-
-CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
   auto* cmd = app.add_subcommand(
-      "sweep", "every combination of the given lists, in parallel; tidy CSV/JSON");
-  cmd->add_option("--config", o.config_file, "base config (JSON) for everything not swept");
-  cmd->add_option("--calibration", o.calibration_file, "calibration JSON applied to the base");
-  cmd->add_option("--grid", o.grid_file,
-                  "JSON grid file (keys: topology, kernel, strategy, "
-                  "placement, dom0_vcpus, seed, params, base)");
-  cmd->add_option("--topology", o.topologies, "topology (repeat the flag for several)");
-  cmd->add_option("--kernel", o.kernels, "kernel presets, comma list or repeated");
-  cmd->add_option("--strategy", o.strategies, "strategies, comma list or repeated");
-  cmd->add_option("--placement", o.placements, "placements, comma list or repeated");
-  cmd->add_option("--dom0-vcpus", o.vcpus, "vCPU counts, comma list or repeated");
-  cmd->add_option("--seed", o.seeds, "seeds, comma list or repeated");
-  cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
+      "compare", "every hypercall-buffer strategy side by side, against a baseline run");
+  add_run_flags(cmd, o.run, false);
+  cmd->remove_option(o.run.o_seed);  // compare takes a list
+  o.run.o_seed = nullptr;
+  cmd->add_option(
+      "--kernel", o.kernels,
+      "kernel preset(s), comma list or repeated (default " + model::Config().kernel + ")");
+  cmd->add_option("--strategy", o.strategies, "strategies to compare (default: all)");
+  cmd->add_option("--seed", o.seeds,
+                  "seeds, comma list or repeated (default 1); cells show mean [min..max]");
+  cmd->add_option("--baseline", o.baseline,
+                  std::string("KERNEL[/STRATEGY] every boot time is divided by (default ") +
+                      kDefaultBaseline + ")");
+  o.run.o_vcpus =
+      cmd->add_option("--dom0-vcpus", o.run.dom0_vcpus, "dom0 vCPUs (default: one per CPU)");
+  cmd->add_option("--csv", o.csv_file,
+                  "long-format CSV as sweep writes: run, keys, metric, value (boot_time_x_baseline "
+                  "included)");
+  cmd->add_flag("--wide", o.wide, "--csv with one row per run and one column per figure");
   cmd->add_option("-j,--jobs", o.jobs,
                   "threads (default: all cores); output does not depend on it");
-  cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value");
-  cmd->add_option("--json", o.json_file, "the grid and every run's config and metrics");
-  cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
   return cmd;
 }
 
@@ -218,6 +150,304 @@ std::vector<T> parse_numbers(const std::vector<std::string>& items, const char* 
     }
   }
   return out;
+}
+
+// One compare column: a title with its unit, the figure of one run, and
+// how to print it.
+struct Figure {
+  const char* title;
+  const char* csv;
+  std::function<double(const model::Result&)> value;
+  std::function<std::string(double)> print;
+};
+
+double syscalls_per_hcall(const model::Result& r) {
+  const auto& m = r.metrics;
+  return m.irq_hypercalls
+             ? static_cast<double>(m.buffer_syscalls) / static_cast<double>(m.irq_hypercalls)
+             : 0.0;
+}
+
+const std::vector<Figure>& compare_figures() {
+  static const std::vector<Figure> f = {
+      {"boot (s)", "boot_time_s", [](const model::Result& r) { return model::boot_time_s(r); },
+       [](double v) { return fmt(v, 2); }},
+      {"ioport p50 (us)", "ioport_p50_us",
+       [](const model::Result& r) { return r.metrics.ioport_ns.quantile(0.5) / 1e3; },
+       [](double v) { return fmt(v, 1); }},
+      {"ioport p99 (us)", "ioport_p99_us",
+       [](const model::Result& r) { return r.metrics.ioport_ns.quantile(0.99) / 1e3; },
+       [](double v) { return fmt(v, 1); }},
+      {"dom0 peak (% CPU)", "dom0_util_peak_pct",
+       [](const model::Result& r) { return model::dom0_util_peak_pct(r); },
+       [](double v) { return fmt(v, 0); }},
+      {"resched IPIs peak (/s)", "resched_ipis_peak_per_s",
+       [](const model::Result& r) { return model::ipis_per_s_peak(r); },
+       [](double v) { return fmt_si(v); }},
+      {"locked peak (KiB)", "peak_locked_kib",
+       [](const model::Result& r) {
+         return static_cast<double>(r.metrics.peak_locked_bytes) / 1024.0;
+       },
+       [](double v) { return fmt(v, 0); }},
+      {"syscalls per hypercall", "syscalls_per_hypercall", syscalls_per_hcall,
+       [](double v) { return fmt(v, 2); }},
+      {"failed hypercalls (calls)", "failed_hypercalls",
+       [](const model::Result& r) { return static_cast<double>(r.metrics.failed_hypercalls); },
+       [](double v) {
+         return fmt(v, v == static_cast<double>(static_cast<long long>(v)) ? 0 : 1);
+       }},
+  };
+  return f;
+}
+
+// "41.72" for one value; "41.72 [41.60..41.85]" (mean [min..max]) for several.
+std::string mean_range(const std::vector<double>& v, const std::function<std::string(double)>& p) {
+  double sum = 0, lo = v.front(), hi = v.front();
+  for (double x : v) {
+    sum += x;
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  const double mean = sum / static_cast<double>(v.size());
+  if (v.size() == 1) return p(mean);
+  return p(mean) + " [" + p(lo) + ".." + p(hi) + "]";
+}
+
+std::pair<std::string, std::string> parse_baseline(const std::string& text) {
+  std::string spec = text.empty() ? kDefaultBaseline : text;
+  const auto slash = spec.find('/');
+  std::string kernel = spec.substr(0, slash);
+  std::string strategy = slash == std::string::npos ? "mlock-per-call" : spec.substr(slash + 1);
+  if (kernel.empty() || strategy.empty())
+    throw InputError("--baseline needs KERNEL or KERNEL/STRATEGY, got '" + text + "'");
+  model::find_kernel_policy(kernel);
+  model::find_strategy(strategy);
+  return {kernel, strategy};
+}
+
+}  // namespace
+
+int run_compare(const CompareOptions& o) {
+  model::Config base = build_config(o.run);
+  const auto [base_kernel, base_strategy] = parse_baseline(o.baseline);
+  model::Grid g;
+  g.base = base;
+  g.kernels = o.kernels.empty() ? std::vector<std::string>{base.kernel} : split_list(o.kernels);
+  if (o.strategies.empty()) {
+    for (const auto& s : model::strategies()) g.strategies.emplace_back(s.name);
+  } else {
+    g.strategies = split_list(o.strategies);
+  }
+  if (!o.seeds.empty()) g.seeds = parse_numbers<std::uint64_t>(o.seeds, "--seed");
+  model::complete_grid(g);
+  model::validate_grid(g);
+  if (o.wide && o.csv_file.empty()) throw InputError("--wide needs --csv FILE");
+  check_writable(o.run.json_file);
+  check_writable(o.csv_file, "--csv");
+  // The baseline runs first when the grid does not hold them (same seeds).
+  std::vector<model::Config> points;
+  const bool have_baseline =
+      std::find(g.kernels.begin(), g.kernels.end(), base_kernel) != g.kernels.end() &&
+      std::find(g.strategies.begin(), g.strategies.end(), base_strategy) != g.strategies.end();
+  if (!have_baseline) {
+    model::Grid bg = g;
+    bg.kernels = {base_kernel};
+    bg.strategies = {base_strategy};
+    points = model::expand(bg);
+  }
+  for (auto& c : model::expand(g)) points.push_back(std::move(c));
+  const auto results = run_grid(points, o.jobs);
+
+  // The baseline's boot time per seed, and each run's ratio to it.
+  std::map<std::uint64_t, double> base_boot;
+  for (const auto& r : results)
+    if (r.config.kernel == base_kernel && r.config.strategy == base_strategy)
+      base_boot[r.config.seed] = model::boot_time_s(r);
+  std::vector<double> ratio;
+  for (const auto& r : results)
+    ratio.push_back(model::boot_time_s(r) / base_boot.at(r.config.seed));
+
+  // Rows: (kernel, strategy) in run order; columns: the figures over the seeds.
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> runs_of;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto key = std::make_pair(results[i].config.kernel, results[i].config.strategy);
+    if (!runs_of.count(key)) keys.push_back(key);
+    runs_of[key].push_back(i);
+  }
+  std::string seeds;
+  for (auto s : g.seeds) seeds += (seeds.empty() ? "" : ",") + std::to_string(s);
+  std::cout << "ipistorm compare: " << base.topology << ", " << results.front().config.dom0_vcpus
+            << " dom0 vCPUs (" << base.placement << "), seed" << (g.seeds.size() > 1 ? "s " : " ")
+            << seeds << (g.seeds.size() > 1 ? "; cells: mean [min..max] over the seeds" : "")
+            << "\nx baseline: boot time / boot time of " << base_kernel << " " << base_strategy
+            << " (same seed)\n\n";
+  std::vector<std::string> header = {"kernel", "strategy"};
+  const auto& figs = compare_figures();
+  header.push_back(figs[0].title);
+  header.emplace_back("x baseline");
+  for (std::size_t f = 1; f < figs.size(); ++f) header.emplace_back(figs[f].title);
+  header.emplace_back("safe");
+  Table t(header);
+  for (const auto& key : keys) {
+    const auto& idx = runs_of[key];
+    auto column = [&](const std::function<double(std::size_t)>& v) {
+      std::vector<double> out;
+      for (auto i : idx) out.push_back(v(i));
+      return out;
+    };
+    std::vector<std::string> row = {key.first, key.second};
+    for (std::size_t f = 0; f < figs.size(); ++f) {
+      row.push_back(mean_range(column([&](std::size_t i) { return figs[f].value(results[i]); }),
+                               figs[f].print));
+      if (f == 0)
+        row.push_back(mean_range(column([&](std::size_t i) { return ratio[i]; }),
+                                 [](double v) { return fmt(v, 2); }));
+    }
+    row.emplace_back(strategy_entry(key.second).safe ? "yes" : "NO");
+    t.row(row);
+  }
+  t.print(std::cout);
+  if (!have_baseline)
+    std::cout << "\n(the baseline row is not part of the comparison asked for; it was run for "
+                 "the x baseline column)\n";
+
+  if (!o.csv_file.empty()) {
+    std::string csv;
+    if (o.wide) {
+      std::ostringstream os;
+      os << "kernel,strategy,seed";
+      for (const auto& f : figs) os << "," << f.csv;
+      os << ",boot_time_x_baseline,safe\n";
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        os << r.config.kernel << "," << r.config.strategy << "," << r.config.seed;
+        char v[40];
+        for (const auto& f : figs) {
+          std::snprintf(v, sizeof v, ",%.6g", f.value(r));
+          os << v;
+        }
+        std::snprintf(v, sizeof v, ",%.6g", ratio[i]);
+        os << v << "," << (strategy_entry(r.config.strategy).safe ? "true" : "false") << "\n";
+      }
+      csv = os.str();
+    } else {
+      std::vector<std::vector<std::pair<std::string, double>>> extra;
+      for (double x : ratio) extra.push_back({{"boot_time_x_baseline", x}});
+      csv = model::sweep_csv(g, results, &extra);
+    }
+    write_file_atomic(o.csv_file, csv, "--csv");
+  }
+  if (!o.run.json_file.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      nlohmann::json mj = model::metrics_json(r);
+      mj.erase("wall_s");
+      rows.push_back({{"kernel", r.config.kernel},
+                      {"strategy", r.config.strategy},
+                      {"seed", r.config.seed},
+                      {"safe", strategy_entry(r.config.strategy).safe},
+                      {"boot_time_x_baseline", ratio[i]},
+                      {"metrics", mj}});
+    }
+    write_json_file(o.run.json_file,
+                    {{"config", model::to_json(results.front().config)},
+                     {"baseline", {{"kernel", base_kernel}, {"strategy", base_strategy}}},
+                     {"seeds", g.seeds},
+                     {"rows", rows},
+                     {"provenance", model::provenance_json()}});
+  }
+  return 0;
+}
+
+// ---- sweep --------------------------------------------------------------------
+
+CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "sweep", "every combination of the given lists, in parallel; tidy CSV/JSON");
+  const model::Config def;
+  cmd->add_option("--config", o.config_file, "base config (JSON) for everything not swept");
+  cmd->add_option("--calibration", o.calibration_file, "calibration JSON applied to the base");
+  cmd->add_option("--grid", o.grid_file,
+                  "JSON grid file (keys: topology, kernel, strategy, "
+                  "placement, dom0_vcpus, seed, params, base)");
+  cmd->add_option("--topology", o.topologies,
+                  "topology (repeat the flag for several; default " + def.topology + ")");
+  cmd->add_option("--kernel", o.kernels,
+                  "kernel presets, comma list or repeated (default " + def.kernel + ")");
+  cmd->add_option("--strategy", o.strategies,
+                  "strategies, comma list or repeated (default " + def.strategy + ")");
+  cmd->add_option("--placement", o.placements,
+                  "placements, comma list or repeated (default " + def.placement + ")");
+  cmd->add_option("--dom0-vcpus", o.vcpus,
+                  "vCPU counts, comma list or repeated (default: one per CPU)");
+  cmd->add_option("--seed", o.seeds,
+                  "seeds, comma list or repeated (default " + std::to_string(def.seed) + ")");
+  cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
+  cmd->add_option("-j,--jobs", o.jobs,
+                  "threads (default: all cores); output does not depend on it");
+  cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value");
+  cmd->add_option("--json", o.json_file, "the grid and every run's config and metrics");
+  cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
+  return cmd;
+}
+
+namespace {
+
+// One column of the sweep table: a dimension with more than one value.
+struct SweptColumn {
+  std::string title;
+  std::function<std::string(const model::Config&)> cell;
+};
+
+std::string param_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string param_title(const std::string& name) {
+  const model::ParamSpec* p = model::find_param(name);
+  return p && *p->unit ? name + " (" + p->unit + ")" : name;
+}
+
+std::vector<SweptColumn> swept_columns(const model::Grid& g) {
+  std::vector<SweptColumn> out;
+  if (g.topologies.size() > 1)
+    out.push_back({"topology", [](const model::Config& c) { return c.topology.substr(0, 24); }});
+  if (g.kernels.size() > 1)
+    out.push_back({"kernel", [](const model::Config& c) { return c.kernel; }});
+  if (g.strategies.size() > 1)
+    out.push_back({"strategy", [](const model::Config& c) { return c.strategy; }});
+  if (g.placements.size() > 1)
+    out.push_back({"placement", [](const model::Config& c) { return c.placement; }});
+  if (g.dom0_vcpus.size() > 1)
+    out.push_back({"vCPUs", [](const model::Config& c) { return std::to_string(c.dom0_vcpus); }});
+  for (const auto& p : g.params) {
+    const std::string name = p.first;
+    out.push_back({param_title(name),
+                   [name](const model::Config& c) { return param_text(c.params.get(name)); }});
+  }
+  if (g.seeds.size() > 1)
+    out.push_back({"seed", [](const model::Config& c) { return std::to_string(c.seed); }});
+  return out;
+}
+
+// "topology nehalem-ep, kernel linux-2.6.31-pvops, ..." for the dimensions not swept.
+std::string fixed_dimensions(const model::Grid& g) {
+  std::vector<std::string> parts;
+  if (g.topologies.size() == 1) parts.push_back("topology " + g.topologies[0]);
+  if (g.kernels.size() == 1) parts.push_back("kernel " + g.kernels[0]);
+  if (g.strategies.size() == 1) parts.push_back("strategy " + g.strategies[0]);
+  if (g.placements.size() == 1) parts.push_back("placement " + g.placements[0]);
+  if (g.dom0_vcpus.size() == 1)
+    parts.push_back(g.dom0_vcpus[0] ? "dom0 vCPUs " + std::to_string(g.dom0_vcpus[0])
+                                    : "dom0 vCPUs all");
+  if (g.seeds.size() == 1) parts.push_back("seed " + std::to_string(g.seeds[0]));
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out.empty() ? "nothing" : out;
 }
 
 }  // namespace
@@ -273,18 +503,29 @@ int run_sweep_command(const SweepOptions& o) {
   const auto results = run_grid(points, o.jobs);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  // People: one row per run with the headline figures.
-  Table t({"run", "topology", "kernel", "strategy", "vCPUs", "seed", "boot s", "ioport mean us",
-           "IPIs/s peak", "dom0 peak %"});
+  // People: one row per run, one column per swept dimension (the fixed
+  // ones once above the table), then the headline figures with units.
+  const std::vector<SweptColumn> swept = swept_columns(g);
+  std::cout << "ipistorm sweep: " << results.size() << " runs; fixed: " << fixed_dimensions(g)
+            << "\n\n";
+  std::vector<std::string> header = {"run"};
+  for (const auto& c : swept) header.push_back(c.title);
+  for (const char* h : {"boot (s)", "ioport mean (us)", "resched IPIs peak (/s)", "dom0 peak (%)"})
+    header.emplace_back(h);
+  Table t(header);
   std::size_t i = 0;
   for (const auto& r : results) {
-    if (i < 40 || i + 5 >= results.size())
-      t.row({std::to_string(i), r.config.topology.substr(0, 24), r.config.kernel, r.config.strategy,
-             std::to_string(r.config.dom0_vcpus), std::to_string(r.config.seed),
-             fmt(model::boot_time_s(r), 2), fmt(r.metrics.ioport_ns.mean() / 1e3, 1),
-             fmt_si(model::ipis_per_s_peak(r)), fmt(model::dom0_util_peak_pct(r), 0)});
-    else if (i == 40)
-      t.row({"...", "", "", "", "", "", "", "", "", ""});
+    if (i < 40 || i + 5 >= results.size()) {
+      std::vector<std::string> row = {std::to_string(i)};
+      for (const auto& c : swept) row.push_back(c.cell(r.config));
+      row.push_back(fmt(model::boot_time_s(r), 2));
+      row.push_back(fmt(r.metrics.ioport_ns.mean() / 1e3, 1));
+      row.push_back(fmt_si(model::ipis_per_s_peak(r)));
+      row.push_back(fmt(model::dom0_util_peak_pct(r), 0));
+      t.row(row);
+    } else if (i == 40) {
+      t.row({"..."});
+    }
     ++i;
   }
   t.print(std::cout);

@@ -11,12 +11,18 @@
 namespace ipistorm::cli {
 
 struct CompareOptions {
-  RunFlags run;  // --topology, --dom0-vcpus, --placement, --seed, --set, --config, --json ...
+  RunFlags run;  // --topology, --dom0-vcpus, --placement, --set, --config, --json ...
   std::vector<std::string> kernels;     // repeatable / comma list
   std::vector<std::string> strategies;  // default: every strategy in the registry
+  std::vector<std::string> seeds;       // default: the config's seed
+  std::string baseline;                 // KERNEL[/STRATEGY]; default kDefaultBaseline
   std::string csv_file;
+  bool wide = false;  // --csv one row per run, one column per figure
   int jobs = 0;
 };
+// The run every compare row is divided by ("x baseline"): the 2.6.18 kernel,
+// whose mlock drains nothing remote, with the strategy the report's libxc used.
+constexpr const char* kDefaultBaseline = "linux-2.6.18-xen/mlock-per-call";
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& o);
 int run_compare(const CompareOptions& o);
 

@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/number.hpp"
 #include "model/costs.hpp"
@@ -262,9 +263,23 @@ ParamValues::ParamValues() {
   for (const auto& s : param_specs()) values_[s.name] = s.value;
 }
 
+namespace {
+
+// "unknown parameter 'x' (did you mean 'y'? see 'ipistorm params' for the list)"
+[[noreturn]] void unknown_param(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& s : param_specs()) names.emplace_back(s.name);
+  const std::string close = closest_name(name, names);
+  throw InputError("unknown parameter '" + name + "' (" +
+                   (close.empty() ? "" : "did you mean '" + close + "'? ") +
+                   "see 'ipistorm params' for the list)");
+}
+
+}  // namespace
+
 void ParamValues::set(const std::string& name, double value) {
   const ParamSpec* s = find_param(name);
-  if (!s) throw InputError("unknown parameter '" + name + "' (see 'ipistorm params' for the list)");
+  if (!s) unknown_param(name);
   if (s->integer() && std::isfinite(value) && value != std::floor(value))
     throw InputError("parameter " + name + " must be a whole number in " + range_text(*s) +
                      ", got " + io::format_number(value));
@@ -276,7 +291,7 @@ void ParamValues::set(const std::string& name, double value) {
 
 void ParamValues::set_from_string(const std::string& name, const std::string& text) {
   const ParamSpec* s = find_param(name);
-  if (!s) throw InputError("unknown parameter '" + name + "' (see 'ipistorm params' for the list)");
+  if (!s) unknown_param(name);
   if (s->integer()) {
     const auto v = io::parse_int(text);
     if (!v)

@@ -4,16 +4,37 @@
 #include <algorithm>
 #include <tuple>
 
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 
 namespace ipistorm::model {
 
+const std::vector<PlacementEntry>& placements() {
+  static const std::vector<PlacementEntry> table = {
+      {"pinned", "vCPU v on CPU v in OS numbering, as Xen's dom0_vcpus_pin does"},
+      {"compact", "fill one package first, SMT siblings together (hwloc logical order)"},
+      {"spread", "one thread per core, round-robin over packages, SMT siblings last"},
+  };
+  return table;
+}
+
 const std::vector<std::string>& placement_names() {
-  static const std::vector<std::string> names = {"pinned", "compact", "spread"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& p : placements()) n.emplace_back(p.name);
+    return n;
+  }();
   return names;
 }
 
+void check_placement(const std::string& name) {
+  const auto& names = placement_names();
+  if (std::find(names.begin(), names.end(), name) == names.end())
+    throw InputError(unknown_name_message("placement", name, names));
+}
+
 std::vector<int> place_vcpus(const topo::Topology& t, int vcpus, const std::string& placement) {
+  check_placement(placement);
   const int n = t.num_cpus();
   std::vector<int> order;
   if (placement == "pinned") {
@@ -41,8 +62,6 @@ std::vector<int> place_vcpus(const topo::Topology& t, int vcpus, const std::stri
     }
     std::sort(keys.begin(), keys.end());
     for (const auto& k : keys) order.push_back(std::get<3>(k));
-  } else {
-    throw InputError("unknown placement '" + placement + "' (accepted: pinned, compact, spread)");
   }
   order.resize(static_cast<std::size_t>(vcpus));
   return order;

@@ -11,7 +11,15 @@
 
 namespace ipistorm::model {
 
+struct PlacementEntry {
+  const char* name;
+  const char* summary;
+};
+// The registry: every placement, in the order above.
+const std::vector<PlacementEntry>& placements();
 const std::vector<std::string>& placement_names();
+// Throws InputError ("did you mean ...?") for an unknown name.
+void check_placement(const std::string& name);
 // Throws InputError for an unknown name.
 std::vector<int> place_vcpus(const topo::Topology& t, int vcpus, const std::string& placement);
 

@@ -98,10 +98,7 @@ void complete_grid(Grid& g) {
 void validate_grid(const Grid& g) {
   for (const auto& k : g.kernels) find_kernel_policy(k);
   for (const auto& s : g.strategies) find_strategy(s);
-  const auto& pl = placement_names();
-  for (const auto& p : g.placements)
-    if (std::find(pl.begin(), pl.end(), p) == pl.end())
-      throw InputError("unknown placement '" + p + "' (accepted: pinned, compact, spread)");
+  for (const auto& p : g.placements) check_placement(p);
   for (const auto& t : g.topologies) {
     const topo::Topology topo = topo::Topology::load(t);
     for (int v : g.dom0_vcpus)
@@ -251,7 +248,8 @@ bool skip_metric(const std::string& name) { return name == "wall_s"; }
 
 }  // namespace
 
-std::string sweep_csv(const Grid& g, const std::vector<Result>& results) {
+std::string sweep_csv(const Grid& g, const std::vector<Result>& results,
+                      const std::vector<std::vector<std::pair<std::string, double>>>* extra) {
   std::ostringstream os;
   os << "run,topology,kernel,strategy,placement,dom0_vcpus,seed";
   for (const auto& p : g.params) os << "," << p.first;
@@ -267,6 +265,9 @@ std::string sweep_csv(const Grid& g, const std::vector<Result>& results) {
       if (skip_metric(name)) continue;  // wall time differs run to run
       os << prefix << "," << name << "," << num(value) << "\n";
     }
+    if (extra && i < extra->size())
+      for (const auto& [name, value] : (*extra)[i])
+        os << prefix << "," << name << "," << num(value) << "\n";
   }
   return os.str();
 }

@@ -61,7 +61,11 @@ struct SweepInterrupted : std::runtime_error {
 std::vector<std::pair<std::string, double>> flat_metrics(const Result& r);
 // Long format: run, topology, kernel, strategy, placement, dom0_vcpus, seed,
 // one column per swept parameter, metric, value.
-std::string sweep_csv(const Grid& g, const std::vector<Result>& results);
+// `extra`, when given, holds more (metric, value) rows per run (compare's
+// boot_time_x_baseline), written after that run's metrics.
+std::string sweep_csv(
+    const Grid& g, const std::vector<Result>& results,
+    const std::vector<std::vector<std::pair<std::string, double>>>* extra = nullptr);
 nlohmann::json sweep_json(const Grid& g, const std::vector<Result>& results);
 
 }  // namespace ipistorm::model

@@ -77,12 +77,85 @@ fi
 
 # compare: a row per strategy, CSV and JSON.
 "$BIN" compare "${TINY[@]}" --kernel linux-2.6.31-pvops,linux-4.15 --dom0-vcpus 4 \
-  --csv "$tmp/cmp.csv" --json "$tmp/cmp.json" >"$tmp/cmp.txt" || { echo "FAIL compare"; fail=1; }
+  --csv "$tmp/cmp.csv" --wide --json "$tmp/cmp.json" >"$tmp/cmp.txt" || { echo "FAIL compare"; fail=1; }
 nstrat=$("$BIN" params | sed -n 's/^strategies: //p' | wc -w)
 rows=$(($(wc -l <"$tmp/cmp.csv") - 1))
-if [ "$rows" -eq $((2 * nstrat)) ] && grep -q "no-lock.*NO$" "$tmp/cmp.txt"; then
+# + the 2.6.18 baseline run, not among the kernels asked for
+if [ "$rows" -eq $((2 * nstrat + 1)) ] && grep -q "no-lock.*NO$" "$tmp/cmp.txt"; then
   echo "ok   compare: $rows rows for $nstrat strategies x 2 kernels"
 else
   echo "FAIL compare rows $rows"; fail=1
+fi
+
+# The sweep table has a column per swept dimension, --set parameters and the
+# placement included; what is not swept is named once above the table.
+"$BIN" sweep --config "$tmp/base.json" --kernel linux-2.6.31-pvops --placement pinned,spread \
+  --dom0-vcpus 2,4 --set evtchn_send_us=1,2.5 --set xen_wake_jitter_us=0.5,1 -j 2 >"$tmp/sw.txt"
+header=$(grep -m1 "^run " "$tmp/sw.txt")
+missing=""
+for col in placement vCPUs "evtchn_send_us (us)" "xen_wake_jitter_us (us)"; do
+  [[ "$header" == *"$col"* ]] || missing+=" '$col'"
+done
+[[ "$header" == *kernel* ]] && missing+=" (kernel is not swept but has a column)"
+grep -q "fixed: .*kernel linux-2.6.31-pvops" "$tmp/sw.txt" || missing+=" (no fixed-kernel line)"
+# Rows that differ only in evtchn_send_us differ in that column.
+body() { awk 'f&&!NF{exit} f{print} /^---/{f=1}' "$tmp/sw.txt"; }
+rows=$(body | grep -c "^[0-9]")
+uniq_keys=$(body | awk '{print $2,$3,$4,$5}' | sort -u | wc -l)
+if [ -z "$missing" ] && [ "$rows" -eq 16 ] && [ "$uniq_keys" -eq 16 ]; then
+  echo "ok   sweep table: a column per swept dimension: $header"
+else
+  echo "FAIL sweep table columns:$missing ($rows rows, $uniq_keys distinct keys)"; cat "$tmp/sw.txt"; fail=1
+fi
+
+# compare: an "x baseline" column that is 1.00 on the baseline row (2.6.18
+# mlock-per-call, run even when not asked for), units on every column, seed
+# lists as mean [min..max], a long CSV like sweep's and --wide.
+"$BIN" compare "${TINY[@]}" --kernel linux-2.6.31-pvops --strategy mlock-per-call,kernel-buffer \
+  --dom0-vcpus 4 --seed 1,2 --csv "$tmp/cmp-long.csv" --json "$tmp/cmp2.json" >"$tmp/cmp2.txt" ||
+  { echo "FAIL compare --seed 1,2"; fail=1; }
+/usr/bin/python3 - "$tmp" <<'PY' || fail=1
+import csv, json, re, sys
+d = sys.argv[1]
+lines = open(f"{d}/cmp2.txt").read().splitlines()
+head = next(i for i, l in enumerate(lines) if l.startswith("kernel "))
+cols = re.split(r"\s{2,}", lines[head].strip())
+assert "x baseline" in cols, cols
+unitless = {"kernel", "strategy", "x baseline", "safe"}
+for c in cols:
+    assert c in unitless or re.search(r"\(.+\)|per ", c), f"column {c!r} has no unit"
+rows = [re.split(r"\s{2,}", l.strip()) for l in lines[head + 2:] if l.strip()]
+rows = [r for r in rows if len(r) == len(cols)]
+by = {(r[0], r[1]): dict(zip(cols, r)) for r in rows}
+base = by[("linux-2.6.18-xen", "mlock-per-call")]
+assert base["x baseline"].startswith("1.00"), base
+# two seeds: mean [min..max]
+assert re.match(r"^[\d.]+ \[[\d.]+\.\.[\d.]+\]$", base["boot (s)"]), base["boot (s)"]
+assert float(by[("linux-2.6.31-pvops", "mlock-per-call")]["x baseline"].split()[0]) > 1.0
+# long CSV: sweep's layout, boot_time_x_baseline included, 1.0 on the baseline runs
+r = list(csv.DictReader(open(f"{d}/cmp-long.csv")))
+assert list(r[0])[:9] == ["run", "topology", "kernel", "strategy", "placement", "dom0_vcpus",
+                          "seed", "metric", "value"], list(r[0])
+x = [row for row in r if row["metric"] == "boot_time_x_baseline"]
+assert len(x) == 6, len(x)  # (baseline + 2 strategies) x 2 seeds
+assert all(float(row["value"]) == 1.0 for row in x
+           if (row["kernel"], row["strategy"]) == ("linux-2.6.18-xen", "mlock-per-call"))
+j = json.load(open(f"{d}/cmp2.json"))
+assert j["baseline"] == {"kernel": "linux-2.6.18-xen", "strategy": "mlock-per-call"}
+assert j["seeds"] == [1, 2] and len(j["rows"]) == 6
+print("ok   compare: x baseline 1.00 on the baseline row, units, seeds mean [min..max], long CSV")
+PY
+"$BIN" compare "${TINY[@]}" --kernel linux-2.6.31-pvops --strategy mlock-per-call,kernel-buffer \
+  --dom0-vcpus 4 --baseline linux-2.6.31-pvops/kernel-buffer --csv "$tmp/cmp-wide.csv" --wide >"$tmp/cmp3.txt"
+if grep -Eq "^linux-2\.6\.31-pvops +kernel-buffer +[0-9.]+ +1\.00 " "$tmp/cmp3.txt"; then
+  echo "ok   compare --baseline: 1.00 on the chosen row"
+else
+  echo "FAIL compare --baseline"; cat "$tmp/cmp3.txt"; fail=1
+fi
+if head -1 "$tmp/cmp-wide.csv" | grep -q "^kernel,strategy,seed,boot_time_s,.*boot_time_x_baseline" &&
+   [ "$(($(wc -l <"$tmp/cmp-wide.csv") - 1))" -eq 2 ]; then
+  echo "ok   compare --wide: one row per run"
+else
+  echo "FAIL compare --wide"; cat "$tmp/cmp-wide.csv"; fail=1
 fi
 exit $fail

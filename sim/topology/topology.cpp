@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 
 namespace ipistorm::topo {
@@ -118,10 +119,17 @@ Topology Topology::load(const std::string& spec) {
   } else {
     out.kind_ = "synthetic";
     out.description_ = "hwloc synthetic " + spec;
-    if (hwloc_topology_set_synthetic(raw, spec.c_str()) != 0)
+    if (hwloc_topology_set_synthetic(raw, spec.c_str()) != 0) {
+      std::vector<std::string> names;
+      for (const auto& p : presets()) names.emplace_back(p.name);
+      const std::string close = closest_name(spec, names);
+      if (!close.empty())
+        throw InputError("unknown topology '" + spec + "' (did you mean '" + close +
+                         "'? presets: " + preset_names() + ")");
       throw InputError("unknown topology '" + spec + "': not a preset (" + preset_names() +
                        "), an XML file, 'host', or a valid hwloc synthetic string such as "
                        "'pack:2 [numa] core:4 pu:2'");
+    }
   }
   if (hwloc_topology_load(raw) != 0)
     throw InputError("topology '" + spec + "' could not be loaded by hwloc");

@@ -1,5 +1,6 @@
 // registry.cpp: the one table of kernel presets. Adding an era is one file
 // and one line here.
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "model/kernels/kernel_policy.hpp"
 
@@ -23,12 +24,12 @@ const std::vector<KernelPolicyEntry>& kernel_policies() {
 }
 
 const KernelPolicyEntry& find_kernel_policy(const std::string& name) {
-  std::string names;
+  std::vector<std::string> names;
   for (const auto& e : kernel_policies()) {
     if (name == e.name) return e;
-    names += (names.empty() ? "" : ", ") + std::string(e.name);
+    names.emplace_back(e.name);
   }
-  throw InputError("unknown kernel '" + name + "' (accepted: " + names + ")");
+  throw InputError(unknown_name_message("kernel", name, names));
 }
 
 std::vector<int> cpus_with_pages(Dom0& dom0) {

@@ -1,5 +1,6 @@
 // registry.cpp: the one table of hypercall-buffer strategies. Adding one is
 // one file and one line here.
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "model/strategies/strategy.hpp"
 
@@ -33,12 +34,12 @@ const std::vector<StrategyEntry>& strategies() {
 }
 
 const StrategyEntry& find_strategy(const std::string& name) {
-  std::string names;
+  std::vector<std::string> names;
   for (const auto& e : strategies()) {
     if (name == e.name) return e;
-    names += (names.empty() ? "" : ", ") + std::string(e.name);
+    names.emplace_back(e.name);
   }
-  throw InputError("unknown strategy '" + name + "' (accepted: " + names + ")");
+  throw InputError(unknown_name_message("strategy", name, names));
 }
 
 }  // namespace ipistorm::model

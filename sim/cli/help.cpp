@@ -1,0 +1,73 @@
+// help.cpp: --help footers built from the registries (see help.hpp).
+#include "cli/help.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "model/kernels/kernel_policy.hpp"
+#include "model/placement.hpp"
+#include "model/scenario.hpp"
+#include "model/strategies/strategy.hpp"
+#include "topology/topology.hpp"
+
+namespace ipistorm::cli {
+
+namespace model = ipistorm::model;
+namespace topo = ipistorm::topo;
+
+namespace {
+
+struct Line {
+  std::string name, summary;
+};
+
+void group(std::ostringstream& os, const std::string& title, const std::string& flag,
+           const std::string& def, const std::vector<Line>& lines) {
+  std::size_t w = 0;
+  for (const auto& l : lines) w = std::max(w, l.name.size());
+  os << "\n" << title << " (" << flag << ", default " << def << "):\n";
+  for (const auto& l : lines)
+    os << "  " << l.name << std::string(w - l.name.size() + 2, ' ') << l.summary << "\n";
+}
+
+}  // namespace
+
+std::string help_footer(const HelpNames& names, const std::vector<std::string>& examples) {
+  const model::Config def;
+  std::ostringstream os;
+  if (names.kernels) {
+    std::vector<Line> l;
+    for (const auto& k : model::kernel_policies()) l.push_back({k.name, k.summary});
+    group(os, "Kernels", "--kernel", def.kernel, l);
+  }
+  if (names.strategies) {
+    std::vector<Line> l;
+    for (const auto& s : model::strategies())
+      l.push_back({s.name, std::string(s.summary) + (s.safe ? "" : " [UNSAFE]")});
+    group(os, "Strategies", "--strategy", def.strategy, l);
+  }
+  if (names.placements) {
+    std::vector<Line> l;
+    for (const auto& p : model::placements()) l.push_back({p.name, p.summary});
+    group(os, "Placements of the dom0 vCPUs", "--placement", def.placement, l);
+  }
+  if (names.topologies) {
+    std::vector<Line> l;
+    for (const auto& p : topo::presets()) l.push_back({p.name, p.summary});
+    l.push_back({"FILE.xml", "an hwloc 2.x XML file (lstopo --of xml)"});
+    l.push_back({"\"pack:2 core:4 pu:2\"", "an hwloc synthetic string"});
+    l.push_back({"host", "this machine, as hwloc sees it"});
+    group(os, "Topologies", "--topology", def.topology, l);
+  }
+  if (!examples.empty()) {
+    os << "\nExamples:\n";
+    for (const auto& e : examples) os << "  " << e << "\n";
+  }
+  return os.str();
+}
+
+void set_help(CLI::App* cmd, const HelpNames& names, const std::vector<std::string>& examples) {
+  cmd->footer(help_footer(names, examples));
+}
+
+}  // namespace ipistorm::cli

@@ -1,0 +1,25 @@
+// help.hpp: what each subcommand's --help says beyond its flags: the names
+// --kernel, --strategy, --placement and --topology accept, each with its
+// one-line description from the registries, the defaults (from a default
+// model::Config), and examples. Nothing here is a list of names: a new
+// kernel, strategy, placement or preset shows up in every --help by being
+// registered (sim/tests/cli_help.sh checks that against `ipistorm params --json`).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace ipistorm::cli {
+
+struct HelpNames {
+  bool kernels = false, strategies = false, placements = false, topologies = false;
+};
+
+// "Kernels (--kernel, default linux-2.6.31-pvops):\n  name  summary\n..." for
+// each group asked for, then "Examples:" and the examples, one a line.
+std::string help_footer(const HelpNames& names, const std::vector<std::string>& examples);
+// Sets the footer of `cmd` (CLI11 prints it after the flags).
+void set_help(CLI::App* cmd, const HelpNames& names, const std::vector<std::string>& examples);
+
+}  // namespace ipistorm::cli
