@@ -1,7 +1,8 @@
 // bind_simulate.cpp: one simulated run. The config travels as the same
 // JSON object a `simulate --config` file holds (model::apply_json checks it),
-// the run happens without the GIL (Ctrl-C cancels it), and the result keeps the C++ Result so
-// metrics, config and provenance are exactly what `simulate --json` writes.
+// the run happens without the GIL (Ctrl-C cancels it), and the result holds the run's
+// `simulate --json` document (metrics, config, provenance exactly as the CLI writes them)
+// and its series as plain data, so a SimResult pickles.
 // Covered by tests/test_simulate.py.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -24,6 +25,50 @@ using model::Series;
 
 pyb::array_t<double> to_array(const std::vector<double>& v) {
   return pyb::array_t<double>(static_cast<pyb::ssize_t>(v.size()), v.data());  // a copy
+}
+
+// What Python holds of a run: everything its properties return, computed
+// once from the C++ Result (whose histograms do not pickle), as plain data.
+struct SimResult {
+  nlohmann::json doc;  // result_json: config, metrics, provenance of the run
+  Series series;
+  std::uint64_t events = 0;
+  double wall_s = 0;
+  std::string topology_description;
+  std::vector<std::pair<std::string, double>> flat_metrics;
+  std::string repr;
+
+  static SimResult from(const Result& r) {
+    SimResult s;
+    s.doc = model::result_json(r);
+    s.series = r.series;
+    s.events = r.events;
+    s.wall_s = r.wall_s;
+    s.topology_description = r.topology_description;
+    s.flat_metrics = model::flat_metrics(r);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f s", model::boot_time_s(r));
+    s.repr = "<ipistorm.SimResult " + r.config.kernel + ", " + r.config.strategy + ", " +
+             std::to_string(r.config.dom0_vcpus) + " dom0 vCPUs (" + r.config.placement + ") on " +
+             r.config.topology + ", seed " + std::to_string(r.config.seed) + ": boot " + buf + ">";
+    return s;
+  }
+};
+
+// Bumped when the pickled layout changes.
+constexpr int kPickleVersion = 1;
+
+pyb::tuple series_state(const Series& s) {
+  return pyb::make_tuple(s.time_s, s.dom0_util_pct, s.resched_ipis_per_s);
+}
+
+Series series_from_state(const pyb::tuple& t) {
+  if (t.size() != 3) throw std::runtime_error("Series: bad pickled state");
+  Series s;
+  s.time_s = t[0].cast<std::vector<double>>();
+  s.dom0_util_pct = t[1].cast<std::vector<double>>();
+  s.resched_ipis_per_s = t[2].cast<std::vector<double>>();
+  return s;
 }
 
 }  // namespace
@@ -57,41 +102,56 @@ void bind_simulate(pyb::module_& m) {
             cols["resched_ipis_per_s"] = to_array(s.resched_ipis_per_s);
             return pyb::module_::import("pandas").attr("DataFrame")(cols);
           },
-          "the series as a pandas.DataFrame");
+          "the series as a pandas.DataFrame")
+      .def(pyb::pickle([](const Series& s) { return series_state(s); },
+                       [](const pyb::tuple& t) { return series_from_state(t); }));
 
-  // tests/test_simulate.py: test_metrics_match_cli, test_result_fields
-  pyb::class_<Result>(m, "SimResult", "The outcome of one run: metrics, resolved config, series.")
+  // tests/test_simulate.py: test_metrics_match_cli, test_result_fields, test_pickle_round_trip
+  pyb::class_<SimResult>(m, "SimResult",
+                         "The outcome of one run: metrics, resolved config, series. Pickles "
+                         "(plain data), so it travels between processes and through Dask.")
       .def_property_readonly(
-          "metrics", [](const Result& r) { return from_json(model::metrics_json(r)); },
+          "metrics", [](const SimResult& r) { return from_json(r.doc.at("metrics")); },
           "the \"metrics\" object of `ipistorm simulate --json`")
       .def_property_readonly(
-          "config", [](const Result& r) { return from_json(model::to_json(r.config)); },
+          "config", [](const SimResult& r) { return from_json(r.doc.at("config")); },
           "the resolved config (dom0_vcpus and cpu_ghz filled in, every parameter)")
       .def_property_readonly(
-          "provenance", [](const Result&) { return from_json(model::provenance_json()); },
-          "version, git commit and host")
+          "provenance", [](const SimResult& r) { return from_json(r.doc.at("provenance")); },
+          "version, git commit and host of the build that ran it")
       .def_property_readonly(
-          "series", [](const Result& r) { return r.series; }, "per-window series")
-      .def_property_readonly("events", [](const Result& r) { return r.events; })
+          "series", [](const SimResult& r) { return r.series; }, "per-window series")
+      .def_property_readonly("events", [](const SimResult& r) { return r.events; })
       .def_property_readonly(
-          "wall_s", [](const Result& r) { return r.wall_s; }, "host seconds the run took")
+          "wall_s", [](const SimResult& r) { return r.wall_s; }, "host seconds the run took")
       .def_property_readonly("topology_description",
-                             [](const Result& r) { return r.topology_description; })
+                             [](const SimResult& r) { return r.topology_description; })
       // tests/test_sweep.py: test_flat_metrics_names
       .def_property_readonly(
-          "flat_metrics", [](const Result& r) { return model::flat_metrics(r); },
+          "flat_metrics", [](const SimResult& r) { return r.flat_metrics; },
           "metrics as (name, value) pairs with dotted names, the rows of a sweep")
       .def(
-          "to_json", [](const Result& r) { return from_json(model::result_json(r)); },
+          "to_json", [](const SimResult& r) { return from_json(r.doc); },
           "the whole `simulate --json` document: config, metrics, provenance")
-      .def("__repr__", [](const Result& r) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.2f s", model::boot_time_s(r));
-        return "<ipistorm.SimResult " + r.config.kernel + ", " + r.config.strategy + ", " +
-               std::to_string(r.config.dom0_vcpus) + " dom0 vCPUs (" + r.config.placement +
-               ") on " + r.config.topology + ", seed " + std::to_string(r.config.seed) + ": boot " +
-               buf + ">";
-      });
+      .def("__repr__", [](const SimResult& r) { return r.repr; })
+      .def(pyb::pickle(
+          [](const SimResult& r) {
+            return pyb::make_tuple(kPickleVersion, r.doc.dump(), series_state(r.series), r.events,
+                                   r.wall_s, r.topology_description, r.flat_metrics, r.repr);
+          },
+          [](const pyb::tuple& t) {
+            if (t.size() != 8 || t[0].cast<int>() != kPickleVersion)
+              throw std::runtime_error("SimResult: pickled by another ipistorm version");
+            SimResult r;
+            r.doc = nlohmann::json::parse(t[1].cast<std::string>());
+            r.series = series_from_state(t[2].cast<pyb::tuple>());
+            r.events = t[3].cast<std::uint64_t>();
+            r.wall_s = t[4].cast<double>();
+            r.topology_description = t[5].cast<std::string>();
+            r.flat_metrics = t[6].cast<std::vector<std::pair<std::string, double>>>();
+            r.repr = t[7].cast<std::string>();
+            return r;
+          }));
 
   // tests/test_simulate.py: test_gil_released, test_keyboard_interrupt_stops_run,
   // test_bad_values_are_value_errors
@@ -99,8 +159,8 @@ void bind_simulate(pyb::module_& m) {
       "_simulate",
       [](pyb::object config) {
         const Config c = config_from_py(config);
-        return call_interruptible(
-            [&](const std::atomic<bool>* stop) { return model::run(c, stop); });
+        return SimResult::from(
+            call_interruptible([&](const std::atomic<bool>* stop) { return model::run(c, stop); }));
       },
       pyb::arg("config"), "Run one config (a JSON-style dict). Use ipistorm.simulate().");
 

@@ -125,3 +125,34 @@ def test_worker_without_pythonpath_is_explained(tmp_path):
             with pytest.raises(RuntimeError, match="could not import ipistorm.*PYTHONPATH"):
                 ipistorm.sweep({"dom0_vcpus": [2], "base": {"params": TINY}}, client=c)
             c.shutdown()
+
+
+def test_simresult_travels_through_dask(client):
+    """ipistorm.simulate run on a worker comes back as a SimResult (pickled)."""
+    fut = client.submit(ipistorm.simulate, dom0_vcpus=2, **TINY, pure=False)
+    r = fut.result(timeout=60)
+    assert isinstance(r, ipistorm.SimResult)
+    assert r.to_json()["metrics"] == ipistorm.simulate(dom0_vcpus=2, **TINY).metrics | {
+        "wall_s": r.metrics["wall_s"]}
+
+
+def test_readme_dask_script_is_complete():
+    """The README's Dask example is a whole script behind the __main__ guard,
+    with both the LocalCluster and the tcp://scheduler:8786 variants."""
+    import ast
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text[text.index("## Sweeps on a Dask cluster"):]
+    code = section[section.index("```python\n") + 10:]
+    code = code[:code.index("```")]
+    tree = ast.parse(code)
+    guard = [n for n in tree.body if isinstance(n, ast.If)
+             and ast.unparse(n.test) == "__name__ == '__main__'"]
+    assert guard, "no if __name__ == '__main__': guard"
+    # Nothing but imports, constants and definitions at module level.
+    for n in tree.body:
+        assert isinstance(n, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef, ast.If,
+                              ast.Expr)), ast.unparse(n)
+    assert "LocalCluster(" in code and 'Client("tcp://scheduler:8786")' in code
+    assert "ipistorm.sweep(GRID, client=client)" in code

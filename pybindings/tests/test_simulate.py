@@ -192,3 +192,25 @@ def test_keyboard_interrupt_stops_run():
     timer.cancel()
     assert elapsed < 1.5, elapsed
     assert ipistorm.simulate(dom0_vcpus=2, **TINY).metrics["boot_time_s"] > 0
+
+
+def test_pickle_round_trip():
+    """A SimResult pickles to plain data and comes back equal in every field."""
+    import pickle
+
+    r = ipistorm.simulate(dom0_vcpus=4, **TINY, window_s=0.05)
+    back = pickle.loads(pickle.dumps(r))
+    assert isinstance(back, ipistorm.SimResult)
+    assert back.to_json() == r.to_json()
+    assert back.metrics == r.metrics and back.config == r.config
+    assert back.provenance == r.provenance
+    assert (back.events, back.wall_s, back.topology_description) == (
+        r.events, r.wall_s, r.topology_description)
+    assert back.flat_metrics == r.flat_metrics
+    assert repr(back) == repr(r)
+    for name in ("time_s", "dom0_util_pct", "resched_ipis_per_s"):
+        np.testing.assert_array_equal(getattr(back.series, name), getattr(r.series, name))
+    s = pickle.loads(pickle.dumps(r.series))
+    np.testing.assert_array_equal(s.resched_ipis_per_s, r.series.resched_ipis_per_s)
+    with pytest.raises(RuntimeError, match="another ipistorm version"):
+        ipistorm.SimResult.__new__(ipistorm.SimResult).__setstate__((0,) * 8)
