@@ -1,13 +1,28 @@
 #!/usr/bin/env python3
-"""h2h-summary.py CSV: the summary tables of results/README.md from the
-head-to-head sweep (mean over seeds): boot time relative to the
-linux-2.6.18-xen mlock-per-call baseline at each vCPU count, and the
-16-vCPU figures per kernel and strategy."""
+"""h2h-summary.py CSV [--update README]: the summary tables of results/README.md
+from the head-to-head sweep (mean over seeds): boot time relative to the
+linux-2.6.18-xen mlock-per-call baseline at each vCPU count, per kernel, and
+the 16-vCPU figures per kernel and strategy.
+
+With --update README the tables replace what stands between the markers
+<!-- h2h:NAME:begin --> and <!-- h2h:NAME:end --> in that file (NAME: a
+kernel preset, or "16-vcpus"), so the README's tables are this script's
+output and cannot drift from the CSV; without it they are printed."""
+import re
 import sys
 
 import pandas as pd
 
-d = pd.read_csv(sys.argv[1])
+args = sys.argv[1:]
+readme = None
+if "--update" in args:
+    i = args.index("--update")
+    readme = args[i + 1]
+    del args[i:i + 2]
+if len(args) != 1:
+    sys.exit(__doc__)
+
+d = pd.read_csv(args[0])
 w = d.pivot_table(index=["kernel", "strategy", "dom0_vcpus", "seed"], columns="metric",
                   values="value").reset_index()
 g = w.groupby(["kernel", "strategy", "dom0_vcpus"]).mean(numeric_only=True).reset_index()
@@ -23,12 +38,12 @@ def md(df):
     return "\n".join(out)
 
 
+tables = {}
 for kernel in g.kernel.unique():
     t = g[g.kernel == kernel].pivot(index="strategy", columns="dom0_vcpus", values="boot_time_s")
-    t = (t / base).round(3).reset_index()
+    t = t.div(base, axis=1).round(3).reset_index()
     t.columns = ["strategy"] + [f"{c} vCPUs" for c in t.columns[1:]]
-    print(f"\n{kernel}: boot time / 2.6.18 baseline\n")
-    print(md(t))
+    tables[kernel] = (f"{kernel}: boot time / 2.6.18 baseline", md(t))
 
 s = g[g.dom0_vcpus == 16].copy()
 s["boot s"] = s["boot_time_s"].round(2)
@@ -38,6 +53,23 @@ s["dom0 peak %"] = s["dom0_util_pct.peak"].round(0).astype(int)
 s["locked peak B"] = s["peak_locked_bytes"].astype(int)
 s["syscalls/hcall"] = s["syscalls_per_hypercall"].round(3)
 s["failed hcalls"] = s["failed_hypercalls"].round(1)
-print("\n16 dom0 vCPUs, mean of the seeds\n")
-print(md(s[["kernel", "strategy", "boot s", "ioport mean us", "IPIs/s peak", "dom0 peak %",
-            "locked peak B", "syscalls/hcall", "failed hcalls"]]))
+tables["16-vcpus"] = ("16 dom0 vCPUs, mean of the seeds",
+                      md(s[["kernel", "strategy", "boot s", "ioport mean us", "IPIs/s peak",
+                            "dom0 peak %", "locked peak B", "syscalls/hcall", "failed hcalls"]]))
+
+if readme is None:
+    for title, table in tables.values():
+        print(f"\n{title}\n\n{table}")
+    sys.exit(0)
+
+text = open(readme).read()
+found = 0
+for name, (_, table) in tables.items():
+    pat = re.compile(rf"(<!-- h2h:{re.escape(name)}:begin -->\n).*?(<!-- h2h:{re.escape(name)}:end -->)",
+                     re.S)
+    text, n = pat.subn(lambda m: m.group(1) + table + "\n" + m.group(2), text)
+    found += n
+if not found:
+    sys.exit(f"h2h-summary: no <!-- h2h:NAME:begin --> markers in {readme}")
+open(readme, "w").write(text)
+print(f"h2h-summary: updated {found} tables in {readme}")
