@@ -1,6 +1,6 @@
 """bind_topology.cpp: ipistorm.topology() and the Topology object."""
 
-import re
+import json
 from pathlib import Path
 
 import pytest
@@ -10,17 +10,12 @@ from conftest import SHARED_TOPOLOGIES, run_cli
 
 
 def cli_table(cli, spec):
-    """The CLI's `ipistorm topology SPEC` per-CPU table: {os: (pkg, core, numa, siblings)}."""
-    out = run_cli(cli, "topology", spec).stdout
-    rows = {}
-    for line in out.splitlines():
-        m = re.match(r"^\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s*$", line)
-        if m:
-            sib = [] if m.group(5) == "-" else [int(x) for x in m.group(5).split(",")]
-            rows[int(m.group(1))] = (int(m.group(2)), int(m.group(3)), int(m.group(4)), sib)
-    counts = re.search(r"CPUs (\d+), cores (\d+), packages (\d+), NUMA nodes (\d+), ([\d.]+) GHz",
-                       out)
-    return rows, tuple(int(x) for x in counts.groups()[:4]), float(counts.group(5))
+    """The CLI's `ipistorm topology SPEC --json` per-CPU table: {os: (pkg, core, numa, siblings)}."""
+    doc = json.loads(run_cli(cli, "topology", spec, "--json").stdout)
+    rows = {c["os_index"]: (c["package"], c["core"], c["numa"], c["smt_siblings"])
+            for c in doc["cpus"]}
+    counts = (doc["num_cpus"], doc["num_cores"], doc["num_packages"], doc["num_numa_nodes"])
+    return rows, counts, doc["ghz"]
 
 
 def test_preset_nehalem_ep():
