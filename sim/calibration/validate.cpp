@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "calibration/calibrate.hpp"
@@ -209,6 +210,13 @@ Validation validate(const BenchResults& r, const topo::Topology& topology,
   v.median_abs_rel_error = median(errs);
   v.median_cv = median(cvs);
   v.median_raw_cv = median(raw_cvs);
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> fam;
+  for (const auto& row : v.rows) {
+    fam[row.family].first.push_back(std::fabs(row.rel_error()));
+    fam[row.family].second.push_back(row.cv);
+  }
+  for (const auto& [name, ec] : fam)
+    v.by_family[name] = {static_cast<int>(ec.first.size()), median(ec.first), median(ec.second)};
   return v;
 }
 
@@ -234,7 +242,11 @@ nlohmann::json validation_json(const Validation& v, const nlohmann::json& proven
     row["measured_ipis_per_op"] = r.measured_ipis ? json(*r.measured_ipis) : json(nullptr);
     rows.push_back(row);
   }
-  json skipped = json::object(), not_expressible = json::object();
+  json skipped = json::object(), not_expressible = json::object(), by_family = json::object();
+  for (const auto& [name, f] : v.by_family)
+    by_family[name] = {{"benchmarks", f.benchmarks},
+                       {"median_abs_rel_error", f.median_abs_rel_error},
+                       {"median_repetition_cv", f.median_cv}};
   for (const auto& [name, why] : v.skipped) skipped[name] = why;
   for (const auto& [name, why] : v.not_expressible) not_expressible[name] = why;
   return json{{"schema", "ipistorm-validation-2"},
@@ -247,6 +259,7 @@ nlohmann::json validation_json(const Validation& v, const nlohmann::json& proven
               {"median_repetition_cv", v.median_cv},
               {"median_repetition_cv_raw", v.median_raw_cv},
               {"within_noise", v.within_noise},
+              {"by_family", by_family},
               {"target", v.target},
               {"noise_limit", v.noise_limit()},
               {"noise_sigmas", kNoiseSigmas},

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -63,6 +64,11 @@ struct Validation {
   double median_abs_rel_error = 0;
   double median_cv = 0, median_raw_cv = 0;
   int within_noise = 0;
+  struct Family {
+    int benchmarks = 0;
+    double median_abs_rel_error = 0, median_cv = 0;
+  };
+  std::map<std::string, Family> by_family;  // "strategy", "schedule_on_each_cpu"
   double target = 0.25;
   double noise_limit() const { return target / 2; }
   Verdict verdict() const;

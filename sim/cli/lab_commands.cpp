@@ -211,8 +211,12 @@ int run_validate(const ValidateArgs& a) {
      << v.rows.size() << " benchmarks; median |relative error| "
      << fmt(100 * v.median_abs_rel_error, 1) << "%, median repetition CV "
      << fmt(100 * v.median_cv, 1) << "%, " << v.within_noise << " of " << v.rows.size()
-     << " within 2 CV of the measurement\n"
-     << "verdict (median error <= " << fmt(100 * v.target, 0)
+     << " within 2 CV of the measurement\n";
+  for (const auto& [name, f] : v.by_family)
+    os << "  " << name << ": " << f.benchmarks << " benchmarks, median |relative error| "
+       << fmt(100 * f.median_abs_rel_error, 1) << "%, median repetition CV "
+       << fmt(100 * f.median_cv, 1) << "%\n";
+  os << "verdict (median error <= " << fmt(100 * v.target, 0)
      << "% with median CV <= " << fmt(100 * v.noise_limit(), 1)
      << "%): " << cal::verdict_name(v.verdict()) << "\nwrote " << out << "\n";
   write_file_atomic(out, doc.dump(2) + "\n", "--json");
