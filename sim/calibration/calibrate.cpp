@@ -205,8 +205,8 @@ Calibration calibrate(const BenchResults& run) {
   // The model's one-way wake without xen_vcpu_wake_us (cstate exit is 0: max_cstate 0).
   auto wake_without_xen = [&](const std::string& d) {
     return f.get("queue_work_us") + f.get("evtchn_send_us") + f.get(ipi_param(d)) +
-           f.get("xen_wake_jitter_us") + f.get("evtchn_upcall_us") + f.get("idle_exit_us") +
-           f.get("context_switch_us");
+           f.get("xen_context_switch_us") + f.get("xen_wake_jitter_us") +
+           f.get("evtchn_upcall_us") + f.get("idle_exit_us") + f.get("context_switch_us");
   };
   if (!wakes.empty()) {
     std::vector<double> sends;

@@ -99,11 +99,13 @@ std::string fmt_figure(const std::string& name, double v) {
   return fmt_si(v);
 }
 
-int cmd_reproduce(const RunFlags& f, int jobs) {
+int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx) {
   model::Config base = build_config(f);
+  model::ReproOptions opts;
+  opts.pvops_cx_uploaded = pvops_cx == "uploaded";
   check_writable(f.json_file);
   if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto outcomes = model::run_reproduce(base, jobs);
+  auto outcomes = model::run_reproduce(base, jobs, opts);
   std::cout << "ipistorm reproduce: the 2009 xen-devel report (pvops dom0 slow HVM boot) on "
             << base.topology << ", seed " << base.seed << "\n\n";
   Table t({"scenario", "figure", "report", "model", "error", "accepted", "ok"});
@@ -383,6 +385,11 @@ int main(int argc, char** argv) {
   auto* rep = app.add_subcommand("reproduce", "the report's scenarios beside the report's figures");
   add_run_flags(rep, rep_flags, false);
   rep->add_option("-j,--jobs", jobs, "threads (default: all cores); output does not depend on it");
+  std::string pvops_cx = "uploaded";
+  rep->add_option("--pvops-cx", pvops_cx,
+                  "did the pvops dom0 upload ACPI Cx data to Xen? 'uploaded' (default: C1-C6 "
+                  "as for 2.6.18) or 'none' (Xen 3.4 then uses C1 only)")
+      ->check(CLI::IsMember({"uploaded", "none"}));
 
   RunFlags fit_flags;
   auto* fitc = app.add_subcommand(
@@ -468,7 +475,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*sim) return cmd_simulate(sim_flags);
-    if (*rep) return cmd_reproduce(rep_flags, jobs);
+    if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx);
     if (*fitc) return cmd_fit(fit_flags);
     if (*top) return cmd_topology(topo_flags);
     if (*par) return markdown ? cmd_params_markdown() : cmd_params();

@@ -20,7 +20,8 @@ struct Costs {
   SimTime cstate_residency[4];                    // poll, C1, C3, C6
   int max_cstate;
   // xen
-  SimTime hypercall, evtchn_send, xen_vcpu_wake, ioreq_dispatch, ioreq_resume, set_irq_level;
+  SimTime hypercall, evtchn_send, xen_vcpu_wake, xen_context_switch, ioreq_dispatch, ioreq_resume,
+      set_irq_level;
   double xen_wake_jitter_ns;
   // dom0
   SimTime syscall, idle_exit, idle_entry, mlock_page, munlock_page, context_switch, evtchn_upcall,
@@ -29,6 +30,7 @@ struct Costs {
   double dom0_page_adds_per_ns, dm_page_adds_per_ioreq, other_drain_all_per_ns;
   // device model
   SimTime dm_poll, dm_sector;
+  int dm_evtchn_vcpu, ide_data_ioreqs_per_sector;
   // hypercall buffers
   int hcall_arg_bytes, page_bytes, dm_mm_other_cpus, multicall_batch;
   double copy_per_kib_ns, nolock_fault_prob;

@@ -24,7 +24,7 @@ void DeviceModel::ioreq(IdeAccess access, Action answered) {
     return;
   }
   task_.resume = Action::bind<&DeviceModel::handle>(this);
-  dom0_.wake(task_, nullptr, IpiKind::kOther);
+  dom0_.deliver_event(dom0_.costs().dm_evtchn_vcpu, task_);
 }
 
 void DeviceModel::handle(std::int64_t) {
@@ -37,6 +37,10 @@ void DeviceModel::handle(std::int64_t) {
 }
 
 void DeviceModel::irq_level_set(std::int64_t) {
+  if (access_ == IdeAccess::kDataRead) {  // inside the sector buffer: no IRQ change
+    notify(0);
+    return;
+  }
   // A status read lowers the IRQ (qemu_irq_lower); the end of a sector
   // transfer raises it (ide_set_irq): xc_hvm_set_isa_irq_level() either way.
   ++dom0_.metrics().irq_updates;

@@ -12,15 +12,20 @@
 
 namespace ipistorm::model {
 
-enum class IdeAccess { kStatusPoll, kSectorRead };
+// A status-port read (lowers the IRQ), a data-port read inside a sector's
+// buffer (no IRQ change), and the data-port read that ends a sector's
+// buffer (ide_data_readw -> end_transfer_func = ide_sector_read ->
+// ide_set_irq: raises the IRQ).
+enum class IdeAccess { kStatusPoll, kDataRead, kSectorRead };
 
 class DeviceModel {
  public:
   DeviceModel(Dom0& dom0, KernelPolicy& kernel, HypercallBufferStrategy& strategy, int vcpu,
               std::uint64_t seed);
 
-  // Xen hands the device model an ioreq (its event channel fires on the
-  // device model's vCPU). `answered` runs when QEMU has notified Xen back.
+  // Xen hands the device model an ioreq (its event channel fires on vCPU
+  // dm_evtchn_vcpu, whose upcall wakes the device model). `answered` runs when QEMU has notified
+  // Xen back.
   void ioreq(IdeAccess access, Action answered);
 
  private:

@@ -55,11 +55,11 @@ void Dom0::sleep(Task& t, Action resume) {
     switch_to_next(v);
     return;
   }
-  // Nothing to run: switch to the idle task, stop the tick, and block the
-  // vCPU in Xen (SCHEDOP_block).
+  // Nothing to run: switch to the idle task, which stops the tick
+  // (tick_nohz_stop_sched_tick) with TS_POLLING set: cpu_idle(),
+  // arch/x86/kernel/process_64.c (2.6.31).
   v.state = Vcpu::State::kBlocking;
-  sim_.after(c_.context_switch + c_.idle_entry + c_.hypercall,
-             Action::bind<&Dom0::on_block_done>(this, v.id));
+  sim_.after(c_.context_switch + c_.idle_entry, Action::bind<&Dom0::on_idle_check>(this, v.id));
 }
 
 void Dom0::switch_to_next(Vcpu& v) {
@@ -67,10 +67,29 @@ void Dom0::switch_to_next(Vcpu& v) {
   sim_.after(c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
 }
 
+// cpu_idle()'s `while (!need_resched())` check, then xen_idle()
+// (arch/x86/xen/setup.c, 2.6.31): clear TS_POLLING, safe_halt() =
+// SCHEDOP_block, set TS_POLLING again.
+void Dom0::on_idle_check(std::int64_t id) {
+  Vcpu& v = vcpu(static_cast<int>(id));
+  if (!v.runq.empty()) {  // woken while polling: no IPI was needed, no halt
+    v.state = Vcpu::State::kRunning;
+    sim_.after(c_.idle_exit + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
+    return;
+  }
+  v.state = Vcpu::State::kHalting;
+  sim_.after(c_.hypercall, Action::bind<&Dom0::on_block_done>(this, v.id));
+}
+
 void Dom0::on_block_done(std::int64_t id) {
   Vcpu& v = vcpu(static_cast<int>(id));
-  if (!v.runq.empty()) {  // woken while blocking: no IPI was needed
-    switch_to_next(v);
+  if (!v.runq.empty()) {
+    // Woken while TS_POLLING was clear: the reschedule IPI's event is
+    // pending, so SCHEDOP_block returns at once (Xen's do_block() checks
+    // local_events_need_delivery()); the upcall runs, the idle loop exits.
+    v.state = Vcpu::State::kRunning;
+    sim_.after(c_.evtchn_upcall + c_.idle_exit + c_.context_switch,
+               Action::bind<&Dom0::on_switch_done>(this, v.id));
     return;
   }
   v.state = Vcpu::State::kIdle;
@@ -83,14 +102,16 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
   t.sleeping = false;
   Vcpu& v = *t.vcpu;
   v.runq.push_back(&t);
-  if (v.state == Vcpu::State::kBlocking && waker != nullptr && waker != &v) {
-    // The idle task is on its way to SCHEDOP_block: it does not poll
-    // (no TIF_POLLING_NRFLAG in a PV guest), so resched_task() still sends
-    // the IPI, but the vCPU needs no wake-up from Xen.
+  // resched_task() (kernel/sched.c, 2.6.31) sends the IPI only
+  // `if (!tsk_is_polling(p))`: an idle task still polling on its way to
+  // halt sees need_resched by itself.
+  if (v.state == Vcpu::State::kHalting && waker != nullptr && waker != &v) {
+    // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
+    // vCPU needs no wake-up from Xen (its block returns at once).
     m_.count_ipi(sim_.now(), distance(*waker, v), kind);
     return c_.evtchn_send;
   }
-  if (v.state != Vcpu::State::kIdle) return 0;  // running or already waking
+  if (v.state != Vcpu::State::kIdle) return 0;  // running, polling or already waking
   v.state = Vcpu::State::kWaking;
   ++m_.vcpu_wakes;
   SimTime sender_cost = 0;
@@ -105,10 +126,60 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
   return sender_cost;
 }
 
+void Dom0::deliver_event(int id, Task& t) {
+  Vcpu& v = vcpu(id);
+  if (t.vcpu == &v) {  // bound where the reader runs: Xen wakes it directly
+    wake(t, nullptr, IpiKind::kOther);
+    return;
+  }
+  if (!t.sleeping) return;                // the reader is awake: it will find the event itself
+  if (v.upcall_wakes != nullptr) return;  // an upcall is already pending on v
+  v.upcall_wakes = &t;
+  if (v.state == Vcpu::State::kIdle) {
+    // Xen wakes v for the event; on_wake_done runs the upcall.
+    v.state = Vcpu::State::kWaking;
+    ++m_.vcpu_wakes;
+    const SimTime latency =
+        xen_.vcpu_wake_latency(v.pcpu, topo::DistanceClass::kSamePackage, sim_.now());
+    sim_.at(sim_.now() + latency, Action::bind<&Dom0::on_wake_done>(this, v.id));
+    return;
+  }
+  if (v.state == Vcpu::State::kWaking) return;  // on_wake_done runs the upcall
+  // v is busy: the upcall interrupts what runs there. Its time is not
+  // charged to the interrupted task (README "Model limits").
+  sim_.after(c_.evtchn_upcall, Action::bind<&Dom0::on_upcall_done>(this, v.id));
+}
+
+void Dom0::on_upcall_done(std::int64_t id) {
+  Vcpu& v = vcpu(static_cast<int>(id));
+  Task* t = v.upcall_wakes;
+  v.upcall_wakes = nullptr;
+  wake(*t, &v, IpiKind::kOther);
+}
+
 void Dom0::on_wake_done(std::int64_t id) {
   Vcpu& v = vcpu(static_cast<int>(id));
   v.state = Vcpu::State::kRunning;
-  v.busy_since = sim_.now();
+  // xentop's dom0 CPU is runstate-running time (xen/common/domctl.c), and
+  // schedule() (xen/common/schedule.c) marks the vCPU running before its
+  // context_switch(): the switch-in counts as dom0 time.
+  v.busy_since = sim_.now() - c_.xen_context_switch;
+  if (v.upcall_wakes != nullptr) {
+    // Woken for an event whose handler wakes a task elsewhere: the upcall
+    // runs in the idle task; then the idle loop exits if there is work,
+    // else it halts again.
+    Task* t = v.upcall_wakes;
+    v.upcall_wakes = nullptr;
+    const SimTime cost = c_.evtchn_upcall + wake(*t, &v, IpiKind::kOther);
+    if (!v.runq.empty()) {
+      sim_.after(cost + c_.idle_exit + c_.context_switch,
+                 Action::bind<&Dom0::on_switch_done>(this, v.id));
+      return;
+    }
+    v.state = Vcpu::State::kHalting;
+    sim_.after(cost + c_.hypercall, Action::bind<&Dom0::on_block_done>(this, v.id));
+    return;
+  }
   // The event upcall runs first, the idle loop restarts the tick, then the
   // scheduler switches from idle to the woken task.
   sim_.after(c_.evtchn_upcall + c_.idle_exit + c_.context_switch,

@@ -39,13 +39,17 @@ struct Task {
 };
 
 struct Vcpu {
-  enum class State { kIdle, kWaking, kRunning, kBlocking };
+  // kBlocking: the idle task is on its way to halt with TS_POLLING set
+  // (cpu_idle() -> tick_nohz_stop_sched_tick); kHalting: xen_idle() has
+  // cleared TS_POLLING around safe_halt() = SCHEDOP_block.
+  enum class State { kIdle, kWaking, kRunning, kBlocking, kHalting };
   int id = 0;
   int pcpu = 0;  // topology CPU index it runs on
   State state = State::kIdle;
   Task* current = nullptr;
   std::deque<Task*> runq;
   SimTime busy_since = 0;
+  Task* upcall_wakes = nullptr;  // an event-channel upcall pending on this vCPU wakes this task
 };
 
 // One piece of queued work: lru_add_drain_per_cpu() for one CPU, with the
@@ -84,6 +88,14 @@ class Dom0 {
   // already being woken). Mirrors try_to_wake_up() -> smp_send_reschedule()
   // -> xen_send_IPI_one() -> EVTCHNOP_send.
   SimTime wake(Task& t, Vcpu* waker, IpiKind kind);
+  // Xen raises an event channel bound to dom0 vCPU `v` (e.g. the ioreq
+  // event); the upcall's handler on `v` wakes `t`. When `t` lives on `v`
+  // this is wake(t, nullptr); otherwise it costs an upcall on `v` (and a
+  // Xen wake of `v` first when it is idle) and a reschedule IPI to `t`'s
+  // vCPU when that one is idle: drivers/xen/events.c binds every event
+  // channel to CPU#0 by default (evtchn_bind_to_user sets no CPU), and
+  // evtchn_interrupt() (drivers/xen/evtchn.c) wakes the reader from there.
+  void deliver_event(int v, Task& t);
 
   // --- LRU pagevecs and lru_lock ---
   // Pages now in v's pagevecs (page activity since the last look is drawn
@@ -133,7 +145,10 @@ class Dom0 {
 
   void on_wake_done(std::int64_t v);
   void on_switch_done(std::int64_t v);
+  void on_idle_check(std::int64_t v);
   void on_block_done(std::int64_t v);
+  void on_upcall_done(std::int64_t v);
+  void run_queued_or_halt(Vcpu& v);
   void switch_to_next(Vcpu& v);
   void worker_run(std::int64_t v);
   void worker_drained(std::int64_t v);

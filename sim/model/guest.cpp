@@ -49,11 +49,21 @@ void Guest::next(std::int64_t) {
 }
 
 void Guest::access(std::int64_t) {
-  const BootPhase& ph = phases_[phase_];
-  const std::uint64_t total = ph.polls + ph.sectors;
-  // Spread sector transfers evenly among the polls.
-  const bool sector = total > 0 && (index_ + 1) * ph.sectors / total > index_ * ph.sectors / total;
-  dm_.ioreq(sector ? IdeAccess::kSectorRead : IdeAccess::kStatusPoll,
+  if (data_left_ == 0) {
+    const BootPhase& ph = phases_[phase_];
+    const std::uint64_t total = ph.polls + ph.sectors;
+    // Spread sector transfers evenly among the polls.
+    const bool sector =
+        total > 0 && (index_ + 1) * ph.sectors / total > index_ * ph.sectors / total;
+    if (!sector) {
+      dm_.ioreq(IdeAccess::kStatusPoll, Action::bind<&Guest::answered>(this));
+      return;
+    }
+    // A sector is read through the data port (rep insw), one ioreq per
+    // ide_data_ioreqs_per_sector; the last one ends the sector's buffer.
+    data_left_ = c_.ide_data_ioreqs_per_sector;
+  }
+  dm_.ioreq(data_left_ == 1 ? IdeAccess::kSectorRead : IdeAccess::kDataRead,
             Action::bind<&Guest::answered>(this));
 }
 
@@ -64,6 +74,11 @@ void Guest::answered(std::int64_t) {
 void Guest::resumed(std::int64_t) {
   m_.ioport_ns.add(sim_.now() - issued_);
   ++m_.ioport_accesses;
+  if (data_left_ > 0 && --data_left_ > 0) {  // the same rep insw goes on: no CPU gap
+    issued_ = sim_.now();
+    sim_.after(c_.ioreq_dispatch, Action::bind<&Guest::access>(this));
+    return;
+  }
   ++index_;
   sim_.after(gap(), Action::bind<&Guest::next>(this));
 }

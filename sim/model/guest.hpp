@@ -46,6 +46,7 @@ class Guest {
   engine::RandomStream rng_;
   std::size_t phase_ = 0;
   std::uint64_t index_ = 0;  // access index within the phase
+  int data_left_ = 0;        // data-port ioreqs left in the current sector
   SimTime issued_ = 0;
   bool finished_ = false;
 };

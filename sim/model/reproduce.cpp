@@ -31,7 +31,7 @@ double figure_value(const std::string& name, const Result& r) {
   throw std::logic_error("unknown figure " + name);
 }
 
-std::vector<ReproScenario> reproduce_scenarios(const Config& base) {
+std::vector<ReproScenario> reproduce_scenarios(const Config& base, const ReproOptions& opts) {
   std::vector<ReproScenario> out;
   auto make = [&](const std::string& name, const std::string& kernel, const std::string& strategy,
                   int vcpus) {
@@ -39,6 +39,7 @@ std::vector<ReproScenario> reproduce_scenarios(const Config& base) {
     c.kernel = kernel;
     c.strategy = strategy;
     c.dom0_vcpus = vcpus;
+    if (!opts.pvops_cx_uploaded && kernel == "linux-2.6.31-pvops") c.params.set("max_cstate", 1);
     return ReproScenario{name, c, {}};
   };
   // nehalem-ep, 16 dom0 vCPUs, mlock-per-call unless stated (DOMAIN.md s1).
@@ -79,8 +80,8 @@ std::vector<ReproScenario> reproduce_scenarios(const Config& base) {
   return out;
 }
 
-std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs) {
-  std::vector<ReproScenario> scenarios = reproduce_scenarios(base);
+std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs, const ReproOptions& opts) {
+  std::vector<ReproScenario> scenarios = reproduce_scenarios(base, opts);
   std::vector<Config> configs;
   for (const auto& s : scenarios) configs.push_back(s.config);
   std::vector<Result> results = run_sweep(configs, jobs);

@@ -34,11 +34,23 @@ struct ReproOutcome {
   bool ok = false;
 };
 
+// What the report's text leaves open about its machine (README
+// "Reproduction targets").
+struct ReproOptions {
+  // Xen 3.4 uses C-states deeper than C1 only after dom0 uploads ACPI Cx
+  // data (set_cx_pminfo(), xen/arch/x86/acpi/cpu_idle.c); the Xenified
+  // 2.6.18 dom0 did (processor_extcntl), whether the 2009 pvops dom0 did is
+  // unknown. Default: it did, so both columns see the same idle states;
+  // false runs the pvops scenarios with C1 only (max_cstate = 1).
+  bool pvops_cx_uploaded = true;
+};
+
 // The report's scenarios built on `base` (its topology, parameters and seed;
 // kernel, strategy and vCPUs are set per scenario).
-std::vector<ReproScenario> reproduce_scenarios(const Config& base);
+std::vector<ReproScenario> reproduce_scenarios(const Config& base, const ReproOptions& opts = {});
 // Runs them on up to `jobs` threads; the outcome does not depend on `jobs`.
-std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs);
+std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs,
+                                        const ReproOptions& opts = {});
 nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes);
 
 // Reads the value of a figure from a result.

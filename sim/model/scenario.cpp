@@ -134,6 +134,10 @@ Result run(const Config& input, const std::atomic<bool>* cancel) {
                      std::to_string(cfg.dom0_vcpus - 1));
   if (!(cfg.window_s > 0) || !std::isfinite(cfg.window_s))
     throw InputError("window_s must be a number > 0");
+  const double evtchn_vcpu = cfg.params.get("dm_evtchn_vcpu");
+  if (evtchn_vcpu >= cfg.dom0_vcpus)
+    throw InputError("parameter dm_evtchn_vcpu " + std::to_string(static_cast<long>(evtchn_vcpu)) +
+                     " is outside 0.." + std::to_string(cfg.dom0_vcpus - 1) + " (the dom0 vCPUs)");
   const std::vector<int> pcpus = place_vcpus(topo, cfg.dom0_vcpus, cfg.placement);
   r.topology_description = topo.description();
 

