@@ -1,9 +1,10 @@
 // ipi_counters.hpp: the IPIs a benchmark's measured loop caused, as
 // Google Benchmark counters. Construct just before the loop (it samples
 // /proc/interrupts), call report() just after. Counters, per operation:
-//   ipis_per_op = RES + CAL + TLB over all CPUs, res_per_op, cal_per_op,
-//   tlb_per_op (kAvgIterations). If /proc/interrupts cannot be read the
-//   counters are absent, not zero.
+//   ipis_per_op = RES + CAL + TLB over all CPUs (RES + CAL on x86 since
+//   Linux 3.6, where each TLB shootdown is a CAL counted again in TLB:
+//   tlb_within_cal), res_per_op, cal_per_op, tlb_per_op (kAvgIterations).
+//   If /proc/interrupts cannot be read the counters are absent, not zero.
 // The CPUs that received them go into the label ("ipi_to=1:0.98,0:0.01").
 // Also run_delay_ns_per_op: the time the benchmark thread spent runnable but
 // not running (another process on its CPU), from the run_delay field of

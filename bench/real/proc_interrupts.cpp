@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -124,19 +125,31 @@ std::optional<std::uint64_t> IpiDelta::total(IpiKind k) const {
   return sum;
 }
 
-std::optional<std::uint64_t> IpiDelta::total() const {
+std::optional<std::uint64_t> IpiDelta::total(bool tlb_within_cal) const {
   std::optional<std::uint64_t> sum;
-  for (int k = 0; k < kIpiKinds; ++k)
+  for (int k = 0; k < kIpiKinds; ++k) {
+    if (tlb_within_cal && static_cast<IpiKind>(k) == IpiKind::kTlb && by_kind[1]) continue;
     if (auto t = total(static_cast<IpiKind>(k))) sum = sum.value_or(0) + *t;
+  }
   return sum;
 }
 
-std::vector<std::uint64_t> IpiDelta::per_cpu() const {
+std::vector<std::uint64_t> IpiDelta::per_cpu(bool tlb_within_cal) const {
   std::vector<std::uint64_t> out(cpus.size(), 0);
-  for (const auto& v : by_kind)
-    if (v)
+  for (int k = 0; k < kIpiKinds; ++k) {
+    if (tlb_within_cal && static_cast<IpiKind>(k) == IpiKind::kTlb && by_kind[1]) continue;
+    if (const auto& v = by_kind[k])
       for (std::size_t i = 0; i < out.size(); ++i) out[i] += (*v)[i];
+  }
   return out;
+}
+
+bool tlb_within_cal(const std::string& release, const std::string& machine) {
+  const bool x86 = machine == "x86_64" ||
+                   (machine.size() == 4 && machine[0] == 'i' && machine.compare(2, 2, "86") == 0);
+  int major = 0, minor = 0;
+  if (!x86 || std::sscanf(release.c_str(), "%d.%d", &major, &minor) != 2) return false;
+  return major > 3 || (major == 3 && minor >= 6);
 }
 
 IpiDelta ipi_delta(const InterruptSample& before, const InterruptSample& after) {

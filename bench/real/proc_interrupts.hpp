@@ -49,12 +49,21 @@ struct IpiDelta {
 
   // Sum over CPUs of one kind (nullopt when the row is missing).
   std::optional<std::uint64_t> total(IpiKind k) const;
-  // RES + CAL + TLB over the rows present; nullopt when none is.
-  std::optional<std::uint64_t> total() const;
-  // RES + CAL + TLB received by each CPU of `cpus` (rows present only).
-  std::vector<std::uint64_t> per_cpu() const;
+  // The IPIs, over the rows present (nullopt when none is): RES + CAL + TLB,
+  // or RES + CAL when the TLB row counts a subset of the CAL one (below).
+  std::optional<std::uint64_t> total(bool tlb_within_cal) const;
+  // The same per CPU of `cpus` (rows present only).
+  std::vector<std::uint64_t> per_cpu(bool tlb_within_cal) const;
 };
 
 IpiDelta ipi_delta(const InterruptSample& before, const InterruptSample& after);
+
+// Whether a kernel counts each TLB shootdown IPI twice: since Linux 3.6
+// (52aec3308db8, "x86/tlb: replace INVALIDATE_TLB_VECTOR by
+// CALL_FUNCTION_VECTOR") x86 sends them as function-call IPIs, counted in
+// CAL (irq_call_count, sysvec_call_function) and again in TLB
+// (irq_tlb_count, flush_tlb_func in arch/x86/mm/tlb.c). `release` is
+// uname -r, `machine` uname -m.
+bool tlb_within_cal(const std::string& release, const std::string& machine);
 
 }  // namespace ipistorm::bench

@@ -46,8 +46,11 @@ TEST(ProcInterrupts, DeltaOfARecordedFanoutRun) {
   EXPECT_EQ(*d.by_kind[1], (std::vector<std::uint64_t>{2, 4}));
   EXPECT_EQ(*d.by_kind[2], (std::vector<std::uint64_t>{2, 4}));
   EXPECT_EQ(d.total(IpiKind::kRes), 1312u + 1334u);
-  EXPECT_EQ(d.total(), 1312u + 1334u + 6u + 6u);
-  EXPECT_EQ(d.per_cpu(), (std::vector<std::uint64_t>{1312 + 2 + 2, 1334 + 4 + 4}));
+  EXPECT_EQ(d.total(false), 1312u + 1334u + 6u + 6u);
+  EXPECT_EQ(d.per_cpu(false), (std::vector<std::uint64_t>{1312 + 2 + 2, 1334 + 4 + 4}));
+  // Recorded on x86 Linux 6.18: every TLB shootdown is also a CAL (6 and 6).
+  EXPECT_EQ(d.total(true), 1312u + 1334u + 6u);
+  EXPECT_EQ(d.per_cpu(true), (std::vector<std::uint64_t>{1312 + 2, 1334 + 4}));
   EXPECT_FALSE(d.counter_went_back);
 }
 
@@ -62,7 +65,7 @@ TEST(ProcInterrupts, CpuGoingOfflineIsMatchedByHeaderNotPosition) {
   EXPECT_EQ(*d.by_kind[0], (std::vector<std::uint64_t>{10, 20, 40}));
   EXPECT_EQ(*d.by_kind[1], (std::vector<std::uint64_t>{5, 6, 8}));
   EXPECT_EQ(*d.by_kind[2], (std::vector<std::uint64_t>{1, 2, 4}));
-  EXPECT_EQ(d.total(), 70u + 19u + 7u);
+  EXPECT_EQ(d.total(false), 70u + 19u + 7u);
   EXPECT_FALSE(d.counter_went_back);
 }
 
@@ -88,13 +91,13 @@ TEST(ProcInterrupts, NoIpiRowsMeansAbsentNotZero) {
   EXPECT_EQ(s.count("IPI0", 1), 2391u);
   const IpiDelta d = ipi_delta(s, s);
   for (const auto& k : d.by_kind) EXPECT_FALSE(k.has_value());
-  EXPECT_EQ(d.total(), std::nullopt);
+  EXPECT_EQ(d.total(false), std::nullopt);
 }
 
 TEST(ProcInterrupts, CounterGoingBackwardsIsFlaggedAndClamped) {
   const IpiDelta d = ipi_delta(load("kvm-2cpu-after.txt"), load("kvm-2cpu-before.txt"));
   EXPECT_TRUE(d.counter_went_back);
-  EXPECT_EQ(d.total(), 0u);
+  EXPECT_EQ(d.total(false), 0u);
 }
 
 TEST(ProcInterrupts, UnreadableOrMalformedGivesNothing) {
@@ -105,6 +108,16 @@ TEST(ProcInterrupts, UnreadableOrMalformedGivesNothing) {
   EXPECT_THROW(InterruptSample::parse(bad_header), std::runtime_error);
   std::istringstream empty("");
   EXPECT_THROW(InterruptSample::parse(empty), std::runtime_error);
+}
+
+TEST(ProcInterrupts, TlbShootdownsAreFunctionCallsOnX86Since3_6) {
+  EXPECT_TRUE(tlb_within_cal("6.18.44-fc-v973", "x86_64"));
+  EXPECT_TRUE(tlb_within_cal("3.6.0", "x86_64"));
+  EXPECT_TRUE(tlb_within_cal("4.19.0-6-686", "i686"));
+  EXPECT_FALSE(tlb_within_cal("3.5.7", "x86_64"));
+  EXPECT_FALSE(tlb_within_cal("2.6.31.13-xen", "x86_64"));
+  EXPECT_FALSE(tlb_within_cal("6.1.0", "aarch64"));
+  EXPECT_FALSE(tlb_within_cal("banana", "x86_64"));
 }
 
 TEST(ProcInterrupts, DuplicateCpuColumnIsRefused) {
