@@ -7,6 +7,7 @@ committed PNGs are never touched by a test run.
 
 import json
 import os
+import re
 import struct
 import subprocess
 import time
@@ -110,3 +111,78 @@ def test_missing_module_fails_the_script(tmp_path):
     p = subprocess.run(["bash", str(REPO / "scripts" / "figures.sh"), "05"], env=e,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and "cannot import ipistorm" in p.stderr
+
+
+def png_text(path):
+    """The PNG's text chunks (tEXt, zTXt, iTXt) as {keyword: text}."""
+    import zlib
+
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, out = 8, {}
+    while pos < len(data):
+        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"tEXt":
+            k, v = body.split(b"\0", 1)
+            out[k.decode("latin-1")] = v.decode("latin-1")
+        elif kind == b"zTXt":
+            k, v = body.split(b"\0", 1)
+            out[k.decode("latin-1")] = zlib.decompress(v[1:]).decode("latin-1")
+        elif kind == b"iTXt":
+            k, rest = body.split(b"\0", 1)
+            compressed, rest = rest[0], rest[2:]
+            _lang, _translated, text = rest.split(b"\0", 2)
+            out[k.decode("latin-1")] = (zlib.decompress(text) if compressed else text).decode()
+    return out
+
+
+UNIT = re.compile(r"\(([^()]+)\)")
+
+
+def check_labels(name, labels):
+    """Every figure has a title; every panel has a title, and each axis that
+    shows values (numeric tick labels) is labelled with its unit in
+    parentheses, e.g. "guest boot time (s)". Axes that show names
+    (strategies, kernels) or no ticks (a shared axis) need no unit."""
+    assert labels["suptitle"] or labels["titles"], f"{name}: no title"
+    for i, p in enumerate(labels["panels"]):
+        where = f"{name} panel {i} ({p['title'] or 'untitled'})"
+        if len(labels["panels"]) > 1:
+            assert p["title"], f"{where}: no title"
+        for axis in ("x", "y"):
+            if p[f"{axis}ticks"] == "numbers":
+                label = p[f"{axis}label"]
+                assert label, f"{where}: the {axis} axis shows values but has no label"
+                assert UNIT.search(label), f"{where}: {axis} label {label!r} has no (unit)"
+
+
+def test_every_figure_says_what_it_shows(figures):
+    """Titles and axis labels with units, read from each PNG's metadata (the
+    notebooks' save() records them, notebooks/nbsetup.py), for the figures the
+    notebooks draw now and for the committed ones."""
+    out, p, _ = figures
+    assert p.returncode == 0, p.stderr
+    for where in (out, COMMITTED):
+        pngs = sorted(where.glob("*.png"))
+        assert pngs, where
+        for png in pngs:
+            text = png_text(png)
+            assert "ipistorm-labels" in text, f"{png}: saved without its labels"
+            check_labels(png.name, json.loads(text["ipistorm-labels"]))
+
+
+def test_label_check_catches_a_missing_unit():
+    """The checker itself: a value axis without a unit fails."""
+    good = {"suptitle": "s", "titles": ["t"], "panels": [
+        {"title": "t", "xlabel": "dom0 vCPUs (count)", "ylabel": "boot time (s)",
+         "xticks": "numbers", "yticks": "numbers"}]}
+    check_labels("good", good)
+    bad = json.loads(json.dumps(good))
+    bad["panels"][0]["ylabel"] = "boot time"
+    with pytest.raises(AssertionError, match="no \\(unit\\)"):
+        check_labels("bad", bad)
+    named = json.loads(json.dumps(bad))
+    named["panels"][0]["yticks"] = "words"  # strategy names: no unit needed
+    check_labels("named", named)

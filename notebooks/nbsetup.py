@@ -1,0 +1,118 @@
+"""nbsetup.py: what every notebook's first cell shares.
+
+    NOTEBOOK = "01"
+    from nbsetup import *          # ROOT, FIGURES, ipistorm, np, pd, plt, matplotlib
+    save = saver(NOTEBOOK)         # save(fig, "name") -> results/figures/01-name.png
+
+Finds the repository, imports ipistorm (PYTHONPATH=build/python as
+scripts/figures.sh sets it; without it, build/python of this checkout), draws
+with Agg, and writes figures without a timestamp inside (an unchanged figure
+is an unchanged file). Each PNG carries its labels (suptitle, and per panel the
+title, axis labels and what each axis' ticks show) as JSON in a PNG text
+chunk "ipistorm-labels", which pybindings/tests/test_notebooks.py reads to
+check that every figure says what it shows, with units.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parent.parent]
+            if (p / "notebooks").is_dir() and (p / "sim").is_dir())
+try:
+    import ipistorm
+except ImportError:
+    sys.path.insert(0, str(ROOT / "build" / "python"))
+    import ipistorm
+
+FIGURES = Path(os.environ.get("IPISTORM_FIGURES_DIR", ROOT / "results" / "figures"))
+FIGURES.mkdir(parents=True, exist_ok=True)
+plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "axes.grid": True,
+                     "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+
+__all__ = ["ROOT", "FIGURES", "Path", "ipistorm", "matplotlib", "np", "os", "pd", "plt", "saver",
+           "value_scale", "figure_labels"]
+
+
+def _ticks(axis):
+    """"words" when the axis' tick labels name things (strategies, kernels),
+    "numbers" when they are values, "none" when it shows none (a shared axis)."""
+    texts = [t.get_text() for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+    if not texts:
+        return "none"
+    return "numbers" if all(_numeric(t) for t in texts) else "words"
+
+
+def _numeric(text):
+    t = text.replace("\u2212", "-").replace("$", "").replace("\\mathdefault", "")
+    t = t.replace("{", "").replace("}", "").replace("^", "e").replace(",", "").strip()
+    t = t.rstrip("%kMG")
+    try:
+        float(t)
+        return True
+    except ValueError:
+        return False
+
+
+def figure_labels(fig):
+    """The labels a reader sees: suptitle, and per visible panel with data its
+    title, x and y labels and what each axis' ticks show."""
+    fig.canvas.draw()  # tick labels exist only once drawn
+    panels = []
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison:
+            continue
+        if not (ax.lines or ax.patches or ax.collections or ax.images):
+            continue  # colour bars, empty panels
+        panels.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(),
+                       "ylabel": ax.get_ylabel(), "xticks": _ticks(ax.xaxis),
+                       "yticks": _ticks(ax.yaxis), "legend": ax.get_legend() is not None})
+    sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    return {"suptitle": sup, "panels": panels, "figure_legend": bool(fig.legends),
+            "titles": [ax.get_title() for ax in fig.axes if ax.get_title()]}
+
+
+def saver(notebook):
+    def save(fig, name):
+        """Write FIGURES/<notebook>-<name>.png with its labels in the metadata."""
+        path = FIGURES / f"{notebook}-{name}.png"
+        labels = json.dumps(figure_labels(fig), sort_keys=True)
+        fig.savefig(path, bbox_inches="tight",
+                    metadata={"Software": None, "ipistorm-labels": labels})
+        plt.close(fig)
+        print("wrote", path)
+    return save
+
+
+def _short(x, _pos=None):
+    """Plain tick labels on a log axis: 300, 3k, 50M (no powers of ten)."""
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:.3g}{suffix}"
+    return f"{x:.3g}"
+
+
+def value_scale(ax, values, axis="y"):
+    """Linear when the values span less than 10x (or include 0), log with
+    plain-number tick labels otherwise (minor ticks labelled too, at 2 and 5,
+    when the span is under 100x, so a log axis never shows a single label)."""
+    v = np.asarray([x for x in np.ravel(values) if np.isfinite(x)], dtype=float)
+    if len(v) == 0 or v.min() <= 0 or v.max() / v.min() < 10:
+        return "linear"
+    getattr(ax, f"set_{axis}scale")("log")
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(matplotlib.ticker.FuncFormatter(_short))
+    if v.max() / v.min() < 100:
+        target.set_minor_formatter(matplotlib.ticker.FuncFormatter(
+            lambda x, _: _short(x) if f"{x:.0e}"[0] in "25" else ""))
+    else:
+        target.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    return "log"
