@@ -96,7 +96,9 @@ figdir.mkdir(parents=True, exist_ok=True)
 prov_path = figdir / "provenance.json"
 prov = json.loads(prov_path.read_text()) if prov_path.exists() else {"notebooks": {}}
 commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+# The figures just written do not make the tree dirty; anything else does.
+dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                        ":(exclude)results/figures"],
                        capture_output=True, text=True).stdout.strip()
 for path in books:
     if path.name in failed:
