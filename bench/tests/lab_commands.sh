@@ -73,7 +73,9 @@ for r in rows:
     # Never a benchmark calibrate reads.
     assert not r["benchmark"].startswith(("syscall/", "wake/pingpong/", "fanout/membarrier/")), r
     if r["family"] == "schedule_on_each_cpu":
-        assert abs(r["predicted_ipis_per_op"] - 2 * r["k"]) < 0.5 * r["k"], r
+        # At most one IPI per worker and one back per worker (fewer when a
+        # wake lands in the idle loop's polling window).
+        assert 0 < r["predicted_ipis_per_op"] <= 2 * r["k"] + 1e-9, r
     else:
         assert r["strategy"] and r["bytes"] >= 64 and r["load"] in ("idle", "spin", "fault"), r
 errs = sorted(abs(r["rel_error"]) for r in rows)

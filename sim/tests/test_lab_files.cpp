@@ -161,6 +161,44 @@ TEST(LabFiles, CalibrateNeverSeesABenchmarkValidateScores) {
   }
 }
 
+// A 16-CPU run (two 8-core packages): every schedule_on_each_cpu k and a
+// strategy under load on a whole package are scored, on the run's CPUs.
+TEST(LabFiles, ValidateScoresEveryFanoutKOfASixteenCpuRun) {
+  auto row = [](const std::string& name, double us, const std::string& label) {
+    return R"({"name": ")" + name + R"(", "run_type": "iteration", "time_unit": "us",
+               "real_time": )" +
+           std::to_string(us) + R"(, "label": ")" + label + R"("})";
+  };
+  std::string rows = row("strategy/mlock-per-call/bytes:4096/load:spin/other_package/k:8", 3,
+                         "call=getppid load_cpus=8,9,10,11,12,13,14,15");
+  std::string targets;
+  for (int k = 1; k <= 15; ++k) {
+    targets += (k > 1 ? "," : "") + std::to_string(k);
+    if (k == 1 || k == 2 || k == 4 || k == 8 || k == 15)
+      rows += "," + row("fanout/schedule_on_each_cpu/nearest/k:" + std::to_string(k), 10.0 * k,
+                        "home=0 targets=" + targets);
+  }
+  const BenchResults r = parse_bench_results(
+      R"({"context": {"home_cpu": "0", "kernel_release": "6.1.0"}, "benchmarks": [)" + rows + "]}",
+      "run16.json");
+  const topo::Topology t = topo::Topology::load("pack:2 core:8 pu:1");
+  const Validation v = validate(r, t, model::ParamValues());
+  ASSERT_EQ(v.rows.size(), 6u);
+  EXPECT_EQ(v.kernel, "linux-5.10");
+  for (const auto& row : v.rows) {
+    EXPECT_GT(row.predicted_us, 0) << row.benchmark;
+    if (row.family == "schedule_on_each_cpu") {
+      // At most one IPI to wake each worker and one to wake the caller back
+      // (fewer when a wake lands in the idle loop's polling window).
+      EXPECT_GT(row.predicted_ipis, 0) << row.benchmark;
+      EXPECT_LE(row.predicted_ipis, 2.0 * row.k + 1e-9) << row.benchmark;
+    } else {
+      EXPECT_EQ(row.k, 8);
+    }
+  }
+  EXPECT_EQ(v.by_family.at("schedule_on_each_cpu").benchmarks, 5);
+}
+
 TEST(LabFiles, KernelPresetFollowsTheRelease) {
   EXPECT_EQ(kernel_preset_for_release("6.18.44-fc-v669"), "linux-5.10");
   EXPECT_EQ(kernel_preset_for_release("5.4.0-150-generic"), "linux-4.15");
