@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/number.hpp"
 #include "ipistorm_version.hpp"  // generated at build time: version and git commit
@@ -94,9 +95,10 @@ void apply_json(Config& c, const json& j) {
       if (!v.is_object()) throw InputError("config key 'params' must be an object {name: number}");
       for (auto p = v.begin(); p != v.end(); ++p) set_param_json(c.params, p.key(), p.value());
     } else {
-      throw InputError("unknown config key '" + k +
-                       "' (accepted: topology, kernel, strategy, dom0_vcpus, placement, dm_vcpu, "
-                       "seed, cpu_ghz, window_s, params)");
+      throw InputError(
+          unknown_name_message("config key", k,
+                               {"topology", "kernel", "strategy", "dom0_vcpus", "placement",
+                                "dm_vcpu", "seed", "cpu_ghz", "window_s", "params"}));
     }
   }
 }

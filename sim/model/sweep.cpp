@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/placement.hpp"
@@ -79,7 +80,9 @@ Grid grid_from_json(const json& j, const Config& base) {
         g.params.emplace_back(p.key(), typed_list<double>(p.value(), p.key(), "numbers"));
       }
     } else {
-      throw InputError("unknown grid key '" + k + "' (accepted: " + kGridKeys + ")");
+      throw InputError(unknown_name_message(
+          "grid key", k,
+          {"topology", "kernel", "strategy", "placement", "dom0_vcpus", "seed", "params", "base"}));
     }
   }
   complete_grid(g);

@@ -84,6 +84,10 @@ did subcommand-typo simulate simulat
 did flag-typo --kernel simulate --kernal linux-3.12
 did sweep-kernel-typo linux-3.12 sweep --kernel linux-3.1 --dom0-vcpus 1
 did compare-strategy-typo no-lock compare --strategy no-lok
+echo '{"kernal": "linux-3.12"}' >"$tmp/typo.json"
+did config-key-typo kernel simulate --config "$tmp/typo.json"
+echo '{"dom0_vcpu": [1, 2]}' >"$tmp/grid-typo.json"
+did grid-key-typo dom0_vcpus sweep --grid "$tmp/grid-typo.json"
 
 # topology --json, and the vCPU -> CPU map with the device model's CPU.
 "$BIN" topology nehalem-ep --dom0-vcpus 4 --placement spread --dm-vcpu 1 --json >"$tmp/t.json" ||
