@@ -24,6 +24,10 @@ for f in uname.txt lscpu.txt lstopo.xml numactl-H.txt cmdline.txt bench.json ben
 done
 grep -q "^benchmark .*median us" "$work/quick.txt" || fail "no summary table printed"
 grep -q "fit error" "$work/quick.txt" || fail "calibrate did not run"
+# The summary lists the benchmarks by name, whatever order they ran in.
+names=$(awk 'f&&!NF{exit} f{print $1} /^---/{f=1}' "$run/summary.txt")
+[ -n "$names" ] && [ "$names" = "$(printf '%s\n' "$names" | LC_ALL=C sort)" ] ||
+  fail "summary.txt is not sorted by benchmark name"
 "$py" - "$run" <<'PY' || fail "metadata/bench JSON"
 import json, os, sys
 run = sys.argv[1]
