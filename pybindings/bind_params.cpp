@@ -6,6 +6,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+
 #include "model/kernels/kernel_policy.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
@@ -31,6 +33,11 @@ void bind_params(pyb::module_& m) {
       d["max"] = p.max;
       d["field"] = p.field;
       d["source"] = p.source;
+      const bool has = !p.range.empty();
+      d["distribution"] = model::distribution_name(p.range.distribution);
+      d["range_low"] = has ? p.range.low : std::nan("");
+      d["range_high"] = has ? p.range.high : std::nan("");
+      d["range_source"] = p.range.source;
       out.append(d);
     }
     return out;

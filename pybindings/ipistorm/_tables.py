@@ -10,13 +10,16 @@ import pandas as pd
 from . import _ipistorm
 
 PARAM_COLUMNS = [
-    "name", "value", "unit", "group", "fitted", "source", "integer", "type", "min", "max", "field"
+    "name", "value", "unit", "group", "fitted", "source", "integer", "type", "min", "max", "field",
+    "distribution", "range_low", "range_high", "range_source",
 ]
 
 
 def params():
     """Every cost parameter: name, value (default), unit, group, fitted, source, integer,
-    type (real, count, index, probability, state), accepted range [min, max], Costs field."""
+    type (real, count, index, probability, state), accepted range [min, max], Costs field,
+    and the plausible range the uncertainty studies sample: distribution ("uniform",
+    "log-uniform" or "none"), range_low, range_high (NaN without one), range_source."""
     return pd.DataFrame(_ipistorm._params(), columns=PARAM_COLUMNS)
 
 

@@ -1,5 +1,7 @@
 """bind_params.cpp: ipistorm.params() and the registries (kernels, strategies, placements)."""
 
+import json
+
 import pandas as pd
 
 import ipistorm
@@ -16,7 +18,8 @@ def test_params_columns():
     df = ipistorm.params()
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns) == ["name", "value", "unit", "group", "fitted", "source", "integer",
-                                "type", "min", "max", "field"]
+                                "type", "min", "max", "field", "distribution", "range_low",
+                                "range_high", "range_source"]
     assert df["name"].is_unique
     assert df["fitted"].dtype == bool
     assert set(df["group"]) <= {"hardware", "xen", "dom0", "device_model", "workload"}
@@ -63,3 +66,22 @@ def test_params_frame_is_a_copy():
     df = ipistorm.params()
     df.loc[0, "value"] = -1
     assert ipistorm.params().loc[0, "value"] >= 0
+
+
+def test_plausible_ranges_match_cli_json(cli, tmp_path):
+    """params --json writes "range": [low, high], "distribution", "range_source"."""
+    out = tmp_path / "params.json"
+    run_cli(cli, "params", "--json", str(out))
+    rows = {r["name"]: r for r in json.loads(out.read_text())["params"]}
+    df = ipistorm.params().set_index("name")
+    for name, r in rows.items():
+        assert df.loc[name, "distribution"] == r["distribution"]
+        assert df.loc[name, "range_source"] == r["range_source"]
+        if r["range"] is None:
+            assert r["distribution"] == "none" and pd.isna(df.loc[name, "range_low"])
+        else:
+            assert [df.loc[name, "range_low"], df.loc[name, "range_high"]] == r["range"]
+            assert r["range"][0] <= r["value"] <= r["range"][1]
+    assert rows["queue_work_us"]["range"] is None  # fitted: the fit solves for it
+    assert rows["page_bytes"]["range"] is None  # structure
+    assert rows["evtchn_send_us"]["distribution"] == "log-uniform"

@@ -306,27 +306,61 @@ int cmd_fit(const RunFlags& f) {
   return r.converged ? 0 : 1;
 }
 
+// "log-uniform [0.2, 0.8]", or "" for a row without a plausible range.
+std::string plausible(const model::ParamSpec& p) {
+  if (p.range.empty()) return "";
+  return std::string(model::distribution_name(p.range.distribution)) + " " +
+         ipistorm::io::format_range(p.range.low, p.range.high);
+}
+
 // The README's parameter table, generated so that it cannot drift.
 int cmd_params_markdown() {
-  std::cout << "| name | value | unit | group | fitted | type | range | source |\n"
-               "|---|---|---|---|---|---|---|---|\n";
+  std::cout
+      << "| name | value | unit | group | fitted | type | accepted | plausible | range source "
+         "| source |\n"
+         "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& p : model::param_specs()) {
     char v[64];
     std::snprintf(v, sizeof v, "%g", p.value);
     std::cout << "| `" << p.name << "` | " << v << " | " << p.unit << " | " << p.group << " | "
               << (p.fitted ? "yes" : "") << " | " << model::type_name(p.type) << " | "
-              << ipistorm::io::format_range(p.min, p.max) << " | " << p.source << " |\n";
+              << ipistorm::io::format_range(p.min, p.max) << " | " << plausible(p) << " | "
+              << p.range.source << " | " << p.source << " |\n";
   }
   return 0;
 }
 
+// params --json: every row, the plausible range as "range": [low, high]
+// (null without one), "distribution" and "range_source".
+int cmd_params_json(const std::string& path) {
+  check_writable(path);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& p : model::param_specs()) {
+    const bool has = !p.range.empty();
+    rows.push_back({{"name", p.name},
+                    {"value", p.value},
+                    {"unit", p.unit},
+                    {"group", p.group},
+                    {"fitted", p.fitted},
+                    {"type", model::type_name(p.type)},
+                    {"accepted", {p.min, p.max}},
+                    {"field", p.field},
+                    {"source", p.source},
+                    {"range", has ? nlohmann::json{p.range.low, p.range.high} : nlohmann::json()},
+                    {"distribution", model::distribution_name(p.range.distribution)},
+                    {"range_source", p.range.source}});
+  }
+  write_json_file(path, {{"params", rows}, {"provenance", model::provenance_json()}});
+  return 0;
+}
+
 int cmd_params() {
-  Table t({"name", "value", "unit", "group", "fitted", "type", "range", "source"});
+  Table t({"name", "value", "unit", "group", "fitted", "type", "accepted", "plausible", "source"});
   for (const auto& p : model::param_specs()) {
     char v[64];
     std::snprintf(v, sizeof v, "%g", p.value);
     t.row({p.name, v, p.unit, p.group, p.fitted ? "yes" : "", model::type_name(p.type),
-           ipistorm::io::format_range(p.min, p.max), p.source});
+           ipistorm::io::format_range(p.min, p.max), plausible(p), p.source});
   }
   t.print(std::cout);
   std::cout << "\nkernels:";
@@ -411,6 +445,10 @@ int main(int argc, char** argv) {
   bool markdown = false;
   auto* par = app.add_subcommand("params", "every cost parameter with value, unit and source");
   par->add_flag("--markdown", markdown, "print the table as Markdown (README)");
+  std::string params_json;
+  par->add_option("--json", params_json,
+                  "write every row as JSON (plausible range: \"range\", \"distribution\", "
+                  "\"range_source\")");
 
   ipistorm::cli::CompareOptions compare_opts;
   auto* cmp = ipistorm::cli::add_compare_command(app, compare_opts);
@@ -478,7 +516,10 @@ int main(int argc, char** argv) {
     if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx);
     if (*fitc) return cmd_fit(fit_flags);
     if (*top) return cmd_topology(topo_flags);
-    if (*par) return markdown ? cmd_params_markdown() : cmd_params();
+    if (*par) {
+      if (!params_json.empty()) cmd_params_json(params_json);
+      return markdown ? cmd_params_markdown() : cmd_params();
+    }
     if (*cmp) return ipistorm::cli::run_compare(compare_opts);
     if (*swp) return ipistorm::cli::run_sweep_command(sweep_opts);
     if (int rc = 0; lab->dispatch(rc)) return rc;

@@ -23,6 +23,36 @@ enum class ParamType {
 };
 const char* type_name(ParamType t);  // "real", "count", ...
 
+// A chosen cost's plausible range for the uncertainty studies (issue 12):
+// a distribution over [low, high] with the reason for it. Rows give it
+// relative to their default (factor/plus_minus below), so a new default
+// keeps its range around it; param_specs() resolves low and high.
+enum class Distribution { kNone, kUniform, kLogUniform };
+const char* distribution_name(Distribution d);                 // "none", "uniform", "log-uniform"
+Distribution distribution_from_name(const std::string& name);  // InputError if unknown
+
+struct ParamRange {
+  Distribution distribution = Distribution::kNone;
+  double low = 0, high = 0;
+  const char* source = "";  // why this range
+  double relative = 0;      // > 0: low/high from the default (see factor, plus_minus)
+  bool empty() const { return distribution == Distribution::kNone; }
+};
+// Log-uniform over [default / f, default * f].
+constexpr ParamRange factor(double f, const char* why) {
+  return {Distribution::kLogUniform, 0, 0, why, f};
+}
+// Uniform over [default * (1 - frac), default * (1 + frac)].
+constexpr ParamRange plus_minus(double frac, const char* why) {
+  return {Distribution::kUniform, 0, 0, why, frac};
+}
+constexpr ParamRange uniform(double low, double high, const char* why) {
+  return {Distribution::kUniform, low, high, why, 0};
+}
+constexpr ParamRange log_uniform(double low, double high, const char* why) {
+  return {Distribution::kLogUniform, low, high, why, 0};
+}
+
 struct ParamSpec {
   const char* name;
   double value;  // default
@@ -38,6 +68,9 @@ struct ParamSpec {
   // Sets `field` from a value already checked against the row (nullptr: the
   // workload rows, read by boot_phases()).
   void (*apply)(Costs& c, double v);
+  // Chosen costs only; none for sourced structure (page size, PAGEVEC_SIZE),
+  // scenario settings and fitted rows (the fit solves for those).
+  ParamRange range{};
 
   bool integer() const { return type != ParamType::kReal && type != ParamType::kProbability; }
 };
@@ -45,6 +78,11 @@ struct ParamSpec {
 // All parameters in a stable order (the order of `ipistorm params`).
 const std::vector<ParamSpec>& param_specs();
 const ParamSpec* find_param(const std::string& name);
+
+// A range given for `name` in a config file ("ranges"), checked against the
+// row: InputError when it is inverted or empty, has low <= 0 in a
+// log-uniform, or leaves the row's accepted range [min, max].
+ParamRange checked_range(const std::string& name, Distribution d, double low, double high);
 
 // A resolved set of values. Lookup by name happens once, when a run is set
 // up; the model reads the plain fields of Costs.

@@ -62,6 +62,35 @@ void set_param_json(ParamValues& params, const std::string& name, const json& v)
   }
 }
 
+namespace {
+
+// "ranges": {name: {"range": [low, high], "distribution": "uniform" |
+// "log-uniform"}}; the distribution defaults to the table's (uniform where
+// the row has none).
+void set_range_json(Config& c, const std::string& name, const json& v) {
+  const ParamSpec* spec = find_param(name);
+  if (!spec) throw InputError("unknown parameter '" + name + "' in ranges (see 'ipistorm params')");
+  if (!v.is_object() || !v.contains("range"))
+    throw InputError("ranges." + name + " must be {\"range\": [low, high], \"distribution\": ...}");
+  Distribution d = spec->range.empty() ? Distribution::kUniform : spec->range.distribution;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it.key() == "distribution") {
+      if (!it.value().is_string())
+        throw InputError("ranges." + name + ".distribution must be a string");
+      d = distribution_from_name(it.value().get<std::string>());
+    } else if (it.key() != "range") {
+      throw InputError("unknown key '" + it.key() + "' in ranges." + name +
+                       " (accepted: range, distribution)");
+    }
+  }
+  const json& r = v["range"];
+  if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number())
+    throw InputError("ranges." + name + ".range must be [low, high], got " + r.dump());
+  c.ranges[name] = checked_range(name, d, r[0].get<double>(), r[1].get<double>());
+}
+
+}  // namespace
+
 void apply_json(Config& c, const json& j) {
   if (!j.is_object()) throw InputError("config must be a JSON object, got " + j.dump());
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -94,11 +123,14 @@ void apply_json(Config& c, const json& j) {
     else if (k == "params") {
       if (!v.is_object()) throw InputError("config key 'params' must be an object {name: number}");
       for (auto p = v.begin(); p != v.end(); ++p) set_param_json(c.params, p.key(), p.value());
+    } else if (k == "ranges") {
+      if (!v.is_object()) throw InputError("config key 'ranges' must be an object {name: {...}}");
+      for (auto p = v.begin(); p != v.end(); ++p) set_range_json(c, p.key(), p.value());
     } else {
       throw InputError(
           unknown_name_message("config key", k,
                                {"topology", "kernel", "strategy", "dom0_vcpus", "placement",
-                                "dm_vcpu", "seed", "cpu_ghz", "window_s", "params"}));
+                                "dm_vcpu", "seed", "cpu_ghz", "window_s", "params", "ranges"}));
     }
   }
 }
@@ -106,11 +138,16 @@ void apply_json(Config& c, const json& j) {
 json to_json(const Config& c) {
   json params = json::object();
   for (const auto& [k, v] : c.params.all()) params[k] = v;
-  return json{{"topology", c.topology},   {"kernel", c.kernel},
-              {"strategy", c.strategy},   {"dom0_vcpus", c.dom0_vcpus},
-              {"placement", c.placement}, {"dm_vcpu", c.dm_vcpu},
-              {"seed", c.seed},           {"cpu_ghz", c.cpu_ghz},
-              {"window_s", c.window_s},   {"params", params}};
+  json out{{"topology", c.topology},   {"kernel", c.kernel},
+           {"strategy", c.strategy},   {"dom0_vcpus", c.dom0_vcpus},
+           {"placement", c.placement}, {"dm_vcpu", c.dm_vcpu},
+           {"seed", c.seed},           {"cpu_ghz", c.cpu_ghz},
+           {"window_s", c.window_s},   {"params", params}};
+  // Only when given, so configs without ranges read as before.
+  for (const auto& [k, r] : c.ranges)
+    out["ranges"][k] = {{"range", {r.low, r.high}},
+                        {"distribution", distribution_name(r.distribution)}};
+  return out;
 }
 
 Result run(const Config& input, const std::atomic<bool>* cancel) {

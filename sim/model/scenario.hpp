@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,9 @@ struct Config {
   double cpu_ghz = 0;  // 0: the topology's frequency
   double window_s = 1.0;
   ParamValues params;
+  // "ranges" of a config file: plausible ranges that replace the table's for
+  // the uncertainty studies (a run ignores them). Checked by checked_range.
+  std::map<std::string, ParamRange> ranges;
 };
 
 // Apply a JSON config object (the keys of Config; "params": {name: value}).
