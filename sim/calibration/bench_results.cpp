@@ -162,13 +162,13 @@ double checked_number(const nlohmann::json& v, const std::string& origin, const 
                      " NaN or infinite");
   if (!v.is_number() || v.is_boolean())
     throw InputError("benchmark results '" + origin + "': " + bench + " has " + key + " " +
-                     v.dump().substr(0, 40) + ", want a number");
+                     show_value(v) + ", want a number");
   const double x = v.get<double>();
   if (!std::isfinite(x) || (open_lo ? !(x > lo) : !(x >= lo)) || !(x <= hi)) {
     char range[96];
     std::snprintf(range, sizeof range, "%s%g, %g]", open_lo ? "(" : "[", lo, hi);
     throw InputError("benchmark results '" + origin + "': " + bench + " has " + key + " " +
-                     v.dump().substr(0, 40) + ", outside " + range);
+                     show_value(v) + ", outside " + range);
   }
   return x;
 }
@@ -180,12 +180,18 @@ const nlohmann::json* optional_key(const nlohmann::json& b, const char* key,
   if (it == b.end()) return nullptr;
   if (it->type() != want)
     throw InputError("benchmark results '" + origin + "': " + bench + " has \"" + key + "\" " +
-                     it->dump().substr(0, 40) + " of the wrong type (want a " +
+                     show_value(*it) + " of the wrong type (want a " +
                      nlohmann::json(want).type_name() + ")");
   return &*it;
 }
 
 }  // namespace
+
+std::string show_value(const nlohmann::json& v) {
+  // Never dump() an array or object: it recurses, and a deep one is input.
+  if (v.is_structured()) return std::string("an ") + v.type_name();
+  return v.dump().substr(0, 40);
+}
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& what) {
   try {
@@ -258,7 +264,7 @@ BenchResults parse_bench_results(const std::string& text, const std::string& ori
       // operation, never negative; NaN/Infinity was written as a bare word.
       if (v.is_string() || v.is_object() || v.is_array())
         throw InputError("benchmark results '" + origin + "': " + name + " has counter " + key +
-                         " " + v.dump().substr(0, 40) + ", want a number");
+                         " " + show_value(v) + ", want a number");
       rec.counters[key].push_back(checked_number(v, origin, name, key, 0, false, kMaxCounter));
     }
     // Time the benchmark thread was runnable but not running is not the

@@ -61,6 +61,10 @@ BenchResults parse_bench_results(const std::string& text, const std::string& ori
 // or a directory is refused before it is opened for reading).
 BenchResults read_bench_results(const std::string& path);
 
+// A JSON value in a message: a scalar as written (at most 40 characters),
+// an array or object by its type (never dumped: that recurses).
+std::string show_value(const nlohmann::json& v);
+
 // JSON text; InputError "<what> is not valid JSON (<reason>)" otherwise.
 nlohmann::json parse_json_text(const std::string& text, const std::string& what);
 

@@ -19,7 +19,7 @@ std::vector<std::pair<std::string, double>> parse_calibration(const std::string&
   for (const auto& [name, v] : j["params"].items()) {
     if (!v.is_number())
       throw InputError("calibration file '" + origin + "': parameter " + name + " is " +
-                       v.dump().substr(0, 40) + ", not a number");
+                       show_value(v) + ", not a number");
     const double x = v.get<double>();
     try {
       check.set(name, x);

@@ -83,7 +83,7 @@ void check_output(const std::string& out, const std::string& flag,
 std::string context_text(const json& ctx, const char* key, const std::string& fallback) {
   auto it = ctx.find(key);
   if (it == ctx.end() || it->is_null()) return fallback;
-  return it->is_string() ? it->get<std::string>() : it->dump();
+  return it->is_string() ? it->get<std::string>() : cal::show_value(*it);
 }
 
 std::string pct(double rel) { return (rel >= 0 ? "+" : "") + fmt(100 * rel, 1) + "%"; }

@@ -89,6 +89,14 @@ TEST(LabFiles, BenchJsonRefusesWrongTypes) {
                  "unknown time_unit 'min'");
 }
 
+TEST(LabFiles, DeeplyNestedValueIsRefusedByItsType) {
+  const std::string deep = std::string(20000, '[') + std::string(20000, ']');
+  expect_refused(bench_text(R"("real_time": )" + deep), "real_time an array, want a number");
+  expect_refused(bench_text(R"("real_time": 1, "ipis_per_op": )" + deep), "counter ipis_per_op");
+  EXPECT_THROW(parse_calibration(R"({"params": {"syscall_us": )" + deep + "}}", "c.json"),
+               InputError);
+}
+
 TEST(LabFiles, BenchFileMustBeARegularFile) {
   EXPECT_THROW(read_bench_results("/dev/zero"), InputError);
   EXPECT_THROW(read_bench_results("/tmp"), InputError);
