@@ -20,6 +20,7 @@
 #include "cli/lab_commands.hpp"
 #include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
+#include "cli/uncertainty_commands.hpp"
 #include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/number.hpp"
@@ -99,8 +100,15 @@ std::string fmt_figure(const std::string& name, double v) {
   return fmt_si(v);
 }
 
-int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx) {
+int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
+                  const ipistorm::cli::UncertaintyFlags& u, const std::string& csv_file) {
   model::Config base = build_config(f);
+  if (u.given) {
+    if (pvops_cx != "uploaded")
+      throw InputError("--uncertainty runs the report's scenarios with --pvops-cx uploaded");
+    return ipistorm::cli::reproduce_uncertainty_command(base, u, jobs, f.json_file, csv_file);
+  }
+  if (!csv_file.empty()) throw InputError("reproduce writes --csv only with --uncertainty");
   model::ReproOptions opts;
   opts.pvops_cx_uploaded = pvops_cx == "uploaded";
   check_writable(f.json_file);
@@ -419,6 +427,10 @@ int main(int argc, char** argv) {
   auto* rep = app.add_subcommand("reproduce", "the report's scenarios beside the report's figures");
   add_run_flags(rep, rep_flags, false);
   rep->add_option("-j,--jobs", jobs, "threads (default: all cores); output does not depend on it");
+  ipistorm::cli::UncertaintyFlags rep_unc;
+  ipistorm::cli::add_uncertainty_flags(rep, rep_unc);
+  std::string rep_csv;
+  rep->add_option("--csv", rep_csv, "with --uncertainty: one row per sample (costs, figures)");
   std::string pvops_cx = "uploaded";
   rep->add_option("--pvops-cx", pvops_cx,
                   "did the pvops dom0 upload ACPI Cx data to Xen? 'uploaded' (default: C1-C6 "
@@ -513,7 +525,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*sim) return cmd_simulate(sim_flags);
-    if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx);
+    if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx, rep_unc, rep_csv);
     if (*fitc) return cmd_fit(fit_flags);
     if (*top) return cmd_topology(topo_flags);
     if (*par) {

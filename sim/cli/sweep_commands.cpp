@@ -95,6 +95,22 @@ std::vector<model::Result> run_grid(const std::vector<model::Config>& points, in
   }
 }
 
+}  // namespace
+
+void run_study(std::size_t total,
+               const std::function<void(const std::atomic<bool>*, model::Progress)>& body) {
+  SigintGuard guard;
+  ProgressBar bar(total);
+  try {
+    body(&g_interrupted, [&](std::size_t d, std::size_t t) { bar(d, t); });
+  } catch (const model::SweepInterrupted&) {
+    std::cerr << "\nipistorm: interrupted: nothing written\n";
+    throw;
+  }
+}
+
+namespace {
+
 const model::StrategyEntry& strategy_entry(const std::string& name) {
   return model::find_strategy(name);
 }
@@ -126,6 +142,7 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
   cmd->add_flag("--wide", o.wide, "--csv with one row per run and one column per figure");
   cmd->add_option("-j,--jobs", o.jobs,
                   "threads (default: all cores); output does not depend on it");
+  add_uncertainty_flags(cmd, o.uncertainty);
   return cmd;
 }
 
@@ -244,6 +261,12 @@ int run_compare(const CompareOptions& o) {
   if (o.wide && o.csv_file.empty()) throw InputError("--wide needs --csv FILE");
   check_writable(o.run.json_file);
   check_writable(o.csv_file, "--csv");
+  if (o.uncertainty.given) {
+    if (!o.csv_file.empty())
+      throw InputError("compare --uncertainty writes --json only (bands per strategy), not --csv");
+    return compare_uncertainty_command(base, model::expand(g), o.uncertainty, o.jobs,
+                                       o.run.json_file);
+  }
   // The baseline runs first when the grid does not hold them (same seeds).
   std::vector<model::Config> points;
   const bool have_baseline =
@@ -390,6 +413,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
   cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value");
   cmd->add_option("--json", o.json_file, "the grid and every run's config and metrics");
   cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
+  add_uncertainty_flags(cmd, o.uncertainty);
   return cmd;
 }
 
@@ -497,6 +521,9 @@ int run_sweep_command(const SweepOptions& o) {
   model::validate_grid(g);
   check_writable(o.csv_file, "--csv");
   check_writable(o.json_file, "--json");
+  if (o.uncertainty.given)
+    return sweep_uncertainty_command(g, model::expand(g), o.uncertainty, o.jobs, o.json_file,
+                                     o.csv_file);
 
   const auto t0 = std::chrono::steady_clock::now();
   const auto points = model::expand(g);

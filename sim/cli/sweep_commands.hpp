@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/uncertainty_commands.hpp"
+#include "model/sweep.hpp"
 
 namespace ipistorm::cli {
 
@@ -19,6 +21,7 @@ struct CompareOptions {
   std::string csv_file;
   bool wide = false;  // --csv one row per run, one column per figure
   int jobs = 0;
+  UncertaintyFlags uncertainty;
 };
 // The run every compare row is divided by ("x baseline"): the 2.6.18 kernel,
 // whose mlock drains nothing remote, with the strategy the report's libxc used.
@@ -31,9 +34,15 @@ struct SweepOptions {
   std::vector<std::string> topologies, kernels, strategies, placements, vcpus, seeds, sets;
   int jobs = 0;
   bool yes = false;
+  UncertaintyFlags uncertainty;
 };
 CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o);
 int run_sweep_command(const SweepOptions& o);
+
+// A study of `total` progress steps with Ctrl-C handling and a progress bar
+// (stderr, when a terminal): body(stop flag, progress callback).
+void run_study(std::size_t total,
+               const std::function<void(const std::atomic<bool>*, model::Progress)>& body);
 
 // Grids larger than this need --yes.
 constexpr std::uint64_t kMaxRunsWithoutYes = 1000000;

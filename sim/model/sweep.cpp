@@ -252,16 +252,20 @@ bool skip_metric(const std::string& name) { return name == "wall_s"; }
 }  // namespace
 
 std::string sweep_csv(const Grid& g, const std::vector<Result>& results,
-                      const std::vector<std::vector<std::pair<std::string, double>>>* extra) {
+                      const std::vector<std::vector<std::pair<std::string, double>>>* extra,
+                      const std::vector<std::size_t>& samples) {
   std::ostringstream os;
-  os << "run,topology,kernel,strategy,placement,dom0_vcpus,seed";
+  os << (samples.empty() ? "run" : "run,sample")
+     << ",topology,kernel,strategy,placement,dom0_vcpus,seed";
   for (const auto& p : g.params) os << "," << p.first;
   os << ",metric,value\n";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const Config& c = results[i].config;
     std::ostringstream key;
-    key << i << "," << c.topology << "," << c.kernel << "," << c.strategy << "," << c.placement
-        << "," << c.dom0_vcpus << "," << c.seed;
+    key << i;
+    if (!samples.empty()) key << "," << samples[i];
+    key << "," << c.topology << "," << c.kernel << "," << c.strategy << "," << c.placement << ","
+        << c.dom0_vcpus << "," << c.seed;
     for (const auto& p : g.params) key << "," << num(c.params.get(p.first));
     const std::string prefix = key.str();
     for (const auto& [name, value] : flat_metrics(results[i])) {
@@ -275,7 +279,8 @@ std::string sweep_csv(const Grid& g, const std::vector<Result>& results,
   return os.str();
 }
 
-json sweep_json(const Grid& g, const std::vector<Result>& results) {
+json sweep_json(const Grid& g, const std::vector<Result>& results,
+                const std::vector<std::size_t>& samples) {
   // The base config once; per run only what the grid sets, and the metrics.
   json runs = json::array();
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -293,6 +298,7 @@ json sweep_json(const Grid& g, const std::vector<Result>& results) {
                     {"seed", c.seed},
                     {"params", swept},
                     {"metrics", m}});
+    if (!samples.empty()) runs.back()["sample"] = samples[i];
   }
   json swept = json::object();
   for (const auto& p : g.params) swept[p.first] = p.second;

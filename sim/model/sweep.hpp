@@ -63,9 +63,13 @@ std::vector<std::pair<std::string, double>> flat_metrics(const Result& r);
 // one column per swept parameter, metric, value.
 // `extra`, when given, holds more (metric, value) rows per run (compare's
 // boot_time_x_baseline), written after that run's metrics.
+// With `samples` (sweep --uncertainty: the sample index of each run), a
+// "sample" column after "run" (and a "sample" key per run in JSON).
 std::string sweep_csv(
     const Grid& g, const std::vector<Result>& results,
-    const std::vector<std::vector<std::pair<std::string, double>>>* extra = nullptr);
-nlohmann::json sweep_json(const Grid& g, const std::vector<Result>& results);
+    const std::vector<std::vector<std::pair<std::string, double>>>* extra = nullptr,
+    const std::vector<std::size_t>& samples = {});
+nlohmann::json sweep_json(const Grid& g, const std::vector<Result>& results,
+                          const std::vector<std::size_t>& samples = {});
 
 }  // namespace ipistorm::model

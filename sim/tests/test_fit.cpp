@@ -8,26 +8,12 @@
 #include "model/reproduce.hpp"
 #include "model/scenario.hpp"
 #include "study/fit.hpp"
+#include "toy.hpp"
 
 namespace model = ipistorm::model;
 namespace study = ipistorm::study;
 
-namespace {
-
-// A boot of a few thousand accesses: milliseconds per run.
-model::Config short_boot(double probe_cpu_s, double probe_polls) {
-  model::Config c;
-  for (const char* k :
-       {"boot_firmware_polls", "boot_firmware_sectors", "boot_init_polls", "boot_init_sectors"})
-    c.params.set(k, 0);
-  c.params.set("boot_firmware_cpu_s", 0.01);
-  c.params.set("boot_init_cpu_s", 0.01);
-  c.params.set("boot_probe_polls", probe_polls);
-  c.params.set("boot_probe_cpu_s", probe_cpu_s);
-  return c;
-}
-
-}  // namespace
+using ipistorm::model::testing::short_boot;
 
 // The table's default is a fit: the defaults meet the target in one run.
 TEST(Fit, TableDefaultIsFitted) {

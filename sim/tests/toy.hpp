@@ -27,4 +27,19 @@ inline Config zero_cost_toy(const std::string& kernel, const std::string& strate
   return c;
 }
 
+// The default machine and costs with a boot of `probe_polls` IDE status
+// reads and `probe_cpu_s` of guest CPU (the other phases empty): milliseconds
+// per run for a few hundred polls.
+inline Config short_boot(double probe_cpu_s, double probe_polls) {
+  Config c;
+  for (const char* k :
+       {"boot_firmware_polls", "boot_firmware_sectors", "boot_init_polls", "boot_init_sectors"})
+    c.params.set(k, 0);
+  c.params.set("boot_firmware_cpu_s", 0.01);
+  c.params.set("boot_init_cpu_s", 0.01);
+  c.params.set("boot_probe_polls", probe_polls);
+  c.params.set("boot_probe_cpu_s", probe_cpu_s);
+  return c;
+}
+
 }  // namespace ipistorm::model::testing

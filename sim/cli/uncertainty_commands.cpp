@@ -1,0 +1,198 @@
+// uncertainty_commands.cpp: see uncertainty_commands.hpp. No model
+// arithmetic here: the study computes, this file prints.
+#include "cli/uncertainty_commands.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/sweep_commands.hpp"
+#include "cli/tables.hpp"
+#include "errors.hpp"
+#include "study/uncertainty.hpp"
+
+namespace ipistorm::cli {
+
+namespace model = ipistorm::model;
+namespace study = ipistorm::study;
+
+void add_uncertainty_flags(CLI::App* app, UncertaintyFlags& u) {
+  app->add_option("--uncertainty", u.n,
+                  "N Sobol' samples of the chosen costs' plausible ranges (2.." +
+                      std::to_string(study::kMaxSamples) +
+                      "); queue_work_us is re-fitted to the pvops boot in each")
+      ->each([&u](const std::string&) { u.given = true; });
+  app->add_flag("--no-refit", u.no_refit,
+                "with --uncertainty: keep queue_work_us at its value instead of re-fitting it");
+}
+
+namespace {
+
+int jobs_or_all(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+study::StudyOptions options(const UncertaintyFlags& u, int jobs) {
+  study::check_sample_count(u.n);
+  study::StudyOptions o;
+  o.n = u.n;
+  o.refit = !u.no_refit;
+  o.jobs = jobs_or_all(jobs);
+  return o;
+}
+
+std::string pct(double f) { return fmt(100 * f, 0) + "%"; }
+
+// Three significant figures below 1000 (0.0612, 42.0), k/M above.
+std::string num3(double v) {
+  if (std::fabs(v) >= 1000) return fmt_si(v);
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3g", v);
+  return b;
+}
+
+void print_rate(std::size_t runs, double wall) {
+  std::cout << runs << " model runs in " << fmt(wall, 1) << " s ("
+            << fmt(static_cast<double>(runs) / std::max(wall, 1e-9), 2) << " runs/s)\n";
+}
+
+}  // namespace
+
+int reproduce_uncertainty_command(const model::Config& base, const UncertaintyFlags& u, int jobs,
+                                  const std::string& json_file, const std::string& csv_file) {
+  study::StudyOptions o = options(u, jobs);
+  check_writable(json_file);
+  check_writable(csv_file, "--csv");
+  const auto t0 = std::chrono::steady_clock::now();
+  study::ReproUncertainty r;
+  run_study(static_cast<std::size_t>(u.n), [&](const std::atomic<bool>* stop, model::Progress p) {
+    o.stop = stop;
+    o.progress = std::move(p);
+    r = study::reproduce_uncertainty(base, o);
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const nlohmann::json j = study::reproduce_uncertainty_json(r);
+  std::cout << "ipistorm reproduce --uncertainty " << u.n << ": " << r.dims.size()
+            << " chosen costs sampled (Sobol'), "
+            << (o.refit ? "queue_work_us re-fitted per sample" : "no re-fit") << ", on "
+            << base.topology << ", seed " << base.seed << "\n\n";
+  Table t({"scenario", "figure", "report", "p5", "p50", "p95", "accepted", "within"});
+  for (const auto& s : j["scenarios"])
+    for (const auto& f : s["figures"]) {
+      const auto& b = f["band"];
+      auto v = [](const nlohmann::json& x) { return num3(x.get<double>()); };
+      t.row({s["name"], f["label"], v(f["reference"]), v(b["p5"]), v(b["p50"]), v(b["p95"]),
+             v(f["accepted"][0]) + ".." + v(f["accepted"][1]),
+             pct(f["within_tolerance_fraction"].get<double>())});
+    }
+  t.print(std::cout);
+  std::cout << "\nall figures within tolerance at once: " << pct(j["all_within_fraction"]) << " of "
+            << u.n << " samples";
+  if (o.refit) std::cout << "; fit not converged in " << j["uncertainty"]["fit_failures"];
+  std::cout << "\n";
+  if (!j["consistent_ranges"].empty()) {
+    std::cout << "ranges of the samples that meet every figure:\n";
+    Table c({"parameter", "sampled", "consistent"});
+    for (const auto& d : j["uncertainty"]["dimensions"]) {
+      const auto& cr = j["consistent_ranges"][d["name"].get<std::string>()];
+      c.row({d["name"], num3(d["range"][0]) + ".." + num3(d["range"][1]),
+             num3(cr[0]) + ".." + num3(cr[1])});
+    }
+    c.print(std::cout);
+  }
+  std::size_t runs = 0;
+  for (const auto& s : r.samples) runs += static_cast<std::size_t>(s.fit.runs);
+  runs += r.samples.size() * (r.scenarios.size() - (o.refit ? 1 : 0));
+  print_rate(runs, wall);
+  if (!csv_file.empty()) write_file_atomic(csv_file, study::reproduce_uncertainty_csv(r), "--csv");
+  if (!json_file.empty()) write_json_file(json_file, j);
+  return 0;
+}
+
+int compare_uncertainty_command(const model::Config& base, const std::vector<model::Config>& points,
+                                const UncertaintyFlags& u, int jobs, const std::string& json_file) {
+  study::StudyOptions o = options(u, jobs);
+  check_writable(json_file);
+  const auto t0 = std::chrono::steady_clock::now();
+  study::CompareUncertainty c;
+  run_study(points.size() * static_cast<std::size_t>(u.n),
+            [&](const std::atomic<bool>* stop, model::Progress p) {
+              o.stop = stop;
+              o.progress = std::move(p);
+              c = study::compare_uncertainty(base, points, o);
+            });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const nlohmann::json j = study::compare_uncertainty_json(c);
+  std::cout << "ipistorm compare --uncertainty " << u.n << ": " << base.topology << ", seed "
+            << base.seed << ", paired samples"
+            << (o.refit ? ", queue_work_us re-fitted per sample" : "") << "\n\n";
+  std::vector<std::string> header = {"strategy"};
+  for (const auto& m : study::band_metrics())
+    header.push_back(std::string(m.name) + " p5/p50/p95 (" + m.unit + ")");
+  Table t(header);
+  for (const auto& row : j["rows"]) {
+    std::vector<std::string> cells = {row["label"]};
+    for (const auto& m : study::band_metrics()) {
+      const auto& b = row["bands"][m.name];
+      cells.push_back(num3(b["p5"]) + " / " + num3(b["p50"]) + " / " + num3(b["p95"]));
+    }
+    t.row(cells);
+  }
+  t.print(std::cout);
+  std::cout << "\n";
+  for (const auto& v : c.verdicts) std::cout << v << "\n";
+  std::size_t runs = c.runs.results.size();
+  for (const auto& s : c.runs.samples) runs += static_cast<std::size_t>(s.fit.runs);
+  print_rate(runs, wall);
+  if (!json_file.empty()) write_json_file(json_file, j);
+  return 0;
+}
+
+int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Config>& points,
+                              const UncertaintyFlags& u, int jobs, const std::string& json_file,
+                              const std::string& csv_file) {
+  study::StudyOptions o = options(u, jobs);
+  const auto t0 = std::chrono::steady_clock::now();
+  study::PointsUncertainty r;
+  run_study(points.size() * static_cast<std::size_t>(u.n),
+            [&](const std::atomic<bool>* stop, model::Progress p) {
+              o.stop = stop;
+              o.progress = std::move(p);
+              r = study::points_uncertainty(g.base, points, o);
+            });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<std::size_t> sample(r.results.size());
+  for (std::size_t k = 0; k < r.results.size(); ++k) sample[k] = k % r.samples.size();
+  Table t({"run", "sample", "kernel", "strategy", "vCPUs", "boot s", "IPIs/s peak", "dom0 peak %"});
+  for (std::size_t k = 0; k < r.results.size(); ++k) {
+    if (k >= 40 && k + 5 < r.results.size()) {
+      if (k == 40) t.row({"...", "", "", "", "", "", "", ""});
+      continue;
+    }
+    const auto& res = r.results[k];
+    t.row({std::to_string(k), std::to_string(sample[k]), res.config.kernel, res.config.strategy,
+           std::to_string(res.config.dom0_vcpus), fmt(model::boot_time_s(res), 2),
+           fmt_si(model::ipis_per_s_peak(res)), fmt(model::dom0_util_peak_pct(res), 0)});
+  }
+  t.print(std::cout);
+  std::size_t runs = r.results.size();
+  for (const auto& s : r.samples) runs += static_cast<std::size_t>(s.fit.runs);
+  std::cout << "\n";
+  print_rate(runs, wall);
+  if (!csv_file.empty())
+    write_file_atomic(csv_file, model::sweep_csv(g, r.results, nullptr, sample), "--csv");
+  if (!json_file.empty()) {
+    nlohmann::json j = model::sweep_json(g, r.results, sample);
+    j["uncertainty"] = {{"samples", r.samples.size()},
+                        {"seed", r.seed},
+                        {"refit", r.refit ? study::fit_target_json() : nlohmann::json(nullptr)},
+                        {"dimensions", study::dimensions_json(r.dims)}};
+    j["samples"] = study::samples_json(r.dims, r.samples);
+    write_json_file(json_file, j);
+  }
+  return 0;
+}
+
+}  // namespace ipistorm::cli

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# cli_uncertainty.sh IPISTORM: --uncertainty on the CLI: -j 1 and -j 2 write
+# byte-identical JSON (compare, sweep); bad sample counts and bad config
+# ranges exit 2 with one line and write nothing.
+set -u
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+tiny=(--set boot_firmware_polls=0 --set boot_firmware_sectors=0 --set boot_init_polls=0
+      --set boot_init_sectors=0 --set boot_firmware_cpu_s=0.01 --set boot_init_cpu_s=0.01
+      --set boot_probe_cpu_s=0.01 --set boot_probe_polls=300)
+for j in 1 2; do
+  "$bin" compare --uncertainty 8 --no-refit --strategy no-lock,kernel-buffer,mlock-per-call \
+    "${tiny[@]}" -j $j --json "$tmp/compare-$j.json" > "$tmp/compare-$j.txt" || fail=1
+  "$bin" sweep --uncertainty 4 --no-refit --dom0-vcpus 2,4 "${tiny[@]/--set/--set}" -j $j \
+    --json "$tmp/sweep-$j.json" --csv "$tmp/sweep-$j.csv" > /dev/null || fail=1
+done
+cmp -s "$tmp/compare-1.json" "$tmp/compare-2.json" || { echo "compare JSON differs for -j 1/2"; fail=1; }
+cmp -s "$tmp/sweep-1.json" "$tmp/sweep-2.json" || { echo "sweep JSON differs for -j 1/2"; fail=1; }
+cmp -s "$tmp/sweep-1.csv" "$tmp/sweep-2.csv" || { echo "sweep CSV differs for -j 1/2"; fail=1; }
+head -1 "$tmp/sweep-1.csv" | grep -q '^run,sample,topology' || { echo "no sample column"; fail=1; }
+grep -q 'no-lock faster than mlock-per-call in 100 % of 8 samples' "$tmp/compare-1.txt" ||
+  { echo "verdict line missing"; fail=1; }
+
+expect_2() {  # expect_2 WHAT ARGS...: exit 2, one line on stderr, no output file
+  local what="$1"; shift
+  "$bin" "$@" --json "$tmp/out.json" > /dev/null 2> "$tmp/err"
+  local rc=$?
+  if [ $rc -ne 2 ] || [ "$(wc -l < "$tmp/err")" -ne 1 ] || [ -e "$tmp/out.json" ]; then
+    echo "$what: rc $rc, stderr: $(cat "$tmp/err")"; fail=1
+  fi
+  rm -f "$tmp/out.json"
+}
+expect_2 "N=1" reproduce --uncertainty 1
+expect_2 "N above the cap" compare --uncertainty 4097 "${tiny[@]}"
+expect_2 "N not a number" sweep --uncertainty many "${tiny[@]}"
+printf '%s' '{"ranges": {"evtchn_send_us": {"range": [3, 0.5]}}}' > "$tmp/inverted.json"
+printf '%s' '{"ranges": {"evtchn_send_us": {"range": [0, 2], "distribution": "log-uniform"}}}' > "$tmp/zero.json"
+printf '%s' '{"ranges": {"nolock_fault_prob": {"range": [0.1, 0.95]}}}' > "$tmp/outside.json"
+printf '%s' '{"ranges": {"queue_work_us": {"range": [1, 5]}}}' > "$tmp/fitted.json"
+for c in inverted zero outside; do
+  expect_2 "range $c" compare --uncertainty 4 --no-refit --config "$tmp/$c.json" "${tiny[@]}"
+done
+expect_2 "range on the re-fitted cost" reproduce --uncertainty 2 --config "$tmp/fitted.json"
+[ $fail -eq 0 ] && echo "uncertainty CLI checks passed"
+exit $fail

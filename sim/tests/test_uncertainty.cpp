@@ -1,0 +1,137 @@
+// test_uncertainty.cpp: the uncertainty studies (study/uncertainty): the
+// Sobol' design, a sample at the defaults, the per-sample re-fit, paired
+// win fractions, thread-count independence.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "errors.hpp"
+#include "model/reproduce.hpp"
+#include "study/uncertainty.hpp"
+#include "toy.hpp"
+
+namespace model = ipistorm::model;
+namespace study = ipistorm::study;
+using ipistorm::InputError;
+
+namespace {
+
+// A boot of a few hundred accesses: milliseconds per run.
+model::Config tiny() { return model::testing::short_boot(0.01, 300); }
+
+}  // namespace
+
+TEST(Uncertainty, SampleCountIsChecked) {
+  EXPECT_THROW(study::check_sample_count(1), InputError);
+  EXPECT_THROW(study::check_sample_count(0), InputError);
+  EXPECT_THROW(study::check_sample_count(static_cast<long long>(study::kMaxSamples) + 1),
+               InputError);
+  EXPECT_NO_THROW(study::check_sample_count(2));
+}
+
+// Deterministic for a seed, different across seeds, inside every range, and
+// balanced: a Sobol' net puts half of the points in each half of each axis.
+TEST(Uncertainty, SobolDesignIsDeterministicBalancedAndInRange) {
+  const auto dims = study::dimensions(model::Config{}, true);
+  ASSERT_GE(dims.size(), 40u);
+  for (const auto& d : dims) EXPECT_NE(d.name, "queue_work_us");
+  const auto a = study::sobol_design(dims, 64, 7), b = study::sobol_design(dims, 64, 7);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, study::sobol_design(dims, 64, 8));
+  for (std::size_t j = 0; j < dims.size(); ++j) {
+    int low_half = 0;
+    const auto& d = dims[j];
+    const double mid = d.distribution == model::Distribution::kLogUniform
+                           ? std::sqrt(d.low * d.high)
+                           : (d.low + d.high) / 2;
+    for (const auto& row : a) {
+      EXPECT_GE(row[j], d.low) << d.name;
+      EXPECT_LE(row[j], d.high) << d.name;
+      low_half += row[j] < mid ? 1 : 0;
+    }
+    if (!d.integer) {
+      EXPECT_EQ(low_half, 32) << d.name;
+    }
+  }
+}
+
+// A config's "ranges" replace the table's; the fitted cost takes none
+// while it is re-fitted.
+TEST(Uncertainty, ConfigRangesReplaceTheTables) {
+  model::Config c;
+  c.ranges["evtchn_send_us"] =
+      model::checked_range("evtchn_send_us", model::Distribution::kUniform, 0.9, 1.1);
+  for (const auto& d : study::dimensions(c, true))
+    if (d.name == "evtchn_send_us") {
+      EXPECT_EQ(d.low, 0.9);
+      EXPECT_EQ(d.source, "config file");
+    }
+  c.ranges["queue_work_us"] =
+      model::checked_range("queue_work_us", model::Distribution::kUniform, 1, 5);
+  EXPECT_THROW(study::dimensions(c, true), InputError);
+  EXPECT_NO_THROW(study::dimensions(c, false));
+}
+
+// A sample with every parameter at its default, re-fitted, is `reproduce`.
+TEST(Uncertainty, SampleAtTheDefaultsReproducesReproduce) {
+  const model::Config base;
+  study::Sample s;
+  const std::vector<double> figs = study::reproduce_figures(base, true, s);
+  EXPECT_TRUE(s.fit.converged);
+  EXPECT_EQ(s.fit.value, base.params.get("queue_work_us"));
+  std::vector<double> expected;
+  for (const auto& o : model::run_reproduce(base, 2))
+    for (const auto& f : o.scenario.figures) expected.push_back(f.model);
+  EXPECT_EQ(figs, expected);
+}
+
+// Every sample's re-fit meets the pvops boot time within its tolerance.
+TEST(Uncertainty, RefitPerSampleHitsItsTarget) {
+  // Narrow ranges (+-2 %, the event-channel send +-10 %) keep each fit to
+  // a few runs; the fit itself is the same.
+  model::Config base;
+  for (const auto& d : study::dimensions(base, true)) {
+    const double v = base.params.get(d.name), w = d.name == "evtchn_send_us" ? 0.1 : 0.02;
+    base.ranges[d.name] =
+        d.integer ? model::checked_range(d.name, model::Distribution::kUniform, v - 0.4, v + 0.4)
+                  : model::checked_range(d.name, d.distribution, v * (1 - w), v * (1 + w));
+  }
+  study::StudyOptions o;
+  o.n = 2;
+  o.jobs = 2;
+  const auto u = study::points_uncertainty(base, {tiny()}, o);
+  ASSERT_EQ(u.samples.size(), 2u);
+  for (const auto& s : u.samples) {
+    ASSERT_TRUE(s.refit);
+    EXPECT_TRUE(s.fit.converged) << s.fit.reason;
+    EXPECT_LE(std::fabs(s.fit.achieved - 42.0), study::fitted_cost().tolerance);
+  }
+  EXPECT_EQ(u.at(0, 1).config.params.get("queue_work_us"), u.samples[1].fit.value);
+}
+
+// no-lock never drains (it never calls mlock), so it boots faster than
+// mlock-per-call on the pvops kernel in every sample; -j 1 and -j 2 agree.
+TEST(Uncertainty, WinFractionIsOneForAStrategyFasterByConstruction) {
+  model::Config base = tiny();
+  base.topology = "pack:1 core:4 pu:1";
+  base.dom0_vcpus = 4;
+  std::vector<model::Config> points;
+  for (const char* s : {"no-lock", "mlock-per-call"}) {
+    model::Config c = base;
+    c.strategy = s;
+    points.push_back(c);
+  }
+  study::StudyOptions o;
+  o.n = 16;
+  o.refit = false;
+  o.jobs = 1;
+  const auto one = study::compare_uncertainty(base, points, o);
+  o.jobs = 2;
+  const auto two = study::compare_uncertainty(base, points, o);
+  EXPECT_EQ(one.win[0][1], 1.0);
+  EXPECT_EQ(one.win[1][0], 0.0);
+  EXPECT_EQ(study::compare_uncertainty_json(one).dump(),
+            study::compare_uncertainty_json(two).dump());
+  ASSERT_FALSE(one.verdicts.empty());
+  EXPECT_EQ(one.verdicts[0], "no-lock faster than mlock-per-call in 100 % of 16 samples");
+}
