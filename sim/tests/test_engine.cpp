@@ -1,8 +1,10 @@
 // test_engine.cpp: event ordering, tie-breaks, run-until, determinism.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
+#include "engine/random.hpp"
 #include "engine/simulator.hpp"
 
 using ipistorm::engine::Action;
@@ -58,6 +60,78 @@ TEST(Engine, EventsScheduledWhileRunningKeepOrder) {
   std::vector<std::pair<SimTime, std::int64_t>> want = {{0, 0},  {0, 100},  {5, 2}, {5, 102},
                                                         {10, 4}, {10, 104}, {15, 6}};
   EXPECT_EQ(r.seen, want);
+}
+
+// Many pending events with random times, rescheduled from inside actions and
+// with ties: the run order must be exactly (time, scheduling order), checked
+// against a sort of every scheduled event.
+struct Churn {
+  explicit Churn(Simulator* s) : sim(s) {}
+  Simulator* sim;
+  ipistorm::engine::RandomStream rng{7, 0};
+  std::int64_t next_id = 0;
+  std::vector<std::pair<SimTime, std::int64_t>> scheduled, seen;
+  void schedule(SimTime t) {
+    scheduled.emplace_back(t, next_id);
+    sim->at(t, Action::bind<&Churn::on>(this, next_id++));
+  }
+  void on(std::int64_t id) {
+    seen.emplace_back(sim->now(), id);
+    const std::uint64_t fanout = rng.below(3);  // 0, 1 or 2 new events
+    for (std::uint64_t k = 0; k < fanout && next_id < 20000; ++k)
+      schedule(sim->now() + static_cast<SimTime>(rng.below(50)));
+  }
+};
+
+TEST(Engine, MatchesASortOfEveryScheduledEvent) {
+  Simulator sim;
+  Churn c(&sim);
+  for (int i = 0; i < 3000; ++i) c.schedule(static_cast<SimTime>(c.rng.below(100)));
+  sim.run();
+  std::vector<std::pair<SimTime, std::int64_t>> want = c.scheduled;
+  std::stable_sort(want.begin(), want.end());  // ids grow with scheduling order
+  EXPECT_EQ(c.seen, want);
+  EXPECT_EQ(sim.pending(), 0u);
+}
+
+// advance() moves the clock only when no event lies at or before the
+// target time, so inline work runs exactly where its event would have.
+struct Stepper {
+  Simulator* sim;
+  std::vector<std::pair<SimTime, std::int64_t>> seen;
+  void on(std::int64_t id) { seen.emplace_back(sim->now(), id); }
+  void step(std::int64_t id) {
+    seen.emplace_back(sim->now(), id);
+    // Three inline steps of 4 ns each when nothing is in the way.
+    for (int k = 0; k < 3; ++k) {
+      if (!sim->advance(sim->now() + 4)) {
+        sim->after(4, Action::bind<&Stepper::step>(this, id + 1));
+        return;
+      }
+      seen.emplace_back(sim->now(), ++id);
+    }
+  }
+};
+
+TEST(Engine, AdvanceStopsAtThePendingEvent) {
+  Simulator sim;
+  Stepper s{&sim, {}};
+  sim.at(0, Action::bind<&Stepper::step>(&s, 0));
+  sim.at(8, Action::bind<&Stepper::on>(&s, 100));  // in the way at t = 8 (tie: it runs first)
+  sim.run();
+  std::vector<std::pair<SimTime, std::int64_t>> want = {{0, 0},  {4, 1},  {8, 100}, {8, 2},
+                                                        {12, 3}, {16, 4}, {20, 5}};
+  EXPECT_EQ(s.seen, want);
+  EXPECT_EQ(sim.events_processed(), 3u);  // the inline steps are not events
+}
+
+TEST(Engine, AdvanceRespectsTheRunHorizon) {
+  Simulator sim;
+  Stepper s{&sim, {}};
+  sim.at(0, Action::bind<&Stepper::step>(&s, 0));
+  sim.run(5);
+  EXPECT_EQ(sim.now(), 4);  // 8 lies beyond the horizon: scheduled, not run
+  EXPECT_EQ(sim.pending(), 1u);
 }
 
 TEST(Engine, RunUntilStopsBeforeLaterEvents) {
