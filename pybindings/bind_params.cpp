@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "model/kernels/kernel_policy.hpp"
+#include "model/metrics.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
 #include "model/strategies/strategy.hpp"
@@ -38,6 +39,22 @@ void bind_params(pyb::module_& m) {
       d["range_low"] = has ? p.range.low : std::nan("");
       d["range_high"] = has ? p.range.high : std::nan("");
       d["range_source"] = p.range.source;
+      out.append(d);
+    }
+    return out;
+  });
+
+  // tests/test_params.py: test_metric_table_names_the_json_metrics
+  m.def("_metrics", [] {
+    pyb::list out;
+    for (const auto& x : model::metric_table()) {
+      pyb::dict d;
+      d["name"] = x.name;
+      d["label"] = x.label;
+      d["unit"] = x.unit;
+      d["format"] = model::format_name(x.format);
+      d["computation"] = x.computation;
+      d["deterministic"] = x.deterministic;
       out.append(d);
     }
     return out;

@@ -47,7 +47,7 @@ struct SimResult {
     s.topology_description = r.topology_description;
     s.flat_metrics = model::flat_metrics(r);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2f s", model::boot_time_s(r));
+    std::snprintf(buf, sizeof buf, "%.2f s", model::metric_value("boot_time_s", r));
     s.repr = "<ipistorm.SimResult " + r.config.kernel + ", " + r.config.strategy + ", " +
              std::to_string(r.config.dom0_vcpus) + " dom0 vCPUs (" + r.config.placement + ") on " +
              r.config.topology + ", seed " + std::to_string(r.config.seed) + ": boot " + buf + ">";

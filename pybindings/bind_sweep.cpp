@@ -40,9 +40,9 @@ Grid grid_from_py(pyb::handle grid) {
 // One run as a plain dict: what a Dask worker sends back.
 pyb::dict row_dict(const Result& r) {
   pyb::list metrics;
-  // wall_s differs run to run; sweep_csv leaves it out as well.
+  // Metrics that differ run to run (wall_s) are left out, as sweep_csv does.
   for (const auto& [name, value] : model::flat_metrics(r))
-    if (name != "wall_s") metrics.append(pyb::make_tuple(name, value));
+    if (model::metric(name).deterministic) metrics.append(pyb::make_tuple(name, value));
   pyb::dict d;
   d["config"] = from_json(model::to_json(r.config));
   d["metrics"] = metrics;

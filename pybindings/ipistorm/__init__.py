@@ -27,7 +27,7 @@ from ._ipistorm import (  # noqa: F401  (re-exported)
 )
 from ._run import fit, reproduce, resolve_config, simulate, topology  # noqa: F401
 from ._sweep import sweep, to_wide  # noqa: F401
-from ._tables import kernels, params, presets, strategies  # noqa: F401
+from ._tables import kernels, metrics, params, presets, strategies  # noqa: F401
 from . import lab  # noqa: F401
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "grid_size",
     "kernels",
     "lab",
+    "metrics",
     "params",
     "placements",
     "presets",

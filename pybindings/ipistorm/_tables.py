@@ -23,6 +23,14 @@ def params():
     return pd.DataFrame(_ipistorm._params(), columns=PARAM_COLUMNS)
 
 
+def metrics():
+    """The metric table: name (the dotted key of SimResult.metrics and of a
+    sweep's "metric" column), label, unit, format, computation, deterministic."""
+    return pd.DataFrame(_ipistorm._metrics(),
+                        columns=["name", "label", "unit", "format", "computation",
+                                 "deterministic"])
+
+
 def kernels():
     """Kernel presets in historical order: name, summary, source."""
     return pd.DataFrame(_ipistorm._kernels(), columns=["name", "summary", "source"])

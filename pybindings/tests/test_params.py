@@ -85,3 +85,28 @@ def test_plausible_ranges_match_cli_json(cli, tmp_path):
     assert rows["queue_work_us"]["range"] is None  # fitted: the fit solves for it
     assert rows["page_bytes"]["range"] is None  # structure
     assert rows["evtchn_send_us"]["distribution"] == "log-uniform"
+
+
+def _flatten(d, prefix=""):
+    for k, v in d.items():
+        name = prefix + k
+        if isinstance(v, dict):
+            yield from _flatten(v, name + ".")
+        else:
+            yield name, v
+
+
+def test_metric_table_names_the_json_metrics():
+    # Every key of SimResult.metrics is one row of the metric table, and back.
+    table = ipistorm.metrics()
+    assert list(table.columns) == ["name", "label", "unit", "format", "computation",
+                                   "deterministic"]
+    assert table["name"].is_unique
+    assert (table["computation"].str.len() > 0).all()
+    r = ipistorm.simulate(dom0_vcpus=2, boot_firmware_polls=0, boot_firmware_sectors=0,
+                          boot_init_polls=0, boot_init_sectors=0, boot_probe_polls=200,
+                          boot_firmware_cpu_s=0.01, boot_init_cpu_s=0.01, boot_probe_cpu_s=0.01)
+    flat = dict(_flatten(r.metrics))
+    assert set(flat) == set(table["name"])
+    for name, fmt in zip(table["name"], table["format"]):
+        assert isinstance(flat[name], int) == (fmt == "count"), name

@@ -40,7 +40,6 @@ using ipistorm::InputError;
 using ipistorm::cli::build_config;
 using ipistorm::cli::check_writable;
 using ipistorm::cli::fmt;
-using ipistorm::cli::fmt_si;
 using ipistorm::cli::RunFlags;
 using ipistorm::cli::Table;
 using ipistorm::cli::write_json_file;
@@ -48,40 +47,25 @@ namespace model = ipistorm::model;
 namespace topo = ipistorm::topo;
 
 void print_result(const model::Result& r) {
-  const auto& m = r.metrics;
-  const double ghz = r.config.cpu_ghz;
   std::cout << "ipistorm simulate: " << r.config.kernel << ", " << r.config.strategy << ", "
             << r.config.dom0_vcpus << " dom0 vCPUs (" << r.config.placement << ") on "
             << r.config.topology << ", seed " << r.config.seed << "\n\n";
   Table t({"metric", "value", "unit"});
-  t.row({"guest boot time", fmt(model::boot_time_s(r), 2), "s"});
-  t.row({"ioport latency mean", fmt_si(ghz * m.ioport_ns.mean()),
-         "cycles (" + fmt(m.ioport_ns.mean() / 1e3, 1) + " us)"});
-  t.row({"ioport latency p50", fmt_si(ghz * m.ioport_ns.quantile(0.5)),
-         "cycles (" + fmt(m.ioport_ns.quantile(0.5) / 1e3, 1) + " us)"});
-  t.row({"ioport latency p99", fmt_si(ghz * m.ioport_ns.quantile(0.99)),
-         "cycles (" + fmt(m.ioport_ns.quantile(0.99) / 1e3, 1) + " us)"});
-  t.row({"dom0 utilisation mean", fmt(model::dom0_util_mean_pct(r), 1), "% of one CPU"});
-  t.row({"dom0 utilisation peak", fmt(model::dom0_util_peak_pct(r), 1),
-         "% of one CPU (1 s windows)"});
-  t.row({"resched IPIs total", fmt_si(static_cast<double>(m.ipis_total)), "IPIs"});
-  t.row({"resched IPIs mean", fmt_si(model::ipis_per_s_mean(r)), "per s"});
-  t.row({"resched IPIs peak", fmt_si(model::ipis_per_s_peak(r)), "per s (1 s windows)"});
-  t.row({"  to SMT sibling", fmt_si(static_cast<double>(m.ipis_by_distance[1])), "IPIs"});
-  t.row({"  within package", fmt_si(static_cast<double>(m.ipis_by_distance[2])), "IPIs"});
-  t.row({"  other package", fmt_si(static_cast<double>(m.ipis_by_distance[3])), "IPIs"});
-  t.row({"drain-target IPIs per mlock",
-         fmt(m.mlock_calls
-                 ? static_cast<double>(m.ipis_by_kind[0]) / static_cast<double>(m.mlock_calls)
-                 : 0,
-             2),
-         "IPIs"});
-  t.row({"mlock calls", fmt_si(static_cast<double>(m.mlock_calls)), "calls"});
-  t.row({"all-CPU drains", fmt_si(static_cast<double>(m.drains_all)), "calls"});
-  t.row({"hypercalls", fmt_si(static_cast<double>(m.hypercalls)), "calls"});
-  t.row({"lru_lock wait", fmt(static_cast<double>(m.lock_wait_ns) / 1e6, 2), "ms"});
-  t.row({"events", fmt_si(static_cast<double>(r.events)), "events"});
-  t.row({"wall time", fmt(r.wall_s, 3), "s"});
+  // Rows of the metric table; latencies show cycles with microseconds beside.
+  for (const char* name :
+       {"boot_time_s", "ioport_latency_cycles.mean", "ioport_latency_cycles.p50",
+        "ioport_latency_cycles.p99", "dom0_util_pct.mean", "dom0_util_pct.peak",
+        "resched_ipis_total", "resched_ipis_per_s.mean", "resched_ipis_per_s.peak",
+        "ipis_by_distance.same_core", "ipis_by_distance.same_package",
+        "ipis_by_distance.other_package", "drain_target_ipis_per_mlock", "mlock_calls", "drains",
+        "hypercalls", "lock_wait_s", "events", "wall_s"}) {
+    const model::MetricSpec& m = model::metric(name);
+    std::string unit = m.unit;
+    if (const std::string n = name; n.rfind("ioport_latency_cycles.", 0) == 0)
+      unit +=
+          " (" + ipistorm::cli::show("ioport_latency_us." + n.substr(n.find('.') + 1), r) + " us)";
+    t.row({m.label, ipistorm::cli::show(name, r), unit});
+  }
   t.print(std::cout);
 }
 
@@ -95,9 +79,7 @@ int cmd_simulate(const RunFlags& f) {
 }
 
 std::string fmt_figure(const std::string& name, double v) {
-  if (name == "drain_target_ipis_per_mlock") return fmt(v, 2);
-  if (name == "boot_time_s" || name == "dom0_util_peak_pct") return fmt(v, 1);
-  return fmt_si(v);
+  return model::format_metric(model::figure_metric(name), v);
 }
 
 int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,

@@ -109,14 +109,6 @@ void run_study(std::size_t total,
   }
 }
 
-namespace {
-
-const model::StrategyEntry& strategy_entry(const std::string& name) {
-  return model::find_strategy(name);
-}
-
-}  // namespace
-
 // ---- compare ------------------------------------------------------------------
 
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
@@ -169,8 +161,8 @@ std::vector<T> parse_numbers(const std::vector<std::string>& items, const char* 
   return out;
 }
 
-// One compare column: a title with its unit, the figure of one run, and
-// how to print it.
+// One compare column: a title with its unit, the metric-table row it shows
+// (times `scale`, a unit change), and how to print it.
 struct Figure {
   const char* title;
   const char* csv;
@@ -178,38 +170,27 @@ struct Figure {
   std::function<std::string(double)> print;
 };
 
-double syscalls_per_hcall(const model::Result& r) {
-  const auto& m = r.metrics;
-  return m.irq_hypercalls
-             ? static_cast<double>(m.buffer_syscalls) / static_cast<double>(m.irq_hypercalls)
-             : 0.0;
+std::function<double(const model::Result&)> metric(const char* name, double scale = 1.0) {
+  const model::MetricSpec* m = &model::metric(name);
+  return [m, scale](const model::Result& r) { return m->value(r) * scale; };
 }
 
 const std::vector<Figure>& compare_figures() {
   static const std::vector<Figure> f = {
-      {"boot (s)", "boot_time_s", [](const model::Result& r) { return model::boot_time_s(r); },
-       [](double v) { return fmt(v, 2); }},
-      {"ioport p50 (us)", "ioport_p50_us",
-       [](const model::Result& r) { return r.metrics.ioport_ns.quantile(0.5) / 1e3; },
+      {"boot (s)", "boot_time_s", metric("boot_time_s"), [](double v) { return fmt(v, 2); }},
+      {"ioport p50 (us)", "ioport_p50_us", metric("ioport_latency_us.p50"),
        [](double v) { return fmt(v, 1); }},
-      {"ioport p99 (us)", "ioport_p99_us",
-       [](const model::Result& r) { return r.metrics.ioport_ns.quantile(0.99) / 1e3; },
+      {"ioport p99 (us)", "ioport_p99_us", metric("ioport_latency_us.p99"),
        [](double v) { return fmt(v, 1); }},
-      {"dom0 peak (% CPU)", "dom0_util_peak_pct",
-       [](const model::Result& r) { return model::dom0_util_peak_pct(r); },
+      {"dom0 peak (% CPU)", "dom0_util_peak_pct", metric("dom0_util_pct.peak"),
        [](double v) { return fmt(v, 0); }},
-      {"resched IPIs peak (/s)", "resched_ipis_peak_per_s",
-       [](const model::Result& r) { return model::ipis_per_s_peak(r); },
+      {"resched IPIs peak (/s)", "resched_ipis_peak_per_s", metric("resched_ipis_per_s.peak"),
        [](double v) { return fmt_si(v); }},
-      {"locked peak (KiB)", "peak_locked_kib",
-       [](const model::Result& r) {
-         return static_cast<double>(r.metrics.peak_locked_bytes) / 1024.0;
-       },
+      {"locked peak (KiB)", "peak_locked_kib", metric("peak_locked_bytes", 1.0 / 1024.0),
        [](double v) { return fmt(v, 0); }},
-      {"syscalls per hypercall", "syscalls_per_hypercall", syscalls_per_hcall,
+      {"syscalls per hypercall", "syscalls_per_hypercall", metric("syscalls_per_hypercall"),
        [](double v) { return fmt(v, 2); }},
-      {"failed hypercalls (calls)", "failed_hypercalls",
-       [](const model::Result& r) { return static_cast<double>(r.metrics.failed_hypercalls); },
+      {"failed hypercalls (calls)", "failed_hypercalls", metric("failed_hypercalls"),
        [](double v) {
          return fmt(v, v == static_cast<double>(static_cast<long long>(v)) ? 0 : 1);
        }},
@@ -285,10 +266,10 @@ int run_compare(const CompareOptions& o) {
   std::map<std::uint64_t, double> base_boot;
   for (const auto& r : results)
     if (r.config.kernel == base_kernel && r.config.strategy == base_strategy)
-      base_boot[r.config.seed] = model::boot_time_s(r);
+      base_boot[r.config.seed] = model::metric_value("boot_time_s", r);
   std::vector<double> ratio;
   for (const auto& r : results)
-    ratio.push_back(model::boot_time_s(r) / base_boot.at(r.config.seed));
+    ratio.push_back(model::metric_value("boot_time_s", r) / base_boot.at(r.config.seed));
 
   // Rows: (kernel, strategy) in run order; columns: the figures over the seeds.
   std::vector<std::pair<std::string, std::string>> keys;
@@ -327,7 +308,7 @@ int run_compare(const CompareOptions& o) {
         row.push_back(mean_range(column([&](std::size_t i) { return ratio[i]; }),
                                  [](double v) { return fmt(v, 2); }));
     }
-    row.emplace_back(strategy_entry(key.second).safe ? "yes" : "NO");
+    row.emplace_back(model::find_strategy(key.second).safe ? "yes" : "NO");
     t.row(row);
   }
   t.print(std::cout);
@@ -351,7 +332,7 @@ int run_compare(const CompareOptions& o) {
           os << v;
         }
         std::snprintf(v, sizeof v, ",%.6g", ratio[i]);
-        os << v << "," << (strategy_entry(r.config.strategy).safe ? "true" : "false") << "\n";
+        os << v << "," << (model::find_strategy(r.config.strategy).safe ? "true" : "false") << "\n";
       }
       csv = os.str();
     } else {
@@ -370,7 +351,7 @@ int run_compare(const CompareOptions& o) {
       rows.push_back({{"kernel", r.config.kernel},
                       {"strategy", r.config.strategy},
                       {"seed", r.config.seed},
-                      {"safe", strategy_entry(r.config.strategy).safe},
+                      {"safe", model::find_strategy(r.config.strategy).safe},
                       {"boot_time_x_baseline", ratio[i]},
                       {"metrics", mj}});
     }
@@ -545,10 +526,9 @@ int run_sweep_command(const SweepOptions& o) {
     if (i < 40 || i + 5 >= results.size()) {
       std::vector<std::string> row = {std::to_string(i)};
       for (const auto& c : swept) row.push_back(c.cell(r.config));
-      row.push_back(fmt(model::boot_time_s(r), 2));
-      row.push_back(fmt(r.metrics.ioport_ns.mean() / 1e3, 1));
-      row.push_back(fmt_si(model::ipis_per_s_peak(r)));
-      row.push_back(fmt(model::dom0_util_peak_pct(r), 0));
+      for (const char* name : {"boot_time_s", "ioport_latency_us.mean", "resched_ipis_per_s.peak",
+                               "dom0_util_pct.peak"})
+        row.push_back(show(name, r));
       t.row(row);
     } else if (i == 40) {
       t.row({"..."});

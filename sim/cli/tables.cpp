@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "model/scenario.hpp"
+
 namespace ipistorm::cli {
 
 namespace {
@@ -44,18 +46,11 @@ std::string fmt(double v, int digits) {
   return buf;
 }
 
-std::string fmt_si(double v) {
-  const double a = std::fabs(v);
-  char buf[64];
-  if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%.2fG", v / 1e9);
-  else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else if (a >= 1e4)
-    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
+std::string fmt_si(double v) { return model::format_si(v); }
+
+std::string show(const std::string& metric_name, const model::Result& r) {
+  const model::MetricSpec& m = model::metric(metric_name);
+  return model::format_metric(m, m.value(r));
 }
 
 }  // namespace ipistorm::cli

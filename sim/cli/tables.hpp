@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "model/metrics.hpp"
+
 namespace ipistorm::cli {
 
 class Table {
@@ -22,5 +24,7 @@ class Table {
 std::string fmt(double v, int digits = 1);
 // Human-readable count: 1234567 -> "1.23M".
 std::string fmt_si(double v);
+// A metric of a run as the metric table formats it.
+std::string show(const std::string& metric_name, const model::Result& r);
 
 }  // namespace ipistorm::cli

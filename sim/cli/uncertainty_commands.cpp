@@ -173,8 +173,8 @@ int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Con
     }
     const auto& res = r.results[k];
     t.row({std::to_string(k), std::to_string(sample[k]), res.config.kernel, res.config.strategy,
-           std::to_string(res.config.dom0_vcpus), fmt(model::boot_time_s(res), 2),
-           fmt_si(model::ipis_per_s_peak(res)), fmt(model::dom0_util_peak_pct(res), 0)});
+           std::to_string(res.config.dom0_vcpus), show("boot_time_s", res),
+           show("resched_ipis_per_s.peak", res), show("dom0_util_pct.peak", res)});
   }
   t.print(std::cout);
   std::size_t runs = r.results.size();

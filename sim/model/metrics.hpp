@@ -1,8 +1,15 @@
-// metrics.hpp: what a run measures. Streaming only: histograms and
-// per-window series (one slot per window of simulated time), no event log.
+// metrics.hpp: what a run measures, and the one table of the figures
+// derived from it. Metrics holds the raw counters (streaming only:
+// histograms and per-window series, one slot per window of simulated time,
+// no event log). metric_table() says, for every figure a run reports, its
+// name (the dotted JSON path of `simulate --json`'s "metrics"), label, unit,
+// display format and how it is computed; the JSON, the CLI tables, the CSV
+// files, reproduce and Python all read it, and nothing else computes one.
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "engine/stats.hpp"
 #include "topology/topology.hpp"
@@ -11,6 +18,7 @@ namespace ipistorm::model {
 
 // Why a reschedule IPI was sent, so the report's formula can be checked.
 enum class IpiKind { kDrainTarget, kCallerWake, kOther };
+constexpr int kIpiKinds = 3;
 
 struct Metrics {
   explicit Metrics(engine::SimTime window) : dom0_busy_ns(window), resched_ipis(window) {}
@@ -20,7 +28,7 @@ struct Metrics {
   engine::WindowSeries resched_ipis;  // count per window
   std::uint64_t ipis_total = 0;
   std::uint64_t ipis_by_distance[topo::kDistanceClasses] = {};
-  std::uint64_t ipis_by_kind[3] = {};
+  std::uint64_t ipis_by_kind[kIpiKinds] = {};
   std::uint64_t ioport_accesses = 0;
   std::uint64_t mlock_calls = 0;
   std::uint64_t munlock_calls = 0;
@@ -50,6 +58,9 @@ struct Metrics {
   void unlock_bytes(std::int64_t b) { locked_bytes -= b; }
   engine::SimTime boot_time_ns = 0;
 
+  std::uint64_t ipis(IpiKind k) const { return ipis_by_kind[static_cast<int>(k)]; }
+  std::uint64_t ipis(topo::DistanceClass d) const { return ipis_by_distance[static_cast<int>(d)]; }
+
   void count_ipi(engine::SimTime t, topo::DistanceClass d, IpiKind k) {
     ++ipis_total;
     ++ipis_by_distance[static_cast<int>(d)];
@@ -57,5 +68,41 @@ struct Metrics {
     resched_ipis.add_count(t);
   }
 };
+
+struct Result;  // scenario.hpp: one run's config, metrics and series
+
+// How a figure is shown to people. JSON and CSV always carry full precision.
+enum class MetricFormat {
+  kCount,   // an integer count, human-readable (1.23M)
+  kSi,      // a real number, human-readable (1.23M)
+  kFixed1,  // fixed point with 1, 2, 3 or 4 decimals
+  kFixed2,
+  kFixed3,
+  kFixed4,
+};
+
+struct MetricSpec {
+  const char* name;         // dotted path in the "metrics" JSON object ("dom0_util_pct.peak")
+  const char* label;        // for tables
+  const char* unit;         // "s", "cycles", "% of one CPU", "IPIs", ...
+  MetricFormat format;      // kCount: written to JSON as an integer
+  const char* computation;  // how it is computed, in words
+  bool deterministic;       // false: differs run to run (wall time); CSV and sweeps leave it out
+  double (*value)(const Result&);
+};
+
+// Every derived figure, in the order tables show them.
+const std::vector<MetricSpec>& metric_table();
+// The entry named `name`; throws std::logic_error when there is none (a
+// programming error: names are fixed in code).
+const MetricSpec& metric(const std::string& name);
+// metric(name).value(r).
+double metric_value(const std::string& name, const Result& r);
+// A value as the table's format shows it ("1.23M", "42.13").
+std::string format_metric(const MetricSpec& m, double v);
+// "count", "si", "fixed1" .. "fixed4".
+const char* format_name(MetricFormat f);
+// A count or rate for people: 1234567 -> "1.23M", 12345 -> "12.3k".
+std::string format_si(double v);
 
 }  // namespace ipistorm::model

@@ -53,7 +53,9 @@ std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs,
                                         const ReproOptions& opts = {});
 nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes);
 
-// Reads the value of a figure from a result.
+// Reads the value of a figure from a result (a row of metric_table()).
 double figure_value(const std::string& name, const Result& r);
+// The metric-table row a figure reads.
+const MetricSpec& figure_metric(const std::string& name);
 
 }  // namespace ipistorm::model

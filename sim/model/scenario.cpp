@@ -216,82 +216,23 @@ Result run(const Config& input, const std::atomic<bool>* cancel) {
   return r;
 }
 
-double boot_time_s(const Result& r) { return static_cast<double>(r.metrics.boot_time_ns) / 1e9; }
-double ioport_cycles(const Result& r, double ns) { return ns * r.config.cpu_ghz; }
-
-double dom0_util_mean_pct(const Result& r) {
-  const double t = static_cast<double>(r.metrics.boot_time_ns);
-  return t > 0 ? r.metrics.dom0_busy_ns.total() / t * 100.0 : 0.0;
-}
-
-// Peak over the windows that lie fully inside the boot (the last, partial
-// window is left out unless it is the only one).
-double dom0_util_peak_pct(const Result& r) {
-  const double w = static_cast<double>(r.metrics.dom0_busy_ns.window());
-  return r.metrics.dom0_busy_ns.peak(r.metrics.boot_time_ns) / w * 100.0;
-}
-
-double ipis_per_s_mean(const Result& r) {
-  const double t = boot_time_s(r);
-  return t > 0 ? static_cast<double>(r.metrics.ipis_total) / t : 0.0;
-}
-
-double ipis_per_s_peak(const Result& r) {
-  const double w = static_cast<double>(r.metrics.resched_ipis.window()) / 1e9;
-  return r.metrics.resched_ipis.peak(r.metrics.boot_time_ns) / w;
-}
-
 json metrics_json(const Result& r) {
-  const Metrics& m = r.metrics;
-  const double ghz = r.config.cpu_ghz;
-  auto lat = [&](double scale) {
-    return json{{"mean", m.ioport_ns.mean() * scale},
-                {"p50", m.ioport_ns.quantile(0.50) * scale},
-                {"p99", m.ioport_ns.quantile(0.99) * scale}};
-  };
-  const double drain_target_ipis = static_cast<double>(m.ipis_by_kind[0]);
-  return json{
-      {"boot_time_s", boot_time_s(r)},
-      {"ioport_latency_cycles", lat(ghz)},
-      {"ioport_latency_us", lat(1e-3)},
-      {"ioport_accesses", m.ioport_accesses},
-      {"dom0_util_pct", {{"mean", dom0_util_mean_pct(r)}, {"peak", dom0_util_peak_pct(r)}}},
-      {"resched_ipis_per_s", {{"mean", ipis_per_s_mean(r)}, {"peak", ipis_per_s_peak(r)}}},
-      {"resched_ipis_total", m.ipis_total},
-      {"ipis_by_distance",
-       {{"same_core", m.ipis_by_distance[1]},
-        {"same_package", m.ipis_by_distance[2]},
-        {"other_package", m.ipis_by_distance[3]}}},
-      {"ipis_by_purpose",
-       {{"drain_target", m.ipis_by_kind[0]},
-        {"caller_wake", m.ipis_by_kind[1]},
-        {"other", m.ipis_by_kind[2]}}},
-      {"drain_target_ipis_per_mlock",
-       m.mlock_calls ? drain_target_ipis / static_cast<double>(m.mlock_calls) : 0.0},
-      {"mlock_calls", m.mlock_calls},
-      {"drains", m.drains_all},
-      {"drain_cpus", m.drain_cpus},
-      {"local_drains", m.drains_local},
-      {"drains_skipped", m.drain_skipped},
-      {"hypercalls", m.hypercalls},
-      {"syscalls", m.syscalls},
-      {"lock_acquisitions", m.lock_acquisitions},
-      {"lock_contended", m.lock_contended},
-      {"lock_wait_s", static_cast<double>(m.lock_wait_ns) / 1e9},
-      {"vcpu_wakes", m.vcpu_wakes},
-      {"irq_updates", m.irq_updates},
-      {"irq_hypercalls", m.irq_hypercalls},
-      {"peak_locked_bytes", m.peak_locked_bytes},
-      {"buffer_syscalls", m.buffer_syscalls},
-      {"syscalls_per_hypercall", m.irq_hypercalls ? static_cast<double>(m.buffer_syscalls) /
-                                                        static_cast<double>(m.irq_hypercalls)
-                                                  : 0.0},
-      {"failed_hypercalls", m.failed_hypercalls},
-      {"bytes_copied", m.bytes_copied},
-      {"tlb_flush_ipis", m.tlb_flush_ipis},
-      {"events", r.events},
-      {"wall_s", r.wall_s},
-  };
+  // Built from the metric table: a dotted name is a path into the object.
+  json out = json::object();
+  for (const MetricSpec& m : metric_table()) {
+    json* node = &out;
+    std::string name = m.name;
+    for (std::size_t dot; (dot = name.find('.')) != std::string::npos;) {
+      node = &(*node)[name.substr(0, dot)];
+      name = name.substr(dot + 1);
+    }
+    const double v = m.value(r);
+    if (m.format == MetricFormat::kCount)
+      (*node)[name] = static_cast<std::uint64_t>(std::llround(v));
+    else
+      (*node)[name] = v;
+  }
+  return out;
 }
 
 json provenance_json() {

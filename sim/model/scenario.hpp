@@ -65,18 +65,10 @@ struct Cancelled : std::runtime_error {
 // Throws InputError on bad input; Cancelled if *cancel became true.
 Result run(const Config& config, const std::atomic<bool>* cancel = nullptr);
 
-// The "metrics" object of the JSON interface.
+// The "metrics" object of the JSON interface: every row of metric_table().
 nlohmann::json metrics_json(const Result& r);
 // {"config", "metrics", "provenance"}
 nlohmann::json result_json(const Result& r);
 nlohmann::json provenance_json();
-
-// Figures derived from the metrics, shared by tables and JSON.
-double boot_time_s(const Result& r);
-double ioport_cycles(const Result& r, double ns);
-double dom0_util_mean_pct(const Result& r);
-double dom0_util_peak_pct(const Result& r);
-double ipis_per_s_mean(const Result& r);
-double ipis_per_s_peak(const Result& r);
 
 }  // namespace ipistorm::model

@@ -1,6 +1,7 @@
 // sweep.cpp: grid expansion, the thread pool, long-format output.
 #include "model/sweep.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -214,21 +215,11 @@ std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
 }
 
 std::vector<std::pair<std::string, double>> flat_metrics(const Result& r) {
+  // The metric table's rows, by name (the order of the JSON object walked
+  // depth-first: dotted names sort as their paths do).
   std::vector<std::pair<std::string, double>> out;
-  const json m = metrics_json(r);
-  // Depth-first over the metrics object; nested keys joined with '.'.
-  std::function<void(const std::string&, const json&)> walk = [&](const std::string& prefix,
-                                                                  const json& v) {
-    if (v.is_object()) {
-      for (auto it = v.begin(); it != v.end(); ++it)
-        walk(prefix.empty() ? it.key() : prefix + "." + it.key(), it.value());
-    } else if (v.is_number()) {
-      out.emplace_back(prefix, v.get<double>());
-    } else if (v.is_boolean()) {
-      out.emplace_back(prefix, v.get<bool>() ? 1.0 : 0.0);
-    }
-  };
-  walk("", m);
+  for (const MetricSpec& m : metric_table()) out.emplace_back(m.name, m.value(r));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
@@ -247,7 +238,8 @@ std::string num(double v) {
   return buf;
 }
 
-bool skip_metric(const std::string& name) { return name == "wall_s"; }
+// Wall time differs run to run: CSV rows hold only what the config decides.
+bool skip_metric(const std::string& name) { return !metric(name).deterministic; }
 
 }  // namespace
 
@@ -269,7 +261,7 @@ std::string sweep_csv(const Grid& g, const std::vector<Result>& results,
     for (const auto& p : g.params) key << "," << num(c.params.get(p.first));
     const std::string prefix = key.str();
     for (const auto& [name, value] : flat_metrics(results[i])) {
-      if (skip_metric(name)) continue;  // wall time differs run to run
+      if (skip_metric(name)) continue;
       os << prefix << "," << name << "," << num(value) << "\n";
     }
     if (extra && i < extra->size())

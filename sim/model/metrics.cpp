@@ -1,0 +1,221 @@
+// metrics.cpp: the one table of derived figures. Each row's function is the
+// only place its figure is computed.
+#include "model/metrics.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "model/scenario.hpp"
+
+namespace ipistorm::model {
+
+namespace {
+
+using topo::DistanceClass;
+
+double u(std::uint64_t x) { return static_cast<double>(x); }
+double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
+
+double boot_s(const Result& r) { return static_cast<double>(r.metrics.boot_time_ns) / 1e9; }
+double ioport_q(const Result& r, double q) { return r.metrics.ioport_ns.quantile(q); }
+double window_s(const engine::WindowSeries& w) { return static_cast<double>(w.window()) / 1e9; }
+
+}  // namespace
+
+const std::vector<MetricSpec>& metric_table() {
+  using F = MetricFormat;
+  static const std::vector<MetricSpec> table = {
+      {"boot_time_s", "guest boot time", "s", F::kFixed2,
+       "simulated time at which the guest's last boot phase ends", true, boot_s},
+      {"ioport_latency_cycles.mean", "ioport latency mean", "cycles", F::kSi,
+       "mean guest IDE access latency (issue to resume) x cpu_ghz", true,
+       [](const Result& r) { return r.metrics.ioport_ns.mean() * r.config.cpu_ghz; }},
+      {"ioport_latency_cycles.p50", "ioport latency p50", "cycles", F::kSi,
+       "median ioport latency x cpu_ghz (histogram quantile)", true,
+       [](const Result& r) { return ioport_q(r, 0.50) * r.config.cpu_ghz; }},
+      {"ioport_latency_cycles.p99", "ioport latency p99", "cycles", F::kSi,
+       "99th percentile ioport latency x cpu_ghz (histogram quantile)", true,
+       [](const Result& r) { return ioport_q(r, 0.99) * r.config.cpu_ghz; }},
+      {"ioport_latency_us.mean", "ioport latency mean", "us", F::kFixed1,
+       "mean guest IDE access latency, issue to resume", true,
+       [](const Result& r) { return r.metrics.ioport_ns.mean() * 1e-3; }},
+      {"ioport_latency_us.p50", "ioport latency p50", "us", F::kFixed1,
+       "median ioport latency (histogram quantile)", true,
+       [](const Result& r) { return ioport_q(r, 0.50) * 1e-3; }},
+      {"ioport_latency_us.p99", "ioport latency p99", "us", F::kFixed1,
+       "99th percentile ioport latency (histogram quantile)", true,
+       [](const Result& r) { return ioport_q(r, 0.99) * 1e-3; }},
+      {"ioport_accesses", "ioport accesses", "accesses", F::kCount,
+       "guest IDE port accesses answered", true,
+       [](const Result& r) { return u(r.metrics.ioport_accesses); }},
+      {"dom0_util_pct.mean", "dom0 utilisation mean", "% of one CPU", F::kFixed1,
+       "dom0 vCPU busy time summed over vCPUs / boot time x 100", true,
+       [](const Result& r) {
+         return ratio(r.metrics.dom0_busy_ns.total(), static_cast<double>(r.metrics.boot_time_ns)) *
+                100.0;
+       }},
+      {"dom0_util_pct.peak", "dom0 utilisation peak", "% of one CPU", F::kFixed1,
+       "busiest window_s window lying fully inside the boot (the last, partial one only if it is "
+       "the only one): busy time / window x 100",
+       true,
+       [](const Result& r) {
+         const auto& w = r.metrics.dom0_busy_ns;
+         return w.peak(r.metrics.boot_time_ns) / static_cast<double>(w.window()) * 100.0;
+       }},
+      {"resched_ipis_per_s.mean", "resched IPIs mean", "per s", F::kSi,
+       "reschedule IPIs / boot time", true,
+       [](const Result& r) { return ratio(u(r.metrics.ipis_total), boot_s(r)); }},
+      {"resched_ipis_per_s.peak", "resched IPIs peak", "per s", F::kSi,
+       "reschedule IPIs in the busiest full window / window_s", true,
+       [](const Result& r) {
+         const auto& w = r.metrics.resched_ipis;
+         return w.peak(r.metrics.boot_time_ns) / window_s(w);
+       }},
+      {"resched_ipis_total", "resched IPIs total", "IPIs", F::kCount,
+       "reschedule IPIs sent (EVTCHNOP_send to another vCPU)", true,
+       [](const Result& r) { return u(r.metrics.ipis_total); }},
+      {"ipis_by_distance.same_core", "  to SMT sibling", "IPIs", F::kCount,
+       "reschedule IPIs to a vCPU on an SMT sibling", true,
+       [](const Result& r) { return u(r.metrics.ipis(DistanceClass::kSameCore)); }},
+      {"ipis_by_distance.same_package", "  within package", "IPIs", F::kCount,
+       "reschedule IPIs to another core of the same package", true,
+       [](const Result& r) { return u(r.metrics.ipis(DistanceClass::kSamePackage)); }},
+      {"ipis_by_distance.other_package", "  other package", "IPIs", F::kCount,
+       "reschedule IPIs to another package", true,
+       [](const Result& r) { return u(r.metrics.ipis(DistanceClass::kOtherPackage)); }},
+      {"ipis_by_purpose.drain_target", "IPIs to drain targets", "IPIs", F::kCount,
+       "reschedule IPIs waking a CPU's workqueue worker for its drain work", true,
+       [](const Result& r) { return u(r.metrics.ipis(IpiKind::kDrainTarget)); }},
+      {"ipis_by_purpose.caller_wake", "IPIs waking drain callers", "IPIs", F::kCount,
+       "reschedule IPIs from complete() waking the flush_work() caller", true,
+       [](const Result& r) { return u(r.metrics.ipis(IpiKind::kCallerWake)); }},
+      {"ipis_by_purpose.other", "other IPIs", "IPIs", F::kCount,
+       "other reschedule IPIs (mutex hand-off, ...)", true,
+       [](const Result& r) { return u(r.metrics.ipis(IpiKind::kOther)); }},
+      {"drain_target_ipis_per_mlock", "drain-target IPIs per mlock", "IPIs", F::kFixed2,
+       "drain-target IPIs / mlock calls (the report's formula: dom0 vCPUs - 1)", true,
+       [](const Result& r) {
+         return ratio(u(r.metrics.ipis(IpiKind::kDrainTarget)), u(r.metrics.mlock_calls));
+       }},
+      {"mlock_calls", "mlock calls", "calls", F::kCount, "sys_mlock calls", true,
+       [](const Result& r) { return u(r.metrics.mlock_calls); }},
+      {"drains", "all-CPU drains", "calls", F::kCount, "lru_add_drain_all() calls that queued work",
+       true, [](const Result& r) { return u(r.metrics.drains_all); }},
+      {"drain_cpus", "CPUs drained", "CPUs", F::kCount,
+       "CPUs drain work was queued on, summed over drains", true,
+       [](const Result& r) { return u(r.metrics.drain_cpus); }},
+      {"local_drains", "local drains", "calls", F::kCount,
+       "lru_add_drain() runs on a CPU (by the caller or a worker)", true,
+       [](const Result& r) { return u(r.metrics.drains_local); }},
+      {"drains_skipped", "drains skipped", "calls", F::kCount,
+       "lru_add_drain_all() callers that piggy-backed on another's drain (5.10+)", true,
+       [](const Result& r) { return u(r.metrics.drain_skipped); }},
+      {"hypercalls", "hypercalls", "calls", F::kCount,
+       "hypercalls made by dom0 (including failed ones and event notifications)", true,
+       [](const Result& r) { return u(r.metrics.hypercalls); }},
+      {"syscalls", "syscalls", "calls", F::kCount, "system calls made by the device model", true,
+       [](const Result& r) { return u(r.metrics.syscalls); }},
+      {"lock_acquisitions", "lru_lock acquisitions", "acquisitions", F::kCount,
+       "zone lru_lock acquisitions", true,
+       [](const Result& r) { return u(r.metrics.lock_acquisitions); }},
+      {"lock_contended", "lru_lock contended", "acquisitions", F::kCount,
+       "lru_lock acquisitions that found it held", true,
+       [](const Result& r) { return u(r.metrics.lock_contended); }},
+      {"lock_wait_s", "lru_lock wait", "s", F::kFixed4,
+       "time spent spinning for the lru_lock, summed over CPUs", true,
+       [](const Result& r) { return static_cast<double>(r.metrics.lock_wait_ns) / 1e9; }},
+      {"vcpu_wakes", "vCPU wakes", "wakes", F::kCount, "blocked dom0 vCPUs woken by Xen", true,
+       [](const Result& r) { return u(r.metrics.vcpu_wakes); }},
+      {"irq_updates", "IRQ level changes", "calls", F::kCount,
+       "IRQ level settings the device model asked for", true,
+       [](const Result& r) { return u(r.metrics.irq_updates); }},
+      {"irq_hypercalls", "IRQ hypercalls", "calls", F::kCount,
+       "hypercalls made for them (retries included)", true,
+       [](const Result& r) { return u(r.metrics.irq_hypercalls); }},
+      {"peak_locked_bytes", "locked memory peak", "bytes", F::kCount, "most bytes mlocked at once",
+       true, [](const Result& r) { return static_cast<double>(r.metrics.peak_locked_bytes); }},
+      {"buffer_syscalls", "buffer syscalls", "calls", F::kCount,
+       "system calls made by the hypercall-buffer strategy", true,
+       [](const Result& r) { return u(r.metrics.buffer_syscalls); }},
+      {"syscalls_per_hypercall", "syscalls per hypercall", "syscalls", F::kFixed3,
+       "buffer syscalls / IRQ hypercalls", true,
+       [](const Result& r) {
+         return ratio(u(r.metrics.buffer_syscalls), u(r.metrics.irq_hypercalls));
+       }},
+      {"failed_hypercalls", "failed hypercalls", "calls", F::kCount,
+       "hypercalls that failed with -EFAULT (argument page absent)", true,
+       [](const Result& r) { return u(r.metrics.failed_hypercalls); }},
+      {"bytes_copied", "bytes copied", "bytes", F::kCount,
+       "hypercall argument bytes copied in and out", true,
+       [](const Result& r) { return u(r.metrics.bytes_copied); }},
+      {"tlb_flush_ipis", "TLB flush IPIs", "IPIs", F::kCount,
+       "munmap TLB shootdowns (not reschedule IPIs)", true,
+       [](const Result& r) { return u(r.metrics.tlb_flush_ipis); }},
+      {"events", "events", "events", F::kCount, "simulator events run", true,
+       [](const Result& r) { return u(r.events); }},
+      {"wall_s", "wall time", "s", F::kFixed3, "host seconds the run took", false,
+       [](const Result& r) { return r.wall_s; }},
+  };
+  return table;
+}
+
+const MetricSpec& metric(const std::string& name) {
+  for (const auto& m : metric_table())
+    if (name == m.name) return m;
+  throw std::logic_error("no metric named " + name);
+}
+
+double metric_value(const std::string& name, const Result& r) { return metric(name).value(r); }
+
+std::string format_metric(const MetricSpec& m, double v) {
+  char buf[64];
+  switch (m.format) {
+    case MetricFormat::kFixed1:
+    case MetricFormat::kFixed2:
+    case MetricFormat::kFixed3:
+    case MetricFormat::kFixed4: {
+      const int digits = 1 + static_cast<int>(m.format) - static_cast<int>(MetricFormat::kFixed1);
+      std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+      return buf;
+    }
+    case MetricFormat::kCount:
+    case MetricFormat::kSi:
+      break;
+  }
+  return format_si(v);
+}
+
+const char* format_name(MetricFormat f) {
+  switch (f) {
+    case MetricFormat::kCount:
+      return "count";
+    case MetricFormat::kSi:
+      return "si";
+    case MetricFormat::kFixed1:
+      return "fixed1";
+    case MetricFormat::kFixed2:
+      return "fixed2";
+    case MetricFormat::kFixed3:
+      return "fixed3";
+    case MetricFormat::kFixed4:
+      return "fixed4";
+  }
+  return "?";
+}
+
+std::string format_si(double v) {
+  char buf[64];
+  const double a = std::fabs(v);
+  if (a >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.2fG", v / 1e9);
+  else if (a >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (a >= 1e4)
+    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+}  // namespace ipistorm::model
