@@ -34,9 +34,17 @@ Dom0::~Dom0() = default;
 Task& Dom0::create_task(const std::string& name, int v) {
   auto t = std::make_unique<Task>();
   t->name = name;
+  t->id = static_cast<int>(tasks_.size());
   t->vcpu = &vcpu(v);
   tasks_.push_back(std::move(t));
   return *tasks_.back();
+}
+
+CpuDrain& Dom0::cpu_drain(Task& t) {
+  const auto i = static_cast<std::size_t>(t.id);
+  if (cpu_drains_.size() <= i) cpu_drains_.resize(i + 1);
+  if (!cpu_drains_[i]) cpu_drains_[i] = std::make_unique<CpuDrain>(*this, t);
+  return *cpu_drains_[i];
 }
 
 void Dom0::compute(Vcpu& v, SimTime dt, Action then) {

@@ -28,14 +28,13 @@ struct Vcpu;
 
 // A schedulable thread. It runs on its home vCPU only (dom0 kthreads and the
 // device model are modelled as bound; see README "Model limits").
+// Per-task state of a kernel era lives with the era, indexed by `id`.
 struct Task {
   std::string name;
+  int id = 0;  // index among dom0's tasks
   Vcpu* vcpu = nullptr;
-  Action resume;                     // where it continues when next scheduled
-  bool sleeping = true;              // not on a run queue
-  std::unique_ptr<CpuDrain> drain;   // per-caller state of an lru_add_drain_all
-  Action kernel_then;                // where a kernel call returns to
-  std::uint64_t drain_gen_seen = 0;  // lru_drain_gen read before the mutex (5.10)
+  Action resume;         // where it continues when next scheduled
+  bool sleeping = true;  // not on a run queue
 };
 
 struct Vcpu {
@@ -76,6 +75,10 @@ class Dom0 {
 
   // A task bound to vCPU v, initially sleeping (its resume is set when woken).
   Task& create_task(const std::string& name, int v);
+  Task& task(int id) { return *tasks_[static_cast<std::size_t>(id)]; }
+  // The task's lru_add_drain_all() fan-out state (schedule_on_each_cpu's
+  // works), made at its first drain.
+  CpuDrain& cpu_drain(Task& t);
 
   // The current task of `v` computes for dt, then `then` runs (same task).
   void compute(Vcpu& v, SimTime dt, Action then);
@@ -164,6 +167,7 @@ class Dom0 {
   const topo::Topology& topo_;
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
+  std::vector<std::unique_ptr<CpuDrain>> cpu_drains_;  // by task id
   std::vector<Worker> workers_;
   std::vector<Pagevec> pagevecs_;
   std::vector<Action> drain_then_;  // per vCPU: continuation of drain_local

@@ -4,8 +4,6 @@
 #include <cstdint>
 #include <memory>
 
-#include "model/kernels/kernel_policy.hpp"
-
 namespace ipistorm::model {
 
 CpuDrain::CpuDrain(Dom0& dom0, Task& caller)
@@ -70,38 +68,7 @@ void CpuDrain::barrier_completed(std::int64_t) {
 }
 
 void drain_cpus(Dom0& dom0, Task& caller, const std::vector<int>& cpus, Action then) {
-  if (!caller.drain) caller.drain = std::make_unique<CpuDrain>(dom0, caller);
-  caller.drain->run(cpus, then);
-}
-
-void SelectiveDrainAll::run(Dom0& dom0, Task& caller, Action then) {
-  dom0_ = &dom0;
-  caller.kernel_then = then;
-  caller.drain_gen_seen = generation_;
-  const auto id = reinterpret_cast<std::intptr_t>(&caller);
-  dom0.mutex_lock(mutex_, caller, Action::bind<&SelectiveDrainAll::locked>(this, id));
-}
-
-void SelectiveDrainAll::locked(std::int64_t id) {
-  Task& caller = *reinterpret_cast<Task*>(static_cast<std::intptr_t>(id));
-  if (share_generation_ && caller.drain_gen_seen != generation_) {
-    ++dom0_->metrics().drain_skipped;
-    unlock_and_return(id);
-    return;
-  }
-  ++generation_;
-  std::vector<int> cpus = cpus_with_pages(*dom0_);
-  if (cpus.empty()) {
-    unlock_and_return(id);
-    return;
-  }
-  drain_cpus(*dom0_, caller, cpus, Action::bind<&SelectiveDrainAll::unlock_and_return>(this, id));
-}
-
-void SelectiveDrainAll::unlock_and_return(std::int64_t id) {
-  Task& caller = *reinterpret_cast<Task*>(static_cast<std::intptr_t>(id));
-  const SimTime cost = dom0_->mutex_unlock(mutex_, caller);
-  dom0_->compute(*caller.vcpu, cost, caller.kernel_then);
+  dom0.cpu_drain(caller).run(cpus, then);
 }
 
 }  // namespace ipistorm::model

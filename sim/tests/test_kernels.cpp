@@ -170,9 +170,18 @@ TEST(KernelPresets, Linux312IpisNeverExceedCpusWithPages) {
             model::metric_value("resched_ipis_per_s.peak", r2631));
 }
 
-TEST(KernelPresets, RegistryRejectsUnknownNames) {
+TEST(KernelPresets, RegistryRejectsUnknownNamesAndKeepsHistoricalOrder) {
   EXPECT_THROW(model::find_kernel_policy("linux-9.9"), ipistorm::InputError);
-  EXPECT_EQ(model::kernel_policies().size(), 5u);
+  const auto& all = model::kernel_policies();
+  ASSERT_FALSE(all.empty());
+  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1].order, all[i].order);
+  EXPECT_EQ(&model::find_kernel_policy("linux-2.6.31-pvops"), &all[1]);
+  try {
+    model::find_placement("spraed");
+    FAIL() << "accepted an unknown placement";
+  } catch (const ipistorm::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'spread'?"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

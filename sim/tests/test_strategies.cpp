@@ -76,6 +76,8 @@ TEST(Strategies, OneStatusPollCostsWhatTheHandCountSays) {
       {"irq-level-filter", 12 + 0, 0, 0, 0},
       // first of a batch of 4: queued, no hypercall yet
       {"multicall-batch", 12 + 0, 0, 0, 0},
+      // H = 3 (test_only_strategy.cpp: registered from its own file)
+      {"test-only-copy", 12 + 3, 0, 0, 1},
   };
   ASSERT_EQ(cases.size(), model::strategies().size()) << "a new strategy needs a hand count";
   for (const auto& e : cases) {
@@ -170,8 +172,35 @@ TEST(Strategies, HcallBufferCacheLocksOncePerBoot) {
 TEST(Strategies, RegistryNamesAreUniqueAndRejectUnknown) {
   std::set<std::string> names;
   for (const auto& s : model::strategies()) EXPECT_TRUE(names.insert(s.name).second) << s.name;
-  EXPECT_EQ(names.size(), 9u);
   EXPECT_THROW(model::find_strategy("pray"), ipistorm::InputError);
+}
+
+// A strategy is one file: test_only_strategy.cpp, linked into this binary
+// only, registers itself and is listed (in its order: last) like the rest.
+TEST(Strategies, AFileThatRegistersAStrategyIsListed) {
+  const auto& all = model::strategies();
+  ASSERT_FALSE(all.empty());
+  EXPECT_STREQ(all.back().name, "test-only-copy");
+  EXPECT_EQ(std::string(model::find_strategy("test-only-copy").mirrors),
+            "sim/tests/test_only_strategy.cpp");
+  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LE(all[i - 1].order, all[i].order);
+}
+
+TEST(Strategies, UnknownNameSuggestsTheNearest) {
+  try {
+    model::find_strategy("mlock-per-cal");
+    FAIL() << "accepted an unknown strategy";
+  } catch (const ipistorm::InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("did you mean 'mlock-per-call'?"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("accepted: mlock-per-call, no-lock"), std::string::npos) << msg;
+  }
+  try {
+    model::find_strategy("zzzzzzzzzzzz");
+    FAIL() << "accepted an unknown strategy";
+  } catch (const ipistorm::InputError& e) {
+    EXPECT_EQ(std::string(e.what()).find("did you mean"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // kernel_policy.hpp: what one kernel era does when user space calls mlock(),
 // and how it implements lru_add_drain_all() for every caller. One file per
-// era under kernels/, all listed in the one table in kernels/registry.cpp.
+// era under kernels/; each registers itself (model/registry.hpp):
+//   const KernelRegistration kEra{{"linux-x.y", summary, source, order, make}};
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "model/dom0.hpp"
+#include "model/registry.hpp"
 
 namespace ipistorm::model {
 
@@ -28,23 +30,18 @@ struct KernelPolicyEntry {
   const char* name;
   const char* summary;
   const char* source;
+  int order;  // historical: the version as a number (2.6.31 -> 20631)
   std::unique_ptr<KernelPolicy> (*make)();
 };
 
 // The registry: every kernel preset, in historical order.
 const std::vector<KernelPolicyEntry>& kernel_policies();
-// Throws InputError naming the accepted names when `name` is unknown.
+// Throws InputError naming the accepted names (and the nearest) when unknown.
 const KernelPolicyEntry& find_kernel_policy(const std::string& name);
 
-// Each preset's factory (defined in its own file).
-std::unique_ptr<KernelPolicy> make_linux_2_6_18_xen();
-std::unique_ptr<KernelPolicy> make_linux_2_6_31_pvops();
-std::unique_ptr<KernelPolicy> make_linux_3_12();
-std::unique_ptr<KernelPolicy> make_linux_4_15();
-std::unique_ptr<KernelPolicy> make_linux_5_10();
-
-// Shared by 3.12 and later: the CPUs whose pagevecs hold pages now, as
-// lru_add_drain_all() checks with pagevec_count() since 5fbc461636c3.
-std::vector<int> cpus_with_pages(Dom0& dom0);
+// A static one of these in an era's file adds it to the registry.
+struct KernelRegistration {
+  explicit KernelRegistration(KernelPolicyEntry e);
+};
 
 }  // namespace ipistorm::model

@@ -16,8 +16,11 @@ class Linux2618Xen : public KernelPolicy {
   bool mlock_moves_page_through_pagevec() const override { return false; }
 };
 
-}  // namespace
+const KernelRegistration kLinux2618Xen{
+    {"linux-2.6.18-xen", "mlock never drains other CPUs",
+     "mm/mlock.c, mm/swap.c of 2.6.18 (all-CPU drain only under CONFIG_NUMA)", 20618,
+     []() -> std::unique_ptr<KernelPolicy> { return std::make_unique<Linux2618Xen>(); }}};
 
-std::unique_ptr<KernelPolicy> make_linux_2_6_18_xen() { return std::make_unique<Linux2618Xen>(); }
+}  // namespace
 
 }  // namespace ipistorm::model

@@ -28,10 +28,11 @@ class Linux2631Pvops : public KernelPolicy {
   std::vector<int> online_;
 };
 
-}  // namespace
+const KernelRegistration kLinux2631Pvops{
+    {"linux-2.6.31-pvops", "mlock drains every online CPU: schedule_on_each_cpu, caller waits",
+     "b291f000393f (2.6.28-rc1), 8891d6da17db", 20631,
+     []() -> std::unique_ptr<KernelPolicy> { return std::make_unique<Linux2631Pvops>(); }}};
 
-std::unique_ptr<KernelPolicy> make_linux_2_6_31_pvops() {
-  return std::make_unique<Linux2631Pvops>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

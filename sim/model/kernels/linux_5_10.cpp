@@ -3,14 +3,17 @@
 // (lru_drain_gen: eef1a429f234 Khlebnikov, 6446a5131e24 Darwish): a caller
 // that waited for the mutex while another drain ran returns without
 // draining again.
-#include "model/drain.hpp"
-#include "model/kernels/kernel_policy.hpp"
+#include "model/kernels/selective_drain.hpp"
 
 namespace ipistorm::model {
+namespace {
 
-std::unique_ptr<KernelPolicy> make_linux_5_10() {
-  return std::make_unique<SelectiveDrainKernel>(/*mlock_drains_all=*/false,
-                                                /*share_generation=*/true);
-}
+const KernelRegistration kLinux510{
+    {"linux-5.10", "as 4.15; concurrent lru_add_drain_all callers share one drain generation",
+     "eef1a429f234, 6446a5131e24", 51000, []() -> std::unique_ptr<KernelPolicy> {
+       return std::make_unique<SelectiveDrainKernel>(/*mlock_drains_all=*/false,
+                                                     /*share_generation=*/true);
+     }}};
 
+}  // namespace
 }  // namespace ipistorm::model

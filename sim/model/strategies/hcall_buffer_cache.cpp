@@ -56,10 +56,13 @@ class HcallBufferCacheStrategy : public HypercallBufferStrategy {
   Action then_;
 };
 
-}  // namespace
+const StrategyRegistration kHcallBufferCacheStrategy{
+    {"hcall-buffer-cache", "4 cached single-page locked buffers behind a mutex; miss = alloc+mlock",
+     "Xen 4.1 hypercall buffers (b545e27bc6 .. 04d1f61a1fd9)", true, 40,
+     []() -> std::unique_ptr<HypercallBufferStrategy> {
+       return std::make_unique<HcallBufferCacheStrategy>();
+     }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_hcall_buffer_cache() {
-  return std::make_unique<HcallBufferCacheStrategy>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

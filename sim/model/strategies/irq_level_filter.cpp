@@ -9,7 +9,7 @@ namespace {
 
 class IrqLevelFilter : public HypercallBufferStrategy {
  public:
-  IrqLevelFilter() : locked_calls_(make_mlock_per_call()) {}
+  IrqLevelFilter() : locked_calls_(find_strategy("mlock-per-call").make()) {}
   void set_irq_level(HypercallSite& site, int level, Action then) override {
     if (level == level_) {
       then();
@@ -27,10 +27,13 @@ class IrqLevelFilter : public HypercallBufferStrategy {
   int level_ = 0;  // the line starts low
 };
 
-}  // namespace
+const StrategyRegistration kIrqLevelFilter{
+    {"irq-level-filter", "device model skips the hypercall when the IRQ level did not change",
+     "a qemu_set_irq level check (DOMAIN.md s4, device model row)", true, 80,
+     []() -> std::unique_ptr<HypercallBufferStrategy> {
+       return std::make_unique<IrqLevelFilter>();
+     }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_irq_level_filter() {
-  return std::make_unique<IrqLevelFilter>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

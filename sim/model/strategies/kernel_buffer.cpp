@@ -21,10 +21,13 @@ class KernelBuffer : public SetUpOnceThenCopy {
   }
 };
 
-}  // namespace
+const StrategyRegistration kKernelBuffer{
+    {"kernel-buffer", "kernel-allocated buffer from /dev/xen/hypercall: copy only",
+     "Linux privcmd-buf (c51b3c639e01) + libxencall (Xen 4.11, 33be2c3858)", true, 60,
+     []() -> std::unique_ptr<HypercallBufferStrategy> {
+       return std::make_unique<KernelBuffer>();
+     }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_kernel_buffer() {
-  return std::make_unique<KernelBuffer>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

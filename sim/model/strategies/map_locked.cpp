@@ -30,8 +30,11 @@ class MapLocked : public HypercallBufferStrategy {
   Action then_;
 };
 
-}  // namespace
+const StrategyRegistration kMapLocked{
+    {"map-locked", "mmap(MAP_LOCKED)+MADV_DONTFORK per buffer, munmap with TLB-flush IPIs",
+     "libxc 2012 (ec5dbe86ae)", true, 50,
+     []() -> std::unique_ptr<HypercallBufferStrategy> { return std::make_unique<MapLocked>(); }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_map_locked() { return std::make_unique<MapLocked>(); }
+}  // namespace
 
 }  // namespace ipistorm::model

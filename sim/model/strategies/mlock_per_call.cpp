@@ -29,10 +29,13 @@ class MlockPerCall : public HypercallBufferStrategy {
   Action then_;
 };
 
-}  // namespace
+const StrategyRegistration kMlockPerCall{
+    {"mlock-per-call", "mlock + munlock of the argument page around every hypercall",
+     "libxc <= 3.4 lock_pages()/unlock_pages()", true, 10,
+     []() -> std::unique_ptr<HypercallBufferStrategy> {
+       return std::make_unique<MlockPerCall>();
+     }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_mlock_per_call() {
-  return std::make_unique<MlockPerCall>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

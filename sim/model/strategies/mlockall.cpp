@@ -14,8 +14,11 @@ class Mlockall : public SetUpOnceThenCopy {
   }
 };
 
-}  // namespace
+const StrategyRegistration kMlockall{
+    {"mlockall", "mlockall(MCL_CURRENT|MCL_FUTURE) once; all process memory locked",
+     "QEMU -overcommit mem-lock=on", true, 70,
+     []() -> std::unique_ptr<HypercallBufferStrategy> { return std::make_unique<Mlockall>(); }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_mlockall() { return std::make_unique<Mlockall>(); }
+}  // namespace
 
 }  // namespace ipistorm::model

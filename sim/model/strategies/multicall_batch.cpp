@@ -10,7 +10,7 @@ namespace {
 
 class MulticallBatch : public HypercallBufferStrategy {
  public:
-  MulticallBatch() : locked_calls_(make_mlock_per_call()) {}
+  MulticallBatch() : locked_calls_(find_strategy("mlock-per-call").make()) {}
   void set_irq_level(HypercallSite& site, int, Action then) override {
     if (++pending_ < site.dom0.costs().multicall_batch) {
       then();
@@ -28,10 +28,13 @@ class MulticallBatch : public HypercallBufferStrategy {
   int pending_ = 0;
 };
 
-}  // namespace
+const StrategyRegistration kMulticallBatch{
+    {"multicall-batch", "level changes batched into one multicall of multicall_batch entries",
+     "Xen 25f5b0ff15's suggestion: __HYPERVISOR_multicall", true, 90,
+     []() -> std::unique_ptr<HypercallBufferStrategy> {
+       return std::make_unique<MulticallBatch>();
+     }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_multicall_batch() {
-  return std::make_unique<MulticallBatch>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

@@ -18,8 +18,11 @@ class NoLock : public HypercallBufferStrategy {
   BufferOps ops_;
 };
 
-}  // namespace
+const StrategyRegistration kNoLock{
+    {"no-lock", "no locking at all: the report's hack; a paged-out argument fails and is retried",
+     "the 2009 report's experiment (mlock before HVMOP_set_isa_irq_level removed)", false, 20,
+     []() -> std::unique_ptr<HypercallBufferStrategy> { return std::make_unique<NoLock>(); }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_no_lock() { return std::make_unique<NoLock>(); }
+}  // namespace
 
 }  // namespace ipistorm::model

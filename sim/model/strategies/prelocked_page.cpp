@@ -52,10 +52,13 @@ class PrelockedPage : public HypercallBufferStrategy {
   bool page_locked_ = false, busy_ = false, fallback_ = false;
 };
 
-}  // namespace
+const StrategyRegistration kPrelockedPage{
+    {"prelocked-page", "one page per thread locked once; copy in; mlock fallback for big or busy",
+     "Xen 4.0 hcall_buf_prep() (d6aaa9ee0f8b)", true, 30,
+     []() -> std::unique_ptr<HypercallBufferStrategy> {
+       return std::make_unique<PrelockedPage>();
+     }}};
 
-std::unique_ptr<HypercallBufferStrategy> make_prelocked_page() {
-  return std::make_unique<PrelockedPage>();
-}
+}  // namespace
 
 }  // namespace ipistorm::model

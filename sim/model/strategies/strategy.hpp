@@ -1,7 +1,9 @@
 // strategy.hpp: how dom0 user space makes a hypercall whose argument lives
 // in its own memory (the hypercall-buffer strategies of DOMAIN.md s4). One
-// file per strategy under strategies/, all in the one table in
-// strategies/registry.cpp. The building blocks they chain (mlock, munlock,
+// file per strategy under strategies/, each registering itself
+// (model/registry.hpp):
+//   const StrategyRegistration kMine{{"name", summary, mirrors, safe, order, make}}; The building
+//   blocks they chain (mlock, munlock,
 // the hypercall itself, mmap/munmap) are in buffer_ops.hpp.
 #pragma once
 
@@ -47,20 +49,18 @@ struct StrategyEntry {
   const char* summary;
   const char* mirrors;  // the real code it mirrors
   bool safe;            // the argument page cannot be paged out under Xen
+  int order;            // where tables list it (roughly history)
   std::unique_ptr<HypercallBufferStrategy> (*make)();
 };
 
+// The registry: every strategy, by order. Throws InputError naming the
+// accepted names (and the nearest) when unknown.
 const std::vector<StrategyEntry>& strategies();
 const StrategyEntry& find_strategy(const std::string& name);
 
-std::unique_ptr<HypercallBufferStrategy> make_mlock_per_call();
-std::unique_ptr<HypercallBufferStrategy> make_no_lock();
-std::unique_ptr<HypercallBufferStrategy> make_prelocked_page();
-std::unique_ptr<HypercallBufferStrategy> make_hcall_buffer_cache();
-std::unique_ptr<HypercallBufferStrategy> make_map_locked();
-std::unique_ptr<HypercallBufferStrategy> make_kernel_buffer();
-std::unique_ptr<HypercallBufferStrategy> make_mlockall();
-std::unique_ptr<HypercallBufferStrategy> make_irq_level_filter();
-std::unique_ptr<HypercallBufferStrategy> make_multicall_batch();
+// A static one of these in a strategy's file adds it to the registry.
+struct StrategyRegistration {
+  explicit StrategyRegistration(StrategyEntry e);
+};
 
 }  // namespace ipistorm::model

@@ -1,0 +1,65 @@
+// selective_drain.hpp: the kernels since 3.12 (linux_3_12.cpp, linux_4_15.cpp,
+// linux_5_10.cpp), which differ only in two switches: whether mlock()
+// drains every CPU with pages (3.12) or only the local one (4.15+), and
+// whether concurrent drain callers share a generation (5.10+).
+#pragma once
+
+#include <vector>
+
+#include "model/drain.hpp"
+#include "model/kernels/kernel_policy.hpp"
+
+namespace ipistorm::model {
+
+// The CPUs whose pagevecs hold pages now, as lru_add_drain_all() checks
+// with pagevec_count() since 5fbc461636c3.
+std::vector<int> cpus_with_pages(Dom0& dom0);
+
+// lru_add_drain_all() since 5fbc461636c3 (v3.12): under a global mutex,
+// drain only the CPUs whose pagevecs hold pages. With `share_generation`
+// (eef1a429f234, 6446a5131e24) a caller that finds the drain generation
+// moved on while it waited for the mutex returns at once: the drain that
+// ran meanwhile covered its pages.
+class SelectiveDrainAll {
+ public:
+  explicit SelectiveDrainAll(bool share_generation) : share_generation_(share_generation) {}
+  void run(Dom0& dom0, Task& caller, Action then);
+
+ private:
+  // Per calling task (by Task::id): where it returns to, and the
+  // generation it read before taking the mutex (5.10's lru_drain_gen).
+  struct Caller {
+    Action then;
+    std::uint64_t generation_seen = 0;
+  };
+  void locked(std::int64_t task_id);
+  void unlock_and_return(std::int64_t task_id);
+
+  bool share_generation_;
+  Dom0* dom0_ = nullptr;
+  Dom0::Mutex mutex_;
+  std::uint64_t generation_ = 0;
+  std::vector<Caller> callers_;
+};
+
+class SelectiveDrainKernel : public KernelPolicy {
+ public:
+  SelectiveDrainKernel(bool mlock_drains_all, bool share_generation)
+      : mlock_drains_all_(mlock_drains_all), selective_(share_generation) {}
+  void mlock_prepare(Dom0& dom0, Task& caller, Action then) override {
+    if (mlock_drains_all_)
+      drain_all(dom0, caller, then);
+    else
+      dom0.drain_local(*caller.vcpu, then);
+  }
+  void drain_all(Dom0& dom0, Task& caller, Action then) override {
+    selective_.run(dom0, caller, then);
+  }
+  bool mlock_moves_page_through_pagevec() const override { return true; }
+
+ private:
+  bool mlock_drains_all_;
+  SelectiveDrainAll selective_;
+};
+
+}  // namespace ipistorm::model
