@@ -161,39 +161,23 @@ std::vector<T> parse_numbers(const std::vector<std::string>& items, const char* 
   return out;
 }
 
-// One compare column: a title with its unit, the metric-table row it shows
-// (times `scale`, a unit change), and how to print it.
+// One compare column: a metric-table row (its label, unit and format make
+// the header and the cells) and its name in the --wide CSV.
 struct Figure {
-  const char* title;
+  const char* metric;
   const char* csv;
-  std::function<double(const model::Result&)> value;
-  std::function<std::string(double)> print;
 };
-
-std::function<double(const model::Result&)> metric(const char* name, double scale = 1.0) {
-  const model::MetricSpec* m = &model::metric(name);
-  return [m, scale](const model::Result& r) { return m->value(r) * scale; };
-}
 
 const std::vector<Figure>& compare_figures() {
   static const std::vector<Figure> f = {
-      {"boot (s)", "boot_time_s", metric("boot_time_s"), [](double v) { return fmt(v, 2); }},
-      {"ioport p50 (us)", "ioport_p50_us", metric("ioport_latency_us.p50"),
-       [](double v) { return fmt(v, 1); }},
-      {"ioport p99 (us)", "ioport_p99_us", metric("ioport_latency_us.p99"),
-       [](double v) { return fmt(v, 1); }},
-      {"dom0 peak (% CPU)", "dom0_util_peak_pct", metric("dom0_util_pct.peak"),
-       [](double v) { return fmt(v, 0); }},
-      {"resched IPIs peak (/s)", "resched_ipis_peak_per_s", metric("resched_ipis_per_s.peak"),
-       [](double v) { return fmt_si(v); }},
-      {"locked peak (KiB)", "peak_locked_kib", metric("peak_locked_bytes", 1.0 / 1024.0),
-       [](double v) { return fmt(v, 0); }},
-      {"syscalls per hypercall", "syscalls_per_hypercall", metric("syscalls_per_hypercall"),
-       [](double v) { return fmt(v, 2); }},
-      {"failed hypercalls (calls)", "failed_hypercalls", metric("failed_hypercalls"),
-       [](double v) {
-         return fmt(v, v == static_cast<double>(static_cast<long long>(v)) ? 0 : 1);
-       }},
+      {"boot_time_s", "boot_time_s"},
+      {"ioport_latency_us.p50", "ioport_p50_us"},
+      {"ioport_latency_us.p99", "ioport_p99_us"},
+      {"dom0_util_pct.peak", "dom0_util_peak_pct"},
+      {"resched_ipis_per_s.peak", "resched_ipis_peak_per_s"},
+      {"peak_locked_bytes", "peak_locked_bytes"},
+      {"syscalls_per_hypercall", "syscalls_per_hypercall"},
+      {"failed_hypercalls", "failed_hypercalls"},
   };
   return f;
 }
@@ -288,9 +272,9 @@ int run_compare(const CompareOptions& o) {
             << " (same seed)\n\n";
   std::vector<std::string> header = {"kernel", "strategy"};
   const auto& figs = compare_figures();
-  header.push_back(figs[0].title);
+  header.push_back(column_title(figs[0].metric));
   header.emplace_back("x baseline");
-  for (std::size_t f = 1; f < figs.size(); ++f) header.emplace_back(figs[f].title);
+  for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f].metric));
   header.emplace_back("safe");
   Table t(header);
   for (const auto& key : keys) {
@@ -302,8 +286,9 @@ int run_compare(const CompareOptions& o) {
     };
     std::vector<std::string> row = {key.first, key.second};
     for (std::size_t f = 0; f < figs.size(); ++f) {
-      row.push_back(mean_range(column([&](std::size_t i) { return figs[f].value(results[i]); }),
-                               figs[f].print));
+      const model::MetricSpec& m = model::metric(figs[f].metric);
+      row.push_back(mean_range(column([&](std::size_t i) { return m.value(results[i]); }),
+                               [&m](double v) { return model::format_metric(m, v); }));
       if (f == 0)
         row.push_back(mean_range(column([&](std::size_t i) { return ratio[i]; }),
                                  [](double v) { return fmt(v, 2); }));
@@ -328,7 +313,7 @@ int run_compare(const CompareOptions& o) {
         os << r.config.kernel << "," << r.config.strategy << "," << r.config.seed;
         char v[40];
         for (const auto& f : figs) {
-          std::snprintf(v, sizeof v, ",%.6g", f.value(r));
+          std::snprintf(v, sizeof v, ",%.6g", model::metric_value(f.metric, r));
           os << v;
         }
         std::snprintf(v, sizeof v, ",%.6g", ratio[i]);
@@ -518,17 +503,16 @@ int run_sweep_command(const SweepOptions& o) {
             << "\n\n";
   std::vector<std::string> header = {"run"};
   for (const auto& c : swept) header.push_back(c.title);
-  for (const char* h : {"boot (s)", "ioport mean (us)", "resched IPIs peak (/s)", "dom0 peak (%)"})
-    header.emplace_back(h);
+  static const char* const kShown[] = {"boot_time_s", "ioport_latency_us.mean",
+                                       "resched_ipis_per_s.peak", "dom0_util_pct.peak"};
+  for (const char* name : kShown) header.push_back(column_title(name));
   Table t(header);
   std::size_t i = 0;
   for (const auto& r : results) {
     if (i < 40 || i + 5 >= results.size()) {
       std::vector<std::string> row = {std::to_string(i)};
       for (const auto& c : swept) row.push_back(c.cell(r.config));
-      for (const char* name : {"boot_time_s", "ioport_latency_us.mean", "resched_ipis_per_s.peak",
-                               "dom0_util_pct.peak"})
-        row.push_back(show(name, r));
+      for (const char* name : kShown) row.push_back(show(name, r));
       t.row(row);
     } else if (i == 40) {
       t.row({"..."});

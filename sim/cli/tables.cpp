@@ -53,4 +53,9 @@ std::string show(const std::string& metric_name, const model::Result& r) {
   return model::format_metric(m, m.value(r));
 }
 
+std::string column_title(const std::string& metric_name) {
+  const model::MetricSpec& m = model::metric(metric_name);
+  return std::string(m.label) + " (" + m.unit + ")";
+}
+
 }  // namespace ipistorm::cli

@@ -26,5 +26,7 @@ std::string fmt(double v, int digits = 1);
 std::string fmt_si(double v);
 // A metric of a run as the metric table formats it.
 std::string show(const std::string& metric_name, const model::Result& r);
+// A column header from the metric table: "guest boot time (s)".
+std::string column_title(const std::string& metric_name);
 
 }  // namespace ipistorm::cli
