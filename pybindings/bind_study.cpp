@@ -2,10 +2,13 @@
 // the one fitted cost (study::fit, as `ipistorm fit --json` writes it).
 // Covered by tests/test_fit.py.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
+#include "errors.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "study/fit.hpp"
+#include "study/uncertainty.hpp"
 
 namespace ipistorm::py {
 
@@ -23,6 +26,36 @@ void bind_study(pyb::module_& m) {
         return from_json(study::fit_json(r));
       },
       pyb::arg("base"), "The `ipistorm fit --json` fields for a base config.");
+
+  // tests/test_sensitivity.py: the parameters a study samples (table and
+  // config "ranges"), as the JSON "dimensions" list.
+  m.def(
+      "_dimensions",
+      [](pyb::object base, bool refit) {
+        return from_json(study::dimensions_json(study::dimensions(config_from_py(base), refit)));
+      },
+      pyb::arg("base"), pyb::arg("refit"));
+  m.def(
+      "_figure_names", [](pyb::object base) { return study::figure_names(config_from_py(base)); },
+      pyb::arg("base"));
+  // tests/test_sensitivity.py: one figure for many parameter vectors, the
+  // model function ipistorm.sensitivity() hands to OpenTURNS.
+  m.def(
+      "_evaluate",
+      [](pyb::object base, const std::string& scenario, const std::string& figure,
+         const std::vector<std::string>& names, const std::vector<std::vector<double>>& rows,
+         bool refit, int jobs) {
+        if (jobs < 1) throw InputError("jobs must be >= 1, got " + std::to_string(jobs));
+        const model::Config c = config_from_py(base);
+        std::vector<double> out;
+        {
+          pyb::gil_scoped_release release;
+          out = study::evaluate_figure(c, scenario, figure, names, rows, refit, jobs);
+        }
+        return out;
+      },
+      pyb::arg("base"), pyb::arg("scenario"), pyb::arg("figure"), pyb::arg("names"),
+      pyb::arg("rows"), pyb::arg("refit"), pyb::arg("jobs"));
 }
 
 }  // namespace ipistorm::py

@@ -29,6 +29,7 @@ from ._run import fit, reproduce, resolve_config, simulate, topology  # noqa: F4
 from ._sweep import sweep, to_wide  # noqa: F401
 from ._tables import kernels, metrics, params, presets, strategies  # noqa: F401
 from . import lab  # noqa: F401
+from .sensitivity import sensitivity, sobol_indices  # noqa: F401
 
 __all__ = [
     "Series",
@@ -45,6 +46,8 @@ __all__ = [
     "presets",
     "provenance",
     "reproduce",
+    "sensitivity",
+    "sobol_indices",
     "resolve_config",
     "simulate",
     "strategies",

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -303,6 +304,35 @@ std::string plausible(const model::ParamSpec& p) {
          ipistorm::io::format_range(p.range.low, p.range.high);
 }
 
+// `ipistorm sensitivity ARGS`: the Python module ipistorm.sensitivity
+// (OpenTURNS) under Debian's /usr/bin/python3, with the package of this build
+// (<bin>/../python) first on PYTHONPATH. It prints the ranked table itself.
+int cmd_sensitivity(const std::vector<std::string>& args) {
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    std::string dir(self);
+    dir = dir.substr(0, dir.rfind('/'));
+    const std::string py = dir + "/../python";
+    if (access((py + "/ipistorm/sensitivity.py").c_str(), R_OK) == 0) {
+      const char* old = std::getenv("PYTHONPATH");
+      const std::string path = py + (old && *old ? ":" + std::string(old) : "");
+      setenv("PYTHONPATH", path.c_str(), 1);
+    }
+  }
+  std::vector<std::string> argv_s = {
+      "python3", "-c",
+      "import sys; from ipistorm.sensitivity import main; sys.exit(main(sys.argv[1:]))"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  execv("/usr/bin/python3", argv.data());
+  throw InputError("cannot run /usr/bin/python3 for 'ipistorm sensitivity' (python3-openturns)");
+}
+
 // The README's parameter table, generated so that it cannot drift.
 int cmd_params_markdown() {
   std::cout
@@ -376,6 +406,7 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
     if (c->get_name() == argv[1]) sub = c;
   }
   if (!sub) return ipistorm::unknown_name_message("subcommand", argv[1], subs);
+  if (sub->get_name() == "sensitivity") return "";  // its flags are the Python module's
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--") break;
@@ -418,6 +449,13 @@ int main(int argc, char** argv) {
                   "did the pvops dom0 upload ACPI Cx data to Xen? 'uploaded' (default: C1-C6 "
                   "as for 2.6.18) or 'none' (Xen 3.4 then uses C1 only)")
       ->check(CLI::IsMember({"uploaded", "none"}));
+
+  auto* sens = app.add_subcommand(
+      "sensitivity",
+      "Sobol' indices (OpenTURNS) of a reproduce figure over the chosen costs; see "
+      "'ipistorm sensitivity --help'");
+  sens->prefix_command();
+  sens->set_help_flag();
 
   RunFlags fit_flags;
   auto* fitc = app.add_subcommand(
@@ -509,6 +547,7 @@ int main(int argc, char** argv) {
     if (*sim) return cmd_simulate(sim_flags);
     if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx, rep_unc, rep_csv);
     if (*fitc) return cmd_fit(fit_flags);
+    if (*sens) return cmd_sensitivity(sens->remaining());
     if (*top) return cmd_topology(topo_flags);
     if (*par) {
       if (!params_json.empty()) cmd_params_json(params_json);

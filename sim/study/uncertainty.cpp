@@ -312,6 +312,73 @@ std::string reproduce_uncertainty_csv(const ReproUncertainty& u) {
   return os.str();
 }
 
+// ---- sensitivity --------------------------------------------------------------
+
+std::vector<std::pair<std::string, std::string>> figure_names(const model::Config& base) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& sc : model::reproduce_scenarios(base))
+    for (const auto& f : sc.figures) out.emplace_back(sc.name, f.name);
+  return out;
+}
+
+std::vector<double> evaluate_figure(const model::Config& base, const std::string& scenario,
+                                    const std::string& figure,
+                                    const std::vector<std::string>& names,
+                                    const std::vector<std::vector<double>>& rows, bool refit,
+                                    int jobs, const std::atomic<bool>* stop) {
+  std::string scenarios, figures;
+  bool scenario_ok = false, figure_ok = false;
+  for (const auto& [s, f] : figure_names(base)) {
+    if (scenarios.find(s) == std::string::npos) scenarios += (scenarios.empty() ? "" : ", ") + s;
+    if (s == scenario) {
+      scenario_ok = true;
+      figures += (figures.empty() ? "" : ", ") + f;
+      figure_ok |= f == figure;
+    }
+  }
+  if (!scenario_ok)
+    throw InputError("unknown scenario '" + scenario + "' (accepted: " + scenarios + ")");
+  if (!figure_ok)
+    throw InputError("unknown figure '" + figure + "' for " + scenario + " (accepted: " + figures +
+                     ")");
+  std::vector<const model::ParamSpec*> specs;
+  for (const auto& n : names) {
+    const model::ParamSpec* p = model::find_param(n);
+    if (!p) throw InputError("unknown parameter '" + n + "' (see 'ipistorm params')");
+    if (refit && n == fitted_cost().param)
+      throw InputError(n + " is re-fitted for every row; leave it out (or refit=False)");
+    specs.push_back(p);
+  }
+  std::vector<model::Config> configs(rows.size(), base);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].size() != names.size())
+      throw InputError("row " + std::to_string(i) + " has " + std::to_string(rows[i].size()) +
+                       " values for " + std::to_string(names.size()) + " parameters");
+    for (std::size_t j = 0; j < names.size(); ++j)
+      configs[i].params.set(names[j], specs[j]->integer() ? std::round(rows[i][j]) : rows[i][j]);
+  }
+  std::vector<double> out(rows.size());
+  model::parallel_for(
+      rows.size(), jobs,
+      [&](std::size_t i) {
+        model::Config c = configs[i];
+        model::Result fitted;
+        bool have = false;
+        if (refit) {
+          FitResult f = fit(c, fitted_cost(), stop);
+          c.params.set(f.param, f.value);
+          if (scenario == fitted_cost().scenario) fitted = std::move(f.result), have = true;
+        }
+        for (const auto& sc : model::reproduce_scenarios(c))
+          if (sc.name == scenario) {
+            const model::Result r = have ? std::move(fitted) : model::run(sc.config, stop);
+            out[i] = model::figure_value(figure, r);
+          }
+      },
+      stop);
+  return out;
+}
+
 // ---- compare / sweep ----------------------------------------------------------
 
 PointsUncertainty points_uncertainty(const model::Config& base,

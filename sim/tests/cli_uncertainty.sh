@@ -43,5 +43,7 @@ for c in inverted zero outside; do
   expect_2 "range $c" compare --uncertainty 4 --no-refit --config "$tmp/$c.json" "${tiny[@]}"
 done
 expect_2 "range on the re-fitted cost" reproduce --uncertainty 2 --config "$tmp/fitted.json"
+expect_2 "sensitivity: unknown figure" sensitivity --figure no_such_figure
+expect_2 "sensitivity: unknown scenario" sensitivity --scenario no-such-scenario
 [ $fail -eq 0 ] && echo "uncertainty CLI checks passed"
 exit $fail
