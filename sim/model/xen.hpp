@@ -22,7 +22,6 @@ class Hypervisor {
   // Delay from "vCPU made runnable at `now`" to "vCPU running", for a
   // tickle sent over distance class `d`; ends the pCPU's idle period.
   SimTime vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now);
-  int idle_state(int p) const { return pcpus_[static_cast<std::size_t>(p)].state; }
 
  private:
   struct Pcpu {
