@@ -14,6 +14,7 @@
 #include "model/scenario.hpp"
 #include "model/sweep.hpp"
 #include "py_json.hpp"
+#include "run/traced_run.hpp"
 
 namespace ipistorm::py {
 
@@ -121,6 +122,10 @@ void bind_simulate(pyb::module_& m) {
           "version, git commit and host of the build that ran it")
       .def_property_readonly(
           "series", [](const SimResult& r) { return r.series; }, "per-window series")
+      .def_property_readonly(
+          "distributions", [](const SimResult& r) { return from_json(r.doc.at("distributions")); },
+          "the \"distributions\" of `simulate --json`: the ioport latency histogram (edges, "
+          "counts) and vcpu_wakes_by_idle_state")
       .def_property_readonly("events", [](const SimResult& r) { return r.events; })
       .def_property_readonly(
           "wall_s", [](const SimResult& r) { return r.wall_s; }, "host seconds the run took")
@@ -163,6 +168,24 @@ void bind_simulate(pyb::module_& m) {
             call_interruptible([&](const std::atomic<bool>* stop) { return model::run(c, stop); }));
       },
       pyb::arg("config"), "Run one config (a JSON-style dict). Use ipistorm.simulate().");
+
+  // tests/test_simulate.py: test_trace_file, test_trace_bad_input
+  m.def(
+      "_simulate_traced",
+      [](pyb::object config, pyb::object from_s, pyb::object for_s, double max_mb) {
+        const Config c = config_from_py(config);
+        run::TraceRequest req;
+        if (!from_s.is_none()) req.from_s = from_s.cast<double>();
+        if (!for_s.is_none()) req.for_s = for_s.cast<double>();
+        req.max_mb = max_mb;
+        run::check_trace_request(req);
+        run::TracedRun tr = call_interruptible(
+            [&](const std::atomic<bool>* stop) { return run::run_traced(c, req, stop); });
+        return pyb::make_tuple(SimResult::from(tr.result), pyb::bytes(tr.json));
+      },
+      pyb::arg("config"), pyb::arg("trace_from"), pyb::arg("trace_for"), pyb::arg("trace_max_mb"),
+      "Run one config with a trace window; returns (SimResult, trace JSON bytes). Use "
+      "ipistorm.simulate(trace=...).");
 
   // tests/test_simulate.py: test_default_config
   m.def(

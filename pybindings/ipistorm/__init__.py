@@ -25,7 +25,7 @@ from ._ipistorm import (  # noqa: F401  (re-exported)
     placements,
     provenance,
 )
-from ._run import fit, reproduce, resolve_config, simulate, topology  # noqa: F401
+from ._run import fit, latency_cdf, reproduce, resolve_config, simulate, topology  # noqa: F401
 from ._sweep import sweep, to_wide  # noqa: F401
 from ._tables import kernels, metrics, params, presets, strategies  # noqa: F401
 from . import lab  # noqa: F401
@@ -40,6 +40,7 @@ __all__ = [
     "grid_size",
     "kernels",
     "lab",
+    "latency_cdf",
     "metrics",
     "params",
     "placements",

@@ -6,7 +6,9 @@ JSON config object a `--config` file holds, and let the C++ model do the rest
 """
 
 import os
+import tempfile
 
+import numpy as np
 import pandas as pd
 
 from . import _args, _ipistorm
@@ -31,9 +33,32 @@ def topology(spec):
     return _ipistorm.load_topology(_args.check_str("spec", spec))
 
 
+def _check_trace_path(path):
+    """The trace path as a str, refused (ValueError) before the run when it cannot be written."""
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    path = _args.check_str("trace", path)
+    d = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path) or not os.path.isdir(d) or not os.access(d, os.W_OK):
+        raise ValueError(f"cannot write --trace file '{path}'")
+    return path
+
+
+def _write_atomic(path, data):
+    # A temporary file beside the target, then a rename: never a partial trace.
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 def simulate(topology=None, kernel=None, strategy=None, dom0_vcpus=None, placement=None,
              seed=None, *, dm_vcpu=None, cpu_ghz=None, window_s=None, config=None,
-             **overrides):
+             trace=None, trace_from=None, trace_for=None, trace_max_mb=256, **overrides):
     """Run one scenario to the end of the guest's boot.
 
     Every field left as None takes the model's default (nehalem-ep,
@@ -43,14 +68,50 @@ def simulate(topology=None, kernel=None, strategy=None, dom0_vcpus=None, placeme
     (``evtchn_send_us=2.0``; see ipistorm.params()).
 
     Returns an ipistorm.SimResult: .metrics (the dict of `simulate --json`'s
-    "metrics"), .config, .provenance, .series (numpy arrays per window).
+    "metrics", "ioport_breakdown_us" included), .distributions (latency
+    histogram, wakes by idle state; see latency_cdf()), .config, .provenance,
+    .series (numpy arrays per window).
     The GIL is released while the model runs, so threads run in parallel.
+
+    With trace=path, as `simulate --trace`: a Trace Event Format timeline of
+    the window [trace_from, trace_from + trace_for) seconds of simulated time
+    (default: 5 ms inside the densest second) is written to path; open it in
+    ui.perfetto.dev. A bad window, an unwritable path or a trace over
+    trace_max_mb MiB raise ValueError and write nothing.
     """
     cfg = _args.config_dict(
         config, overrides, topology=topology, kernel=kernel, strategy=strategy,
         dom0_vcpus=dom0_vcpus, placement=placement, seed=seed, dm_vcpu=dm_vcpu,
         cpu_ghz=cpu_ghz, window_s=window_s)
-    return _ipistorm._simulate(cfg)
+    if trace is None:
+        for name, v in (("trace_from", trace_from), ("trace_for", trace_for)):
+            if v is not None:
+                raise ValueError(f"{name} needs trace=path")
+        return _ipistorm._simulate(cfg)
+    path = _check_trace_path(trace)
+    window = [None if v is None else _args.check_number(n, v)
+              for n, v in (("trace_from", trace_from), ("trace_for", trace_for))]
+    result, text = _ipistorm._simulate_traced(
+        cfg, window[0], window[1], float(_args.check_number("trace_max_mb", trace_max_mb)))
+    _write_atomic(path, text)
+    return result
+
+
+def latency_cdf(result):
+    """The ioport latency's cumulative distribution from a SimResult (or its
+    distributions["ioport_latency_histogram"] dict): a DataFrame with
+    latency_us (each bucket's upper edge) and cdf (fraction of accesses at or
+    below it), one row per bucket."""
+    hist = result
+    if not isinstance(result, dict):
+        hist = result.distributions["ioport_latency_histogram"]
+    elif "ioport_latency_histogram" in result:
+        hist = result["ioport_latency_histogram"]
+    counts = np.asarray(hist["counts"], dtype=float)
+    edges = np.asarray(hist["edges"], dtype=float)
+    total = counts.sum()
+    cdf = np.cumsum(counts) / total if total > 0 else np.zeros_like(counts)
+    return pd.DataFrame({"latency_us": edges[1:], "cdf": cdf})
 
 
 def resolve_config(topology=None, kernel=None, strategy=None, dom0_vcpus=None,

@@ -58,7 +58,7 @@ def test_result_fields():
     assert r.config["cpu_ghz"] == pytest.approx(2.67)  # resolved from the topology
     assert set(r.provenance) == {"version", "git_commit", "host"}
     doc = r.to_json()
-    assert set(doc) == {"config", "metrics", "provenance"}
+    assert set(doc) == {"config", "metrics", "distributions", "provenance"}
     assert r.events == m["events"] > 0
     assert "linux-2.6.31-pvops" in repr(r) and "4 dom0 vCPUs" in repr(r)
     # The report's formula: drain-target IPIs per mlock = vCPUs - 1.
@@ -214,3 +214,57 @@ def test_pickle_round_trip():
     np.testing.assert_array_equal(s.resched_ipis_per_s, r.series.resched_ipis_per_s)
     with pytest.raises(RuntimeError, match="another ipistorm version"):
         ipistorm.SimResult.__new__(ipistorm.SimResult).__setstate__((0,) * 8)
+
+
+def test_trace_file(tmp_path):
+    """simulate(trace=path) writes the `simulate --trace` timeline; the run's
+    metrics are those of the run without a trace."""
+    path = tmp_path / "t.json"
+    r = ipistorm.simulate(dom0_vcpus=8, trace=path, trace_from=0.0, trace_for=0.002, **TINY)
+    doc = json.loads(path.read_text())
+    ev = doc["traceEvents"]
+    assert {e["ph"] for e in ev} >= {"M", "B", "E", "s", "f", "i", "C"}
+    assert doc["otherData"]["window_s"] == {"from": 0.0, "for": 0.002}
+    assert doc["otherData"]["config"] == r.config
+    plain = ipistorm.simulate(dom0_vcpus=8, **TINY)
+    assert without_wall(plain.metrics) == without_wall(r.metrics)
+    assert plain.distributions == r.distributions
+
+
+def test_trace_bad_input(tmp_path):
+    with pytest.raises(ValueError, match="--trace-for"):
+        ipistorm.simulate(trace=tmp_path / "a.json", trace_for=0, **TINY)
+    with pytest.raises(ValueError, match="--trace-from"):
+        ipistorm.simulate(trace=tmp_path / "a.json", trace_from=-1, **TINY)
+    with pytest.raises(ValueError, match="after the run"):
+        ipistorm.simulate(trace=tmp_path / "a.json", trace_from=1e4, **TINY)
+    with pytest.raises(ValueError, match="cannot write"):
+        ipistorm.simulate(trace=tmp_path / "no" / "a.json", **TINY)
+    with pytest.raises(ValueError, match="cap"):
+        ipistorm.simulate(trace=tmp_path / "a.json", trace_from=0, trace_for=3,
+                          trace_max_mb=1, **TINY)
+    with pytest.raises(ValueError, match="needs trace"):
+        ipistorm.simulate(trace_for=0.1, **TINY)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_breakdown_and_distributions(cli, tmp_path):
+    """The breakdown adds up to the mean latency; the histogram and the wakes
+    by idle state are those of `simulate --json`; latency_cdf ends at 1."""
+    doc = cli_simulate(cli, tmp_path, "--dom0-vcpus", "8",
+                       *[a for k, v in TINY.items() for a in ("--set", f"{k}={v}")])
+    r = ipistorm.simulate(dom0_vcpus=8, **TINY)
+    b = r.metrics["ioport_breakdown_us"]
+    assert sum(b.values()) == pytest.approx(r.metrics["ioport_latency_us"]["mean"], rel=5e-3)
+    assert r.distributions == doc["distributions"]
+    cdf = ipistorm.latency_cdf(r)
+    assert list(cdf.columns) == ["latency_us", "cdf"]
+    assert np.all(np.diff(cdf["cdf"]) >= 0) and cdf["cdf"].iloc[-1] == pytest.approx(1.0)
+    p50 = cdf["latency_us"][cdf["cdf"] >= 0.5].iloc[0]
+    assert p50 == pytest.approx(r.metrics["ioport_latency_us"]["p50"], rel=0.02)
+    wakes = r.distributions["vcpu_wakes_by_idle_state"]
+    assert set(wakes) == {"C0", "C1", "C3", "C6"} and all(len(v) == 8 for v in wakes.values())
+    assert sum(map(sum, wakes.values())) == r.metrics["vcpu_wakes"]
+    import pickle
+
+    assert pickle.loads(pickle.dumps(r)).distributions == r.distributions

@@ -25,7 +25,6 @@
 #include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/number.hpp"
-#include "ipistorm_version.hpp"  // generated: the version of CMake's project()
 #include "model/kernels/kernel_policy.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
@@ -33,6 +32,7 @@
 #include "model/scenario.hpp"
 #include "model/strategies/strategy.hpp"
 #include "model/sweep.hpp"
+#include "run/traced_run.hpp"
 #include "study/fit.hpp"
 #include "topology/topology.hpp"
 
@@ -69,14 +69,39 @@ void print_result(const model::Result& r) {
     t.row({m.label, ipistorm::cli::show(name, r), unit});
   }
   t.print(std::cout);
+  std::cout << "\n";
+  ipistorm::cli::print_breakdown(std::cout, {"mean"}, {&r});
 }
 
-int cmd_simulate(const RunFlags& f) {
+struct TraceFlags {
+  std::string file;
+  double from_s = 0, for_s = 0, max_mb = 256;
+  CLI::Option *o_from{}, *o_for{}, *o_max{};
+};
+
+int cmd_simulate(const RunFlags& f, const TraceFlags& tf) {
   model::Config c = build_config(f);
+  if (tf.file.empty() && (tf.o_from->count() || tf.o_for->count() || tf.o_max->count()))
+    throw InputError("--trace-from, --trace-for and --trace-max-mb need --trace FILE");
+  ipistorm::run::TraceRequest req;
+  if (tf.o_from->count()) req.from_s = tf.from_s;
+  if (tf.o_for->count()) req.for_s = tf.for_s;
+  req.max_mb = tf.max_mb;
+  if (!tf.file.empty()) ipistorm::run::check_trace_request(req);
   check_writable(f.json_file);
-  model::Result r = model::run(c);
-  print_result(r);
-  if (!f.json_file.empty()) write_json_file(f.json_file, model::result_json(r));
+  check_writable(tf.file, "--trace");
+  if (tf.file.empty()) {
+    model::Result r = model::run(c);
+    print_result(r);
+    if (!f.json_file.empty()) write_json_file(f.json_file, model::result_json(r));
+    return 0;
+  }
+  ipistorm::run::TracedRun tr = ipistorm::run::run_traced(c, req);
+  print_result(tr.result);
+  if (!f.json_file.empty()) write_json_file(f.json_file, model::result_json(tr.result));
+  ipistorm::cli::write_file_atomic(tf.file, tr.json, "--trace");
+  std::cout << "\ntrace: " << tf.file << " (" << fmt(tr.from_s, 4) << " s + " << fmt(tr.for_s, 4)
+            << " s, " << tr.ipi_flows << " IPIs; open it in ui.perfetto.dev)\n";
   return 0;
 }
 
@@ -430,11 +455,21 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ipistorm " IPISTORM_VERSION);  // CMake's project() version
+  app.set_version_flag("--version", "ipistorm 0.1.0");
 
   RunFlags sim_flags;
   auto* sim = app.add_subcommand("simulate", "run one scenario and print its metrics");
   add_run_flags(sim, sim_flags, true);
+  TraceFlags trace_flags;
+  sim->add_option("--trace", trace_flags.file,
+                  "write a Trace Event Format timeline of a window of the run (ui.perfetto.dev)");
+  trace_flags.o_from = sim->add_option(
+      "--trace-from", trace_flags.from_s,
+      "trace window start, s of simulated time (default: inside the densest second)");
+  trace_flags.o_for =
+      sim->add_option("--trace-for", trace_flags.for_s, "trace window length, s (default 0.005)");
+  trace_flags.o_max = sim->add_option("--trace-max-mb", trace_flags.max_mb,
+                                      "refuse a trace larger than this (MiB, default 256)");
 
   RunFlags rep_flags;
   int jobs = 0;
@@ -545,7 +580,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (*sim) return cmd_simulate(sim_flags);
+    if (*sim) return cmd_simulate(sim_flags, trace_flags);
     if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx, rep_unc, rep_csv);
     if (*fitc) return cmd_fit(fit_flags);
     if (*sens) return cmd_sensitivity(sens->remaining());

@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -132,6 +133,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
                   "long-format CSV as sweep writes: run, keys, metric, value (boot_time_x_baseline "
                   "included)");
   cmd->add_flag("--wide", o.wide, "--csv with one row per run and one column per figure");
+  cmd->add_flag("--breakdown", o.breakdown,
+                "also where each row's ioport latency goes (mean us per part, first seed)");
   cmd->add_option("-j,--jobs", o.jobs,
                   "threads (default: all cores); output does not depend on it");
   add_uncertainty_flags(cmd, o.uncertainty);
@@ -300,6 +303,18 @@ int run_compare(const CompareOptions& o) {
   if (!have_baseline)
     std::cout << "\n(the baseline row is not part of the comparison asked for; it was run for "
                  "the x baseline column)\n";
+  if (o.breakdown) {
+    std::vector<std::string> labels;
+    std::vector<const model::Result*> runs;
+    std::set<std::string> kernels_shown;
+    for (const auto& key : keys) kernels_shown.insert(key.first);
+    for (const auto& key : keys) {
+      labels.push_back(kernels_shown.size() > 1 ? key.first + " " + key.second : key.second);
+      runs.push_back(&results[runs_of[key].front()]);
+    }
+    std::cout << "\n";
+    print_breakdown(std::cout, labels, runs);
+  }
 
   if (!o.csv_file.empty()) {
     std::string csv;

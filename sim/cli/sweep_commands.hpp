@@ -22,6 +22,7 @@ struct CompareOptions {
   bool wide = false;  // --csv one row per run, one column per figure
   int jobs = 0;
   UncertaintyFlags uncertainty;
+  bool breakdown = false;  // also the ioport latency breakdown per strategy
 };
 // The run every compare row is divided by ("x baseline"): the 2.6.18 kernel,
 // whose mlock drains nothing remote, with the strategy the report's libxc used.

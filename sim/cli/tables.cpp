@@ -58,4 +58,21 @@ std::string column_title(const std::string& metric_name) {
   return std::string(m.label) + " (" + m.unit + ")";
 }
 
+void print_breakdown(std::ostream& os, const std::vector<std::string>& labels,
+                     const std::vector<const model::Result*>& runs) {
+  std::vector<std::string> head = {"ioport latency part"};
+  for (const auto& l : labels) head.push_back(l + " us");
+  Table t(head);
+  for (const char* part : model::kLatencyPartNames) {  // rows of the metric table, chain order
+    const std::string name = std::string("ioport_breakdown_us.") + part;
+    std::vector<std::string> row = {model::metric(name).label};
+    for (const auto* r : runs) row.push_back(show(name, *r));
+    t.row(row);
+  }
+  std::vector<std::string> total = {"= mean latency"};
+  for (const auto* r : runs) total.push_back(show("ioport_latency_us.mean", *r));
+  t.row(total);
+  t.print(os);
+}
+
 }  // namespace ipistorm::cli

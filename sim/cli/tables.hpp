@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/metrics.hpp"
+#include "model/scenario.hpp"
 
 namespace ipistorm::cli {
 
@@ -28,5 +29,10 @@ std::string fmt_si(double v);
 std::string show(const std::string& metric_name, const model::Result& r);
 // A column header from the metric table: "guest boot time (s)".
 std::string column_title(const std::string& metric_name);
+
+// The ioport latency breakdown (mean us per access by part, and the total),
+// one column per run, headed by `labels`.
+void print_breakdown(std::ostream& os, const std::vector<std::string>& labels,
+                     const std::vector<const model::Result*>& runs);
 
 }  // namespace ipistorm::cli

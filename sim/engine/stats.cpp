@@ -17,15 +17,21 @@ std::size_t Histogram::bucket_of(std::int64_t v) {
   return static_cast<std::size_t>((static_cast<std::uint64_t>(shift + 1) << kSubBits) + mantissa);
 }
 
-double Histogram::bucket_mid(std::size_t b) {
+double Histogram::bucket_lo(std::size_t b) {
   constexpr std::size_t sub = std::size_t{1} << kSubBits;
   if (b < sub) return static_cast<double>(b);
   const std::size_t shift = (b >> kSubBits) - 1;
   const std::size_t mantissa = b & (sub - 1);
-  const double lo = std::ldexp(static_cast<double>(sub + mantissa), static_cast<int>(shift));
-  const double width = std::ldexp(1.0, static_cast<int>(shift));
-  return lo + (width - 1.0) / 2.0;
+  return std::ldexp(static_cast<double>(sub + mantissa), static_cast<int>(shift));
 }
+
+double Histogram::bucket_width(std::size_t b) {
+  constexpr std::size_t sub = std::size_t{1} << kSubBits;
+  if (b < sub) return 1.0;
+  return std::ldexp(1.0, static_cast<int>((b >> kSubBits) - 1));
+}
+
+double Histogram::bucket_mid(std::size_t b) { return bucket_lo(b) + (bucket_width(b) - 1.0) / 2.0; }
 
 void Histogram::add(std::int64_t v) {
   const std::size_t b = bucket_of(v);

@@ -22,6 +22,10 @@ class Histogram {
   std::int64_t max() const { return count_ ? max_ : 0; }
   // q in [0, 1]; returns the midpoint of the bucket holding the q-quantile.
   double quantile(double q) const;
+  // The log-linear buckets: counts by index, and each index's [lo, lo + width).
+  const std::vector<std::uint64_t>& buckets() const { return buckets_; }
+  static double bucket_lo(std::size_t b);
+  static double bucket_width(std::size_t b);
 
  private:
   static constexpr int kSubBits = 7;

@@ -14,7 +14,9 @@ DeviceModel::DeviceModel(Dom0& dom0, KernelPolicy& kernel, HypercallBufferStrate
             kernel,
             dom0.costs().hypercall + dom0.costs().set_irq_level,
             dom0.costs().hcall_arg_bytes,
-            rng_} {}
+            rng_} {
+  task_.latency = &dom0.metrics().ioport_parts;
+}
 
 void DeviceModel::ioreq(IdeAccess access, Action answered) {
   access_ = access;
@@ -24,15 +26,30 @@ void DeviceModel::ioreq(IdeAccess access, Action answered) {
     return;
   }
   task_.resume = Action::bind<&DeviceModel::handle>(this);
+  if (TraceObserver* tr = dom0_.trace()) {  // Xen signals the ioreq's event channel
+    const SimTime now = dom0_.sim().now();
+    tr->flow_end(tr->flow_start(TraceTrack::guest(), now, TraceFlow::kEvtchn),
+                 TraceTrack::vcpu(dom0_.costs().dm_evtchn_vcpu), now);
+  }
   dom0_.deliver_event(dom0_.costs().dm_evtchn_vcpu, task_);
 }
 
 void DeviceModel::handle(std::int64_t) {
   const Costs& c = dom0_.costs();
+  task_.latency->to(dom0_.sim().now(), LatencyPart::kDeviceModel);
   // Emulation (and, for a sector, reading the disk image through the page
   // cache: pages on this CPU's pagevec).
   dom0_.add_pages(task_.vcpu->id, c.dm_page_adds_per_ioreq);
   const SimTime work = access_ == IdeAccess::kSectorRead ? c.dm_sector : c.dm_poll;
+  if (TraceObserver* tr = dom0_.trace()) {
+    const SimTime now = dom0_.sim().now();
+    tr->begin(TraceTrack::task(task_.id), now,
+              access_ == IdeAccess::kSectorRead ? "ioreq: IDE sector read"
+              : access_ == IdeAccess::kDataRead ? "ioreq: IDE data read"
+                                                : "ioreq: IDE status poll",
+              TraceCat::kUser);
+    tr->slice(TraceTrack::vcpu(task_.vcpu->id), now, now + work, "emulate IDE", TraceCat::kUser);
+  }
   dom0_.compute(*task_.vcpu, work, Action::bind<&DeviceModel::irq_level_set>(this));
 }
 
@@ -53,10 +70,18 @@ void DeviceModel::notify(std::int64_t) {
   const Costs& c = dom0_.costs();
   ++dom0_.metrics().syscalls;
   ++dom0_.metrics().hypercalls;
+  task_.latency->to(dom0_.sim().now(), LatencyPart::kResume);
+  if (TraceObserver* tr = dom0_.trace()) {
+    const SimTime now = dom0_.sim().now(), done = now + c.syscall + c.evtchn_send;
+    const TraceTrack v = TraceTrack::vcpu(task_.vcpu->id);
+    tr->slice(v, now, done, "xc_evtchn_notify (EVTCHNOP_send)", TraceCat::kXen);
+    tr->flow_end(tr->flow_start(v, now, TraceFlow::kEvtchn), TraceTrack::guest(), done);
+  }
   dom0_.compute(*task_.vcpu, c.syscall + c.evtchn_send, Action::bind<&DeviceModel::notified>(this));
 }
 
 void DeviceModel::notified(std::int64_t) {
+  if (TraceObserver* tr = dom0_.trace()) tr->end(TraceTrack::task(task_.id), dom0_.sim().now());
   answered_();
   if (pending_) {
     pending_ = false;

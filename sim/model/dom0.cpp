@@ -19,6 +19,7 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
     vcpus_.push_back(std::move(v));
   }
   workers_.resize(n);
+  m_.wakes_by_cstate.assign(n, {});
   pagevecs_.resize(n);
   drain_then_.resize(n);
   drain_pages_.resize(n, 0);
@@ -30,6 +31,25 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
 }
 
 Dom0::~Dom0() = default;
+
+void Dom0::set_trace(TraceObserver* t) {
+  trace_ = t;
+  if (!trace_) return;
+  const std::size_t n = vcpus_.size();
+  trace_names_.assign(2 * n, {});
+  for (std::size_t i = 0; i < n; ++i) {
+    trace_names_[i] = "dom0 vCPU " + std::to_string(i);
+    trace_names_[n + i] = "run queue vCPU " + std::to_string(i);
+    // Every vCPU starts in the idle task (blocked in Xen).
+    if (vcpus_[i]->state == Vcpu::State::kIdle)
+      trace_->begin(TraceTrack::vcpu(static_cast<int>(i)), sim_.now(), "idle", TraceCat::kSched);
+  }
+}
+
+void Dom0::trace_runq(const Vcpu& v) {
+  trace_->counter(TraceTrack::kDom0, trace_names_[vcpus_.size() + static_cast<std::size_t>(v.id)],
+                  sim_.now(), static_cast<double>(v.runq.size()));
+}
 
 Task& Dom0::create_task(const std::string& name, int v) {
   auto t = std::make_unique<Task>();
@@ -59,6 +79,18 @@ void Dom0::sleep(Task& t, Action resume) {
   t.resume = resume;
   t.sleeping = true;
   v.current = nullptr;
+  if (trace_) {
+    const TraceTrack tr = TraceTrack::vcpu(v.id);
+    const SimTime now = sim_.now();
+    trace_->end(tr, now);  // the task's run slice
+    if (v.runq.empty()) {
+      trace_->begin(tr, now, "idle", TraceCat::kSched);
+      trace_->slice(tr, now, now + c_.context_switch + c_.idle_entry, "idle entry",
+                    TraceCat::kSched);
+    } else {
+      trace_->begin(tr, now, "context switch", TraceCat::kSched);
+    }
+  }
   if (!v.runq.empty()) {
     switch_to_next(v);
     return;
@@ -82,10 +114,14 @@ void Dom0::on_idle_check(std::int64_t id) {
   Vcpu& v = vcpu(static_cast<int>(id));
   if (!v.runq.empty()) {  // woken while polling: no IPI was needed, no halt
     v.state = Vcpu::State::kRunning;
+    if (trace_) trace_exit_idle(v, sim_.now(), 0, false);
     sim_.after(c_.idle_exit + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
     return;
   }
   v.state = Vcpu::State::kHalting;
+  if (trace_)
+    trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.hypercall, "SCHEDOP_block",
+                  TraceCat::kXen);
   sim_.after(c_.hypercall, Action::bind<&Dom0::on_block_done>(this, v.id));
 }
 
@@ -96,12 +132,16 @@ void Dom0::on_block_done(std::int64_t id) {
     // pending, so SCHEDOP_block returns at once (Xen's do_block() checks
     // local_events_need_delivery()); the upcall runs, the idle loop exits.
     v.state = Vcpu::State::kRunning;
+    if (trace_) trace_exit_idle(v, sim_.now(), c_.evtchn_upcall, true);
     sim_.after(c_.evtchn_upcall + c_.idle_exit + c_.context_switch,
                Action::bind<&Dom0::on_switch_done>(this, v.id));
     return;
   }
   v.state = Vcpu::State::kIdle;
   m_.dom0_busy_ns.add_interval(v.busy_since, sim_.now());
+  if (trace_)
+    trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, sim_.now(),
+                  trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
   xen_.pcpu_goes_idle(v.pcpu, sim_.now());
 }
 
@@ -110,6 +150,7 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
   t.sleeping = false;
   Vcpu& v = *t.vcpu;
   v.runq.push_back(&t);
+  if (trace_) trace_runq(v);
   // resched_task() (kernel/sched.c, 2.6.31) sends the IPI only
   // `if (!tsk_is_polling(p))`: an idle task still polling on its way to
   // halt sees need_resched by itself.
@@ -117,6 +158,13 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
     // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
     // vCPU needs no wake-up from Xen (its block returns at once).
     m_.count_ipi(sim_.now(), distance(*waker, v), kind);
+    if (trace_) {
+      const SimTime now = sim_.now();
+      trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
+                    TraceCat::kXen);
+      trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
+                       TraceTrack::vcpu(v.id), now + c_.evtchn_send);
+    }
     return c_.evtchn_send;
   }
   if (v.state != Vcpu::State::kIdle) return 0;  // running, polling or already waking
@@ -128,7 +176,16 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
     d = distance(*waker, v);
     m_.count_ipi(sim_.now(), d, kind);
     sender_cost = c_.evtchn_send;
+    if (trace_) {
+      // The IPI lands on the target's pCPU, where Xen's wake-up begins.
+      const SimTime now = sim_.now();
+      trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
+                    TraceCat::kXen);
+      trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
+                       TraceTrack::pcpu(v.pcpu), now + sender_cost + c_.ipi[static_cast<int>(d)]);
+    }
   }
+  note_wake(v, sender_cost, d);
   const SimTime latency = xen_.vcpu_wake_latency(v.pcpu, d, sim_.now() + sender_cost);
   sim_.at(sim_.now() + sender_cost + latency, Action::bind<&Dom0::on_wake_done>(this, v.id));
   return sender_cost;
@@ -147,6 +204,7 @@ void Dom0::deliver_event(int id, Task& t) {
     // Xen wakes v for the event; on_wake_done runs the upcall.
     v.state = Vcpu::State::kWaking;
     ++m_.vcpu_wakes;
+    note_wake(v, 0, topo::DistanceClass::kSamePackage);
     const SimTime latency =
         xen_.vcpu_wake_latency(v.pcpu, topo::DistanceClass::kSamePackage, sim_.now());
     sim_.at(sim_.now() + latency, Action::bind<&Dom0::on_wake_done>(this, v.id));
@@ -155,6 +213,7 @@ void Dom0::deliver_event(int id, Task& t) {
   if (v.state == Vcpu::State::kWaking) return;  // on_wake_done runs the upcall
   // v is busy: the upcall interrupts what runs there. Its time is not
   // charged to the interrupted task (README "Model limits").
+  if (trace_) trace_->instant(TraceTrack::vcpu(v.id), sim_.now(), "evtchn upcall (interrupt)");
   sim_.after(c_.evtchn_upcall, Action::bind<&Dom0::on_upcall_done>(this, v.id));
 }
 
@@ -180,18 +239,48 @@ void Dom0::on_wake_done(std::int64_t id) {
     v.upcall_wakes = nullptr;
     const SimTime cost = c_.evtchn_upcall + wake(*t, &v, IpiKind::kOther);
     if (!v.runq.empty()) {
+      if (trace_) trace_exit_idle(v, sim_.now(), cost, true);
       sim_.after(cost + c_.idle_exit + c_.context_switch,
                  Action::bind<&Dom0::on_switch_done>(this, v.id));
       return;
     }
     v.state = Vcpu::State::kHalting;
+    if (trace_) {
+      const TraceTrack tr = TraceTrack::vcpu(v.id);
+      trace_->slice(tr, sim_.now(), sim_.now() + cost, "evtchn upcall", TraceCat::kKernel);
+      trace_->slice(tr, sim_.now() + cost, sim_.now() + cost + c_.hypercall, "SCHEDOP_block",
+                    TraceCat::kXen);
+    }
     sim_.after(cost + c_.hypercall, Action::bind<&Dom0::on_block_done>(this, v.id));
     return;
   }
+  if (trace_) trace_exit_idle(v, sim_.now(), c_.evtchn_upcall, true);
   // The event upcall runs first, the idle loop restarts the tick, then the
   // scheduler switches from idle to the woken task.
   sim_.after(c_.evtchn_upcall + c_.idle_exit + c_.context_switch,
              Action::bind<&Dom0::on_switch_done>(this, v.id));
+}
+
+// Per vCPU woken from Xen: the idle state it left, and the boundaries the
+// latency parts split a wait for it along.
+void Dom0::note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d) {
+  const int cstate = xen_.idle_state(v.pcpu);
+  ++m_.wakes_by_cstate[static_cast<std::size_t>(v.id)][static_cast<std::size_t>(cstate)];
+  v.woke_sent = sim_.now();
+  v.woke_send_end = v.woke_sent + sender_cost;
+  v.woke_arrive = v.woke_send_end + c_.ipi[static_cast<int>(d)];
+  v.woke_exit = v.woke_arrive + c_.cstate_exit[cstate];
+}
+
+// The idle loop leaving for a task, from `at`: the event upcall (`upcall`
+// long; none when the idle task saw the work while polling), idle exit,
+// the switch to the task (tracing only).
+void Dom0::trace_exit_idle(const Vcpu& v, SimTime at, SimTime upcall, bool upcall_ran) {
+  const TraceTrack tr = TraceTrack::vcpu(v.id);
+  if (upcall_ran) trace_->slice(tr, at, at + upcall, "evtchn upcall", TraceCat::kKernel);
+  const SimTime t1 = at + upcall, t2 = t1 + c_.idle_exit;
+  trace_->slice(tr, t1, t2, "idle exit", TraceCat::kSched);
+  trace_->slice(tr, t2, t2 + c_.context_switch, "context switch", TraceCat::kSched);
 }
 
 void Dom0::on_switch_done(std::int64_t id) {
@@ -199,12 +288,22 @@ void Dom0::on_switch_done(std::int64_t id) {
   Task* t = v.runq.front();
   v.runq.pop_front();
   v.current = t;
+  if (trace_) {
+    trace_runq(v);
+    trace_->end(TraceTrack::vcpu(v.id), sim_.now());  // idle or the context switch
+    trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), t->name, TraceCat::kSched);
+  }
   t->resume();
 }
 
 void Dom0::finish(SimTime end) {
   for (auto& v : vcpus_)
-    if (v->state != Vcpu::State::kIdle) m_.dom0_busy_ns.add_interval(v->busy_since, end);
+    if (v->state != Vcpu::State::kIdle) {
+      m_.dom0_busy_ns.add_interval(v->busy_since, end);
+      if (trace_)
+        trace_->slice(TraceTrack::pcpu(v->pcpu), v->busy_since, end,
+                      trace_names_[static_cast<std::size_t>(v->id)], TraceCat::kSched);
+    }
 }
 
 // ---- pagevecs -----------------------------------------------------------------
@@ -234,11 +333,17 @@ void Dom0::add_pages(int id, double pages) {
 
 void Dom0::drain_local(Vcpu& v, Action then) {
   ++m_.drains_local;
+  v.lock_wait_from = v.lock_wait_to = sim_.now();
+  if (v.current && v.current->latency) v.current->latency->to(sim_.now(), LatencyPart::kDrainWork);
   const int pages = pagevec_pages(v.id);
   if (pages == 0) {
+    if (trace_)
+      trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.drain_empty,
+                    "lru_add_drain (empty)", TraceCat::kKernel);
     sim_.after(c_.drain_empty, then);
     return;
   }
+  if (trace_) trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), "lru_add_drain", TraceCat::kKernel);
   drain_then_[static_cast<std::size_t>(v.id)] = then;
   drain_pages_[static_cast<std::size_t>(v.id)] = pages;
   pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
@@ -248,12 +353,16 @@ void Dom0::drain_local(Vcpu& v, Action then) {
 void Dom0::drain_holding(std::int64_t id) {
   const SimTime hold =
       c_.lru_lock_hold + c_.lru_add_per_page * drain_pages_[static_cast<std::size_t>(id)];
+  if (trace_)
+    trace_->slice(TraceTrack::vcpu(static_cast<int>(id)), sim_.now(), sim_.now() + hold,
+                  "lru_lock held", TraceCat::kLock);
   sim_.after(hold, Action::bind<&Dom0::drain_released>(this, id));
 }
 
 void Dom0::drain_released(std::int64_t id) {
   Vcpu& v = vcpu(static_cast<int>(id));
   lock_release(v);
+  if (trace_) trace_->end(TraceTrack::vcpu(v.id), sim_.now());  // lru_add_drain
   drain_then_[static_cast<std::size_t>(id)]();
 }
 
@@ -270,8 +379,13 @@ void Dom0::lock_acquire(Vcpu& v, Action then) {
     return;
   }
   ++m_.lock_contended;
+  if (v.current && v.current->latency)
+    v.current->latency->to(sim_.now(), LatencyPart::kLruLockWait);
   lru_lock_.waiters.emplace_back(&v, then);
   lru_lock_.waiting_since.push_back(sim_.now());
+  if (trace_)
+    trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
+                    static_cast<double>(lru_lock_.waiters.size()));
 }
 
 void Dom0::lock_release(Vcpu& v) {
@@ -285,6 +399,16 @@ void Dom0::lock_release(Vcpu& v) {
   lru_lock_.last_pcpu = next->pcpu;
   const SimTime transfer = c_.line_transfer[static_cast<int>(distance(v, *next))];
   m_.lock_wait_ns += sim_.now() + transfer - since;
+  next->lock_wait_from = since;
+  next->lock_wait_to = sim_.now() + transfer;
+  if (next->current && next->current->latency)
+    next->current->latency->to(next->lock_wait_to, LatencyPart::kDrainWork);
+  if (trace_) {
+    trace_->slice(TraceTrack::vcpu(next->id), since, sim_.now() + transfer, "lru_lock wait",
+                  TraceCat::kLock);
+    trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
+                    static_cast<double>(lru_lock_.waiters.size()));
+  }
   sim_.after(transfer, then);
 }
 
@@ -294,8 +418,13 @@ SimTime Dom0::queue_drain_work(int cpu, Work& w, Vcpu& from) {
   Worker& wk = workers_[static_cast<std::size_t>(cpu)];
   w.done = false;
   w.waiter = nullptr;
+  w.queued_at = sim_.now();
   wk.queue.push_back(&w);
-  return c_.queue_work + wake(*wk.task, &from, IpiKind::kDrainTarget);
+  const SimTime send = wake(*wk.task, &from, IpiKind::kDrainTarget);
+  if (trace_)
+    trace_->slice(TraceTrack::vcpu(from.id), sim_.now() + send, sim_.now() + send + c_.queue_work,
+                  "queue_work", TraceCat::kKernel);
+  return c_.queue_work + send;
 }
 
 // Mirrors worker_thread()/run_workqueue(): run queued work items in order,
@@ -306,6 +435,7 @@ void Dom0::worker_run(std::int64_t id) {
     sleep(*wk.task, Action::bind<&Dom0::worker_run>(this, id));
     return;
   }
+  wk.run_at = sim_.now();
   drain_local(vcpu(static_cast<int>(id)), Action::bind<&Dom0::worker_drained>(this, id));
 }
 
@@ -318,7 +448,19 @@ void Dom0::worker_drained(std::int64_t id) {
   if (w->waiter != nullptr) {  // the flush barrier: complete() wakes the caller
     Task* waiter = w->waiter;
     w->waiter = nullptr;
+    if (waiter->latency) {
+      // The chain the waiter's sleep is split along, each boundary no
+      // earlier than the one before (an older wake counts from the queueing).
+      const Vcpu& v = vcpu(static_cast<int>(id));
+      const SimTime b[7] = {v.woke_send_end,  v.woke_arrive,  v.woke_exit, wk.run_at,
+                            v.lock_wait_from, v.lock_wait_to, sim_.now()};
+      SimTime prev = w->queued_at;
+      for (int i = 0; i < 7; ++i) prev = w->chain[i] = std::max(prev, b[i]);
+    }
+    const TraceTrack tr = TraceTrack::vcpu(static_cast<int>(id));
+    if (trace_) w->trace_flow = trace_->flow_start(tr, sim_.now(), TraceFlow::kComplete);
     cost = c_.complete + wake(*waiter, &vcpu(static_cast<int>(id)), IpiKind::kCallerWake);
+    if (trace_) trace_->slice(tr, sim_.now(), sim_.now() + cost, "complete()", TraceCat::kKernel);
   }
   sim_.after(cost, Action::bind<&Dom0::worker_run>(this, id));
 }
@@ -332,6 +474,9 @@ void Dom0::mutex_lock(Mutex& m, Task& t, Action then) {
     return;
   }
   m.waiters.emplace_back(&t, then);
+  t.mutex_waited = true;
+  if (t.latency) t.latency->to(sim_.now(), LatencyPart::kDrainMutexWait);
+  if (trace_) trace_->begin(TraceTrack::task(t.id), sim_.now(), "mutex wait", TraceCat::kWait);
   sleep(t, then);  // resumes holding the mutex (ownership passed on unlock)
 }
 

@@ -16,6 +16,7 @@
 #include "engine/simulator.hpp"
 #include "model/costs.hpp"
 #include "model/metrics.hpp"
+#include "model/trace_hooks.hpp"
 #include "model/xen.hpp"
 #include "topology/topology.hpp"
 
@@ -33,8 +34,10 @@ struct Task {
   std::string name;
   int id = 0;  // index among dom0's tasks
   Vcpu* vcpu = nullptr;
-  Action resume;         // where it continues when next scheduled
-  bool sleeping = true;  // not on a run queue
+  Action resume;                    // where it continues when next scheduled
+  bool sleeping = true;             // not on a run queue
+  bool mutex_waited = false;        // slept in mutex_lock (reset by whoever resumes)
+  LatencyParts* latency = nullptr;  // the device model's: where its time goes
 };
 
 struct Vcpu {
@@ -49,6 +52,10 @@ struct Vcpu {
   std::deque<Task*> runq;
   SimTime busy_since = 0;
   Task* upcall_wakes = nullptr;  // an event-channel upcall pending on this vCPU wakes this task
+  // The last wake from Xen: IPI sent, send done, IPI landed, idle state left.
+  SimTime woke_sent = 0, woke_send_end = 0, woke_arrive = 0, woke_exit = 0;
+  // The last lru_lock wait of a drain on this vCPU (empty when uncontended).
+  SimTime lock_wait_from = 0, lock_wait_to = 0;
 };
 
 // One piece of queued work: lru_add_drain_per_cpu() for one CPU, with the
@@ -56,6 +63,12 @@ struct Vcpu {
 struct Work {
   bool done = false;
   Task* waiter = nullptr;
+  std::uint64_t trace_flow = 0;  // complete() -> waiter, when traced
+  // For a waiter's latency parts: when it was queued and, once done, the
+  // boundaries of its chain (see LatencyPart): send end, IPI landed, idle
+  // state left, worker running, lock wait from / to, done.
+  SimTime queued_at = 0;
+  SimTime chain[7] = {};
 };
 
 class Dom0 {
@@ -65,6 +78,10 @@ class Dom0 {
   ~Dom0();
 
   engine::Simulator& sim() { return sim_; }
+  // Tracing: null (off) or the observer every hook reports to.
+  void set_trace(TraceObserver* t);
+  TraceObserver* trace() const { return trace_; }
+  const std::vector<std::unique_ptr<Task>>& tasks() const { return tasks_; }
   const Costs& costs() const { return c_; }
   Metrics& metrics() { return m_; }
   int num_vcpus() const { return static_cast<int>(vcpus_.size()); }
@@ -133,6 +150,7 @@ class Dom0 {
   struct Worker {
     Task* task = nullptr;
     std::deque<Work*> queue;
+    SimTime run_at = 0;  // when the item at the front began
   };
   struct Pagevec {
     int pages = 0;
@@ -174,6 +192,11 @@ class Dom0 {
   std::vector<int> drain_pages_;    // per vCPU: pages being drained
   LruLock lru_lock_;
   engine::RandomStream rng_;
+  TraceObserver* trace_ = nullptr;
+  std::vector<std::string> trace_names_;  // per vCPU: "dom0 vCPU N", "run queue vCPU N"
+  void trace_runq(const Vcpu& v);
+  void trace_exit_idle(const Vcpu& v, SimTime at, SimTime upcall, bool upcall_ran);
+  void note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d);
 };
 
 }  // namespace ipistorm::model

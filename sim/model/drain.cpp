@@ -15,6 +15,13 @@ void CpuDrain::run(const std::vector<int>& cpus, Action then) {
   pos_ = 0;
   ++dom0_.metrics().drains_all;
   dom0_.metrics().drain_cpus += cpus_.size();
+  if (caller_.latency) caller_.latency->to(dom0_.sim().now(), LatencyPart::kQueueWorkIpiSend);
+  if (TraceObserver* tr = dom0_.trace()) {
+    const SimTime now = dom0_.sim().now();
+    tr->instant(TraceTrack::vcpu(caller_.vcpu->id), now, "drain start");
+    tr->begin(TraceTrack::task(caller_.id), now,
+              "lru_add_drain_all (" + std::to_string(cpus_.size()) + " CPUs)", TraceCat::kKernel);
+  }
   queue_next(0);
 }
 
@@ -37,6 +44,7 @@ void CpuDrain::queue_next(std::int64_t) {
 // until its barrier completes. The caller's own CPU's work runs only once
 // the caller sleeps.
 void CpuDrain::flush_next(std::int64_t) {
+  if (caller_.latency) caller_.latency->to(dom0_.sim().now(), LatencyPart::kFlushWork);
   SimTime cost = 0;
   while (pos_ < cpus_.size()) {
     Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];
@@ -44,7 +52,15 @@ void CpuDrain::flush_next(std::int64_t) {
     if (!w.done) break;
     ++pos_;
   }
+  TraceObserver* tr = dom0_.trace();
+  const SimTime now = dom0_.sim().now();
+  if (tr)
+    tr->slice(TraceTrack::vcpu(caller_.vcpu->id), now, now + cost, "flush_work", TraceCat::kKernel);
   if (pos_ == cpus_.size()) {
+    if (tr) {
+      tr->instant(TraceTrack::vcpu(caller_.vcpu->id), now + cost, "drain end");
+      tr->end(TraceTrack::task(caller_.id), now + cost);
+    }
     dom0_.compute(*caller_.vcpu, cost, then_);
     return;
   }
@@ -59,10 +75,39 @@ void CpuDrain::wait_for_work(std::int64_t) {
     return;
   }
   w.waiter = &caller_;  // wait_for_completion(&barr.done)
+  wait_since_ = dom0_.sim().now();
+  if (caller_.latency) caller_.latency->to(wait_since_, LatencyPart::kFlushWork);
+  if (TraceObserver* tr = dom0_.trace())
+    tr->begin(TraceTrack::task(caller_.id), dom0_.sim().now(),
+              "flush_work wait (CPU " + std::to_string(cpus_[pos_]) + ")", TraceCat::kWait);
   dom0_.sleep(caller_, Action::bind<&CpuDrain::barrier_completed>(this));
 }
 
 void CpuDrain::barrier_completed(std::int64_t) {
+  if (LatencyParts* lp = caller_.latency) {
+    // The sleep [wait_since_, now) along the critical path: the awaited
+    // work's chain from its queueing to complete(), then the caller's wake.
+    static constexpr LatencyPart kChain[7] = {
+        LatencyPart::kQueueWorkIpiSend, LatencyPart::kWakeIpiDelivery, LatencyPart::kWakeCstateExit,
+        LatencyPart::kWakeXenSwitch,    LatencyPart::kDrainWork,       LatencyPart::kLruLockWait,
+        LatencyPart::kDrainWork};
+    const Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];
+    SimTime a = w.queued_at;
+    for (int i = 0; i < 7; ++i) {
+      lp->add_after(wait_since_, kChain[i], a, w.chain[i]);
+      a = w.chain[i];
+    }
+    const SimTime now = dom0_.sim().now();
+    lp->add_after(wait_since_, LatencyPart::kCallerWake, a, now);
+    lp->last = now;
+  }
+  if (TraceObserver* tr = dom0_.trace()) {
+    const SimTime now = dom0_.sim().now();
+    tr->end(TraceTrack::task(caller_.id), now);
+    Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];
+    tr->flow_end(w.trace_flow, TraceTrack::vcpu(caller_.vcpu->id), now);
+    w.trace_flow = 0;
+  }
   ++pos_;
   flush_next(0);
 }

@@ -30,6 +30,7 @@ class CpuDrain {
   std::vector<Work> works_;  // indexed by vCPU id
   std::size_t pos_ = 0;
   Action then_;
+  SimTime wait_since_ = 0;  // the caller's current flush_work sleep began
 };
 
 // The work every kernel policy builds on: lru_add_drain_all() as

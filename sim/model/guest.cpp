@@ -18,7 +18,10 @@ Guest::Guest(engine::Simulator& sim, const Costs& c, Metrics& m, DeviceModel& dm
              std::vector<BootPhase> phases, std::uint64_t seed)
     : sim_(sim), c_(c), m_(m), dm_(dm), phases_(std::move(phases)), rng_(seed, /*stream=*/3) {}
 
-void Guest::start() { sim_.after(gap(), Action::bind<&Guest::next>(this)); }
+void Guest::start() {
+  if (trace_) trace_->begin(TraceTrack::guest(), sim_.now(), "guest code", TraceCat::kUser);
+  sim_.after(gap(), Action::bind<&Guest::next>(this));
+}
 
 // CPU time before the next access: the phase's CPU spread over its
 // accesses plus one final stretch, exponentially distributed.
@@ -35,6 +38,7 @@ void Guest::next(std::int64_t) {
     if (phase_ + 1 == phases_.size()) {
       finished_ = true;
       m_.boot_time_ns = sim_.now();
+      if (trace_) trace_->end(TraceTrack::guest(), sim_.now());
       sim_.stop();
       return;
     }
@@ -43,8 +47,20 @@ void Guest::next(std::int64_t) {
     sim_.after(gap(), Action::bind<&Guest::next>(this));
     return;
   }
-  // VM exit and ioreq dispatch to the device model.
+  if (trace_) trace_->end(TraceTrack::guest(), sim_.now());  // guest code
+  issue();
+}
+
+// VM exit and ioreq dispatch to the device model.
+void Guest::issue() {
   issued_ = sim_.now();
+  m_.ioport_parts.open(issued_);
+  if (trace_) {
+    const TraceTrack g = TraceTrack::guest();
+    trace_->begin(g, issued_, "IDE port access", TraceCat::kUser);
+    trace_->slice(g, issued_, issued_ + c_.ioreq_dispatch, "VM exit, ioreq dispatch",
+                  TraceCat::kXen);
+  }
   sim_.after(c_.ioreq_dispatch, Action::bind<&Guest::access>(this));
 }
 
@@ -68,18 +84,23 @@ void Guest::access(std::int64_t) {
 }
 
 void Guest::answered(std::int64_t) {
+  if (trace_)
+    trace_->slice(TraceTrack::guest(), sim_.now(), sim_.now() + c_.ioreq_resume,
+                  "ioreq done, VM entry", TraceCat::kXen);
   sim_.after(c_.ioreq_resume, Action::bind<&Guest::resumed>(this));
 }
 
 void Guest::resumed(std::int64_t) {
+  m_.ioport_parts.to(sim_.now(), LatencyPart::kGuestExitDispatch);  // closes the access
   m_.ioport_ns.add(sim_.now() - issued_);
   ++m_.ioport_accesses;
+  if (trace_) trace_->end(TraceTrack::guest(), sim_.now());  // the access
   if (data_left_ > 0 && --data_left_ > 0) {  // the same rep insw goes on: no CPU gap
-    issued_ = sim_.now();
-    sim_.after(c_.ioreq_dispatch, Action::bind<&Guest::access>(this));
+    issue();
     return;
   }
   ++index_;
+  if (trace_) trace_->begin(TraceTrack::guest(), sim_.now(), "guest code", TraceCat::kUser);
   sim_.after(gap(), Action::bind<&Guest::next>(this));
 }
 

@@ -11,6 +11,7 @@
 #include "engine/random.hpp"
 #include "model/device_model.hpp"
 #include "model/params.hpp"
+#include "model/trace_hooks.hpp"
 
 namespace ipistorm::model {
 
@@ -30,9 +31,12 @@ class Guest {
         std::vector<BootPhase> phases, std::uint64_t seed);
   void start();
   bool finished() const { return finished_; }
+  // Tracing (null: off): the guest vCPU's code, its port accesses, exits.
+  void set_trace(TraceObserver* t) { trace_ = t; }
 
  private:
   void next(std::int64_t);
+  void issue();
   void access(std::int64_t);
   void answered(std::int64_t);
   void resumed(std::int64_t);
@@ -49,6 +53,7 @@ class Guest {
   int data_left_ = 0;        // data-port ioreqs left in the current sector
   SimTime issued_ = 0;
   bool finished_ = false;
+  TraceObserver* trace_ = nullptr;
 };
 
 }  // namespace ipistorm::model

@@ -21,6 +21,13 @@ double boot_s(const Result& r) { return static_cast<double>(r.metrics.boot_time_
 double ioport_q(const Result& r, double q) { return r.metrics.ioport_ns.quantile(q); }
 double window_s(const engine::WindowSeries& w) { return static_cast<double>(w.window()) / 1e9; }
 
+// Mean microseconds per ioport access of latency part P.
+template <int P>
+double part_us(const Result& r) {
+  const double n = u(r.metrics.ioport_ns.count());
+  return n > 0 ? static_cast<double>(r.metrics.ioport_parts.ns[P]) / n / 1e3 : 0.0;
+}
+
 }  // namespace
 
 const std::vector<MetricSpec>& metric_table() {
@@ -152,6 +159,65 @@ const std::vector<MetricSpec>& metric_table() {
       {"tlb_flush_ipis", "TLB flush IPIs", "IPIs", F::kCount,
        "munmap TLB shootdowns (not reschedule IPIs)", true,
        [](const Result& r) { return u(r.metrics.tlb_flush_ipis); }},
+      {"ioport_breakdown_us.guest_exit_ioreq_dispatch", "  guest exit, ioreq dispatch", "us",
+       F::kFixed2,
+       "mean per ioport access: VM exit, ioreq dispatch and the device model's wake-up (the parts "
+       "add up to the mean latency)",
+       true, part_us<0>},
+      {"ioport_breakdown_us.device_model", "  device model", "us", F::kFixed2,
+       "mean per ioport access: emulation and libxc around the hypercall (the parts add up to the "
+       "mean latency)",
+       true, part_us<1>},
+      {"ioport_breakdown_us.mlock_syscall", "  mlock syscall", "us", F::kFixed2,
+       "mean per ioport access: sys_mlock's entry and page marking, not its drain (the parts add "
+       "up to the mean latency)",
+       true, part_us<2>},
+      {"ioport_breakdown_us.queue_work_ipi_send", "  queue_work + IPI sends", "us", F::kFixed2,
+       "mean per ioport access: schedule_on_each_cpu's queue_work and EVTCHNOP_send per CPU (the "
+       "parts add up to the mean latency)",
+       true, part_us<3>},
+      {"ioport_breakdown_us.wake_ipi_delivery", "  target wake: IPI delivery", "us", F::kFixed2,
+       "mean per ioport access: waiting for a drain target while its IPI is in flight (the parts "
+       "add up to the mean latency)",
+       true, part_us<4>},
+      {"ioport_breakdown_us.wake_cstate_exit", "  target wake: C-state exit", "us", F::kFixed2,
+       "mean per ioport access: waiting while the target's pCPU leaves its idle state (the parts "
+       "add up to the mean latency)",
+       true, part_us<5>},
+      {"ioport_breakdown_us.wake_xen_switch", "  target wake: Xen wake, switch", "us", F::kFixed2,
+       "mean per ioport access: waiting for Xen's vcpu_unblock/schedule, upcall, idle exit, switch "
+       "to events/N (the parts add up to the mean latency)",
+       true, part_us<6>},
+      {"ioport_breakdown_us.lru_lock_wait", "  lru_lock wait", "us", F::kFixed2,
+       "mean per ioport access: waiting for the lru_lock (the caller's or an awaited target's) "
+       "(the parts add up to the mean latency)",
+       true, part_us<7>},
+      {"ioport_breakdown_us.drain_work", "  drain work", "us", F::kFixed2,
+       "mean per ioport access: lru_add_drain under the lock, empty drains (the parts add up to "
+       "the mean latency)",
+       true, part_us<8>},
+      {"ioport_breakdown_us.flush_work", "  flush_work", "us", F::kFixed2,
+       "mean per ioport access: flush_work() checks (the parts add up to the mean latency)", true,
+       part_us<9>},
+      {"ioport_breakdown_us.caller_wake", "  caller wake", "us", F::kFixed2,
+       "mean per ioport access: complete() to the device model running again (the parts add up to "
+       "the mean latency)",
+       true, part_us<10>},
+      {"ioport_breakdown_us.drain_mutex_wait", "  drain mutex wait", "us", F::kFixed2,
+       "mean per ioport access: waiting for lru_add_drain_all's mutex (3.12+) (the parts add up to "
+       "the mean latency)",
+       true, part_us<11>},
+      {"ioport_breakdown_us.hypercall", "  hypercall", "us", F::kFixed2,
+       "mean per ioport access: argument copies, trap and Xen's work, retries included (the parts "
+       "add up to the mean latency)",
+       true, part_us<12>},
+      {"ioport_breakdown_us.munlock", "  munlock", "us", F::kFixed2,
+       "mean per ioport access: sys_munlock / munmap (the parts add up to the mean latency)", true,
+       part_us<13>},
+      {"ioport_breakdown_us.resume", "  resume", "us", F::kFixed2,
+       "mean per ioport access: xc_evtchn_notify, ioreq done, VM entry (the parts add up to the "
+       "mean latency)",
+       true, part_us<14>},
       {"events", "events", "events", F::kCount, "simulator events run", true,
        [](const Result& r) { return u(r.events); }},
       {"wall_s", "wall time", "s", F::kFixed3, "host seconds the run took", false,

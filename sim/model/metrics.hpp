@@ -7,6 +7,7 @@
 // files, reproduce and Python all read it, and nothing else computes one.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,68 @@ namespace ipistorm::model {
 // Why a reschedule IPI was sent, so the report's formula can be checked.
 enum class IpiKind { kDrainTarget, kCallerWake, kOther };
 constexpr int kIpiKinds = 3;
+
+// Where an ioport access's time goes (simulate --json "ioport_breakdown_us").
+// The parts partition each access, issue to resume, so their means add up
+// to the mean latency. Time the device model sleeps in flush_work() is split
+// along the critical path: the chain of the drain work it waits for (IPI
+// delivery, C-state exit, Xen wake and switch, lock wait, drain), then its
+// own wake-up after complete().
+enum class LatencyPart : std::uint8_t {
+  kGuestExitDispatch,  // VM exit, ioreq dispatch, the device model's wake-up
+  kDeviceModel,        // emulation, libxc around the hypercall
+  kMlockSyscall,       // sys_mlock: entry, page marking (not the drain)
+  kQueueWorkIpiSend,   // schedule_on_each_cpu: queue_work and EVTCHNOP_send per CPU
+  kWakeIpiDelivery,    // waiting for a target: the IPI in flight
+  kWakeCstateExit,     // ... its pCPU leaving its idle state
+  kWakeXenSwitch,      // ... Xen's vcpu_unblock/schedule, upcall, idle exit, switch
+  kLruLockWait,        // waiting for the lru_lock (caller or target)
+  kDrainWork,          // lru_add_drain: moving pages under the lock, empty drains
+  kFlushWork,          // flush_work() checks
+  kCallerWake,         // complete() to the caller running again
+  kDrainMutexWait,     // 3.12+: waiting for the drain mutex
+  kHypercall,          // copies, trap and Xen's work (retries included)
+  kMunlock,            // sys_munlock / munmap
+  kResume,             // xc_evtchn_notify, ioreq done, VM entry
+};
+inline constexpr int kLatencyParts = 15;
+inline constexpr const char* kLatencyPartNames[kLatencyParts] = {"guest_exit_ioreq_dispatch",
+                                                                 "device_model",
+                                                                 "mlock_syscall",
+                                                                 "queue_work_ipi_send",
+                                                                 "wake_ipi_delivery",
+                                                                 "wake_cstate_exit",
+                                                                 "wake_xen_switch",
+                                                                 "lru_lock_wait",
+                                                                 "drain_work",
+                                                                 "flush_work",
+                                                                 "caller_wake",
+                                                                 "drain_mutex_wait",
+                                                                 "hypercall",
+                                                                 "munlock",
+                                                                 "resume"};
+
+// The running attribution of one access: time since `last` goes to `cur`.
+struct LatencyParts {
+  engine::SimTime ns[kLatencyParts] = {};
+  LatencyPart cur = LatencyPart::kGuestExitDispatch;
+  engine::SimTime last = 0;
+  void open(engine::SimTime now) {
+    cur = LatencyPart::kGuestExitDispatch;
+    last = now;
+  }
+  // From now on the time goes to `p`.
+  void to(engine::SimTime now, LatencyPart p) {
+    ns[static_cast<int>(cur)] += now - last;
+    last = now;
+    cur = p;
+  }
+  // The part of [a, b) after `from` goes to `p`.
+  void add_after(engine::SimTime from, LatencyPart p, engine::SimTime a, engine::SimTime b) {
+    const engine::SimTime lo = a > from ? a : from;
+    if (b > lo) ns[static_cast<int>(p)] += b - lo;
+  }
+};
 
 struct Metrics {
   explicit Metrics(engine::SimTime window) : dom0_busy_ns(window), resched_ipis(window) {}
@@ -42,6 +105,9 @@ struct Metrics {
   std::uint64_t lock_contended = 0;
   engine::SimTime lock_wait_ns = 0;
   std::uint64_t vcpu_wakes = 0;
+  LatencyParts ioport_parts;  // summed over the accesses
+  // Per dom0 vCPU: wakes from Xen, by the idle state its pCPU was in.
+  std::vector<std::array<std::uint64_t, 4>> wakes_by_cstate;
   // hypercall buffers
   std::uint64_t irq_updates = 0;        // IRQ level changes QEMU asked for
   std::uint64_t irq_hypercalls = 0;     // hypercalls made for them (incl. retries)

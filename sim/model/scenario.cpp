@@ -150,7 +150,36 @@ json to_json(const Config& c) {
   return out;
 }
 
-Result run(const Config& input, const std::atomic<bool>* cancel) {
+namespace {
+
+// Name the tracks: "pCPU 3 (package 0, core 3)", "vCPU 3 (pCPU 3, package 0)",
+// the guest vCPU, and a track per task that can block (not the workers).
+void name_trace_tracks(TraceObserver& tr, const topo::Topology& topo, Dom0& dom0) {
+  for (int p = 0; p < topo.num_cpus(); ++p) {
+    const auto& c = topo.cpu(p);
+    tr.name_track(TraceTrack::pcpu(p),
+                  "pCPU " + std::to_string(c.os_index) + " (package " + std::to_string(c.package) +
+                      ", core " + std::to_string(c.core) + ")",
+                  p);
+  }
+  tr.name_track(TraceTrack::guest(), "HVM guest vCPU 0", topo.num_cpus());
+  for (int v = 0; v < dom0.num_vcpus(); ++v) {
+    const auto& c = topo.cpu(dom0.vcpu(v).pcpu);
+    tr.name_track(TraceTrack::vcpu(v),
+                  "vCPU " + std::to_string(v) + " (pCPU " + std::to_string(c.os_index) +
+                      ", package " + std::to_string(c.package) + ")",
+                  v);
+  }
+  for (const auto& t : dom0.tasks())
+    if (t->name.rfind("events/", 0) != 0)
+      tr.name_track(TraceTrack::task(t->id),
+                    t->name + " (task on vCPU " + std::to_string(t->vcpu->id) + ")",
+                    dom0.num_vcpus() + t->id);
+}
+
+}  // namespace
+
+Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* trace) {
   const auto wall0 = std::chrono::steady_clock::now();
   Result r;
   r.config = input;
@@ -191,6 +220,12 @@ Result run(const Config& input, const std::atomic<bool>* cancel) {
   DeviceModel dm(dom0, *kernel, *strategy, cfg.dm_vcpu, cfg.seed);
   OtherDrainCallers others(dom0, *kernel, cfg.seed);
   Guest guest(sim, costs, r.metrics, dm, boot_phases(cfg.params), cfg.seed);
+  if (trace) {
+    name_trace_tracks(*trace, topo, dom0);
+    xen.set_trace(trace);
+    dom0.set_trace(trace);
+    guest.set_trace(trace);
+  }
 
   guest.start();
   others.start();
@@ -199,6 +234,10 @@ Result run(const Config& input, const std::atomic<bool>* cancel) {
   if (sim.cancelled()) throw Cancelled();
   if (!guest.finished()) throw std::runtime_error("simulation ended before the guest booted");
   dom0.finish(sim.now());
+  if (trace) {
+    xen.trace_finish(sim.now());
+    trace->finish(sim.now());
+  }
 
   r.events = sim.events_processed();
   // Per-window series over the boot.
@@ -235,6 +274,37 @@ json metrics_json(const Result& r) {
   return out;
 }
 
+json distributions_json(const Result& r) {
+  const Metrics& m = r.metrics;
+  // The histogram's buckets from the first to the last non-empty one.
+  const auto& b = m.ioport_ns.buckets();
+  std::size_t lo = 0, hi = b.size();
+  while (lo < hi && b[lo] == 0) ++lo;
+  while (hi > lo && b[hi - 1] == 0) --hi;
+  json edges = json::array(), counts = json::array();
+  for (std::size_t i = lo; i < hi; ++i) {
+    edges.push_back(engine::Histogram::bucket_lo(i) / 1e3);
+    counts.push_back(b[i]);
+  }
+  if (hi > lo)
+    edges.push_back(
+        (engine::Histogram::bucket_lo(hi - 1) + engine::Histogram::bucket_width(hi - 1)) / 1e3);
+  static const char* kStates[4] = {"C0", "C1", "C3", "C6"};
+  json wakes = json::object();
+  for (int s = 0; s < 4; ++s) {
+    json per = json::array();
+    for (const auto& v : m.wakes_by_cstate) per.push_back(v[static_cast<std::size_t>(s)]);
+    wakes[kStates[s]] = per;
+  }
+  return json{
+      {"ioport_latency_histogram",
+       {{"unit", "us"},
+        {"note", "log-linear buckets [edges[i], edges[i+1]) of the latency, issue to resume"},
+        {"edges", edges},
+        {"counts", counts}}},
+      {"vcpu_wakes_by_idle_state", wakes}};
+}
+
 json provenance_json() {
   struct utsname u {};
   std::string host = "unknown";
@@ -247,6 +317,7 @@ json provenance_json() {
 json result_json(const Result& r) {
   return json{{"config", to_json(r.config)},
               {"metrics", metrics_json(r)},
+              {"distributions", distributions_json(r)},
               {"provenance", provenance_json()}};
 }
 

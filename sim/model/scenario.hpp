@@ -14,6 +14,7 @@
 
 #include "model/metrics.hpp"
 #include "model/params.hpp"
+#include "model/trace_hooks.hpp"
 
 namespace ipistorm::model {
 
@@ -62,13 +63,19 @@ struct Cancelled : std::runtime_error {
   Cancelled() : std::runtime_error("run cancelled") {}
 };
 
-// Throws InputError on bad input; Cancelled if *cancel became true.
-Result run(const Config& config, const std::atomic<bool>* cancel = nullptr);
+// Throws InputError on bad input; Cancelled if *cancel became true. With
+// `trace`, every component reports to it (tracks named first); the metrics
+// are the same as without.
+Result run(const Config& config, const std::atomic<bool>* cancel = nullptr,
+           TraceObserver* trace = nullptr);
 
 // The "metrics" object of the JSON interface: every row of metric_table().
 nlohmann::json metrics_json(const Result& r);
-// {"config", "metrics", "provenance"}
+// {"config", "metrics", "distributions", "provenance"}
 nlohmann::json result_json(const Result& r);
+// {"ioport_latency_histogram": {"unit", "edges", "counts"}, "vcpu_wakes_by_idle_state":
+// {"C0": [per vCPU], "C1": ..., "C3": ..., "C6": ...}}
+nlohmann::json distributions_json(const Result& r);
 nlohmann::json provenance_json();
 
 }  // namespace ipistorm::model

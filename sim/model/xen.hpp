@@ -9,6 +9,7 @@
 
 #include "engine/random.hpp"
 #include "model/costs.hpp"
+#include "model/trace_hooks.hpp"
 
 namespace ipistorm::model {
 
@@ -22,16 +23,23 @@ class Hypervisor {
   // Delay from "vCPU made runnable at `now`" to "vCPU running", for a
   // tickle sent over distance class `d`; ends the pCPU's idle period.
   SimTime vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now);
+  int idle_state(int p) const { return pcpus_[static_cast<std::size_t>(p)].state; }
+  // Tracing (null: off): idle states, their exits and Xen's wake-ups per pCPU.
+  void set_trace(TraceObserver* t) { trace_ = t; }
+  // Close the idle periods still open at the end of the run (tracing only).
+  void trace_finish(SimTime end);
 
  private:
   struct Pcpu {
     SimTime idle_since = 0;
     SimTime last_idle = INT64_MAX / 4;  // at boot the pCPU has idled "forever"
     int state = 0;
+    bool idle = false;
   };
   const Costs& c_;
   std::vector<Pcpu> pcpus_;
   engine::RandomStream rng_;
+  TraceObserver* trace_ = nullptr;
 };
 
 }  // namespace ipistorm::model

@@ -44,4 +44,19 @@ check invalid-xml "bad.xml" simulate --topology "$tmp/bad.xml"
 check bad-flag "--frobnicate" simulate --frobnicate
 check non-numeric-seed "--seed" simulate --seed abc
 check reproduce-bad-param "no_such" reproduce --set no_such=1
+# simulate --trace: the window, the path and the size cap (a short boot: 3.5 s simulated).
+short=(--dom0-vcpus 8 --set boot_probe_polls=2000 --set boot_firmware_polls=200
+       --set boot_firmware_sectors=0 --set boot_init_polls=10 --set boot_init_cpu_s=0.05)
+tr=(--trace "$tmp/out.json")
+check trace-after-run "after the run" simulate "${short[@]}" "${tr[@]}" --trace-from 100
+check trace-past-end "after the run" simulate "${short[@]}" "${tr[@]}" --trace-from 0 --trace-for 100
+check trace-longer-than-run "longer than the run" simulate "${short[@]}" "${tr[@]}" --trace-for 100
+check trace-negative-start "--trace-from" simulate "${tr[@]}" --trace-from -1
+check trace-zero-length "--trace-for" simulate "${tr[@]}" --trace-for 0
+check trace-negative-length "--trace-for" simulate "${tr[@]}" --trace-for -0.001
+check trace-nan-length "--trace-for" simulate "${tr[@]}" --trace-for nan
+check trace-unwritable "cannot write --trace" simulate --trace "$tmp/no/such/dir/t.json"
+check trace-over-cap "cap" simulate "${short[@]}" "${tr[@]}" --trace-from 0 --trace-for 3 --trace-max-mb 1
+check trace-cap-range "--trace-max-mb" simulate "${tr[@]}" --trace-max-mb 0
+check trace-window-alone "need --trace" simulate --trace-from 0.1
 exit $fail

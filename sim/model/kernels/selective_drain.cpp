@@ -23,6 +23,12 @@ void SelectiveDrainAll::run(Dom0& dom0, Task& caller, Action then) {
 
 void SelectiveDrainAll::locked(std::int64_t id) {
   Task& caller = dom0_->task(static_cast<int>(id));
+  if (caller.latency) caller.latency->to(dom0_->sim().now(), LatencyPart::kMlockSyscall);
+  if (caller.mutex_waited) {
+    caller.mutex_waited = false;
+    if (TraceObserver* tr = dom0_->trace())
+      tr->end(TraceTrack::task(caller.id), dom0_->sim().now());
+  }
   if (share_generation_ && callers_[static_cast<std::size_t>(id)].generation_seen != generation_) {
     ++dom0_->metrics().drain_skipped;
     unlock_and_return(id);
@@ -39,6 +45,7 @@ void SelectiveDrainAll::locked(std::int64_t id) {
 
 void SelectiveDrainAll::unlock_and_return(std::int64_t id) {
   Task& caller = dom0_->task(static_cast<int>(id));
+  if (caller.latency) caller.latency->to(dom0_->sim().now(), LatencyPart::kMlockSyscall);
   const SimTime cost = dom0_->mutex_unlock(mutex_, caller);
   dom0_->compute(*caller.vcpu, cost, callers_[static_cast<std::size_t>(id)].then);
 }

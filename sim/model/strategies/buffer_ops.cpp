@@ -11,9 +11,20 @@ void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
   ++m.mlock_calls;
   ++m.syscalls;
   ++m.buffer_syscalls;
+  if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMlockSyscall);
+  if (TraceObserver* tr = s.dom0.trace()) {
+    const SimTime now = s.dom0.sim().now();
+    tr->instant(TraceTrack::vcpu(s.caller.vcpu->id), now, "mlock");
+    tr->begin(TraceTrack::task(s.caller.id), now, "sys_mlock", TraceCat::kKernel);
+  }
   // sys_mlock: syscall entry, then the kernel's drain, then the pages.
   s.dom0.compute(*s.caller.vcpu, s.dom0.costs().syscall,
                  Action::bind<&BufferOps::drain_step>(this));
+}
+
+void BufferOps::mlockall(HypercallSite& s, std::int64_t bytes, Action then) {
+  // sys_mlockall calls lru_add_drain_all() exactly like sys_mlock (2.6.28..4.14).
+  mlock(s, bytes, then);
 }
 
 void BufferOps::drain_step(std::int64_t) {
@@ -25,9 +36,12 @@ void BufferOps::mlock_pages(std::int64_t) {
   HypercallSite& s = *site_;
   const Costs& c = s.dom0.costs();
   const std::int64_t n = pages(c, bytes_);
+  if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMlockSyscall);
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // putback_lru_page
   s.dom0.metrics().lock_bytes(n * c.page_bytes);
+  if (TraceObserver* tr = s.dom0.trace())
+    tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_page * n);
   s.dom0.compute(*s.caller.vcpu, c.mlock_page * n, then_);
 }
 
@@ -38,9 +52,14 @@ void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
   ++m.munlock_calls;
   ++m.syscalls;
   ++m.buffer_syscalls;
+  if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMunlock);
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // back to an evictable LRU
   m.unlock_bytes(n * c.page_bytes);
+  if (TraceObserver* tr = s.dom0.trace())
+    tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
+              s.dom0.sim().now() + c.syscall + c.munlock_page * n, "sys_munlock",
+              TraceCat::kKernel);
   s.dom0.compute(*s.caller.vcpu, c.syscall + c.munlock_page * n, then);
 }
 
@@ -52,8 +71,12 @@ void BufferOps::hypercall(HypercallSite& s, std::int64_t bytes, bool unlocked, A
   Metrics& m = s.dom0.metrics();
   ++m.hypercalls;
   ++m.irq_hypercalls;
+  if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kHypercall);
   m.bytes_copied += static_cast<std::uint64_t>(2 * bytes);
   const Costs& c = s.dom0.costs();
+  if (TraceObserver* tr = s.dom0.trace())
+    tr->slice(TraceTrack::vcpu(s.caller.vcpu->id), s.dom0.sim().now(),
+              s.dom0.sim().now() + 2 * c.copy(bytes) + s.xen_work, "hypercall", TraceCat::kXen);
   s.dom0.compute(*s.caller.vcpu, 2 * c.copy(bytes) + s.xen_work,
                  Action::bind<&BufferOps::trap_done>(this));
 }
@@ -68,6 +91,10 @@ void BufferOps::trap_done(std::int64_t) {
     const Costs& c = s.dom0.costs();
     ++s.dom0.metrics().hypercalls;
     ++s.dom0.metrics().irq_hypercalls;
+    if (TraceObserver* tr = s.dom0.trace())
+      tr->slice(TraceTrack::vcpu(s.caller.vcpu->id), s.dom0.sim().now(),
+                s.dom0.sim().now() + c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
+                "page fault, hypercall retry", TraceCat::kXen);
     s.dom0.compute(*s.caller.vcpu, c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
                    Action::bind<&BufferOps::trap_done>(this));
     return;
@@ -81,9 +108,14 @@ void BufferOps::mmap_locked(HypercallSite& s, std::int64_t bytes, Action then) {
   const std::int64_t n = pages(c, bytes);
   m.syscalls += 2;  // mmap + madvise
   m.buffer_syscalls += 2;
+  if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMlockSyscall);
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));
   m.lock_bytes(n * c.page_bytes);
+  if (TraceObserver* tr = s.dom0.trace())
+    tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
+              s.dom0.sim().now() + 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page),
+              "mmap(MAP_LOCKED)", TraceCat::kKernel);
   s.dom0.compute(*s.caller.vcpu, 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page), then);
 }
 
@@ -93,13 +125,17 @@ void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
   const std::int64_t n = pages(c, bytes);
   ++m.syscalls;
   ++m.buffer_syscalls;
+  if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMunlock);
   m.tlb_flush_ipis += static_cast<std::uint64_t>(c.dm_mm_other_cpus);
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // munlock_vma_pages_all
   m.unlock_bytes(n * c.page_bytes);
-  s.dom0.compute(
-      *s.caller.vcpu,
-      c.syscall + c.munmap + n * c.munlock_page + c.tlb_flush_per_cpu * c.dm_mm_other_cpus, then);
+  const SimTime cost =
+      c.syscall + c.munmap + n * c.munlock_page + c.tlb_flush_per_cpu * c.dm_mm_other_cpus;
+  if (TraceObserver* tr = s.dom0.trace())
+    tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(), s.dom0.sim().now() + cost,
+              "munmap", TraceCat::kKernel);
+  s.dom0.compute(*s.caller.vcpu, cost, then);
 }
 
 }  // namespace ipistorm::model
