@@ -25,6 +25,7 @@
 #include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/number.hpp"
+#include "ipistorm_version.hpp"  // generated: the version of CMake's project()
 #include "model/kernels/kernel_policy.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
@@ -455,7 +456,7 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ipistorm 0.1.0");
+  app.set_version_flag("--version", "ipistorm " IPISTORM_VERSION);  // CMake's project() version
 
   RunFlags sim_flags;
   auto* sim = app.add_subcommand("simulate", "run one scenario and print its metrics");

@@ -23,6 +23,7 @@ class Hypervisor {
   // Delay from "vCPU made runnable at `now`" to "vCPU running", for a
   // tickle sent over distance class `d`; ends the pCPU's idle period.
   SimTime vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now);
+  // The idle state pCPU p is in (or was in when last woken): wake counts by state.
   int idle_state(int p) const { return pcpus_[static_cast<std::size_t>(p)].state; }
   // Tracing (null: off): idle states, their exits and Xen's wake-ups per pCPU.
   void set_trace(TraceObserver* t) { trace_ = t; }

@@ -22,11 +22,6 @@ void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
                  Action::bind<&BufferOps::drain_step>(this));
 }
 
-void BufferOps::mlockall(HypercallSite& s, std::int64_t bytes, Action then) {
-  // sys_mlockall calls lru_add_drain_all() exactly like sys_mlock (2.6.28..4.14).
-  mlock(s, bytes, then);
-}
-
 void BufferOps::drain_step(std::int64_t) {
   site_->kernel.mlock_prepare(site_->dom0, site_->caller,
                               Action::bind<&BufferOps::mlock_pages>(this));

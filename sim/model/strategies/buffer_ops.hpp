@@ -19,8 +19,6 @@ class BufferOps {
   void mlock(HypercallSite& s, std::int64_t bytes, Action then);
   // sys_munlock(): no drain in any era.
   void munlock(HypercallSite& s, std::int64_t bytes, Action then);
-  // sys_mlockall(MCL_CURRENT|MCL_FUTURE) of `bytes` of process memory.
-  void mlockall(HypercallSite& s, std::int64_t bytes, Action then);
   // The hypercall: copy the argument in, trap, Xen's work, copy out. With
   // `unlocked`, the argument page may be absent when Xen copies it: the
   // hypercall fails with -EFAULT, the page is faulted back and it is retried.
