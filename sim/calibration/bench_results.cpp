@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "io/json.hpp"
 
 namespace ipistorm::calibration {
 
@@ -74,7 +75,6 @@ constexpr double kMaxCounter = 1e12;
 // thread does not sleep in its operation (a few per repetition are the
 // timer and the library's own bookkeeping).
 constexpr double kNeverSleeps = 0.01;
-constexpr long long kMaxInputBytes = 64ll << 20;
 
 double to_us(double v, const std::string& unit) {
   if (unit == "ns") return v / 1e3;
@@ -194,14 +194,7 @@ std::string show_value(const nlohmann::json& v) {
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& what) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    // parse_error, and out_of_range for a number such as 1e400.
-    std::string why = e.what();
-    if (const auto colon = why.rfind(": "); colon != std::string::npos) why = why.substr(colon + 2);
-    throw InputError(what + " is not valid JSON (" + why.substr(0, 80) + ")");
-  }
+  return io::parse_json(text, what);  // the one checked JSON parser
 }
 
 BenchResults parse_bench_results(const std::string& text, const std::string& origin) {
@@ -292,18 +285,6 @@ BenchResults parse_bench_results(const std::string& text, const std::string& ori
 
 BenchResults read_bench_results(const std::string& path) {
   return parse_bench_results(read_input_file(path, "benchmark results"), path);
-}
-
-std::string read_input_file(const std::string& path, const std::string& what) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw InputError("cannot read " + what + " '" + path + "'");
-  if (!S_ISREG(st.st_mode)) throw InputError(what + " '" + path + "' is not a regular file");
-  if (st.st_size > kMaxInputBytes) throw InputError(what + " '" + path + "' is larger than 64 MiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read " + what + " '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace ipistorm::calibration

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "io/files.hpp"
+
 namespace ipistorm::calibration {
 
 struct BenchRecord {
@@ -68,8 +70,9 @@ std::string show_value(const nlohmann::json& v);
 // JSON text; InputError "<what> is not valid JSON (<reason>)" otherwise.
 nlohmann::json parse_json_text(const std::string& text, const std::string& what);
 
-// The text of an input file of the lab commands, with the checks above.
-std::string read_input_file(const std::string& path, const std::string& what);
+// The text of an input file of the lab commands, with the checks above (the
+// one checked reader, sim/io/files.hpp).
+using io::read_input_file;
 
 double median(std::vector<double> v);
 

@@ -9,12 +9,35 @@
 
 #include "calibration/calibration_file.hpp"
 #include "errors.hpp"
+#include "io/json.hpp"
+#include "io/number.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/strategies/strategy.hpp"
+#include "topology/topology.hpp"
 
 namespace ipistorm::cli {
 
 namespace model = ipistorm::model;
+
+CLI::Validator seed_check() {
+  return CLI::Validator(
+      [](std::string& s) {
+        return io::parse_uint(s)
+                   ? std::string()
+                   : "needs a whole number in [0, 18446744073709551615], got '" + s + "'";
+      },
+      "SEED");
+}
+
+CLI::Validator jobs_check() {
+  return CLI::Validator(
+      [](std::string& s) {
+        const auto v = io::parse_int(s);
+        return v && *v >= 0 && *v <= 1024 ? std::string()
+                                          : "needs a whole number in [0, 1024], got '" + s + "'";
+      },
+      "N");
+}
 
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
   const model::Config def;  // the defaults the help states
@@ -40,20 +63,13 @@ void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
   f.o_placement = app->add_option("--placement", f.placement,
                                   "vCPU placement (default " + def.placement + "; names below)");
   f.o_seed =
-      app->add_option("--seed", f.seed, "random seed (default " + std::to_string(def.seed) + ")");
+      app->add_option("--seed", f.seed, "random seed (default " + std::to_string(def.seed) + ")")
+          ->check(seed_check());
   f.o_ghz = app->add_option("--cpu-ghz", f.cpu_ghz,
                             "CPU frequency for cycle figures (default: the topology's)");
   app->add_option("--set", f.sets,
                   "NAME=VALUE for any parameter (repeatable; 'ipistorm params' lists them)");
   app->add_option("--json", f.json_file, "write the result as JSON to this file");
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read file '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void apply_calibration(model::Config& c, const std::string& path) {
@@ -64,29 +80,31 @@ void apply_calibration(model::Config& c, const std::string& path) {
 model::Config build_config(const RunFlags& f) {
   model::Config c;
   if (!f.config_file.empty()) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(f.config_file));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError("config file '" + f.config_file +
-                       "' is not valid JSON: " + std::string(e.what()).substr(0, 120));
-    }
-    model::apply_json(c, j);
+    const std::string what = "config file '" + f.config_file + "'";
+    model::apply_json(c, io::parse_json(read_input_file(f.config_file, "config file"), what));
   }
   if (!f.calibration_file.empty()) apply_calibration(c, f.calibration_file);
   if (f.o_topology && *f.o_topology) c.topology = f.topology;
   if (f.o_kernel && *f.o_kernel) c.kernel = f.kernel;
   if (f.o_strategy && *f.o_strategy) c.strategy = f.strategy;
   if (f.o_vcpus && *f.o_vcpus) {
-    if (f.dom0_vcpus < 1)
-      throw InputError("--dom0-vcpus must be >= 1, got " + std::to_string(f.dom0_vcpus));
+    if (f.dom0_vcpus < 1 || f.dom0_vcpus > topo::kMaxCpus)
+      throw InputError("--dom0-vcpus must be in [1, " + std::to_string(topo::kMaxCpus) + "], got " +
+                       std::to_string(f.dom0_vcpus));
     c.dom0_vcpus = f.dom0_vcpus;
   }
-  if (f.o_dm && *f.o_dm) c.dm_vcpu = f.dm_vcpu;
+  if (f.o_dm && *f.o_dm) {
+    if (f.dm_vcpu < 0 || f.dm_vcpu >= topo::kMaxCpus)
+      throw InputError("--dm-vcpu must be in [0, " + std::to_string(topo::kMaxCpus - 1) +
+                       "], got " + std::to_string(f.dm_vcpu));
+    c.dm_vcpu = f.dm_vcpu;
+  }
   if (f.o_placement && *f.o_placement) c.placement = f.placement;
   if (f.o_seed && *f.o_seed) c.seed = f.seed;
   if (f.o_ghz && *f.o_ghz) {
-    if (!(f.cpu_ghz > 0)) throw InputError("--cpu-ghz must be > 0");
+    if (!(f.cpu_ghz >= model::kMinGhz && f.cpu_ghz <= model::kMaxGhz))
+      throw InputError("--cpu-ghz must be in " + io::format_range(model::kMinGhz, model::kMaxGhz) +
+                       ", got " + io::format_number(f.cpu_ghz));
     c.cpu_ghz = f.cpu_ghz;
   }
   for (const auto& s : f.sets) {
@@ -99,26 +117,6 @@ model::Config build_config(const RunFlags& f) {
   model::find_kernel_policy(c.kernel);
   model::find_strategy(c.strategy);
   return c;
-}
-
-void write_file_atomic(const std::string& path, const std::string& content,
-                       const std::string& what) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError("cannot write " + what + " file '" + path + "'");
-    out << content;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::remove(tmp.c_str());
-      throw InputError("cannot write " + what + " file '" + path + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError("cannot write " + what + " file '" + path + "'");
-  }
 }
 
 void write_json_file(const std::string& path, const nlohmann::json& j) {
@@ -140,15 +138,6 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
     }
   }
   return out;
-}
-
-void check_writable(const std::string& path, const std::string& what) {
-  if (path.empty()) return;
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  std::ofstream out(tmp);
-  if (!out) throw InputError("cannot write " + what + " file '" + path + "'");
-  out.close();
-  std::remove(tmp.c_str());
 }
 
 }  // namespace ipistorm::cli

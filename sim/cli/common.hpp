@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "io/files.hpp"
 #include "model/scenario.hpp"
 
 namespace ipistorm::cli {
@@ -23,21 +24,25 @@ struct RunFlags {
       *o_ghz{}, *o_dm{};
 };
 
+// CLI11 converts "-1" to an unsigned seed by wrapping around: every seed
+// flag checks its text first (a whole number in [0, 2^64-1]).
+CLI::Validator seed_check();
+// A thread count: 0 (all cores) up to 1024.
+CLI::Validator jobs_check();
+
 // per_scenario_knobs: also --kernel, --strategy, --dom0-vcpus, --dm-vcpu.
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs);
-std::string read_file(const std::string& path);
 // A calibration file: {"params": {name: value}, ...anything else is provenance}.
 void apply_calibration(model::Config& c, const std::string& path);
 // Config file first, then calibration, then flags, then --set.
 model::Config build_config(const RunFlags& f);
 // "a,b,c" -> {"a","b","c"}; repeated flags are concatenated.
 std::vector<std::string> split_list(const std::vector<std::string>& items);
-// Write atomically: a temporary file beside the target, then rename, so a
-// failure never leaves a partial result file. `what` names the flag.
-void write_file_atomic(const std::string& path, const std::string& content,
-                       const std::string& what);
+// The one reader of input files and the one atomic writer (sim/io/files.hpp).
+using io::check_outputs;
+using io::check_writable;
+using io::read_input_file;
+using io::write_file_atomic;
 void write_json_file(const std::string& path, const nlohmann::json& j);
-// Refuse an unwritable output path before spending time on a run.
-void check_writable(const std::string& path, const std::string& what = "--json");
 
 }  // namespace ipistorm::cli

@@ -243,7 +243,7 @@ class Lab : public LabCommands {
                      "calibration file (default RUN_DIR/calibration.json)");
     val_->add_option("--topology", va_.topology, "topology (default RUN_DIR/lstopo.xml)");
     val_->add_option("--json", va_.json_out, "output file (default RUN_DIR/validation.json)");
-    val_->add_option("--seed", va_.seed, "random seed (default 1)");
+    val_->add_option("--seed", va_.seed, "random seed (default 1)")->check(seed_check());
   }
 
   bool dispatch(int& rc) override {

@@ -24,6 +24,7 @@
 #include "cli/uncertainty_commands.hpp"
 #include "did_you_mean.hpp"
 #include "errors.hpp"
+#include "io/files.hpp"
 #include "io/number.hpp"
 #include "ipistorm_version.hpp"  // generated: the version of CMake's project()
 #include "model/kernels/kernel_policy.hpp"
@@ -453,7 +454,9 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
   CLI::App app{"ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ipistorm " IPISTORM_VERSION);  // CMake's project() version
@@ -476,7 +479,8 @@ int main(int argc, char** argv) {
   int jobs = 0;
   auto* rep = app.add_subcommand("reproduce", "the report's scenarios beside the report's figures");
   add_run_flags(rep, rep_flags, false);
-  rep->add_option("-j,--jobs", jobs, "threads (default: all cores); output does not depend on it");
+  rep->add_option("-j,--jobs", jobs, "threads (default: all cores); output does not depend on it")
+      ->check(ipistorm::cli::jobs_check());
   ipistorm::cli::UncertaintyFlags rep_unc;
   ipistorm::cli::add_uncertainty_flags(rep, rep_unc);
   std::string rep_csv;
@@ -504,7 +508,8 @@ int main(int argc, char** argv) {
       "topology", "show what a topology spec resolves to and where dom0's vCPUs land on it");
   top->add_option("spec", topo_flags.spec, "preset, hwloc XML file, synthetic string, or 'host'")
       ->required();
-  top->add_option("--cpu-ghz", topo_flags.ghz, "frequency override (default: the topology's)");
+  top->add_option("--cpu-ghz", topo_flags.ghz, "frequency override (default: the topology's)")
+      ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
   top->add_option("--dom0-vcpus", topo_flags.dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)");
   top->add_option("--placement", topo_flags.placement,
                   "placement of the vCPUs (default " + model::Config().placement + ")");
@@ -603,4 +608,16 @@ int main(int argc, char** argv) {
     return 3;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rc = run_main(argc, argv);
+  // A result nobody could read is not a success (`ipistorm params > /dev/full`).
+  if (!ipistorm::io::flush_stdout()) {
+    std::cerr << "ipistorm: error: cannot write standard output\n";
+    return rc == 0 ? 1 : rc;
+  }
+  return rc;
 }

@@ -18,9 +18,12 @@
 
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "io/json.hpp"
+#include "io/number.hpp"
 #include "model/params.hpp"
 #include "model/strategies/strategy.hpp"
 #include "model/sweep.hpp"
+#include "topology/topology.hpp"
 
 namespace ipistorm::cli {
 
@@ -135,8 +138,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
   cmd->add_flag("--wide", o.wide, "--csv with one row per run and one column per figure");
   cmd->add_flag("--breakdown", o.breakdown,
                 "also where each row's ioport latency goes (mean us per part, first seed)");
-  cmd->add_option("-j,--jobs", o.jobs,
-                  "threads (default: all cores); output does not depend on it");
+  cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
+      ->check(ipistorm::cli::jobs_check());
   add_uncertainty_flags(cmd, o.uncertainty);
   return cmd;
 }
@@ -147,18 +150,14 @@ template <class T>
 std::vector<T> parse_numbers(const std::vector<std::string>& items, const char* flag) {
   std::vector<T> out;
   for (const auto& s : split_list(items)) {
-    char* end = nullptr;
-    errno = 0;
     if constexpr (std::is_same_v<T, int>) {
-      const long v = std::strtol(s.c_str(), &end, 10);
-      if (*end || errno || v < 0 || v > 1 << 20)
-        throw InputError(std::string(flag) + " needs whole numbers, got '" + s + "'");
-      out.push_back(static_cast<int>(v));
+      out.push_back(static_cast<int>(io::int_in_range(s, 1, topo::kMaxCpus, flag)));
     } else {
-      const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-      if (*end || errno || s[0] == '-')
-        throw InputError(std::string(flag) + " needs non-negative whole numbers, got '" + s + "'");
-      out.push_back(static_cast<T>(v));
+      const auto v = io::parse_uint(s);
+      if (!v)
+        throw InputError(std::string(flag) +
+                         " needs whole numbers in [0, 18446744073709551615], got '" + s + "'");
+      out.push_back(*v);
     }
   }
   return out;
@@ -227,8 +226,7 @@ int run_compare(const CompareOptions& o) {
   model::complete_grid(g);
   model::validate_grid(g);
   if (o.wide && o.csv_file.empty()) throw InputError("--wide needs --csv FILE");
-  check_writable(o.run.json_file);
-  check_writable(o.csv_file, "--csv");
+  check_outputs({{o.run.json_file, "--json"}, {o.csv_file, "--csv"}});
   if (o.uncertainty.given) {
     if (!o.csv_file.empty())
       throw InputError("compare --uncertainty writes --json only (bands per strategy), not --csv");
@@ -389,8 +387,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
   cmd->add_option("--seed", o.seeds,
                   "seeds, comma list or repeated (default " + std::to_string(def.seed) + ")");
   cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
-  cmd->add_option("-j,--jobs", o.jobs,
-                  "threads (default: all cores); output does not depend on it");
+  cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
+      ->check(ipistorm::cli::jobs_check());
   cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value");
   cmd->add_option("--json", o.json_file, "the grid and every run's config and metrics");
   cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
@@ -464,14 +462,9 @@ int run_sweep_command(const SweepOptions& o) {
   const model::Config base = build_config(base_flags);
   model::Grid g;
   if (!o.grid_file.empty()) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(o.grid_file));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError("grid file '" + o.grid_file +
-                       "' is not valid JSON: " + std::string(e.what()).substr(0, 120));
-    }
-    g = model::grid_from_json(j, base);
+    const std::string what = "grid file '" + o.grid_file + "'";
+    g = model::grid_from_json(io::parse_json(read_input_file(o.grid_file, "grid file"), what),
+                              base);
   } else {
     g.base = base;
   }
@@ -500,8 +493,7 @@ int run_sweep_command(const SweepOptions& o) {
   if (n > kMaxRunsWithoutYes && !o.yes)
     throw InputError("grid has " + std::to_string(n) + " runs, more than 1,000,000: add --yes");
   model::validate_grid(g);
-  check_writable(o.csv_file, "--csv");
-  check_writable(o.json_file, "--json");
+  check_outputs({{o.csv_file, "--csv"}, {o.json_file, "--json"}});
   if (o.uncertainty.given)
     return sweep_uncertainty_command(g, model::expand(g), o.uncertainty, o.jobs, o.json_file,
                                      o.csv_file);

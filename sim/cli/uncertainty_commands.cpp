@@ -63,8 +63,7 @@ void print_rate(std::size_t runs, double wall) {
 int reproduce_uncertainty_command(const model::Config& base, const UncertaintyFlags& u, int jobs,
                                   const std::string& json_file, const std::string& csv_file) {
   study::StudyOptions o = options(u, jobs);
-  check_writable(json_file);
-  check_writable(csv_file, "--csv");
+  check_outputs({{json_file, "--json"}, {csv_file, "--csv"}});
   const auto t0 = std::chrono::steady_clock::now();
   study::ReproUncertainty r;
   run_study(static_cast<std::size_t>(u.n), [&](const std::atomic<bool>* stop, model::Progress p) {

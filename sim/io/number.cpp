@@ -25,6 +25,14 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   return v;
 }
 
+std::optional<std::uint64_t> parse_uint(std::string_view text) {
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
 std::optional<double> parse_real(std::string_view text) {
   if (text.empty() || text.size() > 400) return std::nullopt;
   // from_chars(double) is not in libstdc++ 10; strtod on a NUL-terminated copy.

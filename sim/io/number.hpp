@@ -14,6 +14,8 @@ namespace ipistorm::io {
 // A whole decimal integer ("-12", "4096"); nullopt for anything else
 // (fraction, exponent, spaces, overflow of int64).
 std::optional<std::int64_t> parse_int(std::string_view text);
+// A whole non-negative decimal integer up to 2^64-1 (seeds); no sign.
+std::optional<std::uint64_t> parse_uint(std::string_view text);
 // A finite decimal number ("0.4", "1e-3"); nullopt for anything else
 // (empty, trailing text, "nan", "inf", overflow such as "1e400").
 std::optional<double> parse_real(std::string_view text);

@@ -10,6 +10,7 @@
 
 #include "did_you_mean.hpp"
 #include "errors.hpp"
+#include "io/json.hpp"
 #include "io/number.hpp"
 #include "ipistorm_version.hpp"  // generated at build time: version and git commit
 #include "model/costs.hpp"
@@ -26,19 +27,6 @@
 namespace ipistorm::model {
 
 using nlohmann::json;
-
-namespace {
-
-template <class T>
-T get_as(const json& v, const char* key, const char* what) {
-  try {
-    return v.get<T>();
-  } catch (const json::exception&) {
-    throw InputError(std::string("config key '") + key + "' must be " + what + ", got " + v.dump());
-  }
-}
-
-}  // namespace
 
 void set_param_json(ParamValues& params, const std::string& name, const json& v) {
   const ParamSpec* spec = find_param(name);
@@ -97,29 +85,24 @@ void apply_json(Config& c, const json& j) {
     const std::string& k = it.key();
     const json& v = it.value();
     if (k == "topology")
-      c.topology = get_as<std::string>(v, "topology", "a string");
+      c.topology = io::string_value(v, "config key 'topology'");
     else if (k == "kernel")
-      c.kernel = get_as<std::string>(v, "kernel", "a string");
+      c.kernel = io::string_value(v, "config key 'kernel'");
     else if (k == "strategy")
-      c.strategy = get_as<std::string>(v, "strategy", "a string");
+      c.strategy = io::string_value(v, "config key 'strategy'");
     else if (k == "placement")
-      c.placement = get_as<std::string>(v, "placement", "a string");
-    else if (k == "dom0_vcpus") {
-      if (!v.is_number_integer())
-        throw InputError("config key 'dom0_vcpus' must be an integer, got " + v.dump());
-      c.dom0_vcpus = v.get<int>();
-    } else if (k == "dm_vcpu") {
-      if (!v.is_number_integer())
-        throw InputError("config key 'dm_vcpu' must be an integer, got " + v.dump());
-      c.dm_vcpu = v.get<int>();
-    } else if (k == "seed") {
-      if (!v.is_number_unsigned())
-        throw InputError("config key 'seed' must be a non-negative integer, got " + v.dump());
-      c.seed = v.get<std::uint64_t>();
-    } else if (k == "cpu_ghz")
-      c.cpu_ghz = get_as<double>(v, "cpu_ghz", "a number");
+      c.placement = io::string_value(v, "config key 'placement'");
+    else if (k == "dom0_vcpus")
+      c.dom0_vcpus = static_cast<int>(
+          io::int_value(v, 0, topo::kMaxCpus, "config key 'dom0_vcpus' (0: one per CPU)"));
+    else if (k == "dm_vcpu")
+      c.dm_vcpu = static_cast<int>(io::int_value(v, 0, topo::kMaxCpus - 1, "config key 'dm_vcpu'"));
+    else if (k == "seed")
+      c.seed = io::uint_value(v, "config key 'seed'");
+    else if (k == "cpu_ghz")
+      c.cpu_ghz = io::real_value(v, 0, kMaxGhz, "config key 'cpu_ghz' (0: the topology's)");
     else if (k == "window_s")
-      c.window_s = get_as<double>(v, "window_s", "a number");
+      c.window_s = io::real_value(v, kMinWindowS, kMaxWindowS, "config key 'window_s'");
     else if (k == "params") {
       if (!v.is_object()) throw InputError("config key 'params' must be an object {name: number}");
       for (auto p = v.begin(); p != v.end(); ++p) set_param_json(c.params, p.key(), p.value());
@@ -189,8 +172,10 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   const KernelPolicyEntry& kernel_entry = find_kernel_policy(cfg.kernel);
   const StrategyEntry& strategy_entry = find_strategy(cfg.strategy);
   topo::Topology topo = topo::Topology::load(cfg.topology);
-  if (!(cfg.cpu_ghz >= 0) || !std::isfinite(cfg.cpu_ghz))
-    throw InputError("cpu_ghz must be a number > 0 (or 0 for the topology's own)");
+  if (!(cfg.cpu_ghz == 0 || (cfg.cpu_ghz >= kMinGhz && cfg.cpu_ghz <= kMaxGhz)))
+    throw InputError("cpu_ghz must be 0 (the topology's own) or in " +
+                     io::format_range(kMinGhz, kMaxGhz) + ", got " +
+                     io::format_number(cfg.cpu_ghz));
   if (cfg.cpu_ghz > 0) topo.set_ghz(cfg.cpu_ghz);
   cfg.cpu_ghz = topo.ghz();
   if (cfg.dom0_vcpus == 0) cfg.dom0_vcpus = topo.num_cpus();
@@ -200,8 +185,9 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   if (cfg.dm_vcpu < 0 || cfg.dm_vcpu >= cfg.dom0_vcpus)
     throw InputError("dm_vcpu " + std::to_string(cfg.dm_vcpu) + " is outside 0.." +
                      std::to_string(cfg.dom0_vcpus - 1));
-  if (!(cfg.window_s > 0) || !std::isfinite(cfg.window_s))
-    throw InputError("window_s must be a number > 0");
+  if (!(cfg.window_s >= kMinWindowS && cfg.window_s <= kMaxWindowS))
+    throw InputError("window_s must be in " + io::format_range(kMinWindowS, kMaxWindowS) +
+                     " s, got " + io::format_number(cfg.window_s));
   const double evtchn_vcpu = cfg.params.get("dm_evtchn_vcpu");
   if (evtchn_vcpu >= cfg.dom0_vcpus)
     throw InputError("parameter dm_evtchn_vcpu " + std::to_string(static_cast<long>(evtchn_vcpu)) +

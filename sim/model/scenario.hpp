@@ -18,6 +18,12 @@
 
 namespace ipistorm::model {
 
+// Bounds of the Config fields that are not parameters (README "Bad input").
+constexpr double kMinWindowS = 1e-3;  // window_s: statistics window, seconds
+constexpr double kMaxWindowS = 1e4;
+constexpr double kMinGhz = 0.1;  // cpu_ghz (0: the topology's own)
+constexpr double kMaxGhz = 100;
+
 struct Config {
   std::string topology = "nehalem-ep";
   std::string kernel = "linux-2.6.31-pvops";

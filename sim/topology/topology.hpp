@@ -12,6 +12,9 @@ namespace ipistorm::topo {
 
 enum class DistanceClass { kSameCpu = 0, kSameCore = 1, kSamePackage = 2, kOtherPackage = 3 };
 constexpr int kDistanceClasses = 4;
+// The most PUs a topology may have (synthetic or XML): larger ones are
+// refused before hwloc builds them.
+constexpr int kMaxCpus = 8192;
 const char* distance_class_name(DistanceClass d);
 
 struct Cpu {

@@ -1,0 +1,195 @@
+// files.cpp: checked input files and the one atomic writer (see files.hpp).
+#include "io/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "errors.hpp"
+
+namespace ipistorm::io {
+
+namespace {
+
+const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The output must be a regular file or absent.
+void check_target_kind(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode))
+      throw InputError(what + " '" + path + "' is " + kind_of(st.st_mode) +
+                       "; an output must be a regular file or a new path");
+  } else if (errno != ENOENT) {
+    throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
+  }
+}
+
+// A temporary file beside `path`, created exclusively; returns its fd.
+int make_temp(const std::string& path, std::string& tmp) {
+  tmp = path + ".tmp.XXXXXX";
+  std::vector<char> buf(tmp.begin(), tmp.end());
+  buf.push_back('\0');
+  const int fd = ::mkstemp(buf.data());
+  tmp.assign(buf.data());
+  return fd;
+}
+
+bool write_all(int fd, const char* p, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+// An identity for "the same file": device and inode when it exists, else the
+// resolved directory plus the name.
+std::string identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0)
+    return "ino:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  char resolved[PATH_MAX];
+  const std::string dir = parent_dir(path);
+  if (::realpath(dir.c_str(), resolved))
+    return std::string("path:") + resolved + "/" + base_name(path);
+  return "path:" + path;
+}
+
+}  // namespace
+
+std::string read_input_file(const std::string& path, const std::string& what) {
+  if (path.empty()) throw InputError(what + " path is empty");
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw InputError("cannot read " + what + " '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const mode_t m = st.st_mode;
+    ::close(fd);
+    throw InputError(what + " '" + path + "' is " + kind_of(m) +
+                     "; an input must be a regular file");
+  }
+  if (st.st_size > kMaxInputBytes) {
+    ::close(fd);
+    throw InputError(what + " '" + path + "' is larger than 64 MiB");
+  }
+  std::string text;
+  text.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int e = errno;
+      ::close(fd);
+      throw InputError("cannot read " + what + " '" + path + "': " + std::strerror(e));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (static_cast<std::int64_t>(text.size()) > kMaxInputBytes) {  // grew while read
+      ::close(fd);
+      throw InputError(what + " '" + path + "' is larger than 64 MiB");
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+void check_writable(const std::string& path, const std::string& what) {
+  if (path.empty()) return;
+  check_target_kind(path, what);
+  std::string tmp;
+  const int fd = make_temp(path, tmp);
+  if (fd < 0)
+    throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
+  ::close(fd);
+  ::unlink(tmp.c_str());
+}
+
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  std::vector<std::pair<std::string, std::string>> seen;  // identity, flag
+  for (const auto& [path, what] : outputs) {
+    if (path.empty()) continue;
+    check_writable(path, what);
+    const std::string id = identity(path);
+    for (const auto& [other, other_what] : seen)
+      if (other == id)
+        throw InputError(what + " and " + other_what + " name the same file '" + path +
+                         "'; give each output its own path");
+    seen.emplace_back(id, what);
+  }
+}
+
+void write_file_atomic(const std::string& path, const std::string& content,
+                       const std::string& what) {
+  check_target_kind(path, what);
+  std::string tmp;
+  const int fd = make_temp(path, tmp);
+  if (fd < 0)
+    throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
+  static const mode_t umask_now = [] {  // read once: umask() can only be read by setting it
+    const mode_t m = ::umask(022);
+    ::umask(m);
+    return m;
+  }();
+  ::fchmod(fd, 0666 & ~umask_now);  // as a plain open() would create it, not mkstemp's 0600
+  const bool ok = write_all(fd, content.data(), content.size());
+  const int e = errno;
+  if (::close(fd) != 0 || !ok) {
+    ::unlink(tmp.c_str());
+    throw InputError("cannot write " + what + " file '" + path +
+                     "': " + std::strerror(ok ? errno : e));
+  }
+  // Again just before the rename: the target may have changed during the run.
+  try {
+    check_target_kind(path, what);
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int re = errno;
+    ::unlink(tmp.c_str());
+    throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(re));
+  }
+}
+
+bool flush_stdout() {
+  std::cout.flush();
+  const bool cout_ok = static_cast<bool>(std::cout);
+  return std::fflush(stdout) == 0 && !std::ferror(stdout) && cout_ok;
+}
+
+}  // namespace ipistorm::io
