@@ -35,6 +35,13 @@ install(FILES ${CMAKE_SOURCE_DIR}/pybindings/README.md DESTINATION ${CMAKE_INSTA
 
 # ---- man pages: help2man over each program's --help, at build time --------
 option(IPISTORM_MANPAGES "Generate man pages with help2man (Debian package help2man)" ON)
+# The ipistorm page includes `ipistorm sensitivity --help`, which the Python
+# package prints: without the module (IPISTORM_BUILD_PYTHON=OFF, e.g. the
+# sanitizer build of scripts/test.sh) there is no page to generate.
+if(IPISTORM_MANPAGES AND NOT IPISTORM_BUILD_PYTHON)
+  message(STATUS "man pages: off (they need the Python module: IPISTORM_BUILD_PYTHON=ON)")
+  set(IPISTORM_MANPAGES OFF)
+endif()
 if(IPISTORM_MANPAGES)
   find_program(HELP2MAN help2man)
   if(NOT HELP2MAN)
