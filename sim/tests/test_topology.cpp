@@ -2,12 +2,18 @@
 // ../shared/topologies, distance classes and NUMA distances, bad input.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "errors.hpp"
 #include "model/placement.hpp"
+#include "topology/prescan.hpp"
 #include "topology/topology.hpp"
 
 using ipistorm::InputError;
@@ -147,6 +153,134 @@ TEST(Topology, BadInputIsAnInputError) {
     EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
   }
   unlink(path);
+}
+
+// The InputError message of loading `spec`, or "" if it loads.
+std::string load_error(const std::string& spec) {
+  try {
+    Topology::load(spec);
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    return e.what();
+  }
+  return "";
+}
+
+// A temporary XML file with `text`; removed by the destructor.
+struct TempXml {
+  std::string path;
+  explicit TempXml(const std::string& text) {
+    char p[] = "/tmp/ipistorm-topo-XXXXXX.xml";
+    const int fd = mkstemps(p, 4);
+    EXPECT_GE(fd, 0);
+    close(fd);
+    path = p;
+    std::ofstream(path) << text;
+  }
+  ~TempXml() { unlink(path.c_str()); }
+};
+
+std::string shared_file(const std::string& name) {
+  std::ifstream in(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(TopologyLimits, SyntheticPuCountIsTheProductOfTheLevels) {
+  using ipistorm::topo::synthetic_pu_count;
+  EXPECT_EQ(synthetic_pu_count("pack:2 [numa] core:4 pu:2", 8192), 16);
+  EXPECT_EQ(synthetic_pu_count("pack:2 [numa(memory=1GB)] core:4 pu:2(indexes=0,8,1,9,2,10,3,11,"
+                               "4,12,5,13,6,14,7,15)",
+                               8192),
+            16);
+  EXPECT_EQ(synthetic_pu_count("2 2 2", 8192), 8);
+  EXPECT_EQ(synthetic_pu_count("pu:1", 8192), 1);
+  EXPECT_EQ(synthetic_pu_count("pu:100000", 8192), 8193);  // saturated just above the cap
+  EXPECT_EQ(synthetic_pu_count("pack:99999999999999999999999 pu:2", 8192), 8193);
+  EXPECT_EQ(synthetic_pu_count("pack:4096 core:4096 pu:4096", 8192), 8193);  // no overflow
+  // Every preset is within the cap and declares the PUs it has.
+  for (const auto& p : ipistorm::topo::presets())
+    EXPECT_EQ(synthetic_pu_count(p.synthetic, 8192), Topology::load(p.name).num_cpus()) << p.name;
+}
+
+TEST(TopologyLimits, TheLargestAllowedTopologyLoadsAndOneMorePuIsRefused) {
+  const Topology t = Topology::load("pack:2 core:64 pu:64");
+  EXPECT_EQ(t.num_cpus(), ipistorm::topo::kMaxCpus);
+  EXPECT_EQ(t.num_cores(), 128);
+  const std::string e = load_error("pack:2 core:64 pu:65");
+  EXPECT_NE(e.find("more than 8192 PUs"), std::string::npos) << e;
+  EXPECT_NE(e.find("pack:2 core:64 pu:65"), std::string::npos) << e;
+  // Refused from its text: hwloc would take minutes to build this one.
+  EXPECT_NE(load_error("pu:100000").find("more than 8192 PUs"), std::string::npos);
+  EXPECT_NE(load_error("pack:1000000 core:1000000 pu:1000000").find("more than 8192"),
+            std::string::npos);
+}
+
+TEST(TopologyLimits, RepeatedCpuNumbersAreRefused) {
+  // hwloc merges the two PUs numbered 0: a 3-CPU machine where 4 were written.
+  const std::string e = load_error("pu:4(indexes=0,0,1,2)");
+  EXPECT_NE(e.find("declares 4 PUs but only 3"), std::string::npos) << e;
+  // An XML file in which two PUs carry os_index 0.
+  const std::string real = shared_file("Intel-Nehalem-2xXeon-X5550.xml");
+  ASSERT_FALSE(real.empty());
+  const std::string dup = std::regex_replace(real, std::regex(R"(<object type="PU" os_index="1")"),
+                                             R"(<object type="PU" os_index="0")",
+                                             std::regex_constants::format_first_only);
+  ASSERT_NE(dup, real);
+  const TempXml f(dup);
+  const std::string d = load_error(f.path);
+  EXPECT_NE(d.find("os_index 0"), std::string::npos) << d;
+  EXPECT_NE(d.find(f.path), std::string::npos) << d;
+}
+
+TEST(TopologyLimits, DeepOrHugeXmlIsRefusedBeforeHwlocParsesIt) {
+  // 20,000 nested groups overflowed the stack inside hwloc.
+  std::string deep = "<?xml version=\"1.0\"?>\n<topology version=\"2.0\">\n";
+  for (int i = 0; i < 20000; ++i) deep += "<object type=\"Group\">";
+  deep += "<object type=\"PU\" os_index=\"0\"/>";
+  for (int i = 0; i < 20000; ++i) deep += "</object>";
+  deep += "</topology>\n";
+  const TempXml d(deep);
+  EXPECT_NE(load_error(d.path).find("deeper than 64 levels"), std::string::npos);
+  // More PUs than the cap, side by side (shallow).
+  std::string wide = "<topology version=\"2.0\"><object type=\"Machine\" os_index=\"0\">";
+  for (int i = 0; i <= ipistorm::topo::kMaxCpus; ++i)
+    wide += "<object type=\"PU\" os_index=\"" + std::to_string(i) + "\"/>";
+  wide += "</object></topology>";
+  const TempXml w(wide);
+  EXPECT_NE(load_error(w.path).find("more than 8192 PUs"), std::string::npos);
+  // More objects than any real machine has.
+  std::string many = "<topology version=\"2.0\"><object type=\"Machine\" os_index=\"0\">";
+  for (int i = 0; i <= ipistorm::topo::kMaxXmlObjects; ++i) many += "<object type=\"Misc\"/>";
+  many += "</object></topology>";
+  const TempXml m(many);
+  EXPECT_NE(load_error(m.path).find("more than 65536 objects"), std::string::npos);
+  // Cut short inside a tag.
+  const TempXml cut("<topology version=\"2.0\"><object type=\"Machine");
+  EXPECT_NE(load_error(cut.path).find("ends inside a tag"), std::string::npos);
+  // Comments, declarations and quoted '>' do not confuse the scan: every
+  // real file passes it and counts the PUs hwloc finds.
+  for (const char* name :
+       {"Intel-Nehalem-2xXeon-X5550.xml", "24em64t-2n6c2t-pci.xml", "32em64t-2n8c2t-pci-noio.xml",
+        "Intel-SapphireRapids-2xXeonMax9460.xml"}) {
+    const std::string text = shared_file(name);
+    const int pus = ipistorm::topo::check_xml(text, name);
+    EXPECT_EQ(pus, Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/" + name).num_cpus())
+        << name;
+    EXPECT_EQ(ipistorm::topo::check_xml("<!-- <object type=\"PU\"> -->" + text, name), pus);
+  }
+}
+
+TEST(TopologyLimits, AFifoOrDirectoryIsRefusedByTheInputReader) {
+  char dir[] = "/tmp/ipistorm-topo-dir-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string fifo = std::string(dir) + "/box.xml";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_NE(load_error(fifo).find("is a FIFO"), std::string::npos);  // and does not block
+  EXPECT_NE(load_error(std::string(dir) + "/").find("is a directory"), std::string::npos);
+  unlink(fifo.c_str());
+  rmdir(dir);
 }
 
 TEST(Placement, PinnedCompactSpread) {

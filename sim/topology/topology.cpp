@@ -13,6 +13,8 @@
 
 #include "did_you_mean.hpp"
 #include "errors.hpp"
+#include "io/files.hpp"
+#include "topology/prescan.hpp"
 
 namespace ipistorm::topo {
 
@@ -37,9 +39,11 @@ struct HwlocDeleter {
 };
 using HwlocPtr = std::unique_ptr<hwloc_topology, HwlocDeleter>;
 
-bool is_regular_file(const std::string& path) {
+// Any existing path names a file (a FIFO or a device too: the reader refuses
+// those with their kind named).
+bool path_exists(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  return ::stat(path.c_str(), &st) == 0;
 }
 
 std::string preset_names() {
@@ -90,6 +94,8 @@ Topology Topology::load(const std::string& spec) {
   // Keep offline/disallowed PUs out; we model the CPUs Linux would use.
   Topology out;
   out.spec_ = spec;
+  std::string xml_text;  // an XML file's text, alive until hwloc_topology_load
+  int declared_pus = 0;  // PUs the text declares (synthetic, XML), 0 if not counted
 
   const Preset* preset = nullptr;
   for (const auto& p : presets())
@@ -105,20 +111,22 @@ Topology Topology::load(const std::string& spec) {
     out.kind_ = "host";
     out.description_ = "this machine, read live";
     out.ghz_ = host_ghz();
-  } else if (is_regular_file(spec) || spec.find('/') != std::string::npos ||
+  } else if (path_exists(spec) || spec.find('/') != std::string::npos ||
              (spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".xml") == 0)) {
     out.kind_ = "xml";
-    if (!is_regular_file(spec))
-      throw InputError("topology file '" + spec + "' is not a readable file");
-    std::ifstream probe(spec);
-    if (!probe) throw InputError("topology file '" + spec + "' is not readable");
+    // Read through the one checked reader (regular file, 64 MiB cap), scanned
+    // for depth and size, and handed to hwloc as this very text.
+    xml_text = io::read_input_file(spec, "topology file");
+    declared_pus = check_xml(xml_text, spec);
     out.description_ = "hwloc XML " + spec;
-    if (hwloc_topology_set_xml(raw, spec.c_str()) != 0)
+    if (hwloc_topology_set_xmlbuffer(raw, xml_text.c_str(),
+                                     static_cast<int>(xml_text.size() + 1)) != 0)
       throw InputError("topology file '" + spec +
                        "' is not valid hwloc 2.x XML (hwloc 2.9 cannot read the 3.0 format)");
   } else {
     out.kind_ = "synthetic";
     out.description_ = "hwloc synthetic " + spec;
+    declared_pus = check_synthetic(spec);  // before hwloc builds it: 'pu:100000' takes minutes
     if (hwloc_topology_set_synthetic(raw, spec.c_str()) != 0) {
       std::vector<std::string> names;
       for (const auto& p : presets()) names.emplace_back(p.name);
@@ -136,6 +144,15 @@ Topology Topology::load(const std::string& spec) {
 
   const int npu = hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_PU);
   if (npu <= 0) throw InputError("topology '" + spec + "' has no CPUs");
+  if (npu > kMaxCpus)  // the host, or a file the scan could not count
+    throw InputError("topology '" + spec + "' has " + std::to_string(npu) + " PUs, more than " +
+                     std::to_string(kMaxCpus) + ", the most a topology may have");
+  // hwloc merges PUs that share a number ('pu:4(indexes=0,0,1,2)' gives 3):
+  // a silently smaller machine than the one written.
+  if (declared_pus > 0 && npu != declared_pus)
+    throw InputError("topology '" + spec + "' declares " + std::to_string(declared_pus) +
+                     " PUs but only " + std::to_string(npu) +
+                     " are distinct (an os_index or indexes= number repeats)");
   if (out.ghz_ <= 0) {
     hwloc_obj_t pkg = hwloc_get_obj_by_type(raw, HWLOC_OBJ_PACKAGE, 0);
     if (pkg) out.ghz_ = ghz_from_model(hwloc_obj_get_info_by_name(pkg, "CPUModel"));
@@ -170,6 +187,12 @@ Topology Topology::load(const std::string& spec) {
   }
   std::sort(rows.begin(), rows.end(),
             [](const Row& a, const Row& b) { return a.cpu.os_index < b.cpu.os_index; });
+  // CPUs are known by their Linux number: two PUs with one number would be
+  // one CPU to the model.
+  for (std::size_t idx = 1; idx < rows.size(); ++idx)
+    if (rows[idx].cpu.os_index == rows[idx - 1].cpu.os_index)
+      throw InputError("topology '" + spec + "' has two PUs with os_index " +
+                       std::to_string(rows[idx].cpu.os_index) + "; each CPU needs its own number");
   out.logical_order_.assign(static_cast<std::size_t>(npu), 0);
   for (std::size_t idx = 0; idx < rows.size(); ++idx) {
     out.cpus_.push_back(rows[idx].cpu);
