@@ -6,10 +6,12 @@
 #pragma once
 
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "model/params.hpp"
 #include "model/scenario.hpp"
+#include "study/fit.hpp"
 
 namespace ipistorm::model::testing {
 
@@ -39,6 +41,25 @@ inline Config short_boot(double probe_cpu_s, double probe_polls) {
   c.params.set("boot_init_cpu_s", 0.01);
   c.params.set("boot_probe_polls", probe_polls);
   c.params.set("boot_probe_cpu_s", probe_cpu_s);
+  return c;
+}
+
+// A short boot (`probe_polls` IDE status reads, the other phases empty)
+// whose pvops scenario of `reproduce` boots in the fit's 42 s, within
+// `tolerance`, at the default costs: the guest's probe CPU time is solved
+// for by the fit's own solver (a few runs). The fit and the uncertainty
+// study re-fit queue_work_us on it in a fraction of a second per run; its
+// leverage on the boot time is the polls' share (15 queue_work calls per
+// poll on 16 vCPUs).
+inline Config short_boot_at_fit_target(double probe_polls, double tolerance) {
+  Config c = short_boot(40, probe_polls);
+  study::FitTarget t = study::fitted_cost();
+  t.param = "boot_probe_cpu_s";
+  t.tolerance = tolerance;
+  t.max_value = 1e4;
+  const study::FitResult f = study::fit(c, t);
+  if (!f.converged) throw std::logic_error("short_boot_at_fit_target: " + f.reason);
+  c.params.set(t.param, f.value);
   return c;
 }
 
