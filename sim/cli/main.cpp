@@ -114,14 +114,11 @@ std::string fmt_figure(const std::string& name, double v) {
 int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
                   const ipistorm::cli::UncertaintyFlags& u, const std::string& csv_file) {
   model::Config base = build_config(f);
-  if (u.given) {
-    if (pvops_cx != "uploaded")
-      throw InputError("--uncertainty runs the report's scenarios with --pvops-cx uploaded");
-    return ipistorm::cli::reproduce_uncertainty_command(base, u, jobs, f.json_file, csv_file);
-  }
-  if (!csv_file.empty()) throw InputError("reproduce writes --csv only with --uncertainty");
   model::ReproOptions opts;
   opts.pvops_cx_uploaded = pvops_cx == "uploaded";
+  if (u.given)
+    return ipistorm::cli::reproduce_uncertainty_command(base, opts, u, jobs, f.json_file, csv_file);
+  if (!csv_file.empty()) throw InputError("reproduce writes --csv only with --uncertainty");
   check_writable(f.json_file);
   if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto outcomes = model::run_reproduce(base, jobs, opts);

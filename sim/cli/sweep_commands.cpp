@@ -230,8 +230,8 @@ int run_compare(const CompareOptions& o) {
   if (o.uncertainty.given) {
     if (!o.csv_file.empty())
       throw InputError("compare --uncertainty writes --json only (bands per strategy), not --csv");
-    return compare_uncertainty_command(base, model::expand(g), o.uncertainty, o.jobs,
-                                       o.run.json_file);
+    return compare_uncertainty_command(base, model::expand(g), base_kernel, base_strategy,
+                                       o.uncertainty, o.jobs, o.run.json_file);
   }
   // The baseline runs first when the grid does not hold them (same seeds).
   std::vector<model::Config> points;

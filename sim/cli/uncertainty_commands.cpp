@@ -60,9 +60,11 @@ void print_rate(std::size_t runs, double wall) {
 
 }  // namespace
 
-int reproduce_uncertainty_command(const model::Config& base, const UncertaintyFlags& u, int jobs,
-                                  const std::string& json_file, const std::string& csv_file) {
+int reproduce_uncertainty_command(const model::Config& base, const model::ReproOptions& repro,
+                                  const UncertaintyFlags& u, int jobs, const std::string& json_file,
+                                  const std::string& csv_file) {
   study::StudyOptions o = options(u, jobs);
+  o.repro = repro;
   check_outputs({{json_file, "--json"}, {csv_file, "--csv"}});
   const auto t0 = std::chrono::steady_clock::now();
   study::ReproUncertainty r;
@@ -76,7 +78,9 @@ int reproduce_uncertainty_command(const model::Config& base, const UncertaintyFl
   std::cout << "ipistorm reproduce --uncertainty " << u.n << ": " << r.dims.size()
             << " chosen costs sampled (Sobol'), "
             << (o.refit ? "queue_work_us re-fitted per sample" : "no re-fit") << ", on "
-            << base.topology << ", seed " << base.seed << "\n\n";
+            << base.topology << ", seed " << base.seed
+            << (repro.pvops_cx_uploaded ? "" : ", pvops dom0 without Cx upload (C1 only)")
+            << "\n\n";
   Table t({"scenario", "figure", "report", "p5", "p50", "p95", "accepted", "within"});
   for (const auto& s : j["scenarios"])
     for (const auto& f : s["figures"]) {
@@ -111,7 +115,9 @@ int reproduce_uncertainty_command(const model::Config& base, const UncertaintyFl
 }
 
 int compare_uncertainty_command(const model::Config& base, const std::vector<model::Config>& points,
-                                const UncertaintyFlags& u, int jobs, const std::string& json_file) {
+                                const std::string& baseline_kernel,
+                                const std::string& baseline_strategy, const UncertaintyFlags& u,
+                                int jobs, const std::string& json_file) {
   study::StudyOptions o = options(u, jobs);
   check_writable(json_file);
   const auto t0 = std::chrono::steady_clock::now();
@@ -120,22 +126,29 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
             [&](const std::atomic<bool>* stop, model::Progress p) {
               o.stop = stop;
               o.progress = std::move(p);
-              c = study::compare_uncertainty(base, points, o);
+              c = study::compare_uncertainty(base, points, o, {baseline_kernel, baseline_strategy});
             });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const nlohmann::json j = study::compare_uncertainty_json(c);
   std::cout << "ipistorm compare --uncertainty " << u.n << ": " << base.topology << ", seed "
             << base.seed << ", paired samples"
-            << (o.refit ? ", queue_work_us re-fitted per sample" : "") << "\n\n";
+            << (o.refit ? ", queue_work_us re-fitted per sample" : "")
+            << "; each cell: p5 / p50 / p95 over the samples\n\n";
+  // Five of the metric table's rows (the JSON has bands of every row).
+  std::vector<const model::MetricSpec*> shown;
+  for (const char* name : {"boot_time_s", "ioport_latency_us.p50", "ioport_latency_us.p99",
+                           "dom0_util_pct.peak", "resched_ipis_per_s.peak"})
+    shown.push_back(&model::metric(name));
   std::vector<std::string> header = {"strategy"};
-  for (const auto& m : study::band_metrics())
-    header.push_back(std::string(m.name) + " p5/p50/p95 (" + m.unit + ")");
+  for (const model::MetricSpec* m : shown)
+    header.push_back(std::string(m->label) + " (" + m->unit + ")");
   Table t(header);
   for (const auto& row : j["rows"]) {
     std::vector<std::string> cells = {row["label"]};
-    for (const auto& m : study::band_metrics()) {
-      const auto& b = row["bands"][m.name];
-      cells.push_back(num3(b["p5"]) + " / " + num3(b["p50"]) + " / " + num3(b["p95"]));
+    for (const model::MetricSpec* m : shown) {
+      const auto& b = row["bands"][m->name];
+      auto f = [&](const char* q) { return model::format_metric(*m, b[q].get<double>()); };
+      cells.push_back(f("p5") + " / " + f("p50") + " / " + f("p95"));
     }
     t.row(cells);
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
 #include "model/sweep.hpp"
 
@@ -20,10 +21,14 @@ struct UncertaintyFlags {
 // --uncertainty N and --no-refit on a subcommand.
 void add_uncertainty_flags(CLI::App* app, UncertaintyFlags& u);
 
-int reproduce_uncertainty_command(const model::Config& base, const UncertaintyFlags& u, int jobs,
-                                  const std::string& json_file, const std::string& csv_file);
+int reproduce_uncertainty_command(const model::Config& base, const model::ReproOptions& repro,
+                                  const UncertaintyFlags& u, int jobs, const std::string& json_file,
+                                  const std::string& csv_file);
+// Verdicts against mlock-per-call and against compare's --baseline.
 int compare_uncertainty_command(const model::Config& base, const std::vector<model::Config>& points,
-                                const UncertaintyFlags& u, int jobs, const std::string& json_file);
+                                const std::string& baseline_kernel,
+                                const std::string& baseline_strategy, const UncertaintyFlags& u,
+                                int jobs, const std::string& json_file);
 int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Config>& points,
                               const UncertaintyFlags& u, int jobs, const std::string& json_file,
                               const std::string& csv_file);

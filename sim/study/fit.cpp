@@ -53,8 +53,9 @@ struct Solver {
 
 }  // namespace
 
-FitResult fit(const model::Config& base, const FitTarget& t, const std::atomic<bool>* cancel) {
-  const std::vector<model::ReproScenario> scenarios = model::reproduce_scenarios(base);
+FitResult fit(const model::Config& base, const FitTarget& t, const std::atomic<bool>* cancel,
+              const model::ReproOptions& opts) {
+  const std::vector<model::ReproScenario> scenarios = model::reproduce_scenarios(base, opts);
   const model::ReproScenario* sc = nullptr;
   for (const auto& s : scenarios)
     if (s.name == t.scenario) sc = &s;

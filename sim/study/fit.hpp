@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
 
 namespace ipistorm::study {
@@ -39,12 +40,13 @@ struct FitResult {
 
 // Solves figure(param) = target on the fit scenario built from `base` (its
 // topology, seed and every other parameter), starting from base's current
-// value of the parameter. The figure rises with the parameter: a secant step
+// value of the parameter; `opts` builds the scenario as reproduce does
+// (--pvops-cx). The figure rises with the parameter: a secant step
 // while the root is not bracketed, then Illinois false position inside the
 // bracket, every step kept within [0, max_value]. Deterministic: a pure
 // function of `base`. Cancelled propagates when *cancel becomes true.
 FitResult fit(const model::Config& base, const FitTarget& t = fitted_cost(),
-              const std::atomic<bool>* cancel = nullptr);
+              const std::atomic<bool>* cancel = nullptr, const model::ReproOptions& opts = {});
 
 // {"param", "value", "target", "achieved", "tolerance", "runs", "converged",
 //  "reason"?, "scenario", "figure"}

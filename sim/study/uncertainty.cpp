@@ -140,15 +140,16 @@ json samples_json(const std::vector<Dimension>& dims, const std::vector<Sample>&
 // ---- reproduce ----------------------------------------------------------------
 
 std::vector<double> reproduce_figures(const model::Config& base, bool refit, Sample& s,
-                                      const std::atomic<bool>* stop) {
+                                      const std::atomic<bool>* stop,
+                                      const model::ReproOptions& opts) {
   s.refit = refit;
   model::Config c = base;
   if (refit) {
-    s.fit = fit(base, fitted_cost(), stop);
+    s.fit = fit(base, fitted_cost(), stop, opts);
     c.params.set(s.fit.param, s.fit.value);
   }
   std::vector<double> out;
-  for (const auto& sc : model::reproduce_scenarios(c)) {
+  for (const auto& sc : model::reproduce_scenarios(c, opts)) {
     const bool reuse = refit && sc.name == fitted_cost().scenario;
     const model::Result r = reuse ? std::move(s.fit.result) : model::run(sc.config, stop);
     for (const auto& f : sc.figures) out.push_back(model::figure_value(f.name, r));
@@ -162,8 +163,9 @@ ReproUncertainty reproduce_uncertainty(const model::Config& base, const StudyOpt
   u.base = base;
   u.seed = base.seed;
   u.refit = o.refit;
+  u.repro = o.repro;
   u.dims = dimensions(base, o.refit);
-  u.scenarios = model::reproduce_scenarios(base);
+  u.scenarios = model::reproduce_scenarios(base, o.repro);
   u.samples = make_samples(u.dims, o, base.seed);
   u.figures.resize(u.samples.size());
   // The values go into the config before the fit; the fitted value after.
@@ -173,7 +175,7 @@ ReproUncertainty reproduce_uncertainty(const model::Config& base, const StudyOpt
         Sample& s = u.samples[i];
         model::Config c = base;
         for (std::size_t j = 0; j < u.dims.size(); ++j) c.params.set(u.dims[j].name, s.values[j]);
-        u.figures[i] = reproduce_figures(c, o.refit, s, o.stop);
+        u.figures[i] = reproduce_figures(c, o.refit, s, o.stop, o.repro);
       },
       o.stop, o.progress);
   return u;
@@ -280,6 +282,7 @@ json reproduce_uncertainty_json(const ReproUncertainty& u) {
             {"seed", u.seed},
             {"design", "sobol (boost::random::sobol, digital shift from std::mt19937_64(seed))"},
             {"refit", u.refit ? fit_target_json() : json(nullptr)},
+            {"pvops_cx", u.repro.pvops_cx_uploaded ? "uploaded" : "none"},
             {"fit_failures", fit_failures},
             {"dimensions", dimensions_json(u.dims)}}},
           {"base", model::to_json(u.base)},
@@ -415,16 +418,11 @@ PointsUncertainty points_uncertainty(const model::Config& base,
   return u;
 }
 
-const std::vector<BandMetric>& band_metrics() {
-  // Rows of the metric table, under the band names the JSON has used.
-  static const std::vector<BandMetric> m = {
-      {"boot_time_s", "s", model::metric("boot_time_s").value},
-      {"ioport_p50_us", "us", model::metric("ioport_latency_us.p50").value},
-      {"ioport_p99_us", "us", model::metric("ioport_latency_us.p99").value},
-      {"dom0_util_peak_pct", "%", model::metric("dom0_util_pct.peak").value},
-      {"resched_ipis_peak_per_s", "/s", model::metric("resched_ipis_per_s.peak").value},
-  };
-  return m;
+std::vector<const model::MetricSpec*> band_metrics() {
+  std::vector<const model::MetricSpec*> out;
+  for (const auto& m : model::metric_table())
+    if (m.deterministic) out.push_back(&m);
+  return out;
 }
 
 namespace {
@@ -439,9 +437,9 @@ std::string percent(double f) {
 
 CompareUncertainty compare_uncertainty(const model::Config& base,
                                        const std::vector<model::Config>& grid_points,
-                                       const StudyOptions& o) {
+                                       const StudyOptions& o, const Baseline& bl) {
   // References every verdict needs: mlock-per-call on each kernel compared,
-  // and the 2.6.18 baseline; added (not shown) when the grid lacks them.
+  // and the baseline; added (not shown) when the grid lacks them.
   std::vector<model::Config> points = grid_points;
   std::vector<bool> shown(points.size(), true);
   auto find = [&](const std::string& kernel, const std::string& strategy) -> long {
@@ -460,13 +458,14 @@ CompareUncertainty compare_uncertainty(const model::Config& base,
     shown.push_back(false);
     return points.size() - 1;
   };
-  const std::string baseline_kernel = "linux-2.6.18-xen", reference = "mlock-per-call";
+  const std::string reference = "mlock-per-call";
   std::vector<std::size_t> ref_of(grid_points.size());
   for (std::size_t i = 0; i < grid_points.size(); ++i)
     ref_of[i] = ensure(grid_points[i], grid_points[i].kernel, reference);
-  const std::size_t baseline = ensure(grid_points.front(), baseline_kernel, reference);
+  const std::size_t baseline = ensure(grid_points.front(), bl.kernel, bl.strategy);
 
   CompareUncertainty c;
+  c.baseline = bl;
   c.runs = points_uncertainty(base, points, o);
   c.shown = shown;
   bool several_kernels = false;
@@ -492,8 +491,8 @@ CompareUncertainty compare_uncertainty(const model::Config& base,
       c.verdicts.push_back(c.labels[i] + " faster than " + reference + " in " +
                            percent(c.win[i][ref_of[i]]) + of);
     if (baseline != i)
-      c.verdicts.push_back(c.labels[i] + " faster than the 2.6.18 baseline (" + baseline_kernel +
-                           ", " + reference + ") in " + percent(c.win[i][baseline]) + of);
+      c.verdicts.push_back(c.labels[i] + " faster than the baseline (" + bl.kernel + "/" +
+                           bl.strategy + ") in " + percent(c.win[i][baseline]) + of);
   }
   return c;
 }
@@ -504,10 +503,10 @@ json compare_uncertainty_json(const CompareUncertainty& c) {
   json rows = json::array();
   for (std::size_t p = 0; p < u.points.size(); ++p) {
     json bands = json::object();
-    for (const auto& m : band_metrics()) {
+    for (const model::MetricSpec* m : band_metrics()) {
       std::vector<double> v(n);
-      for (std::size_t s = 0; s < n; ++s) v[s] = m.value(u.at(p, s));
-      bands[m.name] = band_json(band(v));
+      for (std::size_t s = 0; s < n; ++s) v[s] = m->value(u.at(p, s));
+      bands[m->name] = band_json(band(v));
     }
     rows.push_back({{"label", c.labels[p]},
                     {"kernel", u.points[p].kernel},
@@ -528,6 +527,7 @@ json compare_uncertainty_json(const CompareUncertainty& c) {
             {"design", "sobol (boost::random::sobol, digital shift from std::mt19937_64(seed))"},
             {"refit", u.refit ? fit_target_json() : json(nullptr)},
             {"dimensions", dimensions_json(u.dims)}}},
+          {"baseline", {{"kernel", c.baseline.kernel}, {"strategy", c.baseline.strategy}}},
           {"rows", rows},
           {"win_fractions", pairs},
           {"verdicts", c.verdicts},

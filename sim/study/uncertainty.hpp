@@ -66,6 +66,7 @@ model::Config fit_base(const model::Config& c);
 struct StudyOptions {
   long long n = 0;
   bool refit = true;
+  model::ReproOptions repro;  // reproduce: what the report leaves open (--pvops-cx)
   int jobs = 1;
   const std::atomic<bool>* stop = nullptr;
   model::Progress progress;  // called per sample (reproduce) or per run (compare, sweep)
@@ -75,15 +76,17 @@ struct StudyOptions {
 
 // One sample of the reproduce study: every figure, in scenario then figure
 // order, with the sample's fitted cost when refit (the fit's own run is
-// the pvops scenario's run). With `base` at the defaults this is exactly
-// what run_reproduce gives.
+// the pvops scenario's run, built with the same `opts`). With `base` at the
+// defaults this is exactly what run_reproduce(base, jobs, opts) gives.
 std::vector<double> reproduce_figures(const model::Config& base, bool refit, Sample& s,
-                                      const std::atomic<bool>* stop = nullptr);
+                                      const std::atomic<bool>* stop = nullptr,
+                                      const model::ReproOptions& opts = {});
 
 struct ReproUncertainty {
   model::Config base;
   std::uint64_t seed = 0;
   bool refit = true;
+  model::ReproOptions repro;
   std::vector<Dimension> dims;
   std::vector<model::ReproScenario> scenarios;  // names, references, accepted ranges
   std::vector<Sample> samples;
@@ -143,9 +146,15 @@ nlohmann::json samples_json(const std::vector<Dimension>& dims, const std::vecto
 
 // compare: bands per point and metric, win fractions on boot time for every
 // ordered pair, and verdict lines against mlock-per-call (same kernel) and
-// against the 2.6.18 baseline (linux-2.6.18-xen, mlock-per-call).
+// against the baseline (compare's --baseline; by default the 2.6.18 kernel
+// with mlock-per-call).
+struct Baseline {
+  std::string kernel = "linux-2.6.18-xen";
+  std::string strategy = "mlock-per-call";
+};
 struct CompareUncertainty {
   PointsUncertainty runs;
+  Baseline baseline;
   std::vector<std::string> labels;       // per point: strategy, or kernel/strategy
   std::vector<bool> shown;               // false: a reference point compare added
   std::vector<std::vector<double>> win;  // [a][b]: fraction with boot(a) < boot(b)
@@ -153,14 +162,13 @@ struct CompareUncertainty {
 };
 CompareUncertainty compare_uncertainty(const model::Config& base,
                                        const std::vector<model::Config>& grid_points,
-                                       const StudyOptions& o);
-// The metrics compare shows, with bands: (name, unit, value of a run).
-struct BandMetric {
-  const char* name;
-  const char* unit;
-  double (*value)(const model::Result&);
-};
-const std::vector<BandMetric>& band_metrics();
+                                       const StudyOptions& o, const Baseline& baseline = {});
+// The metric-table rows that get bands: every deterministic one (the table
+// computes each; bands are keyed by its names).
+std::vector<const model::MetricSpec*> band_metrics();
+// {"uncertainty", "baseline", "rows": [{label, kernel, strategy,
+//  reference_only, bands: {metric: {p5, p50, p95}}}], "win_fractions",
+//  "verdicts", "samples", "provenance"}
 nlohmann::json compare_uncertainty_json(const CompareUncertainty& c);
 
 }  // namespace ipistorm::study

@@ -25,6 +25,36 @@ cmp -s "$tmp/sweep-1.csv" "$tmp/sweep-2.csv" || { echo "sweep CSV differs for -j
 head -1 "$tmp/sweep-1.csv" | grep -q '^run,sample,topology' || { echo "no sample column"; fail=1; }
 grep -q 'no-lock faster than mlock-per-call in 100 % of 8 samples' "$tmp/compare-1.txt" ||
   { echo "verdict line missing"; fail=1; }
+grep -q 'no-lock faster than the baseline (linux-2.6.18-xen/mlock-per-call) in ' "$tmp/compare-1.txt" ||
+  { echo "default baseline verdict missing"; fail=1; }
+# --baseline: the verdicts and the JSON name it, and its runs are the added reference row.
+"$bin" compare --uncertainty 4 --no-refit --strategy no-lock,mlock-per-call --baseline linux-4.15 \
+  "${tiny[@]}" --json "$tmp/baseline.json" > "$tmp/baseline.txt" || fail=1
+grep -q 'no-lock faster than the baseline (linux-4.15/mlock-per-call) in ' "$tmp/baseline.txt" ||
+  { echo "compare --uncertainty ignores --baseline"; cat "$tmp/baseline.txt"; fail=1; }
+! grep -q '2.6.18' "$tmp/baseline.txt" || { echo "2.6.18 in a linux-4.15 baseline compare"; fail=1; }
+/usr/bin/python3 - "$tmp/baseline.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["baseline"] == {"kernel": "linux-4.15", "strategy": "mlock-per-call"}, j["baseline"]
+ref = [r for r in j["rows"] if r["reference_only"]]
+assert [r["label"] for r in ref] == ["linux-4.15/mlock-per-call"], ref
+assert "boot_time_s" in ref[0]["bands"] and "resched_ipis_per_s.peak" in ref[0]["bands"]
+PY
+# reproduce --uncertainty --pvops-cx none: the pvops scenarios run with C1
+# only (other figures than with the Cx upload), the 2.6.18 ones unchanged.
+for cx in uploaded none; do
+  "$bin" reproduce --uncertainty 2 --no-refit --pvops-cx $cx "${tiny[@]}" \
+    --json "$tmp/cx-$cx.json" > /dev/null || { echo "reproduce --uncertainty --pvops-cx $cx"; fail=1; }
+done
+/usr/bin/python3 - "$tmp/cx-uploaded.json" "$tmp/cx-none.json" <<'PY' || fail=1
+import json, sys
+up, none = (json.load(open(p)) for p in sys.argv[1:])
+assert (up["uncertainty"]["pvops_cx"], none["uncertainty"]["pvops_cx"]) == ("uploaded", "none")
+fig = lambda j, s: [f["band"] for f in next(x for x in j["scenarios"] if x["name"] == s)["figures"]]
+assert fig(up, "2.6.18-xen") == fig(none, "2.6.18-xen")
+assert fig(up, "pvops") != fig(none, "pvops")
+PY
 
 expect_2() {  # expect_2 WHAT ARGS...: exit 2, one line on stderr, no output file
   local what="$1"; shift
