@@ -38,23 +38,24 @@ void bind_study(pyb::module_& m) {
   m.def(
       "_figure_names", [](pyb::object base) { return study::figure_names(config_from_py(base)); },
       pyb::arg("base"));
-  // tests/test_sensitivity.py: one figure for many parameter vectors, the
-  // model function ipistorm.sensitivity() hands to OpenTURNS.
+  // tests/test_sensitivity.py: figures of one scenario for many parameter
+  // vectors (rows x figures), the model function ipistorm.sensitivity()
+  // hands to OpenTURNS.
   m.def(
       "_evaluate",
-      [](pyb::object base, const std::string& scenario, const std::string& figure,
+      [](pyb::object base, const std::string& scenario, const std::vector<std::string>& figures,
          const std::vector<std::string>& names, const std::vector<std::vector<double>>& rows,
          bool refit, int jobs) {
         if (jobs < 1) throw InputError("jobs must be >= 1, got " + std::to_string(jobs));
         const model::Config c = config_from_py(base);
-        std::vector<double> out;
+        std::vector<std::vector<double>> out;
         {
           pyb::gil_scoped_release release;
-          out = study::evaluate_figure(c, scenario, figure, names, rows, refit, jobs);
+          out = study::evaluate_figures(c, scenario, figures, names, rows, refit, jobs);
         }
         return out;
       },
-      pyb::arg("base"), pyb::arg("scenario"), pyb::arg("figure"), pyb::arg("names"),
+      pyb::arg("base"), pyb::arg("scenario"), pyb::arg("figures"), pyb::arg("names"),
       pyb::arg("rows"), pyb::arg("refit"), pyb::arg("jobs"));
 }
 

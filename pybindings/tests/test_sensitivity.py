@@ -5,11 +5,12 @@ path ipistorm.sensitivity() runs for the model."""
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import ipistorm
 from conftest import TINY
-from ipistorm.sensitivity import marginal
+from ipistorm.sensitivity import marginal, screening
 
 # Ishigami, a = 7, b = 0.1, inputs U(-pi, pi): first-order (0.3139, 0.4424,
 # 0) and total (0.5576, 0.4424, 0.2437) indices (Saltelli et al. 2008, 4.5).
@@ -69,3 +70,43 @@ def test_dask_client_gives_the_local_result():
                             dashboard_address=None) as client:
         remote = ipistorm.sensitivity(client=client, chunk=4, **kw)
     assert local.equals(remote)
+
+
+def test_several_figures_share_one_design():
+    """figure=[...]: one design and one run per point; each figure's indices
+    are those of its own study (same seed, same design)."""
+    kw = dict(TINY, scenario="pvops", n=4, refit=False, jobs=2, bootstrap=20,
+              parameters=["ipi_other_package_us", "idle_entry_us"])
+    figs = ["boot_time_s", "resched_ipis_peak_per_s"]
+    both = ipistorm.sensitivity(figure=figs, **kw)
+    assert list(both.columns[:2]) == ["figure", "parameter"]
+    assert both.attrs["evaluations"] == 4 * 4 and both.attrs["values"].shape == (16, 2)
+    for f in figs:
+        one = ipistorm.sensitivity(figure=f, **kw)
+        part = both[both.figure == f].drop(columns="figure").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, one)
+    with pytest.raises(ValueError, match="listed twice"):
+        ipistorm.sensitivity(figure=["boot_time_s", "boot_time_s"], **kw)
+    with pytest.raises(ValueError, match="unknown figure 'nope'"):
+        ipistorm.sensitivity(figure=["boot_time_s", "nope"], **kw)
+
+
+def test_screening_ranks_by_spearman():
+    """screening() on samples laid out as `reproduce --uncertainty --csv`
+    writes them: the figure follows `a` (monotone, not linear) and not `b`;
+    the re-fitted pvops boot is read through the fitted cost, which moves
+    against the costs that lengthen the boot."""
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(size=64), rng.uniform(size=64)
+    df = pd.DataFrame({"sample": range(64), "a": a, "b": b, "queue_work_us": -a ** 3,
+                       "fit_converged": True, "pvops/boot_time_s": 42.0,
+                       "pvops/dom0_util_peak_pct": np.exp(3 * b), "all_within": False})
+    r = screening(df, ["dom0_util_peak_pct", "boot_time_s"], "pvops")
+    peak = r[r.figure == "dom0_util_peak_pct"]
+    assert list(peak.parameter) == ["b", "a"] and peak.spearman.iloc[0] == pytest.approx(1.0)
+    boot = r[r.figure == "boot_time_s"]
+    assert list(boot.parameter) == ["a", "b"] and boot.spearman.iloc[0] == pytest.approx(-1.0)
+    with pytest.raises(ValueError, match="no column 'pvops/nope'"):
+        screening(df, "nope")
+    with pytest.raises(ValueError, match="reproduce --uncertainty"):
+        screening(df.drop(columns="all_within"), "boot_time_s")

@@ -324,26 +324,29 @@ std::vector<std::pair<std::string, std::string>> figure_names(const model::Confi
   return out;
 }
 
-std::vector<double> evaluate_figure(const model::Config& base, const std::string& scenario,
-                                    const std::string& figure,
-                                    const std::vector<std::string>& names,
-                                    const std::vector<std::vector<double>>& rows, bool refit,
-                                    int jobs, const std::atomic<bool>* stop) {
-  std::string scenarios, figures;
-  bool scenario_ok = false, figure_ok = false;
+std::vector<std::vector<double>> evaluate_figures(
+    const model::Config& base, const std::string& scenario, const std::vector<std::string>& figures,
+    const std::vector<std::string>& names, const std::vector<std::vector<double>>& rows, bool refit,
+    int jobs, const std::atomic<bool>* stop) {
+  std::string scenarios, accepted;
+  bool scenario_ok = false;
+  std::vector<bool> figure_ok(figures.size(), false);
   for (const auto& [s, f] : figure_names(base)) {
     if (scenarios.find(s) == std::string::npos) scenarios += (scenarios.empty() ? "" : ", ") + s;
     if (s == scenario) {
       scenario_ok = true;
-      figures += (figures.empty() ? "" : ", ") + f;
-      figure_ok |= f == figure;
+      accepted += (accepted.empty() ? "" : ", ") + f;
+      for (std::size_t k = 0; k < figures.size(); ++k)
+        figure_ok[k] = figure_ok[k] || f == figures[k];
     }
   }
   if (!scenario_ok)
     throw InputError("unknown scenario '" + scenario + "' (accepted: " + scenarios + ")");
-  if (!figure_ok)
-    throw InputError("unknown figure '" + figure + "' for " + scenario + " (accepted: " + figures +
-                     ")");
+  if (figures.empty()) throw InputError("no figure to evaluate (accepted: " + accepted + ")");
+  for (std::size_t k = 0; k < figures.size(); ++k)
+    if (!figure_ok[k])
+      throw InputError("unknown figure '" + figures[k] + "' for " + scenario +
+                       " (accepted: " + accepted + ")");
   std::vector<const model::ParamSpec*> specs;
   for (const auto& n : names) {
     const model::ParamSpec* p = model::find_param(n);
@@ -360,7 +363,7 @@ std::vector<double> evaluate_figure(const model::Config& base, const std::string
     for (std::size_t j = 0; j < names.size(); ++j)
       configs[i].params.set(names[j], specs[j]->integer() ? std::round(rows[i][j]) : rows[i][j]);
   }
-  std::vector<double> out(rows.size());
+  std::vector<std::vector<double>> out(rows.size());
   model::parallel_for(
       rows.size(), jobs,
       [&](std::size_t i) {
@@ -375,7 +378,7 @@ std::vector<double> evaluate_figure(const model::Config& base, const std::string
         for (const auto& sc : model::reproduce_scenarios(c))
           if (sc.name == scenario) {
             const model::Result r = have ? std::move(fitted) : model::run(sc.config, stop);
-            out[i] = model::figure_value(figure, r);
+            for (const auto& f : figures) out[i].push_back(model::figure_value(f, r));
           }
       },
       stop);

@@ -111,17 +111,17 @@ std::string reproduce_uncertainty_csv(const ReproUncertainty& u);
 
 // ---- sensitivity: one figure for many parameter vectors ------------------------
 
-// `figure` of the reproduce scenario `scenario` for every row of `rows`
-// (values of the parameters `names`, whole-number rows rounded), each
-// re-fitted when `refit`, on `jobs` threads (results by row, independent of
-// jobs). Unknown scenario, figure or parameter: InputError naming the
-// accepted ones. Python's ipistorm.sensitivity() feeds OpenTURNS with it.
-std::vector<double> evaluate_figure(const model::Config& base, const std::string& scenario,
-                                    const std::string& figure,
-                                    const std::vector<std::string>& names,
-                                    const std::vector<std::vector<double>>& rows, bool refit,
-                                    int jobs, const std::atomic<bool>* stop = nullptr);
-// The (scenario, figure) pairs evaluate_figure accepts, in reproduce order.
+// `figures` of the reproduce scenario `scenario` (from one run per row) for
+// every row of `rows` (values of the parameters `names`, whole-number rows
+// rounded), each re-fitted when `refit`, on `jobs` threads: out[row][figure],
+// independent of jobs. Unknown scenario, figure or parameter: InputError
+// naming the accepted ones. Python's ipistorm.sensitivity() feeds OpenTURNS
+// with it.
+std::vector<std::vector<double>> evaluate_figures(
+    const model::Config& base, const std::string& scenario, const std::vector<std::string>& figures,
+    const std::vector<std::string>& names, const std::vector<std::vector<double>>& rows, bool refit,
+    int jobs, const std::atomic<bool>* stop = nullptr);
+// The (scenario, figure) pairs evaluate_figures accepts, in reproduce order.
 std::vector<std::pair<std::string, std::string>> figure_names(const model::Config& base);
 
 // ---- compare / sweep --uncertainty --------------------------------------------

@@ -79,6 +79,36 @@ expect_2 "range on the re-fitted cost" reproduce --uncertainty 2 --config "$tmp/
 if [ "$python" = python ]; then
   expect_2 "sensitivity: unknown figure" sensitivity --figure no_such_figure
   expect_2 "sensitivity: unknown scenario" sensitivity --scenario no-such-scenario
+  expect_2 "sensitivity: n=1" sensitivity -n 1
+  expect_2 "sensitivity: missing --screen file" sensitivity --screen "$tmp/none.csv"
+  expect_2 "sensitivity: --screen with --parameter" sensitivity --screen "$tmp/inverted.json" \
+    --parameter evtchn_send_us
+  expect_2 "sensitivity: bad --config" sensitivity --config "$tmp/inverted.json"
+  # --screen: the costs come from a reproduce --uncertainty CSV, the top 2
+  # per figure; two figures share one design; JSON (command, seed, n,
+  # screening, provenance) and CSV (one row per evaluation) written.
+  printf '{"params": {%s}}' "$(printf '%s\n' "${tiny[@]}" | grep -v -- --set |
+    sed 's/\(.*\)=\(.*\)/"\1": \2/' | paste -sd, -)" > "$tmp/tiny.json"
+  "$bin" reproduce --uncertainty 8 --no-refit --config "$tmp/tiny.json" --csv "$tmp/rep.csv" \
+    > /dev/null || fail=1
+  "$bin" sensitivity --config "$tmp/tiny.json" --screen "$tmp/rep.csv" --top 2 -n 4 --no-refit \
+    --figure boot_time_s --figure resched_ipis_peak_per_s -j 2 --seed 3 \
+    --json "$tmp/sens.json" --csv "$tmp/sens.csv" > "$tmp/sens.txt" || { cat "$tmp/sens.txt"; fail=1; }
+  /usr/bin/python3 - "$tmp/sens.json" "$tmp/sens.csv" <<'PY' || fail=1
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+d = len(j["parameters"])
+assert 2 <= d <= 4 and j["n"] == 4 and j["seed"] == 3 and j["refit"] is False, j
+assert j["command"].startswith("ipistorm sensitivity --config") and j["provenance"]["git_commit"]
+assert j["screening"]["top"] == 2 and set(j["screening"]["spearman"]) == set(j["figures"])
+for f in j["figures"]:
+    top = sorted(j["screening"]["spearman"][f].items(), key=lambda kv: -abs(kv[1]))[:2]
+    assert {p for p, _ in top} <= set(j["parameters"]), (f, top)
+assert len(rows) == j["evaluations"] == 4 * (d + 2)
+assert {r["figure"] for r in j["indices"]} == {"boot_time_s", "resched_ipis_peak_per_s"}
+assert list(rows[0])[1:d + 1] == j["parameters"] and "pvops/resched_ipis_peak_per_s" in rows[0]
+PY
 fi
 [ $fail -eq 0 ] && echo "uncertainty CLI checks passed"
 exit $fail
