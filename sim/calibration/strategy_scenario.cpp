@@ -25,7 +25,7 @@ struct BusyTask {
   const bool* stop = nullptr;
   void run(std::int64_t) {
     if (*stop) return;
-    dom0->compute(*task->vcpu, kBusySlice, Action::bind<&BusyTask::run>(this));
+    dom0->compute(kBusySlice, Action::bind<&BusyTask::run>(this));
   }
 };
 

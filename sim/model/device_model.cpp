@@ -50,7 +50,7 @@ void DeviceModel::handle(std::int64_t) {
               TraceCat::kUser);
     tr->slice(TraceTrack::vcpu(task_.vcpu->id), now, now + work, "emulate IDE", TraceCat::kUser);
   }
-  dom0_.compute(*task_.vcpu, work, Action::bind<&DeviceModel::irq_level_set>(this));
+  dom0_.compute(work, Action::bind<&DeviceModel::irq_level_set>(this));
 }
 
 void DeviceModel::irq_level_set(std::int64_t) {
@@ -77,7 +77,7 @@ void DeviceModel::notify(std::int64_t) {
     tr->slice(v, now, done, "xc_evtchn_notify (EVTCHNOP_send)", TraceCat::kXen);
     tr->flow_end(tr->flow_start(v, now, TraceFlow::kEvtchn), TraceTrack::guest(), done);
   }
-  dom0_.compute(*task_.vcpu, c.syscall + c.evtchn_send, Action::bind<&DeviceModel::notified>(this));
+  dom0_.compute(c.syscall + c.evtchn_send, Action::bind<&DeviceModel::notified>(this));
 }
 
 void DeviceModel::notified(std::int64_t) {

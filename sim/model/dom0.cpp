@@ -67,62 +67,99 @@ CpuDrain& Dom0::cpu_drain(Task& t) {
   return *cpu_drains_[i];
 }
 
-void Dom0::compute(Vcpu& v, SimTime dt, Action then) {
-  (void)v;
-  sim_.after(dt, then);
-}
-
 // ---- scheduling -------------------------------------------------------------
 
-void Dom0::sleep(Task& t, Action resume) {
+void Dom0::sleep(Task& t, Action resume) { sleep_at(t, resume, sim_.now()); }
+
+void Dom0::sleep_at(Task& t, Action resume, SimTime at) {
   Vcpu& v = *t.vcpu;
   t.resume = resume;
   t.sleeping = true;
   v.current = nullptr;
   if (trace_) {
     const TraceTrack tr = TraceTrack::vcpu(v.id);
-    const SimTime now = sim_.now();
-    trace_->end(tr, now);  // the task's run slice
+    trace_->end(tr, at);  // the task's run slice
     if (v.runq.empty()) {
-      trace_->begin(tr, now, "idle", TraceCat::kSched);
-      trace_->slice(tr, now, now + c_.context_switch + c_.idle_entry, "idle entry",
-                    TraceCat::kSched);
+      trace_->begin(tr, at, "idle", TraceCat::kSched);
+      trace_->slice(tr, at, at + c_.context_switch + c_.idle_entry, "idle entry", TraceCat::kSched);
     } else {
-      trace_->begin(tr, now, "context switch", TraceCat::kSched);
+      trace_->begin(tr, at, "context switch", TraceCat::kSched);
     }
   }
   if (!v.runq.empty()) {
-    switch_to_next(v);
+    v.state = Vcpu::State::kRunning;
+    sim_.at(at + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
     return;
   }
   // Nothing to run: switch to the idle task, which stops the tick
-  // (tick_nohz_stop_sched_tick) with TS_POLLING set: cpu_idle(),
-  // arch/x86/kernel/process_64.c (2.6.31).
+  // (tick_nohz_stop_sched_tick) with TS_POLLING set, then xen_idle()
+  // (arch/x86/xen/setup.c, 2.6.31) clears it around safe_halt() =
+  // SCHEDOP_block: cpu_idle(), arch/x86/kernel/process_64.c. No event:
+  // settle() and wake() read where on that way the vCPU is.
   v.state = Vcpu::State::kBlocking;
-  sim_.after(c_.context_switch + c_.idle_entry, Action::bind<&Dom0::on_idle_check>(this, v.id));
+  v.tail_from = at;
 }
 
-void Dom0::switch_to_next(Vcpu& v) {
-  v.state = Vcpu::State::kRunning;
-  sim_.after(c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
-}
-
-// cpu_idle()'s `while (!need_resched())` check, then xen_idle()
-// (arch/x86/xen/setup.c, 2.6.31): clear TS_POLLING, safe_halt() =
-// SCHEDOP_block, set TS_POLLING again.
-void Dom0::on_idle_check(std::int64_t id) {
-  Vcpu& v = vcpu(static_cast<int>(id));
-  if (!v.runq.empty()) {  // woken while polling: no IPI was needed, no halt
-    v.state = Vcpu::State::kRunning;
-    if (trace_) trace_exit_idle(v, sim_.now(), 0, false);
-    sim_.after(c_.idle_exit + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
-    return;
+// Where the idle task's way to halt has got to by `now`: blocked in Xen once
+// SCHEDOP_block has returned with nothing pending. A collapsed worker whose
+// item is done by `now` sleeps first.
+void Dom0::settle(Vcpu& v, SimTime now) {
+  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+  if (wk.collapsed && !wk.completion_evented && wk.queue.front()->done_at <= now) {
+    const SimTime done = wk.queue.front()->done_at;
+    wk.collapsed = false;
+    wk.queue.pop_front();  // nobody waits for it (a waiter would have evented it)
+    sleep_at(*wk.task, Action::bind<&Dom0::worker_run>(this, v.id), done);
   }
-  v.state = Vcpu::State::kHalting;
-  if (trace_)
-    trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.hypercall, "SCHEDOP_block",
-                  TraceCat::kXen);
-  sim_.after(c_.hypercall, Action::bind<&Dom0::on_block_done>(this, v.id));
+  if (v.state == Vcpu::State::kBlocking && halt_end(v) <= now) block(v, halt_end(v));
+}
+
+void Dom0::block(Vcpu& v, SimTime at) {
+  v.state = Vcpu::State::kIdle;
+  m_.dom0_busy_ns.add_interval(v.busy_since, at);
+  if (trace_) {
+    trace_->slice(TraceTrack::vcpu(v.id), poll_end(v), at, "SCHEDOP_block", TraceCat::kXen);
+    trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, at,
+                  trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
+  }
+  xen_.pcpu_goes_idle(v.pcpu, at);
+}
+
+// A task made runnable on a vCPU whose idle task is on its way to halt.
+SimTime Dom0::wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
+  v.runq.push_back(&t);
+  if (trace_) trace_runq(v);
+  v.state = Vcpu::State::kRunning;
+  const SimTime now = sim_.now(), t1 = poll_end(v), t2 = halt_end(v);
+  if (now < t1) {
+    // Still polling: resched_task() sees TS_POLLING and sends no IPI;
+    // cpu_idle()'s need_resched() check at t1 leaves the idle loop.
+    if (trace_) trace_exit_idle(v, t1, 0, false);
+    sim_.at(t1 + c_.idle_exit + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
+    return 0;
+  }
+  // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
+  // vCPU needs no wake-up from Xen: the block returns at t2 with the event
+  // pending (do_block() checks local_events_need_delivery()), the upcall
+  // runs, the idle loop exits.
+  SimTime cost = 0;
+  if (waker != nullptr && waker != &v) {
+    m_.count_ipi(now, distance(*waker, v), kind);
+    cost = c_.evtchn_send;
+    if (trace_) {
+      trace_->slice(TraceTrack::vcpu(waker->id), now, now + cost, "EVTCHNOP_send (IPI)",
+                    TraceCat::kXen);
+      trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
+                       TraceTrack::vcpu(v.id), now + cost);
+    }
+  }
+  if (trace_) {
+    trace_->slice(TraceTrack::vcpu(v.id), t1, t2, "SCHEDOP_block", TraceCat::kXen);
+    trace_exit_idle(v, t2, c_.evtchn_upcall, true);
+  }
+  sim_.at(t2 + c_.evtchn_upcall + c_.idle_exit + c_.context_switch,
+          Action::bind<&Dom0::on_switch_done>(this, v.id));
+  return cost;
 }
 
 void Dom0::on_block_done(std::int64_t id) {
@@ -146,20 +183,29 @@ void Dom0::on_block_done(std::int64_t id) {
 }
 
 SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
+  Vcpu& v = *t.vcpu;
+  const SimTime now = sim_.now();
+  settle(v, now);
   if (!t.sleeping) return 0;
   t.sleeping = false;
-  Vcpu& v = *t.vcpu;
-  v.runq.push_back(&t);
-  if (trace_) trace_runq(v);
   // resched_task() (kernel/sched.c, 2.6.31) sends the IPI only
   // `if (!tsk_is_polling(p))`: an idle task still polling on its way to
   // halt sees need_resched by itself.
+  if (v.state == Vcpu::State::kBlocking) return wake_on_way_to_halt(v, t, waker, kind);
+  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+  // events/N woken from idle for one item, on a vCPU no event channel is
+  // bound to: its chain up to the drain is computed here (no event).
+  const bool collapse = v.state == Vcpu::State::kIdle && &t == wk.task &&
+                        v.id != c_.dm_evtchn_vcpu && wk.queue.size() == 1;
+  if (!collapse) {
+    v.runq.push_back(&t);
+    if (trace_) trace_runq(v);
+  }
   if (v.state == Vcpu::State::kHalting && waker != nullptr && waker != &v) {
     // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
     // vCPU needs no wake-up from Xen (its block returns at once).
-    m_.count_ipi(sim_.now(), distance(*waker, v), kind);
+    m_.count_ipi(now, distance(*waker, v), kind);
     if (trace_) {
-      const SimTime now = sim_.now();
       trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
                     TraceCat::kXen);
       trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
@@ -167,18 +213,20 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
     }
     return c_.evtchn_send;
   }
-  if (v.state != Vcpu::State::kIdle) return 0;  // running, polling or already waking
+  if (v.state != Vcpu::State::kIdle) {  // running or already waking
+    materialize(v);                     // a collapsed worker goes on to this task when done
+    return 0;
+  }
   v.state = Vcpu::State::kWaking;
   ++m_.vcpu_wakes;
   SimTime sender_cost = 0;
   topo::DistanceClass d = topo::DistanceClass::kSamePackage;  // Xen's own event (ioreq, timer)
   if (waker != nullptr) {
     d = distance(*waker, v);
-    m_.count_ipi(sim_.now(), d, kind);
+    m_.count_ipi(now, d, kind);
     sender_cost = c_.evtchn_send;
     if (trace_) {
       // The IPI lands on the target's pCPU, where Xen's wake-up begins.
-      const SimTime now = sim_.now();
       trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
                     TraceCat::kXen);
       trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
@@ -186,13 +234,77 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
     }
   }
   note_wake(v, sender_cost, d);
-  const SimTime latency = xen_.vcpu_wake_latency(v.pcpu, d, sim_.now() + sender_cost);
-  sim_.at(sim_.now() + sender_cost + latency, Action::bind<&Dom0::on_wake_done>(this, v.id));
+  const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);
+  if (collapse) {
+    run_worker_after_wake(v, woken);
+    return sender_cost;
+  }
+  sim_.at(woken, Action::bind<&Dom0::on_wake_done>(this, v.id));
   return sender_cost;
+}
+
+// What on_wake_done, on_switch_done and worker_run would do for events/N
+// woken from idle, computed at the wake (no other task is on this vCPU and
+// no event channel is bound to it, so nothing can change it meanwhile):
+// Xen runs the vCPU at `woken`, the upcall, idle exit and the switch follow,
+// then lru_add_drain(). Pagevecs with pages: the drain contends for the
+// lru_lock, an event at its start. Empty: the item is done after
+// drain_empty, seen lazily (settle, materialize).
+void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
+  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+  Task& t = *wk.task;
+  v.state = Vcpu::State::kRunning;
+  v.busy_since = woken - c_.xen_context_switch;  // see on_wake_done
+  v.current = &t;
+  const SimTime run = woken + c_.evtchn_upcall + c_.idle_exit + c_.context_switch;
+  wk.run_at = run;
+  if (trace_) {
+    const TraceTrack tr = TraceTrack::vcpu(v.id);
+    const std::string& q = trace_names_[vcpus_.size() + static_cast<std::size_t>(v.id)];
+    trace_->counter(TraceTrack::kDom0, q, sim_.now(), static_cast<double>(v.runq.size() + 1));
+    trace_exit_idle(v, woken, c_.evtchn_upcall, true);
+    trace_->counter(TraceTrack::kDom0, q, run, static_cast<double>(v.runq.size()));
+    trace_->end(tr, run);  // idle
+    trace_->begin(tr, run, t.name, TraceCat::kSched);
+  }
+  if (pagevec_forecast(v.id, run) > 0) {
+    sim_.at(run, Action::bind<&Dom0::worker_run>(this, v.id));
+    return;
+  }
+  ++m_.drains_local;
+  v.lock_wait_from = v.lock_wait_to = run;
+  const SimTime done = run + c_.drain_empty;
+  if (trace_)
+    trace_->slice(TraceTrack::vcpu(v.id), run, done, "lru_add_drain (empty)", TraceCat::kKernel);
+  wk.queue.front()->done_at = done;
+  wk.collapsed = true;
+  wk.completion_evented = false;
+}
+
+// Something needs a collapsed worker's completion as an event (a waiter to
+// wake, more work, another task to switch to): schedule it at done_at.
+void Dom0::materialize(Vcpu& v) {
+  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+  if (!wk.collapsed || wk.completion_evented) return;
+  wk.completion_evented = true;
+  sim_.at(wk.queue.front()->done_at, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
+}
+
+void Dom0::on_collapsed_done(std::int64_t id) {
+  Worker& wk = workers_[static_cast<std::size_t>(id)];
+  wk.collapsed = false;
+  wk.completion_evented = false;
+  worker_drained(id);
+}
+
+void Dom0::await_work(int cpu, Work& w, Task& waiter) {
+  w.waiter = &waiter;
+  materialize(vcpu(cpu));
 }
 
 void Dom0::deliver_event(int id, Task& t) {
   Vcpu& v = vcpu(id);
+  settle(v, sim_.now());
   if (t.vcpu == &v) {  // bound where the reader runs: Xen wakes it directly
     wake(t, nullptr, IpiKind::kOther);
     return;
@@ -211,7 +323,8 @@ void Dom0::deliver_event(int id, Task& t) {
     return;
   }
   if (v.state == Vcpu::State::kWaking) return;  // on_wake_done runs the upcall
-  // v is busy: the upcall interrupts what runs there. Its time is not
+  // v is busy (or on its way to halt): the upcall interrupts what runs
+  // there. Its time is not
   // charged to the interrupted task (README "Model limits").
   if (trace_) trace_->instant(TraceTrack::vcpu(v.id), sim_.now(), "evtchn upcall (interrupt)");
   sim_.after(c_.evtchn_upcall, Action::bind<&Dom0::on_upcall_done>(this, v.id));
@@ -297,29 +410,69 @@ void Dom0::on_switch_done(std::int64_t id) {
 }
 
 void Dom0::finish(SimTime end) {
-  for (auto& v : vcpus_)
-    if (v->state != Vcpu::State::kIdle) {
+  for (auto& v : vcpus_) {
+    settle(*v, end);
+    if (trace_ && v->state == Vcpu::State::kBlocking && poll_end(*v) <= end)
+      trace_->slice(TraceTrack::vcpu(v->id), poll_end(*v), halt_end(*v), "SCHEDOP_block",
+                    TraceCat::kXen);
+    if (v->state != Vcpu::State::kIdle && v->busy_since < end) {
       m_.dom0_busy_ns.add_interval(v->busy_since, end);
       if (trace_)
         trace_->slice(TraceTrack::pcpu(v->pcpu), v->busy_since, end,
                       trace_names_[static_cast<std::size_t>(v->id)], TraceCat::kSched);
     }
+  }
 }
 
 // ---- pagevecs -----------------------------------------------------------------
 
+// Background page activity on a pagevec up to t: Poisson at the background
+// rate, a full pagevec draining itself (pagevec_add returns 0 ->
+// __pagevec_lru_add). Pages a forecast drew for (seen, ahead_until] are
+// split binomially when t falls inside that span (given the total, each
+// lies before t with probability (t - seen) / (ahead_until - seen)).
+void Dom0::pagevec_to(Pagevec& pv, SimTime t) {
+  if (t <= pv.seen) return;
+  std::uint64_t added = 0;
+  if (pv.ahead_until > pv.seen) {
+    if (t < pv.ahead_until) {
+      const double p =
+          static_cast<double>(t - pv.seen) / static_cast<double>(pv.ahead_until - pv.seen);
+      for (std::uint64_t i = 0; i < pv.ahead; ++i) added += rng_.uniform() < p ? 1 : 0;
+      pv.ahead -= added;
+      pv.seen = t;
+      pv.pages = static_cast<int>((static_cast<std::uint64_t>(pv.pages) + added) %
+                                  static_cast<std::uint64_t>(c_.pagevec_size));
+      return;
+    }
+    added = pv.ahead;
+    pv.ahead = 0;
+    pv.seen = pv.ahead_until;
+  }
+  if (t > pv.seen && c_.dom0_page_adds_per_ns > 0)
+    added += rng_.poisson(c_.dom0_page_adds_per_ns * static_cast<double>(t - pv.seen));
+  pv.seen = t;
+  pv.pages = static_cast<int>((static_cast<std::uint64_t>(pv.pages) + added) %
+                              static_cast<std::uint64_t>(c_.pagevec_size));
+}
+
 int Dom0::pagevec_pages(int id) {
   Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
-  const SimTime now = sim_.now();
-  if (now > pv.seen && c_.dom0_page_adds_per_ns > 0) {
-    const double mean = c_.dom0_page_adds_per_ns * static_cast<double>(now - pv.seen);
-    std::uint64_t added = rng_.poisson(mean);
-    // A full pagevec drains itself (pagevec_add returns 0 -> __pagevec_lru_add).
-    pv.pages = static_cast<int>((static_cast<std::uint64_t>(pv.pages) + added) %
-                                static_cast<std::uint64_t>(c_.pagevec_size));
-  }
-  pv.seen = now;
+  pagevec_to(pv, sim_.now());
   return pv.pages;
+}
+
+// The pages v's pagevecs will hold at t > now if only background activity
+// adds to them (no task runs on v before t), drawn now.
+int Dom0::pagevec_forecast(int id, SimTime t) {
+  Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
+  pagevec_to(pv, sim_.now());
+  if (t > pv.seen && c_.dom0_page_adds_per_ns > 0) {
+    pv.ahead = rng_.poisson(c_.dom0_page_adds_per_ns * static_cast<double>(t - pv.seen));
+    pv.ahead_until = t;
+  }
+  return static_cast<int>((static_cast<std::uint64_t>(pv.pages) + pv.ahead) %
+                          static_cast<std::uint64_t>(c_.pagevec_size));
 }
 
 void Dom0::add_pages(int id, double pages) {
@@ -340,7 +493,7 @@ void Dom0::drain_local(Vcpu& v, Action then) {
     if (trace_)
       trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.drain_empty,
                     "lru_add_drain (empty)", TraceCat::kKernel);
-    sim_.after(c_.drain_empty, then);
+    compute(c_.drain_empty, then);
     return;
   }
   if (trace_) trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), "lru_add_drain", TraceCat::kKernel);
@@ -356,7 +509,7 @@ void Dom0::drain_holding(std::int64_t id) {
   if (trace_)
     trace_->slice(TraceTrack::vcpu(static_cast<int>(id)), sim_.now(), sim_.now() + hold,
                   "lru_lock held", TraceCat::kLock);
-  sim_.after(hold, Action::bind<&Dom0::drain_released>(this, id));
+  compute(hold, Action::bind<&Dom0::drain_released>(this, id));
 }
 
 void Dom0::drain_released(std::int64_t id) {
@@ -416,10 +569,12 @@ void Dom0::lock_release(Vcpu& v) {
 
 SimTime Dom0::queue_drain_work(int cpu, Work& w, Vcpu& from) {
   Worker& wk = workers_[static_cast<std::size_t>(cpu)];
-  w.done = false;
+  settle(vcpu(cpu), sim_.now());
+  w.done_at = kNever;
   w.waiter = nullptr;
   w.queued_at = sim_.now();
   wk.queue.push_back(&w);
+  materialize(vcpu(cpu));  // a collapsed worker runs this item after its own
   const SimTime send = wake(*wk.task, &from, IpiKind::kDrainTarget);
   if (trace_)
     trace_->slice(TraceTrack::vcpu(from.id), sim_.now() + send, sim_.now() + send + c_.queue_work,
@@ -443,7 +598,7 @@ void Dom0::worker_drained(std::int64_t id) {
   Worker& wk = workers_[static_cast<std::size_t>(id)];
   Work* w = wk.queue.front();
   wk.queue.pop_front();
-  w->done = true;
+  w->done_at = sim_.now();
   SimTime cost = 0;
   if (w->waiter != nullptr) {  // the flush barrier: complete() wakes the caller
     Task* waiter = w->waiter;
@@ -462,7 +617,7 @@ void Dom0::worker_drained(std::int64_t id) {
     cost = c_.complete + wake(*waiter, &vcpu(static_cast<int>(id)), IpiKind::kCallerWake);
     if (trace_) trace_->slice(tr, sim_.now(), sim_.now() + cost, "complete()", TraceCat::kKernel);
   }
-  sim_.after(cost, Action::bind<&Dom0::worker_run>(this, id));
+  compute(cost, Action::bind<&Dom0::worker_run>(this, id));
 }
 
 // ---- mutex ----------------------------------------------------------------------
@@ -473,7 +628,7 @@ void Dom0::mutex_lock(Mutex& m, Task& t, Action then) {
     then();
     return;
   }
-  m.waiters.emplace_back(&t, then);
+  m.waiters.push_back(&t);
   t.mutex_waited = true;
   if (t.latency) t.latency->to(sim_.now(), LatencyPart::kDrainMutexWait);
   if (trace_) trace_->begin(TraceTrack::task(t.id), sim_.now(), "mutex wait", TraceCat::kWait);
@@ -483,7 +638,7 @@ void Dom0::mutex_lock(Mutex& m, Task& t, Action then) {
 SimTime Dom0::mutex_unlock(Mutex& m, Task& t) {
   m.owner = nullptr;
   if (m.waiters.empty()) return 0;
-  Task* next = m.waiters.front().first;
+  Task* next = m.waiters.front();
   m.waiters.pop_front();
   m.owner = next;
   return wake(*next, t.vcpu, IpiKind::kOther);

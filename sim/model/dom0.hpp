@@ -41,9 +41,13 @@ struct Task {
 };
 
 struct Vcpu {
-  // kBlocking: the idle task is on its way to halt with TS_POLLING set
-  // (cpu_idle() -> tick_nohz_stop_sched_tick); kHalting: xen_idle() has
-  // cleared TS_POLLING around safe_halt() = SCHEDOP_block.
+  // kBlocking: the idle task is on its way to halt since `tail_from`, a
+  // stretch nothing else sees, so it is computed rather than evented:
+  // polling (TS_POLLING set: cpu_idle() -> tick_nohz_stop_sched_tick) for
+  // context_switch + idle_entry, then xen_idle() clears TS_POLLING around
+  // safe_halt() = SCHEDOP_block for a hypercall, then blocked in Xen (kIdle,
+  // applied when someone next looks). kHalting: the same halt reached as an
+  // event, after an upcall on a woken vCPU found nothing to run.
   enum class State { kIdle, kWaking, kRunning, kBlocking, kHalting };
   int id = 0;
   int pcpu = 0;  // topology CPU index it runs on
@@ -51,6 +55,7 @@ struct Vcpu {
   Task* current = nullptr;
   std::deque<Task*> runq;
   SimTime busy_since = 0;
+  SimTime tail_from = 0;         // kBlocking: when the last task slept
   Task* upcall_wakes = nullptr;  // an event-channel upcall pending on this vCPU wakes this task
   // The last wake from Xen: IPI sent, send done, IPI landed, idle state left.
   SimTime woke_sent = 0, woke_send_end = 0, woke_arrive = 0, woke_exit = 0;
@@ -58,10 +63,12 @@ struct Vcpu {
   SimTime lock_wait_from = 0, lock_wait_to = 0;
 };
 
+constexpr SimTime kNever = INT64_MAX;
+
 // One piece of queued work: lru_add_drain_per_cpu() for one CPU, with the
 // flush_work() waiter (if any) to complete when it has run.
 struct Work {
-  bool done = false;
+  SimTime done_at = kNever;  // when its lru_add_drain_per_cpu() returned
   Task* waiter = nullptr;
   std::uint64_t trace_flow = 0;  // complete() -> waiter, when traced
   // For a waiter's latency parts: when it was queued and, once done, the
@@ -97,8 +104,9 @@ class Dom0 {
   // works), made at its first drain.
   CpuDrain& cpu_drain(Task& t);
 
-  // The current task of `v` computes for dt, then `then` runs (same task).
-  void compute(Vcpu& v, SimTime dt, Action then);
+  // The current task computes for dt, then `then` runs (same task): inline
+  // when nothing else happens meanwhile (Simulator::continue_after).
+  void compute(SimTime dt, Action then) { sim_.continue_after(dt, then); }
   // The current task of its vCPU sleeps; `resume` runs when it is woken and
   // scheduled again.
   void sleep(Task& t, Action resume);
@@ -132,11 +140,15 @@ class Dom0 {
   // Returns the caller's cost (queue_work plus the IPI if the worker's vCPU
   // is idle). Mirrors schedule_work_on().
   SimTime queue_drain_work(int cpu, Work& w, Vcpu& from);
+  // flush_work()'s check: has the work run by now?
+  bool work_done(const Work& w) const { return w.done_at <= sim_.now(); }
+  // wait_for_completion(): `waiter` (asleep next) is woken by w's complete().
+  void await_work(int cpu, Work& w, Task& waiter);
 
   // --- a sleeping mutex (struct mutex) ---
   struct Mutex {
     Task* owner = nullptr;
-    std::deque<std::pair<Task*, Action>> waiters;
+    std::deque<Task*> waiters;  // each resumes as its sleep said, owning the mutex
   };
   // Take m for t, then `then`; sleeps while another task holds it.
   void mutex_lock(Mutex& m, Task& t, Action then);
@@ -151,11 +163,21 @@ class Dom0 {
     Task* task = nullptr;
     std::deque<Work*> queue;
     SimTime run_at = 0;  // when the item at the front began
+    // Woken from idle for one item with empty pagevecs: the wake, upcall,
+    // switch and empty drain were computed at the wake; the item is done at
+    // `done_at` and the worker sleeps then, unless something else touches
+    // this vCPU first (a waiter, more work, another task): then an event at
+    // done_at completes it (`completion_evented`).
+    bool collapsed = false;
+    bool completion_evented = false;
   };
   struct Pagevec {
     int pages = 0;
     SimTime seen = 0;
     double frac = 0;  // fractional pages added deterministically
+    // A forecast: `ahead` background pages drawn for (seen, ahead_until].
+    SimTime ahead_until = 0;
+    std::uint64_t ahead = 0;
   };
   struct LruLock {
     Vcpu* owner = nullptr;
@@ -166,13 +188,21 @@ class Dom0 {
 
   void on_wake_done(std::int64_t v);
   void on_switch_done(std::int64_t v);
-  void on_idle_check(std::int64_t v);
   void on_block_done(std::int64_t v);
   void on_upcall_done(std::int64_t v);
-  void run_queued_or_halt(Vcpu& v);
-  void switch_to_next(Vcpu& v);
+  void sleep_at(Task& t, Action resume, SimTime at);
+  SimTime poll_end(const Vcpu& v) const { return v.tail_from + c_.context_switch + c_.idle_entry; }
+  SimTime halt_end(const Vcpu& v) const { return poll_end(v) + c_.hypercall; }
+  void settle(Vcpu& v, SimTime now);
+  void block(Vcpu& v, SimTime at);
+  SimTime wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind);
+  void run_worker_after_wake(Vcpu& v, SimTime woken);
+  void materialize(Vcpu& v);
+  void on_collapsed_done(std::int64_t v);
   void worker_run(std::int64_t v);
   void worker_drained(std::int64_t v);
+  void pagevec_to(Pagevec& pv, SimTime t);
+  int pagevec_forecast(int v, SimTime t);
   void lock_acquire(Vcpu& v, Action then);
   void lock_release(Vcpu& v);
   void drain_holding(std::int64_t v);

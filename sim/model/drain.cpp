@@ -25,18 +25,22 @@ void CpuDrain::run(const std::vector<int>& cpus, Action then) {
   queue_next(0);
 }
 
-// for_each_online_cpu(cpu) schedule_work_on(cpu, work): one step per CPU,
-// because each may send an IPI (an interaction point).
+// for_each_online_cpu(cpu) schedule_work_on(cpu, work): one CPU after the
+// other, each queue_work (and IPI) at its own time; the run continues
+// inline while nothing else happens in between, else from an event.
 void CpuDrain::queue_next(std::int64_t) {
-  if (pos_ == cpus_.size()) {
-    pos_ = 0;
-    flush_next(0);
-    return;
+  engine::Simulator& sim = dom0_.sim();
+  while (pos_ < cpus_.size()) {
+    const int cpu = cpus_[pos_++];
+    Work& w = works_[static_cast<std::size_t>(cpu)];
+    const SimTime cost = dom0_.queue_drain_work(cpu, w, *caller_.vcpu);
+    if (!sim.advance(sim.now() + cost)) {
+      sim.after(cost, Action::bind<&CpuDrain::queue_next>(this));
+      return;
+    }
   }
-  const int cpu = cpus_[pos_++];
-  Work& w = works_[static_cast<std::size_t>(cpu)];
-  const SimTime cost = dom0_.queue_drain_work(cpu, w, *caller_.vcpu);
-  dom0_.compute(*caller_.vcpu, cost, Action::bind<&CpuDrain::queue_next>(this));
+  pos_ = 0;
+  flush_next(0);
 }
 
 // for_each_online_cpu(cpu) flush_work(work): checks that find the work done
@@ -49,7 +53,7 @@ void CpuDrain::flush_next(std::int64_t) {
   while (pos_ < cpus_.size()) {
     Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];
     cost += dom0_.costs().flush_work;
-    if (!w.done) break;
+    if (!dom0_.work_done(w)) break;
     ++pos_;
   }
   TraceObserver* tr = dom0_.trace();
@@ -61,20 +65,20 @@ void CpuDrain::flush_next(std::int64_t) {
       tr->instant(TraceTrack::vcpu(caller_.vcpu->id), now + cost, "drain end");
       tr->end(TraceTrack::task(caller_.id), now + cost);
     }
-    dom0_.compute(*caller_.vcpu, cost, then_);
+    dom0_.compute(cost, then_);
     return;
   }
-  dom0_.compute(*caller_.vcpu, cost, Action::bind<&CpuDrain::wait_for_work>(this));
+  dom0_.compute(cost, Action::bind<&CpuDrain::wait_for_work>(this));
 }
 
 void CpuDrain::wait_for_work(std::int64_t) {
   Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];
-  if (w.done) {  // finished while we were checking
+  if (dom0_.work_done(w)) {  // finished while we were checking
     ++pos_;
     flush_next(0);
     return;
   }
-  w.waiter = &caller_;  // wait_for_completion(&barr.done)
+  dom0_.await_work(cpus_[pos_], w, caller_);  // wait_for_completion(&barr.done)
   wait_since_ = dom0_.sim().now();
   if (caller_.latency) caller_.latency->to(wait_since_, LatencyPart::kFlushWork);
   if (TraceObserver* tr = dom0_.trace())

@@ -61,7 +61,7 @@ void Guest::issue() {
     trace_->slice(g, issued_, issued_ + c_.ioreq_dispatch, "VM exit, ioreq dispatch",
                   TraceCat::kXen);
   }
-  sim_.after(c_.ioreq_dispatch, Action::bind<&Guest::access>(this));
+  sim_.continue_after(c_.ioreq_dispatch, Action::bind<&Guest::access>(this));
 }
 
 void Guest::access(std::int64_t) {

@@ -125,6 +125,43 @@ TEST(Engine, AdvanceStopsAtThePendingEvent) {
   EXPECT_EQ(sim.events_processed(), 3u);  // the inline steps are not events
 }
 
+// continue_after() runs its action inline where advance() allows, as an
+// event otherwise, and bounds the nesting: a chain of 1000 steps of 1 ns
+// with nothing in the way gives the same times as 1000 events, in far
+// fewer events and without exhausting the stack.
+struct Chain {
+  Simulator* sim;
+  int left;
+  std::vector<SimTime> seen;
+  void step(std::int64_t) {
+    seen.push_back(sim->now());
+    if (--left > 0) sim->continue_after(1, Action::bind<&Chain::step>(this));
+  }
+};
+
+TEST(Engine, ContinueAfterInlinesWhatNothingCanObserve) {
+  Simulator sim;
+  Chain c{&sim, 1000, {}};
+  sim.at(0, Action::bind<&Chain::step>(&c));
+  sim.run();
+  ASSERT_EQ(c.seen.size(), 1000u);
+  for (std::size_t i = 0; i < c.seen.size(); ++i) EXPECT_EQ(c.seen[i], static_cast<SimTime>(i));
+  EXPECT_LT(sim.events_processed(), 100u);
+  EXPECT_GT(sim.events_processed(), 1u);  // the nesting bound turned some steps into events
+
+  // Another event at t = 5 (scheduled first: it wins the tie) is not jumped over.
+  Simulator sim2;
+  Chain d{&sim2, 10, {}};
+  Recorder r{&sim2, {}};
+  sim2.at(0, Action::bind<&Chain::step>(&d));
+  sim2.at(5, Action::bind<&Recorder::on>(&r, 7));
+  sim2.run();
+  ASSERT_EQ(r.seen.size(), 1u);
+  EXPECT_EQ(r.seen[0].first, 5);
+  EXPECT_EQ(d.seen.back(), 9);
+  EXPECT_EQ(sim2.events_processed(), 3u);  // the first step, the recorder, the step at 5
+}
+
 TEST(Engine, AdvanceRespectsTheRunHorizon) {
   Simulator sim;
   Stepper s{&sim, {}};

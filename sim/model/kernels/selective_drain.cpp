@@ -47,7 +47,7 @@ void SelectiveDrainAll::unlock_and_return(std::int64_t id) {
   Task& caller = dom0_->task(static_cast<int>(id));
   if (caller.latency) caller.latency->to(dom0_->sim().now(), LatencyPart::kMlockSyscall);
   const SimTime cost = dom0_->mutex_unlock(mutex_, caller);
-  dom0_->compute(*caller.vcpu, cost, callers_[static_cast<std::size_t>(id)].then);
+  dom0_->compute(cost, callers_[static_cast<std::size_t>(id)].then);
 }
 
 }  // namespace ipistorm::model

@@ -18,8 +18,7 @@ void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
     tr->begin(TraceTrack::task(s.caller.id), now, "sys_mlock", TraceCat::kKernel);
   }
   // sys_mlock: syscall entry, then the kernel's drain, then the pages.
-  s.dom0.compute(*s.caller.vcpu, s.dom0.costs().syscall,
-                 Action::bind<&BufferOps::drain_step>(this));
+  s.dom0.compute(s.dom0.costs().syscall, Action::bind<&BufferOps::drain_step>(this));
 }
 
 void BufferOps::drain_step(std::int64_t) {
@@ -37,7 +36,7 @@ void BufferOps::mlock_pages(std::int64_t) {
   s.dom0.metrics().lock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace())
     tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_page * n);
-  s.dom0.compute(*s.caller.vcpu, c.mlock_page * n, then_);
+  s.dom0.compute(c.mlock_page * n, then_);
 }
 
 void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
@@ -55,7 +54,7 @@ void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
               s.dom0.sim().now() + c.syscall + c.munlock_page * n, "sys_munlock",
               TraceCat::kKernel);
-  s.dom0.compute(*s.caller.vcpu, c.syscall + c.munlock_page * n, then);
+  s.dom0.compute(c.syscall + c.munlock_page * n, then);
 }
 
 void BufferOps::hypercall(HypercallSite& s, std::int64_t bytes, bool unlocked, Action then) {
@@ -72,8 +71,7 @@ void BufferOps::hypercall(HypercallSite& s, std::int64_t bytes, bool unlocked, A
   if (TraceObserver* tr = s.dom0.trace())
     tr->slice(TraceTrack::vcpu(s.caller.vcpu->id), s.dom0.sim().now(),
               s.dom0.sim().now() + 2 * c.copy(bytes) + s.xen_work, "hypercall", TraceCat::kXen);
-  s.dom0.compute(*s.caller.vcpu, 2 * c.copy(bytes) + s.xen_work,
-                 Action::bind<&BufferOps::trap_done>(this));
+  s.dom0.compute(2 * c.copy(bytes) + s.xen_work, Action::bind<&BufferOps::trap_done>(this));
 }
 
 void BufferOps::trap_done(std::int64_t) {
@@ -90,7 +88,7 @@ void BufferOps::trap_done(std::int64_t) {
       tr->slice(TraceTrack::vcpu(s.caller.vcpu->id), s.dom0.sim().now(),
                 s.dom0.sim().now() + c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
                 "page fault, hypercall retry", TraceCat::kXen);
-    s.dom0.compute(*s.caller.vcpu, c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
+    s.dom0.compute(c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
                    Action::bind<&BufferOps::trap_done>(this));
     return;
   }
@@ -111,7 +109,7 @@ void BufferOps::mmap_locked(HypercallSite& s, std::int64_t bytes, Action then) {
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
               s.dom0.sim().now() + 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page),
               "mmap(MAP_LOCKED)", TraceCat::kKernel);
-  s.dom0.compute(*s.caller.vcpu, 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page), then);
+  s.dom0.compute(2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page), then);
 }
 
 void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
@@ -130,7 +128,7 @@ void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
   if (TraceObserver* tr = s.dom0.trace())
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(), s.dom0.sim().now() + cost,
               "munmap", TraceCat::kKernel);
-  s.dom0.compute(*s.caller.vcpu, cost, then);
+  s.dom0.compute(cost, then);
 }
 
 }  // namespace ipistorm::model

@@ -20,12 +20,10 @@ class HcallBufferCacheStrategy : public HypercallBufferStrategy {
     // xc__hypercall_buffer_alloc: lock the cache mutex, look, unlock.
     const auto a = cache_.acquire(pages_);
     if (a == HcallBufferCache::Alloc::kHit) {
-      site.dom0.compute(*site.caller.vcpu, c.mutex,
-                        Action::bind<&HcallBufferCacheStrategy::call>(this));
+      site.dom0.compute(c.mutex, Action::bind<&HcallBufferCacheStrategy::call>(this));
       return;
     }
-    site.dom0.compute(*site.caller.vcpu, c.mutex + c.alloc,
-                      Action::bind<&HcallBufferCacheStrategy::lock_new>(this));
+    site.dom0.compute(c.mutex + c.alloc, Action::bind<&HcallBufferCacheStrategy::lock_new>(this));
   }
 
  private:
@@ -39,10 +37,10 @@ class HcallBufferCacheStrategy : public HypercallBufferStrategy {
   void release(std::int64_t) {
     const Costs& c = site_->dom0.costs();
     if (cache_.release(pages_) == HcallBufferCache::Free::kCached) {
-      site_->dom0.compute(*site_->caller.vcpu, c.mutex, then_);
+      site_->dom0.compute(c.mutex, then_);
       return;
     }
-    site_->dom0.compute(*site_->caller.vcpu, c.mutex + c.alloc,
+    site_->dom0.compute(c.mutex + c.alloc,
                         Action::bind<&HcallBufferCacheStrategy::unlock_old>(this));
   }
   void unlock_old(std::int64_t) {

@@ -17,7 +17,7 @@ class KernelBuffer : public SetUpOnceThenCopy {
     m.syscalls += 2;
     m.buffer_syscalls += 2;
     m.lock_bytes(BufferOps::pages(c, bytes) * c.page_bytes);
-    site.dom0.compute(*site.caller.vcpu, 2 * c.syscall + c.mmap + c.alloc, then);
+    site.dom0.compute(2 * c.syscall + c.mmap + c.alloc, then);
   }
 };
 

@@ -23,7 +23,7 @@ class PrelockedPage : public HypercallBufferStrategy {
     busy_ = true;
     if (!page_locked_) {  // first use in this thread: allocate and lock the page
       page_locked_ = true;
-      site.dom0.compute(*site.caller.vcpu, c.alloc, Action::bind<&PrelockedPage::lock_page>(this));
+      site.dom0.compute(c.alloc, Action::bind<&PrelockedPage::lock_page>(this));
       return;
     }
     call(0);
