@@ -61,6 +61,23 @@ def test_bad_names():
         ipistorm.sensitivity(parameters=["page_bytes"], n=4)
 
 
+@pytest.mark.parametrize("n", [1, 0, (1 << 20) + 1])
+def test_bad_sample_size(n):
+    with pytest.raises(ValueError, match="n must be in 2..1048576"):
+        ipistorm.sensitivity(n=n, parameters=["evtchn_send_us"])
+
+
+@pytest.mark.parametrize("rng, message", [
+    ({"range": [3, 0.5]}, "inverted"),
+    ({"range": [0, 2], "distribution": "log-uniform"}, "above 0"),
+    ({"range": [-1, 2], "distribution": "uniform"}, "leaves the accepted range"),
+])
+def test_bad_config_range(rng, message):
+    with pytest.raises(ValueError, match=message):
+        ipistorm.sensitivity(n=4, config={"ranges": {"evtchn_send_us": rng}},
+                             parameters=["evtchn_send_us"])
+
+
 def test_dask_client_gives_the_local_result():
     import distributed
     kw = dict(TINY, figure="boot_time_s", scenario="pvops", n=4, refit=False,
