@@ -46,7 +46,9 @@ class RandomStream {
   }
 
   // Exponential with the given mean (inverse transform).
-  double exponential(double mean) { return -mean * std::log1p(-uniform()); }
+  // 1 - u is exact (u is a multiple of 2^-53), so log() gives what log1p(-u)
+  // does, at about half the cost (a draw per Xen wake and per guest gap).
+  double exponential(double mean) { return -mean * std::log(1.0 - uniform()); }
 
   // Standard normal (Box-Muller, one value per call for simplicity).
   double normal() {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "model/drain.hpp"
 
@@ -21,6 +22,10 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
   workers_.resize(n);
   m_.wakes_by_cstate.assign(n, {});
   pagevecs_.resize(n);
+  for (Pagevec& pv : pagevecs_)
+    pv.adds.push_back(c_.dom0_page_adds_per_ns > 0
+                          ? rng_.exponential(1.0 / c_.dom0_page_adds_per_ns)
+                          : std::numeric_limits<double>::infinity());
   drain_then_.resize(n);
   drain_pages_.resize(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -426,53 +431,34 @@ void Dom0::finish(SimTime end) {
 
 // ---- pagevecs -----------------------------------------------------------------
 
-// Background page activity on a pagevec up to t: Poisson at the background
-// rate, a full pagevec draining itself (pagevec_add returns 0 ->
-// __pagevec_lru_add). Pages a forecast drew for (seen, ahead_until] are
-// split binomially when t falls inside that span (given the total, each
-// lies before t with probability (t - seen) / (ahead_until - seen)).
-void Dom0::pagevec_to(Pagevec& pv, SimTime t) {
-  if (t <= pv.seen) return;
-  std::uint64_t added = 0;
-  if (pv.ahead_until > pv.seen) {
-    if (t < pv.ahead_until) {
-      const double p =
-          static_cast<double>(t - pv.seen) / static_cast<double>(pv.ahead_until - pv.seen);
-      for (std::uint64_t i = 0; i < pv.ahead; ++i) added += rng_.uniform() < p ? 1 : 0;
-      pv.ahead -= added;
-      pv.seen = t;
-      pv.pages = static_cast<int>((static_cast<std::uint64_t>(pv.pages) + added) %
-                                  static_cast<std::uint64_t>(c_.pagevec_size));
-      return;
-    }
-    added = pv.ahead;
-    pv.ahead = 0;
-    pv.seen = pv.ahead_until;
-  }
-  if (t > pv.seen && c_.dom0_page_adds_per_ns > 0)
-    added += rng_.poisson(c_.dom0_page_adds_per_ns * static_cast<double>(t - pv.seen));
-  pv.seen = t;
-  pv.pages = static_cast<int>((static_cast<std::uint64_t>(pv.pages) + added) %
-                              static_cast<std::uint64_t>(c_.pagevec_size));
+// The background adds at or before t (drawing the next ones as needed): a
+// Poisson process at the background rate. A full pagevec drains itself
+// (pagevec_add returns 0 -> __pagevec_lru_add), hence the counts mod
+// PAGEVEC_SIZE.
+std::size_t Dom0::adds_until(Pagevec& pv, SimTime t) {
+  std::size_t k = 0;
+  while (pv.adds[k] <= static_cast<double>(t))
+    if (++k == pv.adds.size())
+      pv.adds.push_back(pv.adds.back() + rng_.exponential(1.0 / c_.dom0_page_adds_per_ns));
+  return k;
 }
 
 int Dom0::pagevec_pages(int id) {
   Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
-  pagevec_to(pv, sim_.now());
+  if (const std::size_t k = adds_until(pv, sim_.now()); k > 0) {
+    pv.adds.erase(pv.adds.begin(), pv.adds.begin() + static_cast<std::ptrdiff_t>(k));
+    pv.pages = static_cast<int>((static_cast<std::size_t>(pv.pages) + k) %
+                                static_cast<std::size_t>(c_.pagevec_size));
+  }
   return pv.pages;
 }
 
 // The pages v's pagevecs will hold at t > now if only background activity
-// adds to them (no task runs on v before t), drawn now.
+// adds to them (no task runs on v before t).
 int Dom0::pagevec_forecast(int id, SimTime t) {
   Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
-  pagevec_to(pv, sim_.now());
-  if (t > pv.seen && c_.dom0_page_adds_per_ns > 0) {
-    pv.ahead = rng_.poisson(c_.dom0_page_adds_per_ns * static_cast<double>(t - pv.seen));
-    pv.ahead_until = t;
-  }
-  return static_cast<int>((static_cast<std::uint64_t>(pv.pages) + pv.ahead) %
-                          static_cast<std::uint64_t>(c_.pagevec_size));
+  return static_cast<int>((static_cast<std::size_t>(pv.pages) + adds_until(pv, t)) %
+                          static_cast<std::size_t>(c_.pagevec_size));
 }
 
 void Dom0::add_pages(int id, double pages) {

@@ -173,11 +173,11 @@ class Dom0 {
   };
   struct Pagevec {
     int pages = 0;
-    SimTime seen = 0;
     double frac = 0;  // fractional pages added deterministically
-    // A forecast: `ahead` background pages drawn for (seen, ahead_until].
-    SimTime ahead_until = 0;
-    std::uint64_t ahead = 0;
+    // Background page adds to come, a Poisson process at the background
+    // rate: their times (ns, ascending), drawn as far as anyone has looked,
+    // so a look at a time with no add before it draws nothing.
+    std::vector<double> adds;
   };
   struct LruLock {
     Vcpu* owner = nullptr;
@@ -201,7 +201,7 @@ class Dom0 {
   void on_collapsed_done(std::int64_t v);
   void worker_run(std::int64_t v);
   void worker_drained(std::int64_t v);
-  void pagevec_to(Pagevec& pv, SimTime t);
+  std::size_t adds_until(Pagevec& pv, SimTime t);
   int pagevec_forecast(int v, SimTime t);
   void lock_acquire(Vcpu& v, Action then);
   void lock_release(Vcpu& v);
