@@ -20,8 +20,9 @@
 
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
+#include "run/world.hpp"
+#include "study/reproduce.hpp"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <pybind11/pybind11.h>
 
 #include "errors.hpp"
-#include "model/reproduce.hpp"
 #include "py_json.hpp"
+#include "study/reproduce.hpp"
 
 namespace ipistorm::py {
 

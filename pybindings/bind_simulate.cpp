@@ -12,9 +12,12 @@
 
 #include "interrupt.hpp"
 #include "model/scenario.hpp"
-#include "model/sweep.hpp"
 #include "py_json.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
 #include "run/traced_run.hpp"
+#include "run/world.hpp"
+#include "study/sweep.hpp"
 
 namespace ipistorm::py {
 

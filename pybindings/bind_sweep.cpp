@@ -12,8 +12,10 @@
 
 #include "errors.hpp"
 #include "interrupt.hpp"
-#include "model/sweep.hpp"
 #include "py_json.hpp"
+#include "run/config.hpp"
+#include "run/world.hpp"
+#include "study/sweep.hpp"
 
 namespace ipistorm::py {
 

@@ -10,6 +10,7 @@
 #include "errors.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
+#include "run/report.hpp"
 
 namespace pyb = pybind11;
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "model/scenario.hpp"
+#include "run/config.hpp"
 
 namespace ipistorm::py {
 

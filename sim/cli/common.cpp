@@ -13,6 +13,7 @@
 #include "io/number.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/strategies/strategy.hpp"
+#include "run/config.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::cli {

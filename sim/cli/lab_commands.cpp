@@ -30,6 +30,7 @@
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/scenario.hpp"
+#include "run/report.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::cli {

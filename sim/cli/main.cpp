@@ -30,12 +30,15 @@
 #include "model/kernels/kernel_policy.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
 #include "model/strategies/strategy.hpp"
-#include "model/sweep.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
 #include "run/traced_run.hpp"
+#include "run/world.hpp"
 #include "study/fit.hpp"
+#include "study/reproduce.hpp"
+#include "study/sweep.hpp"
 #include "topology/topology.hpp"
 
 namespace {

@@ -22,7 +22,9 @@
 #include "io/number.hpp"
 #include "model/params.hpp"
 #include "model/strategies/strategy.hpp"
-#include "model/sweep.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
+#include "study/sweep.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::cli {

@@ -8,7 +8,7 @@
 
 #include "cli/common.hpp"
 #include "cli/uncertainty_commands.hpp"
-#include "model/sweep.hpp"
+#include "study/sweep.hpp"
 
 namespace ipistorm::cli {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "cli/common.hpp"
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
-#include "model/sweep.hpp"
+#include "study/reproduce.hpp"
+#include "study/sweep.hpp"
 
 namespace ipistorm::cli {
 

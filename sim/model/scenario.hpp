@@ -1,20 +1,19 @@
-// scenario.hpp: one simulated run. A Config names everything that decides
-// the outcome (topology, kernel, strategy, vCPUs, placement, seed, every
-// parameter); run() builds the world from it, runs it to the end of the
-// guest's boot and returns the metrics. Same config + seed = same output.
+// scenario.hpp: what one simulated run is and what it measured. A Config
+// names everything that decides the outcome (topology, kernel, strategy,
+// vCPUs, placement, seed, every parameter); a Result holds the resolved
+// config, the metrics and the series. The metric table (metrics.hpp) reads
+// a Result. Reading a Config: run/config.hpp; running one: run/world.hpp;
+// reporting it: run/report.hpp. Same config + seed = same output.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "model/metrics.hpp"
 #include "model/params.hpp"
-#include "model/trace_hooks.hpp"
 
 namespace ipistorm::model {
 
@@ -40,15 +39,6 @@ struct Config {
   std::map<std::string, ParamRange> ranges;
 };
 
-// Apply a JSON config object (the keys of Config; "params": {name: value}).
-// Unknown keys and wrong types are InputErrors.
-void apply_json(Config& c, const nlohmann::json& j);
-// One parameter from a JSON value: a number (integral for a whole-number
-// row); then ParamValues::set's range check.
-void set_param_json(ParamValues& params, const std::string& name, const nlohmann::json& v);
-// The fully resolved config as JSON (every parameter included).
-nlohmann::json to_json(const Config& c);
-
 struct Series {
   std::vector<double> time_s;         // window start
   std::vector<double> dom0_util_pct;  // percent of one CPU, summed over vCPUs
@@ -68,20 +58,5 @@ struct Result {
 struct Cancelled : std::runtime_error {
   Cancelled() : std::runtime_error("run cancelled") {}
 };
-
-// Throws InputError on bad input; Cancelled if *cancel became true. With
-// `trace`, every component reports to it (tracks named first); the metrics
-// are the same as without.
-Result run(const Config& config, const std::atomic<bool>* cancel = nullptr,
-           TraceObserver* trace = nullptr);
-
-// The "metrics" object of the JSON interface: every row of metric_table().
-nlohmann::json metrics_json(const Result& r);
-// {"config", "metrics", "distributions", "provenance"}
-nlohmann::json result_json(const Result& r);
-// {"ioport_latency_histogram": {"unit", "edges", "counts"}, "vcpu_wakes_by_idle_state":
-// {"C0": [per vCPU], "C1": ..., "C3": ..., "C6": ...}}
-nlohmann::json distributions_json(const Result& r);
-nlohmann::json provenance_json();
 
 }  // namespace ipistorm::model

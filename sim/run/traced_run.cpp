@@ -5,7 +5,10 @@
 #include <cstdio>
 
 #include "errors.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
 #include "run/trace_writer.hpp"
+#include "run/world.hpp"
 
 namespace ipistorm::run {
 

@@ -6,7 +6,8 @@
 #include <stdexcept>
 
 #include "errors.hpp"
-#include "model/reproduce.hpp"
+#include "run/world.hpp"
+#include "study/reproduce.hpp"
 
 namespace ipistorm::study {
 

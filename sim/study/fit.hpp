@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
+#include "study/reproduce.hpp"
 
 namespace ipistorm::study {
 

@@ -10,6 +10,9 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
+#include "run/world.hpp"
 
 namespace ipistorm::study {
 

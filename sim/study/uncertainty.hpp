@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "model/params.hpp"
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
-#include "model/sweep.hpp"
 #include "study/fit.hpp"
+#include "study/reproduce.hpp"
+#include "study/sweep.hpp"
 
 namespace ipistorm::study {
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "model/scenario.hpp"
+#include "run/world.hpp"
 #include "toy.hpp"
 
 namespace model = ipistorm::model;

@@ -5,9 +5,10 @@
 
 #include <cmath>
 
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
+#include "run/world.hpp"
 #include "study/fit.hpp"
+#include "study/reproduce.hpp"
 #include "toy.hpp"
 
 namespace model = ipistorm::model;

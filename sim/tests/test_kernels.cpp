@@ -15,6 +15,7 @@
 #include "model/placement.hpp"
 #include "model/scenario.hpp"
 #include "model/xen.hpp"
+#include "run/world.hpp"
 #include "topology/topology.hpp"
 #include "toy.hpp"
 

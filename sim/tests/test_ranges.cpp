@@ -8,6 +8,7 @@
 #include "errors.hpp"
 #include "model/params.hpp"
 #include "model/scenario.hpp"
+#include "run/config.hpp"
 
 namespace model = ipistorm::model;
 using ipistorm::InputError;

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "errors.hpp"
-#include "model/reproduce.hpp"
 #include "model/scenario.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
+#include "run/world.hpp"
+#include "study/reproduce.hpp"
 
 namespace model = ipistorm::model;
 using ipistorm::InputError;

@@ -20,6 +20,7 @@
 #include "model/scenario.hpp"
 #include "model/strategies/hcall_buffer_cache.hpp"
 #include "model/strategies/strategy.hpp"
+#include "run/world.hpp"
 #include "toy.hpp"
 
 namespace model = ipistorm::model;

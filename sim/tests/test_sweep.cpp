@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "errors.hpp"
-#include "model/sweep.hpp"
+#include "study/sweep.hpp"
 
 namespace model = ipistorm::model;
 using ipistorm::InputError;

@@ -10,8 +10,10 @@
 
 #include "errors.hpp"
 #include "model/scenario.hpp"
+#include "run/report.hpp"
 #include "run/trace_writer.hpp"
 #include "run/traced_run.hpp"
+#include "run/world.hpp"
 #include "toy.hpp"
 
 namespace ipistorm {

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "errors.hpp"
-#include "model/reproduce.hpp"
+#include "study/reproduce.hpp"
 #include "study/uncertainty.hpp"
 #include "toy.hpp"
 

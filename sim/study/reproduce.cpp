@@ -1,9 +1,11 @@
 // reproduce.cpp: the report's scenarios (DOMAIN.md s1) and their checks.
-#include "model/reproduce.hpp"
+#include "study/reproduce.hpp"
 
 #include <stdexcept>
 
-#include "model/sweep.hpp"
+#include "run/config.hpp"
+#include "run/report.hpp"
+#include "study/sweep.hpp"
 
 namespace ipistorm::model {
 
