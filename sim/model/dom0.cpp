@@ -23,9 +23,8 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
   m_.wakes_by_cstate.assign(n, {});
   pagevecs_.resize(n);
   for (Pagevec& pv : pagevecs_)
-    pv.adds.push_back(c_.dom0_page_adds_per_ns > 0
-                          ? rng_.exponential(1.0 / c_.dom0_page_adds_per_ns)
-                          : std::numeric_limits<double>::infinity());
+    pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(1.0 / c_.dom0_page_adds_per_ns)
+                                           : std::numeric_limits<double>::infinity();
   drain_then_.resize(n);
   drain_pages_.resize(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -108,11 +107,11 @@ void Dom0::sleep_at(Task& t, Action resume, SimTime at) {
 // Where the idle task's way to halt has got to by `now`: blocked in Xen once
 // SCHEDOP_block has returned with nothing pending. A collapsed worker whose
 // item is done by `now` sleeps first.
-void Dom0::settle(Vcpu& v, SimTime now) {
-  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
-  if (wk.collapsed && !wk.completion_evented && wk.queue.front()->done_at <= now) {
-    const SimTime done = wk.queue.front()->done_at;
-    wk.collapsed = false;
+void Dom0::settle_lazy(Vcpu& v, SimTime now) {
+  if (v.lazy_done <= now) {
+    Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+    const SimTime done = v.lazy_done;
+    v.lazy_done = kNever;
     wk.queue.pop_front();  // nobody waits for it (a waiter would have evented it)
     sleep_at(*wk.task, Action::bind<&Dom0::worker_run>(this, v.id), done);
   }
@@ -282,25 +281,18 @@ void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
   if (trace_)
     trace_->slice(TraceTrack::vcpu(v.id), run, done, "lru_add_drain (empty)", TraceCat::kKernel);
   wk.queue.front()->done_at = done;
-  wk.collapsed = true;
-  wk.completion_evented = false;
+  v.lazy_done = done;
 }
 
 // Something needs a collapsed worker's completion as an event (a waiter to
 // wake, more work, another task to switch to): schedule it at done_at.
 void Dom0::materialize(Vcpu& v) {
-  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
-  if (!wk.collapsed || wk.completion_evented) return;
-  wk.completion_evented = true;
-  sim_.at(wk.queue.front()->done_at, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
+  if (v.lazy_done == kNever) return;
+  sim_.at(v.lazy_done, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
+  v.lazy_done = kNever;
 }
 
-void Dom0::on_collapsed_done(std::int64_t id) {
-  Worker& wk = workers_[static_cast<std::size_t>(id)];
-  wk.collapsed = false;
-  wk.completion_evented = false;
-  worker_drained(id);
-}
+void Dom0::on_collapsed_done(std::int64_t id) { worker_drained(id); }
 
 void Dom0::await_work(int cpu, Work& w, Task& waiter) {
   w.waiter = &waiter;
@@ -436,17 +428,22 @@ void Dom0::finish(SimTime end) {
 // (pagevec_add returns 0 -> __pagevec_lru_add), hence the counts mod
 // PAGEVEC_SIZE.
 std::size_t Dom0::adds_until(Pagevec& pv, SimTime t) {
-  std::size_t k = 0;
-  while (pv.adds[k] <= static_cast<double>(t))
-    if (++k == pv.adds.size())
-      pv.adds.push_back(pv.adds.back() + rng_.exponential(1.0 / c_.dom0_page_adds_per_ns));
-  return k;
+  const double until = static_cast<double>(t);
+  if (pv.next > until) return 0;
+  double last = pv.next;
+  for (std::size_t k = 1;; ++k) {
+    if (pv.after.size() < k)
+      pv.after.push_back(last + rng_.exponential(1.0 / c_.dom0_page_adds_per_ns));
+    last = pv.after[k - 1];
+    if (last > until) return k;
+  }
 }
 
 int Dom0::pagevec_pages(int id) {
   Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
   if (const std::size_t k = adds_until(pv, sim_.now()); k > 0) {
-    pv.adds.erase(pv.adds.begin(), pv.adds.begin() + static_cast<std::ptrdiff_t>(k));
+    pv.next = pv.after[k - 1];
+    pv.after.erase(pv.after.begin(), pv.after.begin() + static_cast<std::ptrdiff_t>(k));
     pv.pages = static_cast<int>((static_cast<std::size_t>(pv.pages) + k) %
                                 static_cast<std::size_t>(c_.pagevec_size));
   }

@@ -55,7 +55,10 @@ struct Vcpu {
   Task* current = nullptr;
   std::deque<Task*> runq;
   SimTime busy_since = 0;
-  SimTime tail_from = 0;         // kBlocking: when the last task slept
+  SimTime tail_from = 0;  // kBlocking: when the last task slept
+  // events/N collapsed (Dom0::run_worker_after_wake): its item is done at
+  // lazy_done, seen by whoever looks next; kNever when none or evented.
+  SimTime lazy_done = INT64_MAX;
   Task* upcall_wakes = nullptr;  // an event-channel upcall pending on this vCPU wakes this task
   // The last wake from Xen: IPI sent, send done, IPI landed, idle state left.
   SimTime woke_sent = 0, woke_send_end = 0, woke_arrive = 0, woke_exit = 0;
@@ -163,21 +166,15 @@ class Dom0 {
     Task* task = nullptr;
     std::deque<Work*> queue;
     SimTime run_at = 0;  // when the item at the front began
-    // Woken from idle for one item with empty pagevecs: the wake, upcall,
-    // switch and empty drain were computed at the wake; the item is done at
-    // `done_at` and the worker sleeps then, unless something else touches
-    // this vCPU first (a waiter, more work, another task): then an event at
-    // done_at completes it (`completion_evented`).
-    bool collapsed = false;
-    bool completion_evented = false;
   };
   struct Pagevec {
     int pages = 0;
     double frac = 0;  // fractional pages added deterministically
     // Background page adds to come, a Poisson process at the background
-    // rate: their times (ns, ascending), drawn as far as anyone has looked,
-    // so a look at a time with no add before it draws nothing.
-    std::vector<double> adds;
+    // rate: the next one's time (ns) and, drawn as far as anyone has looked,
+    // the ones after it; a look before `next` draws nothing.
+    double next = 0;
+    std::vector<double> after;
   };
   struct LruLock {
     Vcpu* owner = nullptr;
@@ -193,7 +190,10 @@ class Dom0 {
   void sleep_at(Task& t, Action resume, SimTime at);
   SimTime poll_end(const Vcpu& v) const { return v.tail_from + c_.context_switch + c_.idle_entry; }
   SimTime halt_end(const Vcpu& v) const { return poll_end(v) + c_.hypercall; }
-  void settle(Vcpu& v, SimTime now);
+  void settle(Vcpu& v, SimTime now) {
+    if (v.lazy_done <= now || v.state == Vcpu::State::kBlocking) settle_lazy(v, now);
+  }
+  void settle_lazy(Vcpu& v, SimTime now);
   void block(Vcpu& v, SimTime at);
   SimTime wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind);
   void run_worker_after_wake(Vcpu& v, SimTime woken);
