@@ -100,14 +100,17 @@ def sobol_indices(names, marginals, function, n, *, seed=1, bootstrap=100, confi
     return df
 
 
-def screening(samples, figures, scenario="pvops", *, refit=True):
+def screening(samples, figures, scenario="pvops"):
     """Rank the sampled costs by how strongly each figure of `scenario`
     follows them over the samples of a `reproduce --uncertainty` run
     (`samples`: its --csv file or that CSV as a DataFrame): the Spearman
     rank correlation by OpenTURNS' CorrelationAnalysis, no model run.
-    Where the figure is the re-fit's own target (the pvops boot time, pinned
-    at 42 s in every re-fitted sample), the fitted cost's value stands in for
-    it: the re-fit absorbs exactly the boot time's deviation.
+    Where the figure is the re-fit's own target (the pvops boot time) and
+    the samples were re-fitted (the CSV has the fitted cost's column), the
+    boot is pinned at 42 s in every sample and the fitted value stands in
+    for it: the re-fit absorbs exactly the boot time's deviation. That
+    depends on how the samples were made, not on whether the Sobol' study
+    that uses the ranking re-fits.
 
     A DataFrame (figure, parameter, spearman, abs_spearman), ranked by
     |spearman| per figure. With 64 samples, |rho| below ~0.25 is noise."""
@@ -127,7 +130,7 @@ def screening(samples, figures, scenario="pvops", *, refit=True):
         if col not in cols:
             raise ValueError(f"no column '{col}' in the samples (figures: "
                              + ", ".join(c for c in cols if "/" in c) + ")")
-        if fitted in cols and (scenario, f) == ("pvops", "boot_time_s") and refit:
+        if fitted in cols and (scenario, f) == ("pvops", "boot_time_s"):
             col = fitted  # the boot is pinned by the re-fit; the fitted value moves instead
         rho = np.asarray(ot.CorrelationAnalysis(
             x, ot.Sample(df[[col]].to_numpy(dtype=float))).computeSpearmanCorrelation())
@@ -295,7 +298,7 @@ def main(argv=None):
             _args.check_int("--top", a.top, 1, 1000)
             if not os.path.isfile(a.screen):
                 raise OSError(f"cannot read --screen file '{a.screen}'")
-            screen = screening(a.screen, figures, a.scenario, refit=refit)
+            screen = screening(a.screen, figures, a.scenario)
             keep = set()
             for f in figures:
                 keep.update(screen[screen.figure == f].parameter.head(a.top))

@@ -123,6 +123,11 @@ def test_screening_ranks_by_spearman():
     assert list(peak.parameter) == ["b", "a"] and peak.spearman.iloc[0] == pytest.approx(1.0)
     boot = r[r.figure == "boot_time_s"]
     assert list(boot.parameter) == ["a", "b"] and boot.spearman.iloc[0] == pytest.approx(-1.0)
+    # Without the fitted cost's column (samples made with --no-refit) the
+    # boot time itself is ranked.
+    unfitted = df.drop(columns=["queue_work_us", "fit_converged"]).assign(
+        **{"pvops/boot_time_s": np.exp(b)})
+    assert screening(unfitted, "boot_time_s").parameter.iloc[0] == "b"
     with pytest.raises(ValueError, match="no column 'pvops/nope'"):
         screening(df, "nope")
     with pytest.raises(ValueError, match="reproduce --uncertainty"):
