@@ -1,6 +1,8 @@
-// sweep_commands.cpp: compare and sweep. Both expand a grid, run it on a
-// thread pool (output independent of -j), print for people, and write
-// CSV/JSON for tools only after every run finished (never a partial file).
+// sweep_commands.cpp: compare and sweep. Both run a grid on a thread pool
+// (output independent of -j), print for people, and write CSV/JSON for
+// tools that appear only once every run finished (never a partial file).
+// compare holds its runs (it divides by the baseline); sweep streams them:
+// its memory does not grow with the number of runs.
 #include "cli/sweep_commands.hpp"
 
 #include <signal.h>
@@ -12,12 +14,14 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "io/files.hpp"
 #include "io/json.hpp"
 #include "io/number.hpp"
 #include "model/params.hpp"
@@ -500,40 +504,61 @@ int run_sweep_command(const SweepOptions& o) {
     return sweep_uncertainty_command(g, model::expand(g), o.uncertainty, o.jobs, o.json_file,
                                      o.csv_file);
 
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto points = model::expand(g);
-  const auto results = run_grid(points, o.jobs);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
+  // Streamed: each point is made from its index, its rows go to the files as
+  // soon as the runs before it are done, and the files are renamed into
+  // place only at the end (an interrupted sweep leaves none).
+  std::optional<io::AtomicFile> csv, json;
+  if (!o.csv_file.empty()) {
+    csv.emplace(o.csv_file, "--csv");
+    csv->write(model::sweep_csv_header(g));
+  }
+  model::SweepJsonText json_text(g);
+  if (!o.json_file.empty()) {
+    json.emplace(o.json_file, "--json");
+    json->write(json_text.begin());
+  }
   // People: one row per run, one column per swept dimension (the fixed
-  // ones once above the table), then the headline figures with units.
+  // ones once above the table), then the headline figures with units; the
+  // first 40 runs and the last 5.
   const std::vector<SweptColumn> swept = swept_columns(g);
-  std::cout << "ipistorm sweep: " << results.size() << " runs; fixed: " << fixed_dimensions(g)
-            << "\n\n";
-  std::vector<std::string> header = {"run"};
-  for (const auto& c : swept) header.push_back(c.title);
   static const char* const kShown[] = {"boot_time_s", "ioport_latency_us.mean",
                                        "resched_ipis_per_s.peak", "dom0_util_pct.peak"};
+  std::vector<std::vector<std::string>> rows;
+  const auto t0 = std::chrono::steady_clock::now();
+  run_study(n, [&](const std::atomic<bool>* stop, model::Progress progress) {
+    model::stream_sweep(
+        g, default_jobs(o.jobs),
+        [&](std::uint64_t i, const model::Result& r) {
+          if (csv) csv->write(model::sweep_csv_rows(g, i, r));
+          if (json) json->write(json_text.run(model::sweep_json_run(g, i, r)));
+          if (i < 40 || i + 5 >= n) {
+            std::vector<std::string> row = {std::to_string(i)};
+            for (const auto& c : swept) row.push_back(c.cell(r.config));
+            for (const char* name : kShown) row.push_back(show(name, r));
+            rows.push_back(std::move(row));
+          } else if (i == 40) {
+            rows.push_back({"..."});
+          }
+        },
+        stop, std::move(progress));
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::cout << "ipistorm sweep: " << n << " runs; fixed: " << fixed_dimensions(g) << "\n\n";
+  std::vector<std::string> header = {"run"};
+  for (const auto& c : swept) header.push_back(c.title);
   for (const char* name : kShown) header.push_back(column_title(name));
   Table t(header);
-  std::size_t i = 0;
-  for (const auto& r : results) {
-    if (i < 40 || i + 5 >= results.size()) {
-      std::vector<std::string> row = {std::to_string(i)};
-      for (const auto& c : swept) row.push_back(c.cell(r.config));
-      for (const char* name : kShown) row.push_back(show(name, r));
-      t.row(row);
-    } else if (i == 40) {
-      t.row({"..."});
-    }
-    ++i;
-  }
+  for (const auto& row : rows) t.row(row);
   t.print(std::cout);
   std::cout << "\n"
-            << results.size() << " runs in " << fmt(wall, 1) << " s ("
-            << fmt(static_cast<double>(results.size()) / std::max(wall, 1e-9), 1) << " runs/s)\n";
-  if (!o.csv_file.empty()) write_file_atomic(o.csv_file, model::sweep_csv(g, results), "--csv");
-  if (!o.json_file.empty()) write_json_file(o.json_file, model::sweep_json(g, results));
+            << n << " runs in " << fmt(wall, 1) << " s ("
+            << fmt(static_cast<double>(n) / std::max(wall, 1e-9), 1) << " runs/s)\n";
+  if (csv) csv->commit();
+  if (json) {
+    json->write(json_text.end());
+    json->commit();
+  }
   return 0;
 }
 

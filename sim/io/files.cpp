@@ -152,38 +152,58 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
   }
 }
 
-void write_file_atomic(const std::string& path, const std::string& content,
-                       const std::string& what) {
+AtomicFile::AtomicFile(const std::string& path, const std::string& what)
+    : path_(path), what_(what) {
   check_target_kind(path, what);
-  std::string tmp;
-  const int fd = make_temp(path, tmp);
-  if (fd < 0)
+  fd_ = make_temp(path, tmp_);
+  if (fd_ < 0)
     throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
   static const mode_t umask_now = [] {  // read once: umask() can only be read by setting it
     const mode_t m = ::umask(022);
     ::umask(m);
     return m;
   }();
-  ::fchmod(fd, 0666 & ~umask_now);  // as a plain open() would create it, not mkstemp's 0600
-  const bool ok = write_all(fd, content.data(), content.size());
-  const int e = errno;
-  if (::close(fd) != 0 || !ok) {
-    ::unlink(tmp.c_str());
-    throw InputError("cannot write " + what + " file '" + path +
-                     "': " + std::strerror(ok ? errno : e));
-  }
+  ::fchmod(fd_, 0666 & ~umask_now);  // as a plain open() would create it, not mkstemp's 0600
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::fail(int err) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_.c_str());
+  tmp_.clear();
+  throw InputError("cannot write " + what_ + " file '" + path_ + "': " + std::strerror(err));
+}
+
+void AtomicFile::write(std::string_view text) {
+  if (!write_all(fd_, text.data(), text.size())) fail(errno);
+}
+
+void AtomicFile::commit() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail(errno);
   // Again just before the rename: the target may have changed during the run.
   try {
-    check_target_kind(path, what);
+    check_target_kind(path_, what_);
   } catch (...) {
-    ::unlink(tmp.c_str());
+    ::unlink(tmp_.c_str());
+    tmp_.clear();
     throw;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int re = errno;
-    ::unlink(tmp.c_str());
-    throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(re));
-  }
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) fail(errno);
+  tmp_.clear();
+}
+
+void write_file_atomic(const std::string& path, const std::string& content,
+                       const std::string& what) {
+  AtomicFile f(path, what);
+  f.write(content);
+  f.commit();
 }
 
 bool flush_stdout() {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,7 +31,26 @@ void check_writable(const std::string& path, const std::string& what = "--json")
 // check_writable for each (path, flag), and no two of them the same file.
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 
-// Write atomically; a failure leaves neither a partial file nor a temporary.
+// The atomic writer: text goes to a temporary file beside `path`, and
+// commit() renames it over the target. Destroyed without commit() (an error,
+// an interrupted sweep), it removes the temporary: no partial file is left.
+// For outputs written while they are computed (a streamed sweep).
+class AtomicFile {
+ public:
+  AtomicFile(const std::string& path, const std::string& what);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  void write(std::string_view text);
+  void commit();
+
+ private:
+  [[noreturn]] void fail(int err);
+  std::string path_, what_, tmp_;
+  int fd_ = -1;
+};
+
+// Write atomically (AtomicFile); a failure leaves neither a partial file nor a temporary.
 void write_file_atomic(const std::string& path, const std::string& content,
                        const std::string& what);
 

@@ -1,7 +1,6 @@
 // grid.cpp: a sweep's grid: parsing, checking, size and expansion.
 #include "study/grid.hpp"
 
-#include <functional>
 #include <type_traits>
 
 #include "did_you_mean.hpp"
@@ -132,35 +131,34 @@ std::uint64_t grid_size(const Grid& g) {
   return n;
 }
 
+Config grid_point(const Grid& g, std::uint64_t i) {
+  // Mixed radix, seed the fastest digit: peel the digits off from the
+  // fastest dimension to the slowest.
+  auto digit = [&i](std::size_t radix) {
+    const std::size_t d = static_cast<std::size_t>(i % radix);
+    i /= radix;
+    return d;
+  };
+  Config c = g.base;
+  c.seed = g.seeds[digit(g.seeds.size())];
+  std::vector<std::size_t> param_digit(g.params.size());
+  for (std::size_t k = g.params.size(); k-- > 0;) param_digit[k] = digit(g.params[k].second.size());
+  // Set in the order given, so a parameter listed twice takes its later list.
+  for (std::size_t k = 0; k < g.params.size(); ++k)
+    c.params.set(g.params[k].first, g.params[k].second[param_digit[k]]);
+  c.dom0_vcpus = g.dom0_vcpus[digit(g.dom0_vcpus.size())];
+  c.placement = g.placements[digit(g.placements.size())];
+  c.strategy = g.strategies[digit(g.strategies.size())];
+  c.kernel = g.kernels[digit(g.kernels.size())];
+  c.topology = g.topologies[digit(g.topologies.size())];
+  return c;
+}
+
 std::vector<Config> expand(const Grid& g) {
   std::vector<Config> out;
-  // Swept parameters nest in the order given (first slowest), seeds innermost.
-  std::function<void(Config&, std::size_t)> params_then_seeds = [&](Config& c, std::size_t i) {
-    if (i == g.params.size()) {
-      for (std::uint64_t seed : g.seeds) {
-        c.seed = seed;
-        out.push_back(c);
-      }
-      return;
-    }
-    for (double v : g.params[i].second) {
-      c.params.set(g.params[i].first, v);
-      params_then_seeds(c, i + 1);
-    }
-  };
-  for (const auto& t : g.topologies)
-    for (const auto& k : g.kernels)
-      for (const auto& s : g.strategies)
-        for (const auto& pl : g.placements)
-          for (int v : g.dom0_vcpus) {
-            Config c = g.base;
-            c.topology = t;
-            c.kernel = k;
-            c.strategy = s;
-            c.placement = pl;
-            c.dom0_vcpus = v;
-            params_then_seeds(c, 0);
-          }
+  const std::uint64_t n = grid_size(g);
+  out.reserve(static_cast<std::size_t>(n));
+  for (std::uint64_t i = 0; i < n; ++i) out.push_back(grid_point(g, i));
   return out;
 }
 

@@ -32,8 +32,13 @@ void complete_grid(Grid& g);
 // Check every name in the grid before anything runs (InputError).
 void validate_grid(const Grid& g);
 std::uint64_t grid_size(const Grid& g);
-// Every point, in order: topology, kernel, strategy, placement, vCPUs,
-// params (in the order given, first varies slowest), seed (fastest).
+// Point i of the grid (i < grid_size(g)), in the one order: topology,
+// kernel, strategy, placement, vCPUs, params (in the order given, first
+// varies slowest), seed (fastest). A mixed-radix number over the lists, so
+// a sweep needs no list of its points: memory does not grow with the runs.
+Config grid_point(const Grid& g, std::uint64_t i);
+// Every point, in that order, for the studies that hold all their runs
+// (compare, the uncertainty studies, Python).
 std::vector<Config> expand(const Grid& g);
 
 }  // namespace ipistorm::model

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -27,5 +28,29 @@ std::string sweep_csv(
     const std::vector<std::size_t>& samples = {});
 nlohmann::json sweep_json(const Grid& g, const std::vector<Result>& results,
                           const std::vector<std::size_t>& samples = {});
+
+// The same, a run at a time (a streamed sweep): the header line, and the
+// rows of run i (its `extra` rows after them; its sample index if given).
+std::string sweep_csv_header(const Grid& g, bool with_samples = false);
+std::string sweep_csv_rows(const Grid& g, std::uint64_t i, const Result& r,
+                           const std::vector<std::pair<std::string, double>>* extra = nullptr,
+                           const std::size_t* sample = nullptr);
+// sweep_json's parts: everything but the runs ("runs": []), and one run.
+nlohmann::json sweep_json_head(const Grid& g);
+nlohmann::json sweep_json_run(const Grid& g, std::uint64_t i, const Result& r,
+                              const std::size_t* sample = nullptr);
+// sweep_json(g, results).dump(2) + "\n", as text written a run at a time:
+// begin(), run(sweep_json_run(...)) for each run in order, end().
+class SweepJsonText {
+ public:
+  explicit SweepJsonText(const Grid& g);
+  std::string begin() const;
+  std::string run(const nlohmann::json& run);
+  std::string end() const;
+
+ private:
+  std::string head_;
+  std::uint64_t runs_ = 0;
+};
 
 }  // namespace ipistorm::model

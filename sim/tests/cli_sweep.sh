@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cli_sweep.sh IPISTORM: sweep output is byte-identical for -j 1 and -j 2;
 # grid errors exit 2 with one line and write nothing; Ctrl-C stops a sweep
-# within a second and leaves no file; compare writes CSV and JSON.
+# within a second and leaves no file; a 10^7-run sweep streams in flat
+# memory; compare writes CSV and JSON.
 set -u
 BIN=$1
 tmp=$(mktemp -d)
@@ -21,6 +22,7 @@ J
 "$BIN" sweep --config "$tmp/base.json" --grid "$tmp/grid.json" -j 1 --csv "$tmp/j1.csv" --json "$tmp/j1.json" >/dev/null || { echo "FAIL sweep -j1"; fail=1; }
 "$BIN" sweep --config "$tmp/base.json" --grid "$tmp/grid.json" -j 2 --csv "$tmp/j2.csv" --json "$tmp/j2.json" >/dev/null || { echo "FAIL sweep -j2"; fail=1; }
 if cmp -s "$tmp/j1.csv" "$tmp/j2.csv"; then echo "ok   sweep CSV identical for -j1/-j2 ($(wc -l <"$tmp/j1.csv") lines)"; else echo "FAIL sweep CSV differs"; fail=1; fi
+if cmp -s "$tmp/j1.json" "$tmp/j2.json"; then echo "ok   sweep JSON byte-identical for -j1/-j2"; else echo "FAIL sweep JSON bytes differ"; fail=1; fi
 /usr/bin/python3 - "$tmp" <<'PY' || fail=1
 import json, sys
 d = sys.argv[1]
@@ -73,6 +75,28 @@ if [ $rc -eq 130 ] && ! ls "$tmp"/long.csv* >/dev/null 2>&1 && [ "$(echo "$took 
   echo "ok   Ctrl-C: exit 130 after ${took}s, nothing written"
 else
   echo "FAIL Ctrl-C: exit $rc after ${took}s"; ls "$tmp"; cat "$tmp/int.err"; fail=1
+fi
+
+# A 10,000,000-run sweep streams its grid: after 2 s its rows are already
+# going to the temporary beside --csv, in a bounded memory (holding its
+# points it needed tens of GB and died of bad_alloc before the first run;
+# the bound is loose for the sanitizer builds); Ctrl-C then leaves neither
+# file nor temporary.
+"$BIN" sweep --config "$tmp/base.json" --seed "$(seq -s, 1 10000)" --set evtchn_send_us="$(seq -s, 1 1000)" \
+  --yes -j 2 --csv "$tmp/huge.csv" --json "$tmp/huge.json" >/dev/null 2>"$tmp/big-sweep.err" &
+pid=$!
+sleep 2
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+rows=$(cat "$tmp"/huge.csv.tmp.* 2>/dev/null | wc -l)
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ] && [ "$rows" -gt 1 ] && [ -n "$hwm" ] && [ "$hwm" -lt 1000000 ] &&
+   ! ls "$tmp"/huge.* >/dev/null 2>&1; then
+  echo "ok   10^7-run sweep: $rows CSV lines after 2 s, peak RSS ${hwm} kB; Ctrl-C: exit 130, nothing written"
+else
+  echo "FAIL 10^7-run sweep: exit $rc, $rows CSV lines after 2 s, peak RSS '${hwm}' kB"; ls "$tmp"
+  cat "$tmp/big-sweep.err"; fail=1
 fi
 
 # compare: a row per strategy, CSV and JSON.

@@ -1,8 +1,15 @@
-// test_sweep.cpp: grid expansion order, sizes, grid errors, and that a
-// sweep's output does not depend on the number of threads.
+// test_sweep.cpp: grid expansion order, sizes, grid errors, that a sweep's
+// output does not depend on the number of threads, and that a streamed sweep
+// holds a bounded number of results, not its grid.
 #include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
 
 #include "errors.hpp"
+#include "run/config.hpp"
 #include "study/sweep.hpp"
 
 namespace model = ipistorm::model;
@@ -100,6 +107,135 @@ TEST(Sweep, StopFlagInterruptsWithoutResults) {
   model::Grid g = model::grid_from_json(json::parse(R"({"seed": [1, 2, 3, 4]})"), tiny());
   std::atomic<bool> stop{true};
   EXPECT_THROW(model::run_sweep(model::expand(g), 2, &stop), model::SweepInterrupted);
+}
+
+TEST(Sweep, GridPointIsAMixedRadixNumberOverTheLists) {
+  // 10^10 points: the point of any index without a list of them.
+  model::Grid g;
+  g.base = tiny();
+  g.kernels = {"linux-2.6.18-xen", "linux-2.6.31-pvops"};
+  model::complete_grid(g);
+  std::vector<double> a(100000), b(100000);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = b[i] = static_cast<double>(i) / 1000;
+  g.params.emplace_back("evtchn_send_us", a);
+  g.params.emplace_back("queue_work_us", b);
+  g.seeds = {7, 8};
+  ASSERT_EQ(model::grid_size(g), 40000000000u);
+  // index = ((kernel * 1e5 + evtchn) * 1e5 + queue_work) * 2 + seed
+  const std::uint64_t i = ((1 * 100000ull + 12345) * 100000 + 678) * 2 + 1;
+  const model::Config c = model::grid_point(g, i);
+  EXPECT_EQ(c.kernel, "linux-2.6.31-pvops");
+  EXPECT_EQ(c.params.get("evtchn_send_us"), a[12345]);
+  EXPECT_EQ(c.params.get("queue_work_us"), b[678]);
+  EXPECT_EQ(c.seed, 8u);
+  const model::Config last = model::grid_point(g, model::grid_size(g) - 1);
+  EXPECT_EQ(last.kernel, "linux-2.6.31-pvops");
+  EXPECT_EQ(last.params.get("evtchn_send_us"), a.back());
+  EXPECT_EQ(last.seed, 8u);
+  // A parameter listed twice takes its later list, as the flags read.
+  model::Grid twice;
+  twice.base = tiny();
+  model::complete_grid(twice);
+  twice.params = {{"evtchn_send_us", {1, 2}}, {"evtchn_send_us", {3}}};
+  EXPECT_EQ(model::grid_point(twice, 1).params.get("evtchn_send_us"), 3);
+}
+
+TEST(Sweep, OrderedPoolHandsOverInIndexOrderWithinTheWindow) {
+  constexpr std::uint64_t n = 400;
+  constexpr std::size_t window = 3;
+  for (int jobs : {1, 2, 4}) {
+    SCOPED_TRACE(jobs);
+    std::mutex m;
+    std::uint64_t emitted = 0, max_ahead = 0;
+    std::vector<std::uint64_t> order;
+    model::parallel_for_ordered(
+        n, jobs, window,
+        [&](std::uint64_t i) {
+          std::lock_guard<std::mutex> lock(m);
+          max_ahead = std::max(max_ahead, i + 1 - emitted);  // results alive, this one included
+        },
+        [&](std::uint64_t i) {
+          std::lock_guard<std::mutex> lock(m);
+          order.push_back(i);
+          emitted = i + 1;
+        });
+    ASSERT_EQ(order.size(), n);
+    for (std::uint64_t i = 0; i < n; ++i) EXPECT_EQ(order[i], i);
+    EXPECT_LE(max_ahead, window);
+  }
+  // The first error by index wins, and nothing after it is handed over.
+  std::vector<std::uint64_t> got;
+  EXPECT_THROW(model::parallel_for_ordered(
+                   100, 2, 4,
+                   [](std::uint64_t i) {
+                     if (i == 7) throw InputError("seven");
+                   },
+                   [&](std::uint64_t i) { got.push_back(i); }),
+               InputError);
+  EXPECT_LE(got.size(), 7u);
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], i);
+}
+
+TEST(Sweep, StreamedOutputIsTheHeldSweepsForAnyThreadCount) {
+  model::Grid g = model::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.31-pvops"],
+                      "strategy": ["mlock-per-call", "kernel-buffer"],
+                      "dom0_vcpus": [1, 4], "seed": [1, 2, 3],
+                      "params": {"evtchn_send_us": [1, 2.5]}})"),
+                                        tiny());
+  const auto held = model::run_sweep(model::expand(g), 2);
+  const std::string csv = model::sweep_csv(g, held);
+  const std::string json_text = model::sweep_json(g, held).dump(2) + "\n";
+  for (int jobs : {1, 2, 3}) {
+    SCOPED_TRACE(jobs);
+    std::string c = model::sweep_csv_header(g), j;
+    model::SweepJsonText jt(g);
+    j = jt.begin();
+    model::stream_sweep(g, jobs, [&](std::uint64_t i, const model::Result& r) {
+      c += model::sweep_csv_rows(g, i, r);
+      j += jt.run(model::sweep_json_run(g, i, r));
+    });
+    j += jt.end();
+    EXPECT_EQ(c, csv);
+    EXPECT_EQ(j, json_text);
+  }
+}
+
+// Bytes the heap holds now (glibc).
+std::size_t heap_in_use() {
+  const struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+TEST(Sweep, HugeGridStreamsWithoutHoldingItsPoints) {
+  // 10^7 runs: held as Configs (a parameter map each) that is tens of GB
+  // before the first run. Streamed, the first rows come with the heap about
+  // where it was; the sweep is stopped after three of them.
+  model::Grid g;
+  g.base = tiny();
+  model::complete_grid(g);
+  g.seeds.clear();
+  for (std::uint64_t s = 1; s <= 10000; ++s) g.seeds.push_back(s);
+  std::vector<double> v(1000);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1 + static_cast<double>(i) / 1000;
+  g.params.emplace_back("evtchn_send_us", v);
+  ASSERT_EQ(model::grid_size(g), 10000000u);
+  const std::size_t before = heap_in_use();
+  std::size_t peak = before;
+  std::vector<std::uint64_t> rows;
+  std::atomic<bool> stop{false};
+  EXPECT_THROW(model::stream_sweep(
+                   g, 2,
+                   [&](std::uint64_t i, const model::Result& r) {
+                     rows.push_back(i);
+                     EXPECT_EQ(r.config.seed, i + 1);
+                     peak = std::max(peak, heap_in_use());
+                     if (rows.size() == 3) stop = true;
+                   },
+                   &stop),
+               model::SweepInterrupted);
+  ASSERT_EQ(rows.size(), 3u);
+  for (std::uint64_t i = 0; i < 3; ++i) EXPECT_EQ(rows[i], i);
+  EXPECT_LT(peak - before, std::size_t{64} << 20) << "the heap grew with the grid";
 }
 
 }  // namespace
