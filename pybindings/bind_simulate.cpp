@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "interrupt.hpp"
+#include "io/files.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "run/config.hpp"
@@ -175,20 +176,26 @@ void bind_simulate(pyb::module_& m) {
   // tests/test_simulate.py: test_trace_file, test_trace_bad_input
   m.def(
       "_simulate_traced",
-      [](pyb::object config, pyb::object from_s, pyb::object for_s, double max_mb) {
+      [](pyb::object config, pyb::object from_s, pyb::object for_s, double max_mb,
+         const std::string& path) {
         const Config c = config_from_py(config);
         run::TraceRequest req;
         if (!from_s.is_none()) req.from_s = from_s.cast<double>();
         if (!for_s.is_none()) req.for_s = for_s.cast<double>();
         req.max_mb = max_mb;
         run::check_trace_request(req);
+        // The CLI's checks and its one atomic writer (sim/io): a path that
+        // cannot be written is refused before the run, and no partial trace.
+        io::check_writable(path, "--trace");
         run::TracedRun tr = call_interruptible(
             [&](const std::atomic<bool>* stop) { return run::run_traced(c, req, stop); });
-        return pyb::make_tuple(SimResult::from(tr.result), pyb::bytes(tr.json));
+        io::write_file_atomic(path, tr.json, "--trace");
+        return SimResult::from(tr.result);
       },
       pyb::arg("config"), pyb::arg("trace_from"), pyb::arg("trace_for"), pyb::arg("trace_max_mb"),
-      "Run one config with a trace window; returns (SimResult, trace JSON bytes). Use "
-      "ipistorm.simulate(trace=...).");
+      pyb::arg("path"),
+      "Run one config with a trace window written to path (as simulate --trace); returns the "
+      "SimResult. Use ipistorm.simulate(trace=...).");
 
   // tests/test_simulate.py: test_default_config
   m.def(

@@ -6,7 +6,6 @@ JSON config object a `--config` file holds, and let the C++ model do the rest
 """
 
 import os
-import tempfile
 
 import numpy as np
 import pandas as pd
@@ -33,27 +32,11 @@ def topology(spec):
     return _ipistorm.load_topology(_args.check_str("spec", spec))
 
 
-def _check_trace_path(path):
-    """The trace path as a str, refused (ValueError) before the run when it cannot be written."""
+def _trace_path(path):
+    """The trace path as a str (the binding checks that it can be written)."""
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
-    path = _args.check_str("trace", path)
-    d = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path) or not os.path.isdir(d) or not os.access(d, os.W_OK):
-        raise ValueError(f"cannot write --trace file '{path}'")
-    return path
-
-
-def _write_atomic(path, data):
-    # A temporary file beside the target, then a rename: never a partial trace.
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    return _args.check_str("trace", path)
 
 
 def simulate(topology=None, kernel=None, strategy=None, dom0_vcpus=None, placement=None,
@@ -88,13 +71,11 @@ def simulate(topology=None, kernel=None, strategy=None, dom0_vcpus=None, placeme
             if v is not None:
                 raise ValueError(f"{name} needs trace=path")
         return _ipistorm._simulate(cfg)
-    path = _check_trace_path(trace)
+    path = _trace_path(trace)
     window = [None if v is None else _args.check_number(n, v)
               for n, v in (("trace_from", trace_from), ("trace_for", trace_for))]
-    result, text = _ipistorm._simulate_traced(
-        cfg, window[0], window[1], float(_args.check_number("trace_max_mb", trace_max_mb)))
-    _write_atomic(path, text)
-    return result
+    return _ipistorm._simulate_traced(
+        cfg, window[0], window[1], float(_args.check_number("trace_max_mb", trace_max_mb)), path)
 
 
 def latency_cdf(result):
