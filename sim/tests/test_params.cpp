@@ -49,6 +49,29 @@ TEST(Params, SetRefusesValuesOutsideTheRowNamingValueAndRange) {
   EXPECT_THROW(p.set("pagevec_size", 14.5), InputError);
 }
 
+TEST(Params, AHugeUnknownNameIsRefusedWithoutADistanceTable) {
+  // The "did you mean" table was name length x known length: a 64 MiB key
+  // in a config file needed about 20 GB (found by fuzz/config_json). A name
+  // far longer than every parameter's cannot be close to one.
+  model::ParamValues p;
+  const std::string huge(std::size_t{1} << 20, 'y');
+  try {
+    p.set(huge, 1);
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(m.rfind("unknown parameter 'yyy", 0), 0u) << m.substr(0, 80);
+    EXPECT_EQ(m.find("did you mean"), std::string::npos);
+  }
+  // Close names still get their hint.
+  try {
+    p.set("evtchn_sendus", 1);
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'evtchn_send_us'"), std::string::npos);
+  }
+}
+
 TEST(Params, IntegerRowsTakeOnlyIntegerText) {
   ParamValues p;
   p.set_from_string("boot_probe_polls", "2000");

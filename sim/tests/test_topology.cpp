@@ -272,6 +272,30 @@ TEST(TopologyLimits, DeepOrHugeXmlIsRefusedBeforeHwlocParsesIt) {
   }
 }
 
+// Inputs the fuzz harnesses found (fuzz/corpus/topology_*/ keeps them too).
+TEST(TopologyLimits, FuzzFoundInputsAreRefusedBeforeHwloc) {
+  // A NUL byte: hwloc read 'pack:6 [numa]' only (and leaked); a path would
+  // be cut short at it.
+  const std::string nul("pack:6 [numa]\0\0e:4 pu:2", 24);
+  EXPECT_NE(load_error(nul).find("has a NUL byte"), std::string::npos) << load_error(nul);
+  // hwloc 2.9's XML parser dereferences NULL on this 24-byte file.
+  const TempXml x(std::string("<topologyversion=\"2.0\0\">", 24));
+  EXPECT_NE(load_error(x.path).find("has a NUL byte"), std::string::npos) << load_error(x.path);
+  // hwloc's reader crashes on this one (a double free): it is read in a
+  // child process first, so the crash is a refusal.
+  const TempXml v1("<topology version=\"1.0\"><object y=\"0\" cpuset=\"\"type=\"NU\"_></po>");
+  EXPECT_NE(load_error(v1.path).find("reader crashed"), std::string::npos) << load_error(v1.path);
+  // A level with too many children per parent: within the PU cap, but
+  // hwloc takes 20 s to build 'pu:8192'.
+  const std::string flat = load_error("pu:8192");
+  EXPECT_NE(flat.find("more than 256 children per parent"), std::string::npos) << flat;
+  EXPECT_NE(load_error("pack:2 core:257 pu:2").find("children per parent"), std::string::npos);
+  EXPECT_EQ(Topology::load("pack:2 core:256 pu:1").num_cpus(), 512);
+  long long arity = 0;
+  EXPECT_EQ(ipistorm::topo::synthetic_pu_count("pack:2 [numa] core:12 pu:2", 8192, &arity), 48);
+  EXPECT_EQ(arity, 12);
+}
+
 TEST(TopologyLimits, AFifoOrDirectoryIsRefusedByTheInputReader) {
   char dir[] = "/tmp/ipistorm-topo-dir-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);

@@ -28,8 +28,9 @@ long long leading_number(std::string_view s, long long cap) {
 
 }  // namespace
 
-long long synthetic_pu_count(std::string_view spec, long long cap) {
+long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity) {
   long long product = 1;
+  if (max_arity) *max_arity = 0;
   std::size_t i = 0;
   while (i < spec.size()) {
     while (i < spec.size() && space(spec[i])) ++i;
@@ -47,6 +48,7 @@ long long synthetic_pu_count(std::string_view spec, long long cap) {
     const auto colon = level.rfind(':');
     const long long arity =
         leading_number(colon == std::string_view::npos ? level : level.substr(colon + 1), cap);
+    if (max_arity && arity > *max_arity) *max_arity = arity;
     if (arity > 1) product = product > cap / arity ? cap + 1 : product * arity;
     if (product > cap) return cap + 1;
   }
@@ -54,15 +56,23 @@ long long synthetic_pu_count(std::string_view spec, long long cap) {
 }
 
 int check_synthetic(const std::string& spec) {
-  const long long n = synthetic_pu_count(spec, kMaxCpus);
+  long long arity = 0;
+  const long long n = synthetic_pu_count(spec, kMaxCpus, &arity);
   if (n > kMaxCpus)
     throw InputError("topology '" + spec + "' has more than " + std::to_string(kMaxCpus) +
                      " PUs (the product of its levels), the most a topology may have");
+  if (arity > kMaxSyntheticArity)
+    throw InputError("topology '" + spec + "' gives one level more than " +
+                     std::to_string(kMaxSyntheticArity) +
+                     " children per parent (hwloc takes minutes to build that; split the level, "
+                     "e.g. 'pack:2 core:64 pu:64')");
   return static_cast<int>(n);
 }
 
 int check_xml(std::string_view text, const std::string& path) {
   const std::string what = "topology file '" + path + "'";
+  if (text.find('\0') != std::string_view::npos)
+    throw InputError(what + " is not valid XML (it has a NUL byte)");
   auto skip_to = [&](std::size_t from, std::string_view end) {
     const auto at = text.find(end, from);
     if (at == std::string_view::npos)

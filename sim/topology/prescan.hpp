@@ -17,19 +17,30 @@ namespace ipistorm::topo {
 constexpr int kMaxXmlDepth = 64;
 constexpr int kMaxXmlObjects = 65536;
 
+// The most children one level of a synthetic string may give each parent.
+// hwloc's build time grows much faster than linearly with it: 'pu:8192'
+// (legal by its PU count) takes 20 s and 'core:4096 pu:2' half a minute,
+// where 'pack:2 core:64 pu:64' takes a fraction of a second (found by
+// fuzz/topology_synthetic). Real machines give a package at most a few
+// hundred cores (192 on AMD EPYC 9005).
+constexpr long long kMaxSyntheticArity = 256;
+
 // The PUs a synthetic string describes: the product of its levels' arities
 // (memory children in [...] and attributes in (...) aside), saturated just
 // above `cap`. A level without an arity counts 1; hwloc refuses such strings
-// itself.
-long long synthetic_pu_count(std::string_view spec, long long cap);
+// itself. With `max_arity`, the largest arity of a level (saturated too).
+long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity = nullptr);
 
 // InputError naming `spec` when the synthetic string has more than kMaxCpus
-// PUs; else the PUs it declares.
+// PUs or a level with more than kMaxSyntheticArity children per parent;
+// else the PUs it declares.
 int check_synthetic(const std::string& spec);
 
 // InputError naming `path` when the XML text nests deeper than kMaxXmlDepth,
 // has more than kMaxXmlObjects <object> elements or more than kMaxCpus PU
-// objects, or is cut short inside a tag, comment or declaration; else the PU
+// objects, holds a NUL byte (never valid XML: hwloc 2.9's own parser
+// crashes on '<topologyversion="2.0\0">', found by fuzz/topology_xml),
+// or is cut short inside a tag, comment or declaration; else the PU
 // objects it holds.
 int check_xml(std::string_view text, const std::string& path);
 
