@@ -1,0 +1,24 @@
+// config_json.cpp: a `--config` file (simulate, compare, sweep): the text
+// through io::parse_json and model::apply_json, then the name checks of
+// cli::build_config. An accepted config must read back the same from
+// to_json (the config a result file records).
+#include "harness.hpp"
+#include "io/json.hpp"
+#include "model/kernels/kernel_policy.hpp"
+#include "model/strategies/strategy.hpp"
+#include "run/config.hpp"
+
+using namespace ipistorm;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return fuzz::run_one([&] {
+    model::Config c;
+    model::apply_json(c, io::parse_json(fuzz::text(data, size), "config file 'fuzz'"));
+    model::find_kernel_policy(c.kernel);
+    model::find_strategy(c.strategy);
+    const nlohmann::json recorded = model::to_json(c);
+    model::Config again;
+    model::apply_json(again, io::parse_json(recorded.dump(), "recorded config"));
+    IPISTORM_FUZZ_CHECK(model::to_json(again) == recorded);
+  });
+}
