@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "calibration/calibration_file.hpp"
 #include "calibration/validate.hpp"
 #include "cli/common.hpp"
+#include "cli/help.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/scenario.hpp"
@@ -225,49 +227,42 @@ int run_validate(const ValidateArgs& a) {
   return v.ok() ? 0 : 1;
 }
 
-class Lab : public LabCommands {
- public:
-  explicit Lab(CLI::App& app) {
-    cal_ = app.add_subcommand("calibrate",
-                              "fit IPI, wake-up and syscall costs to a lab run (writes "
-                              "RUN_DIR/calibration.json)");
-    cal_->add_option("run_dir", ca_.run_dir, "lab run directory (bench/lab-run output)")
-        ->required();
-    cal_->add_option("--bench", ca_.bench, "benchmark JSON (default RUN_DIR/bench.json)");
-    cal_->add_option("--out", ca_.out, "output file (default RUN_DIR/calibration.json)");
-
-    val_ = app.add_subcommand("validate",
-                              "simulate every benchmark of a lab run that calibrate does not read "
-                              "(strategies, schedule_on_each_cpu) and compare");
-    val_->add_option("run_dir", va_.run_dir, "lab run directory")->required();
-    val_->add_option("--calibration", va_.calibration,
-                     "calibration file (default RUN_DIR/calibration.json)");
-    val_->add_option("--topology", va_.topology, "topology (default RUN_DIR/lstopo.xml)");
-    val_->add_option("--json", va_.json_out, "output file (default RUN_DIR/validation.json)");
-    val_->add_option("--seed", va_.seed, "random seed (default 1)")->check(seed_check());
-  }
-
-  bool dispatch(int& rc) override {
-    if (*cal_) {
-      rc = run_calibrate(ca_);
-      return true;
-    }
-    if (*val_) {
-      rc = run_validate(va_);
-      return true;
-    }
-    return false;
-  }
-
- private:
-  CLI::App* cal_ = nullptr;
-  CLI::App* val_ = nullptr;
-  CalibrateArgs ca_;
-  ValidateArgs va_;
-};
-
 }  // namespace
 
-std::unique_ptr<LabCommands> add_lab_commands(CLI::App& app) { return std::make_unique<Lab>(app); }
+Subcommand calibrate_command() {
+  auto a = std::make_shared<CalibrateArgs>();
+  return {"calibrate",
+          "fit IPI, wake-up and syscall costs to a lab run (writes RUN_DIR/calibration.json)",
+          [a](CLI::App& cmd) {
+            cmd.add_option("run_dir", a->run_dir, "lab run directory (bench/lab-run output)")
+                ->required();
+            cmd.add_option("--bench", a->bench, "benchmark JSON (default RUN_DIR/bench.json)");
+            cmd.add_option("--out", a->out, "output file (default RUN_DIR/calibration.json)");
+            set_help(&cmd, {},
+                     {"ipistorm calibrate results/lab/vm-20261126T044755Z",
+                      "ipistorm calibrate RUN_DIR --out /tmp/calibration.json"});
+          },
+          [a](CLI::App&) { return run_calibrate(*a); }};
+}
+
+Subcommand validate_command() {
+  auto a = std::make_shared<ValidateArgs>();
+  return {"validate",
+          "simulate every benchmark of a lab run that calibrate does not read (strategies, "
+          "schedule_on_each_cpu) and compare",
+          [a](CLI::App& cmd) {
+            cmd.add_option("run_dir", a->run_dir, "lab run directory")->required();
+            cmd.add_option("--calibration", a->calibration,
+                           "calibration file (default RUN_DIR/calibration.json)");
+            cmd.add_option("--topology", a->topology, "topology (default RUN_DIR/lstopo.xml)");
+            cmd.add_option("--json", a->json_out, "output file (default RUN_DIR/validation.json)");
+            cmd.add_option("--seed", a->seed, "random seed (default 1)")->check(seed_check());
+            set_help(
+                &cmd, {},
+                {"ipistorm validate results/lab/vm-20261126T044755Z",
+                 "ipistorm validate RUN_DIR --topology nehalem-ep --json /tmp/validation.json"});
+          },
+          [a](CLI::App&) { return run_validate(*a); }};
+}
 
 }  // namespace ipistorm::cli

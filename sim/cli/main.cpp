@@ -1,6 +1,10 @@
-// main.cpp: the `ipistorm` command line.
+// main.cpp: the `ipistorm` command line. Every subcommand is a row of
+// subcommands() (cli/subcommand.hpp: name, help, setup, run), registered and
+// dispatched the same way; those of one area live in their own file
+// (sweep_commands: compare, sweep; lab_commands: calibrate, validate).
 //   simulate   one run: every knob as a flag or in a JSON config, a table, --json
 //   reproduce  the 2009 report's scenarios beside the report's figures
+//   fit        re-fit the one fitted cost
 //   topology   what a topology spec resolves to
 //   params     every cost parameter with value, unit and source
 // Bad input: one line on stderr, exit 2, no output file.
@@ -11,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -19,6 +24,7 @@
 #include "cli/common.hpp"
 #include "cli/help.hpp"
 #include "cli/lab_commands.hpp"
+#include "cli/subcommand.hpp"
 #include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
 #include "cli/uncertainty_commands.hpp"
@@ -434,7 +440,7 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
     if (c->get_name() == argv[1]) sub = c;
   }
   if (!sub) return ipistorm::unknown_name_message("subcommand", argv[1], subs);
-  if (sub->get_name() == "sensitivity") return "";  // its flags are the Python module's
+  if (sub->get_prefix_command()) return "";  // its flags are another program's (sensitivity)
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--") break;
@@ -452,6 +458,146 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+// ---- the subcommand table -------------------------------------------------
+
+using ipistorm::cli::set_help;
+using ipistorm::cli::Subcommand;
+
+Subcommand simulate_command() {
+  struct Flags {
+    RunFlags run;
+    TraceFlags trace;
+  };
+  auto f = std::make_shared<Flags>();
+  return {"simulate", "run one scenario and print its metrics",
+          [f](CLI::App& cmd) {
+            add_run_flags(&cmd, f->run, true);
+            TraceFlags& tf = f->trace;
+            cmd.add_option(
+                "--trace", tf.file,
+                "write a Trace Event Format timeline of a window of the run (ui.perfetto.dev)");
+            tf.o_from = cmd.add_option(
+                "--trace-from", tf.from_s,
+                "trace window start, s of simulated time (default: inside the densest second)");
+            tf.o_for =
+                cmd.add_option("--trace-for", tf.for_s, "trace window length, s (default 0.005)");
+            tf.o_max = cmd.add_option("--trace-max-mb", tf.max_mb,
+                                      "refuse a trace larger than this (MiB, default 256)");
+            set_help(&cmd, {true, true, true, true},
+                     {"ipistorm simulate --kernel linux-2.6.31-pvops --dom0-vcpus 4",
+                      "ipistorm simulate --strategy hcall-buffer-cache --set evtchn_send_us=2 "
+                      "--json run.json"});
+          },
+          [f](CLI::App&) { return cmd_simulate(f->run, f->trace); }};
+}
+
+Subcommand reproduce_command() {
+  struct Flags {
+    RunFlags run;
+    int jobs = 0;
+    ipistorm::cli::UncertaintyFlags uncertainty;
+    std::string csv, pvops_cx = "uploaded";
+  };
+  auto f = std::make_shared<Flags>();
+  return {
+      "reproduce", "the report's scenarios beside the report's figures",
+      [f](CLI::App& cmd) {
+        add_run_flags(&cmd, f->run, false);
+        cmd.add_option("-j,--jobs", f->jobs,
+                       "threads (default: all cores); output does not depend on it")
+            ->check(ipistorm::cli::jobs_check());
+        ipistorm::cli::add_uncertainty_flags(&cmd, f->uncertainty);
+        cmd.add_option("--csv", f->csv, "with --uncertainty: one row per sample (costs, figures)");
+        cmd.add_option("--pvops-cx", f->pvops_cx,
+                       "did the pvops dom0 upload ACPI Cx data to Xen? 'uploaded' (default: "
+                       "C1-C6 as for 2.6.18) or 'none' (Xen 3.4 then uses C1 only)")
+            ->check(CLI::IsMember({"uploaded", "none"}));
+        set_help(
+            &cmd, {false, false, true, true},
+            {"ipistorm reproduce", "ipistorm reproduce --topology nehalem-ex --json repro.json"});
+      },
+      [f](CLI::App&) {
+        return cmd_reproduce(f->run, f->jobs, f->pvops_cx, f->uncertainty, f->csv);
+      }};
+}
+
+Subcommand sensitivity_command() {
+  return {"sensitivity",
+          "Sobol' indices (OpenTURNS) of a reproduce figure over the chosen costs; see "
+          "'ipistorm sensitivity --help'",
+          [](CLI::App& cmd) {
+            cmd.prefix_command();  // every argument goes to the Python module
+            cmd.set_help_flag();
+          },
+          [](CLI::App& cmd) { return cmd_sensitivity(cmd.remaining()); }};
+}
+
+Subcommand fit_command() {
+  auto f = std::make_shared<RunFlags>();
+  return {"fit", "re-fit the one fitted cost (queue_work_us) to the pvops boot time (42 s)",
+          [f](CLI::App& cmd) {
+            add_run_flags(&cmd, *f, false);
+            set_help(&cmd, {false, false, true, true},
+                     {"ipistorm fit", "ipistorm fit --set evtchn_send_us=2 --json fit.json"});
+          },
+          [f](CLI::App&) { return cmd_fit(*f); }};
+}
+
+Subcommand topology_command() {
+  auto f = std::make_shared<TopologyFlags>();
+  return {"topology", "show what a topology spec resolves to and where dom0's vCPUs land on it",
+          [f](CLI::App& cmd) {
+            cmd.add_option("spec", f->spec, "preset, hwloc XML file, synthetic string, or 'host'")
+                ->required();
+            cmd.add_option("--cpu-ghz", f->ghz, "frequency override (default: the topology's)")
+                ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
+            cmd.add_option("--dom0-vcpus", f->dom0_vcpus,
+                           "dom0 vCPUs to place (default: all CPUs)");
+            cmd.add_option("--placement", f->placement,
+                           "placement of the vCPUs (default " + model::Config().placement + ")");
+            cmd.add_option("--dm-vcpu", f->dm_vcpu, "vCPU of the device model (default 0)");
+            cmd.add_flag("--json", f->json, "print the topology and the placement map as JSON");
+            set_help(&cmd, {false, false, true, true},
+                     {"ipistorm topology nehalem-ep --dom0-vcpus 4 --placement spread",
+                      "ipistorm topology \"pack:2 [numa] core:4 pu:2\" --json"});
+          },
+          [f](CLI::App&) { return cmd_topology(*f); }};
+}
+
+Subcommand params_command() {
+  struct Flags {
+    bool markdown = false;
+    std::string json;
+  };
+  auto f = std::make_shared<Flags>();
+  return {"params", "every cost parameter with value, unit and source",
+          [f](CLI::App& cmd) {
+            cmd.add_flag("--markdown", f->markdown, "print the table as Markdown (README)");
+            cmd.add_option("--json", f->json,
+                           "write every row as JSON (plausible range: \"range\", "
+                           "\"distribution\", \"range_source\")");
+            set_help(&cmd, {}, {"ipistorm params", "ipistorm params --markdown > params.md"});
+          },
+          [f](CLI::App&) {
+            if (!f->json.empty()) cmd_params_json(f->json);
+            return f->markdown ? cmd_params_markdown() : cmd_params();
+          }};
+}
+
+// Every subcommand, in the order `ipistorm --help` lists them.
+std::vector<Subcommand> subcommands() {
+  return {simulate_command(),
+          reproduce_command(),
+          sensitivity_command(),
+          fit_command(),
+          topology_command(),
+          params_command(),
+          ipistorm::cli::compare_command(),
+          ipistorm::cli::sweep_command(),
+          ipistorm::cli::calibrate_command(),
+          ipistorm::cli::validate_command()};
+}
+
 }  // namespace
 
 namespace {
@@ -460,111 +606,14 @@ int run_main(int argc, char** argv) {
   CLI::App app{"ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ipistorm " IPISTORM_VERSION);  // CMake's project() version
-
-  RunFlags sim_flags;
-  auto* sim = app.add_subcommand("simulate", "run one scenario and print its metrics");
-  add_run_flags(sim, sim_flags, true);
-  TraceFlags trace_flags;
-  sim->add_option("--trace", trace_flags.file,
-                  "write a Trace Event Format timeline of a window of the run (ui.perfetto.dev)");
-  trace_flags.o_from = sim->add_option(
-      "--trace-from", trace_flags.from_s,
-      "trace window start, s of simulated time (default: inside the densest second)");
-  trace_flags.o_for =
-      sim->add_option("--trace-for", trace_flags.for_s, "trace window length, s (default 0.005)");
-  trace_flags.o_max = sim->add_option("--trace-max-mb", trace_flags.max_mb,
-                                      "refuse a trace larger than this (MiB, default 256)");
-
-  RunFlags rep_flags;
-  int jobs = 0;
-  auto* rep = app.add_subcommand("reproduce", "the report's scenarios beside the report's figures");
-  add_run_flags(rep, rep_flags, false);
-  rep->add_option("-j,--jobs", jobs, "threads (default: all cores); output does not depend on it")
-      ->check(ipistorm::cli::jobs_check());
-  ipistorm::cli::UncertaintyFlags rep_unc;
-  ipistorm::cli::add_uncertainty_flags(rep, rep_unc);
-  std::string rep_csv;
-  rep->add_option("--csv", rep_csv, "with --uncertainty: one row per sample (costs, figures)");
-  std::string pvops_cx = "uploaded";
-  rep->add_option("--pvops-cx", pvops_cx,
-                  "did the pvops dom0 upload ACPI Cx data to Xen? 'uploaded' (default: C1-C6 "
-                  "as for 2.6.18) or 'none' (Xen 3.4 then uses C1 only)")
-      ->check(CLI::IsMember({"uploaded", "none"}));
-
-  auto* sens = app.add_subcommand(
-      "sensitivity",
-      "Sobol' indices (OpenTURNS) of a reproduce figure over the chosen costs; see "
-      "'ipistorm sensitivity --help'");
-  sens->prefix_command();
-  sens->set_help_flag();
-
-  RunFlags fit_flags;
-  auto* fitc = app.add_subcommand(
-      "fit", "re-fit the one fitted cost (queue_work_us) to the pvops boot time (42 s)");
-  add_run_flags(fitc, fit_flags, false);
-
-  TopologyFlags topo_flags;
-  auto* top = app.add_subcommand(
-      "topology", "show what a topology spec resolves to and where dom0's vCPUs land on it");
-  top->add_option("spec", topo_flags.spec, "preset, hwloc XML file, synthetic string, or 'host'")
-      ->required();
-  top->add_option("--cpu-ghz", topo_flags.ghz, "frequency override (default: the topology's)")
-      ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
-  top->add_option("--dom0-vcpus", topo_flags.dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)");
-  top->add_option("--placement", topo_flags.placement,
-                  "placement of the vCPUs (default " + model::Config().placement + ")");
-  top->add_option("--dm-vcpu", topo_flags.dm_vcpu, "vCPU of the device model (default 0)");
-  top->add_flag("--json", topo_flags.json, "print the topology and the placement map as JSON");
-
-  bool markdown = false;
-  auto* par = app.add_subcommand("params", "every cost parameter with value, unit and source");
-  par->add_flag("--markdown", markdown, "print the table as Markdown (README)");
-  std::string params_json;
-  par->add_option("--json", params_json,
-                  "write every row as JSON (plausible range: \"range\", \"distribution\", "
-                  "\"range_source\")");
-
-  ipistorm::cli::CompareOptions compare_opts;
-  auto* cmp = ipistorm::cli::add_compare_command(app, compare_opts);
-  ipistorm::cli::SweepOptions sweep_opts;
-  auto* swp = ipistorm::cli::add_sweep_command(app, sweep_opts);
-
-  std::unique_ptr<ipistorm::cli::LabCommands> lab = ipistorm::cli::add_lab_commands(app);
-
-  // Accepted names (from the registries), defaults and examples after each
-  // subcommand's flags.
-  using ipistorm::cli::HelpNames;
-  using ipistorm::cli::set_help;
   set_help(&app, {},
            {"ipistorm reproduce", "ipistorm simulate --kernel linux-2.6.18-xen",
             "ipistorm SUBCOMMAND --help   (names, defaults and examples)"});
-  set_help(sim, {true, true, true, true},
-           {"ipistorm simulate --kernel linux-2.6.31-pvops --dom0-vcpus 4",
-            "ipistorm simulate --strategy hcall-buffer-cache --set evtchn_send_us=2 --json "
-            "run.json"});
-  set_help(rep, {false, false, true, true},
-           {"ipistorm reproduce", "ipistorm reproduce --topology nehalem-ex --json repro.json"});
-  set_help(top, {false, false, true, true},
-           {"ipistorm topology nehalem-ep --dom0-vcpus 4 --placement spread",
-            "ipistorm topology \"pack:2 [numa] core:4 pu:2\" --json"});
-  set_help(par, {}, {"ipistorm params", "ipistorm params --markdown > params.md"});
-  set_help(fitc, {false, false, true, true},
-           {"ipistorm fit", "ipistorm fit --set evtchn_send_us=2 --json fit.json"});
-  set_help(cmp, {true, true, true, true},
-           {"ipistorm compare --dom0-vcpus 4",
-            "ipistorm compare --kernel linux-2.6.31-pvops,linux-3.12 --seed 1,2,3 --csv cmp.csv"});
-  set_help(swp, {true, true, true, true},
-           {"ipistorm sweep --kernel linux-2.6.18-xen,linux-2.6.31-pvops --dom0-vcpus 1,4,16",
-            "ipistorm sweep --placement pinned,spread --set evtchn_send_us=1,2 --csv sweep.csv"});
-  for (auto* c : app.get_subcommands([](CLI::App*) { return true; })) {
-    if (c->get_name() == "calibrate")
-      set_help(c, {},
-               {"ipistorm calibrate results/lab/vm-20261126T044755Z",
-                "ipistorm calibrate RUN_DIR --out /tmp/calibration.json"});
-    if (c->get_name() == "validate")
-      set_help(c, {},
-               {"ipistorm validate results/lab/vm-20261126T044755Z",
-                "ipistorm validate RUN_DIR --topology nehalem-ep --json /tmp/validation.json"});
+  const std::vector<Subcommand> table = subcommands();
+  std::vector<CLI::App*> apps;
+  for (const Subcommand& s : table) {
+    apps.push_back(app.add_subcommand(s.name, s.help));
+    s.setup(*apps.back());
   }
 
   if (const std::string hint = typo_hint(app, argc, argv); !hint.empty()) {
@@ -586,18 +635,8 @@ int run_main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (*sim) return cmd_simulate(sim_flags, trace_flags);
-    if (*rep) return cmd_reproduce(rep_flags, jobs, pvops_cx, rep_unc, rep_csv);
-    if (*fitc) return cmd_fit(fit_flags);
-    if (*sens) return cmd_sensitivity(sens->remaining());
-    if (*top) return cmd_topology(topo_flags);
-    if (*par) {
-      if (!params_json.empty()) cmd_params_json(params_json);
-      return markdown ? cmd_params_markdown() : cmd_params();
-    }
-    if (*cmp) return ipistorm::cli::run_compare(compare_opts);
-    if (*swp) return ipistorm::cli::run_sweep_command(sweep_opts);
-    if (int rc = 0; lab->dispatch(rc)) return rc;
+    for (std::size_t k = 0; k < table.size(); ++k)
+      if (*apps[k]) return table[k].run(*apps[k]);
   } catch (const InputError& e) {
     std::cerr << "ipistorm: error: " << e.what() << "\n";
     return 2;

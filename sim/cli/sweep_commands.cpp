@@ -14,11 +14,13 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "cli/help.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "io/files.hpp"
@@ -121,9 +123,9 @@ void run_study(std::size_t total,
 
 // ---- compare ------------------------------------------------------------------
 
-CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
-  auto* cmd = app.add_subcommand(
-      "compare", "every hypercall-buffer strategy side by side, against a baseline run");
+namespace {
+
+void setup_compare(CLI::App* cmd, CompareOptions& o) {
   add_run_flags(cmd, o.run, false);
   cmd->remove_option(o.run.o_seed);  // compare takes a list
   o.run.o_seed = nullptr;
@@ -147,10 +149,10 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
   cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
       ->check(ipistorm::cli::jobs_check());
   add_uncertainty_flags(cmd, o.uncertainty);
-  return cmd;
+  set_help(cmd, {true, true, true, true},
+           {"ipistorm compare --dom0-vcpus 4",
+            "ipistorm compare --kernel linux-2.6.31-pvops,linux-3.12 --seed 1,2,3 --csv cmp.csv"});
 }
-
-namespace {
 
 template <class T>
 std::vector<T> parse_numbers(const std::vector<std::string>& items, const char* flag) {
@@ -371,9 +373,9 @@ int run_compare(const CompareOptions& o) {
 
 // ---- sweep --------------------------------------------------------------------
 
-CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
-  auto* cmd = app.add_subcommand(
-      "sweep", "every combination of the given lists, in parallel; tidy CSV/JSON");
+namespace {
+
+void setup_sweep(CLI::App* cmd, SweepOptions& o) {
   const model::Config def;
   cmd->add_option("--config", o.config_file, "base config (JSON) for everything not swept");
   cmd->add_option("--calibration", o.calibration_file, "calibration JSON applied to the base");
@@ -399,10 +401,10 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
   cmd->add_option("--json", o.json_file, "the grid and every run's config and metrics");
   cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
   add_uncertainty_flags(cmd, o.uncertainty);
-  return cmd;
+  set_help(cmd, {true, true, true, true},
+           {"ipistorm sweep --kernel linux-2.6.18-xen,linux-2.6.31-pvops --dom0-vcpus 1,4,16",
+            "ipistorm sweep --placement pinned,spread --set evtchn_send_us=1,2 --csv sweep.csv"});
 }
-
-namespace {
 
 // One column of the sweep table: a dimension with more than one value.
 struct SweptColumn {
@@ -560,6 +562,20 @@ int run_sweep_command(const SweepOptions& o) {
     json->commit();
   }
   return 0;
+}
+
+Subcommand compare_command() {
+  auto o = std::make_shared<CompareOptions>();
+  return {"compare", "every hypercall-buffer strategy side by side, against a baseline run",
+          [o](CLI::App& cmd) { setup_compare(&cmd, *o); },
+          [o](CLI::App&) { return run_compare(*o); }};
+}
+
+Subcommand sweep_command() {
+  auto o = std::make_shared<SweepOptions>();
+  return {"sweep", "every combination of the given lists, in parallel; tidy CSV/JSON",
+          [o](CLI::App& cmd) { setup_sweep(&cmd, *o); },
+          [o](CLI::App&) { return run_sweep_command(*o); }};
 }
 
 }  // namespace ipistorm::cli

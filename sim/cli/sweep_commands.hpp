@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/subcommand.hpp"
 #include "cli/uncertainty_commands.hpp"
 #include "study/sweep.hpp"
 
@@ -27,7 +28,6 @@ struct CompareOptions {
 // The run every compare row is divided by ("x baseline"): the 2.6.18 kernel,
 // whose mlock drains nothing remote, with the strategy the report's libxc used.
 constexpr const char* kDefaultBaseline = "linux-2.6.18-xen/mlock-per-call";
-CLI::App* add_compare_command(CLI::App& app, CompareOptions& o);
 int run_compare(const CompareOptions& o);
 
 struct SweepOptions {
@@ -37,13 +37,16 @@ struct SweepOptions {
   bool yes = false;
   UncertaintyFlags uncertainty;
 };
-CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o);
 int run_sweep_command(const SweepOptions& o);
 
 // A study of `total` progress steps with Ctrl-C handling and a progress bar
 // (stderr, when a terminal): body(stop flag, progress callback).
 void run_study(std::size_t total,
                const std::function<void(const std::atomic<bool>*, model::Progress)>& body);
+
+// The rows of main.cpp's subcommand table.
+Subcommand compare_command();
+Subcommand sweep_command();
 
 // Grids larger than this need --yes.
 constexpr std::uint64_t kMaxRunsWithoutYes = 1000000;
