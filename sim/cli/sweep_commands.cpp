@@ -62,6 +62,11 @@ struct SigintGuard {
   }
 };
 
+// Runs per second of wall time: the progress bar's and the summary line's rate.
+double runs_per_s(std::uint64_t runs, double wall_s) {
+  return wall_s > 0 ? static_cast<double>(runs) / wall_s : 0.0;
+}
+
 int default_jobs(int jobs) {
   if (jobs > 0) return jobs;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -84,8 +89,7 @@ class ProgressBar {
     std::fprintf(stderr, "\r[%s%s] %zu/%zu runs  %.1f runs/s  ETA %dm%02ds ",
                  std::string(static_cast<std::size_t>(fill), '#').c_str(),
                  std::string(static_cast<std::size_t>(width - fill), '.').c_str(), done, total,
-                 el > 0 ? static_cast<double>(done) / el : 0.0, static_cast<int>(eta) / 60,
-                 static_cast<int>(eta) % 60);
+                 runs_per_s(done, el), static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
     if (done == total) std::fprintf(stderr, "\n");
     std::fflush(stderr);
   }
@@ -554,8 +558,8 @@ int run_sweep_command(const SweepOptions& o) {
   for (const auto& row : rows) t.row(row);
   t.print(std::cout);
   std::cout << "\n"
-            << n << " runs in " << fmt(wall, 1) << " s ("
-            << fmt(static_cast<double>(n) / std::max(wall, 1e-9), 1) << " runs/s)\n";
+            << n << " runs in " << fmt(wall, 1) << " s (" << fmt(runs_per_s(n, wall), 1)
+            << " runs/s)\n";
   if (csv) csv->commit();
   if (json) {
     json->write(json_text.end());
