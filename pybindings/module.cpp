@@ -3,11 +3,15 @@
 // simulator's errors onto Python's and registers each area's bindings, one
 // file per area, each with its twin test under tests/.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "errors.hpp"
+#include "io/files.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "run/report.hpp"
@@ -43,6 +47,22 @@ PYBIND11_MODULE(_ipistorm, m) {
   m.def(
       "provenance", [] { return ipistorm::py::from_json(ipistorm::model::provenance_json()); },
       "Version, git commit and host, as in every JSON output's \"provenance\".");
+
+  // The CLI's output checks and its one atomic writer (sim/io), for the
+  // commands written in Python (ipistorm sensitivity).
+  // tests/test_module.py: test_output_checks_and_atomic_writer, test_cli_refuses_device_output
+  m.def(
+      "_check_outputs",
+      [](const std::vector<std::pair<std::string, std::string>>& outputs) {
+        ipistorm::io::check_outputs(outputs);
+      },
+      "Refuse (ValueError) outputs that cannot be written, or the same twice.");
+  m.def(
+      "_write_file_atomic",
+      [](const std::string& path, const std::string& text, const std::string& what) {
+        ipistorm::io::write_file_atomic(path, text, what);
+      },
+      "Write text to path atomically (a temporary beside it, then a rename).");
 
   ipistorm::py::bind_topology(m);
   ipistorm::py::bind_params(m);

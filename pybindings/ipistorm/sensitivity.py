@@ -271,14 +271,8 @@ def main(argv=None):
     try:
         a = ap.parse_args(argv)
         figures = a.figure or ["boot_time_s"]
-        for path, flag in ((a.json_file, "--json"), (a.csv_file, "--csv")):
-            if path:
-                d = os.path.dirname(os.path.abspath(path))
-                if not os.path.isdir(d) or not os.access(d, os.W_OK) or os.path.isdir(path):
-                    raise OSError(f"cannot write {flag} file '{path}'")
-        if a.json_file and a.csv_file and os.path.abspath(a.json_file) == os.path.abspath(
-                a.csv_file):
-            raise ValueError("--json and --csv name the same file")
+        # The CLI's checks (sim/io): a device, directory or FIFO, or one file twice, refused.
+        _ipistorm._check_outputs([(a.json_file or "", "--json"), (a.csv_file or "", "--csv")])
         config = None
         if a.config:
             try:
@@ -337,8 +331,8 @@ def main(argv=None):
         for k, f in enumerate(figures):
             design[f"{a.scenario}/{f}"] = df.attrs["values"][:, k]
         design.insert(0, "evaluation", range(len(design)))
-        design.to_csv(a.csv_file + ".tmp", index=False, float_format="%.17g")
-        os.replace(a.csv_file + ".tmp", a.csv_file)
+        _ipistorm._write_file_atomic(
+            a.csv_file, design.to_csv(index=False, float_format="%.17g"), "--csv")
     if a.json_file:
         attrs = {k: v for k, v in df.attrs.items() if k not in ("design", "values")}
         doc = {"command": "ipistorm sensitivity " + " ".join(argv if argv is not None
@@ -351,9 +345,7 @@ def main(argv=None):
             doc["screening"] = {"from": a.screen, "top": a.top, **screen.attrs,
                                 "spearman": {f: dict(zip(g.parameter, g.spearman))
                                              for f, g in screen.groupby("figure", sort=False)}}
-        with open(a.json_file + ".tmp", "w") as f:
-            json.dump(doc, f, indent=1)
-        os.replace(a.json_file + ".tmp", a.json_file)
+        _ipistorm._write_file_atomic(a.json_file, json.dumps(doc, indent=1), "--json")
     return 0
 
 

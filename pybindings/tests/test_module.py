@@ -75,3 +75,25 @@ def test_mapping_and_sequence_types():
     names = ipistorm.strategies().name[:2]
     assert ipistorm.grid_size({"strategy": names, "kernel": ipistorm.kernels().name}) == \
         2 * len(ipistorm.kernels())
+
+
+def test_output_checks_and_atomic_writer(tmp_path):
+    """module.cpp's _check_outputs/_write_file_atomic: sim/io's checks and its one atomic
+    writer, for the commands written in Python (ipistorm sensitivity --json/--csv)."""
+    from ipistorm import _ipistorm
+    with pytest.raises(ValueError, match="character device"):
+        _ipistorm._check_outputs([("/dev/null", "--json")])
+    with pytest.raises(ValueError, match="name the same file"):
+        _ipistorm._check_outputs([(str(tmp_path / "a"), "--json"), (str(tmp_path / "a"), "--csv")])
+    _ipistorm._check_outputs([("", "--json"), (str(tmp_path / "b"), "--csv")])
+    _ipistorm._write_file_atomic(str(tmp_path / "b"), "x,y\n1,2\n", "--csv")
+    assert (tmp_path / "b").read_text() == "x,y\n1,2\n"
+    with pytest.raises(ValueError, match="--json"):
+        _ipistorm._write_file_atomic(str(tmp_path), "{}", "--json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]  # no temporary left
+
+
+def test_cli_refuses_device_output():
+    """ipistorm sensitivity refuses a device node as --json before any work (exit 2)."""
+    from ipistorm.sensitivity import main
+    assert main(["--json", "/dev/null", "-n", "4"]) == 2
