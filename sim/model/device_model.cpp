@@ -26,7 +26,7 @@ void DeviceModel::ioreq(IdeAccess access, Action answered) {
     return;
   }
   task_.resume = Action::bind<&DeviceModel::handle>(this);
-  if (TraceObserver* tr = dom0_.trace()) {  // Xen signals the ioreq's event channel
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr)) {  // Xen signals the ioreq's event channel
     const SimTime now = dom0_.sim().now();
     tr->flow_end(tr->flow_start(TraceTrack::guest(), now, TraceFlow::kEvtchn),
                  TraceTrack::vcpu(dom0_.costs().dm_evtchn_vcpu), now);
@@ -41,7 +41,7 @@ void DeviceModel::handle(std::int64_t) {
   // cache: pages on this CPU's pagevec).
   dom0_.add_pages(task_.vcpu->id, c.dm_page_adds_per_ioreq);
   const SimTime work = access_ == IdeAccess::kSectorRead ? c.dm_sector : c.dm_poll;
-  if (TraceObserver* tr = dom0_.trace()) {
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr)) {
     const SimTime now = dom0_.sim().now();
     tr->begin(TraceTrack::task(task_.id), now,
               access_ == IdeAccess::kSectorRead ? "ioreq: IDE sector read"
@@ -71,7 +71,7 @@ void DeviceModel::notify(std::int64_t) {
   ++dom0_.metrics().syscalls;
   ++dom0_.metrics().hypercalls;
   task_.latency->to(dom0_.sim().now(), LatencyPart::kResume);
-  if (TraceObserver* tr = dom0_.trace()) {
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr)) {
     const SimTime now = dom0_.sim().now(), done = now + c.syscall + c.evtchn_send;
     const TraceTrack v = TraceTrack::vcpu(task_.vcpu->id);
     tr->slice(v, now, done, "xc_evtchn_notify (EVTCHNOP_send)", TraceCat::kXen);
@@ -81,7 +81,8 @@ void DeviceModel::notify(std::int64_t) {
 }
 
 void DeviceModel::notified(std::int64_t) {
-  if (TraceObserver* tr = dom0_.trace()) tr->end(TraceTrack::task(task_.id), dom0_.sim().now());
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr))
+    tr->end(TraceTrack::task(task_.id), dom0_.sim().now());
   answered_();
   if (pending_) {
     pending_ = false;

@@ -80,7 +80,7 @@ void Dom0::sleep_at(Task& t, Action resume, SimTime at) {
   t.resume = resume;
   t.sleeping = true;
   v.current = nullptr;
-  if (trace_) {
+  if (tracing(trace_)) {
     const TraceTrack tr = TraceTrack::vcpu(v.id);
     trace_->end(tr, at);  // the task's run slice
     if (v.runq.empty()) {
@@ -121,7 +121,7 @@ void Dom0::settle_lazy(Vcpu& v, SimTime now) {
 void Dom0::block(Vcpu& v, SimTime at) {
   v.state = Vcpu::State::kIdle;
   m_.dom0_busy_ns.add_interval(v.busy_since, at);
-  if (trace_) {
+  if (tracing(trace_)) {
     trace_->slice(TraceTrack::vcpu(v.id), poll_end(v), at, "SCHEDOP_block", TraceCat::kXen);
     trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, at,
                   trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
@@ -132,13 +132,13 @@ void Dom0::block(Vcpu& v, SimTime at) {
 // A task made runnable on a vCPU whose idle task is on its way to halt.
 SimTime Dom0::wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
   v.runq.push_back(&t);
-  if (trace_) trace_runq(v);
+  if (tracing(trace_)) trace_runq(v);
   v.state = Vcpu::State::kRunning;
   const SimTime now = sim_.now(), t1 = poll_end(v), t2 = halt_end(v);
   if (now < t1) {
     // Still polling: resched_task() sees TS_POLLING and sends no IPI;
     // cpu_idle()'s need_resched() check at t1 leaves the idle loop.
-    if (trace_) trace_exit_idle(v, t1, 0, false);
+    if (tracing(trace_)) trace_exit_idle(v, t1, 0, false);
     sim_.at(t1 + c_.idle_exit + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
     return 0;
   }
@@ -150,14 +150,14 @@ SimTime Dom0::wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
   if (waker != nullptr && waker != &v) {
     m_.count_ipi(now, distance(*waker, v), kind);
     cost = c_.evtchn_send;
-    if (trace_) {
+    if (tracing(trace_)) {
       trace_->slice(TraceTrack::vcpu(waker->id), now, now + cost, "EVTCHNOP_send (IPI)",
                     TraceCat::kXen);
       trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
                        TraceTrack::vcpu(v.id), now + cost);
     }
   }
-  if (trace_) {
+  if (tracing(trace_)) {
     trace_->slice(TraceTrack::vcpu(v.id), t1, t2, "SCHEDOP_block", TraceCat::kXen);
     trace_exit_idle(v, t2, c_.evtchn_upcall, true);
   }
@@ -173,14 +173,14 @@ void Dom0::on_block_done(std::int64_t id) {
     // pending, so SCHEDOP_block returns at once (Xen's do_block() checks
     // local_events_need_delivery()); the upcall runs, the idle loop exits.
     v.state = Vcpu::State::kRunning;
-    if (trace_) trace_exit_idle(v, sim_.now(), c_.evtchn_upcall, true);
+    if (tracing(trace_)) trace_exit_idle(v, sim_.now(), c_.evtchn_upcall, true);
     sim_.after(c_.evtchn_upcall + c_.idle_exit + c_.context_switch,
                Action::bind<&Dom0::on_switch_done>(this, v.id));
     return;
   }
   v.state = Vcpu::State::kIdle;
   m_.dom0_busy_ns.add_interval(v.busy_since, sim_.now());
-  if (trace_)
+  if (tracing(trace_))
     trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, sim_.now(),
                   trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
   xen_.pcpu_goes_idle(v.pcpu, sim_.now());
@@ -203,13 +203,13 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
                         v.id != c_.dm_evtchn_vcpu && wk.queue.size() == 1;
   if (!collapse) {
     v.runq.push_back(&t);
-    if (trace_) trace_runq(v);
+    if (tracing(trace_)) trace_runq(v);
   }
   if (v.state == Vcpu::State::kHalting && waker != nullptr && waker != &v) {
     // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
     // vCPU needs no wake-up from Xen (its block returns at once).
     m_.count_ipi(now, distance(*waker, v), kind);
-    if (trace_) {
+    if (tracing(trace_)) {
       trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
                     TraceCat::kXen);
       trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
@@ -229,7 +229,7 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
     d = distance(*waker, v);
     m_.count_ipi(now, d, kind);
     sender_cost = c_.evtchn_send;
-    if (trace_) {
+    if (tracing(trace_)) {
       // The IPI lands on the target's pCPU, where Xen's wake-up begins.
       trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
                     TraceCat::kXen);
@@ -262,7 +262,7 @@ void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
   v.current = &t;
   const SimTime run = woken + c_.evtchn_upcall + c_.idle_exit + c_.context_switch;
   wk.run_at = run;
-  if (trace_) {
+  if (tracing(trace_)) {
     const TraceTrack tr = TraceTrack::vcpu(v.id);
     const std::string& q = trace_names_[vcpus_.size() + static_cast<std::size_t>(v.id)];
     trace_->counter(TraceTrack::kDom0, q, sim_.now(), static_cast<double>(v.runq.size() + 1));
@@ -278,7 +278,7 @@ void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
   ++m_.drains_local;
   v.lock_wait_from = v.lock_wait_to = run;
   const SimTime done = run + c_.drain_empty;
-  if (trace_)
+  if (tracing(trace_))
     trace_->slice(TraceTrack::vcpu(v.id), run, done, "lru_add_drain (empty)", TraceCat::kKernel);
   wk.queue.front()->done_at = done;
   v.lazy_done = done;
@@ -323,7 +323,8 @@ void Dom0::deliver_event(int id, Task& t) {
   // v is busy (or on its way to halt): the upcall interrupts what runs
   // there. Its time is not
   // charged to the interrupted task (README "Model limits").
-  if (trace_) trace_->instant(TraceTrack::vcpu(v.id), sim_.now(), "evtchn upcall (interrupt)");
+  if (tracing(trace_))
+    trace_->instant(TraceTrack::vcpu(v.id), sim_.now(), "evtchn upcall (interrupt)");
   sim_.after(c_.evtchn_upcall, Action::bind<&Dom0::on_upcall_done>(this, v.id));
 }
 
@@ -349,13 +350,13 @@ void Dom0::on_wake_done(std::int64_t id) {
     v.upcall_wakes = nullptr;
     const SimTime cost = c_.evtchn_upcall + wake(*t, &v, IpiKind::kOther);
     if (!v.runq.empty()) {
-      if (trace_) trace_exit_idle(v, sim_.now(), cost, true);
+      if (tracing(trace_)) trace_exit_idle(v, sim_.now(), cost, true);
       sim_.after(cost + c_.idle_exit + c_.context_switch,
                  Action::bind<&Dom0::on_switch_done>(this, v.id));
       return;
     }
     v.state = Vcpu::State::kHalting;
-    if (trace_) {
+    if (tracing(trace_)) {
       const TraceTrack tr = TraceTrack::vcpu(v.id);
       trace_->slice(tr, sim_.now(), sim_.now() + cost, "evtchn upcall", TraceCat::kKernel);
       trace_->slice(tr, sim_.now() + cost, sim_.now() + cost + c_.hypercall, "SCHEDOP_block",
@@ -364,7 +365,7 @@ void Dom0::on_wake_done(std::int64_t id) {
     sim_.after(cost + c_.hypercall, Action::bind<&Dom0::on_block_done>(this, v.id));
     return;
   }
-  if (trace_) trace_exit_idle(v, sim_.now(), c_.evtchn_upcall, true);
+  if (tracing(trace_)) trace_exit_idle(v, sim_.now(), c_.evtchn_upcall, true);
   // The event upcall runs first, the idle loop restarts the tick, then the
   // scheduler switches from idle to the woken task.
   sim_.after(c_.evtchn_upcall + c_.idle_exit + c_.context_switch,
@@ -398,7 +399,7 @@ void Dom0::on_switch_done(std::int64_t id) {
   Task* t = v.runq.front();
   v.runq.pop_front();
   v.current = t;
-  if (trace_) {
+  if (tracing(trace_)) {
     trace_runq(v);
     trace_->end(TraceTrack::vcpu(v.id), sim_.now());  // idle or the context switch
     trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), t->name, TraceCat::kSched);
@@ -414,7 +415,7 @@ void Dom0::finish(SimTime end) {
                     TraceCat::kXen);
     if (v->state != Vcpu::State::kIdle && v->busy_since < end) {
       m_.dom0_busy_ns.add_interval(v->busy_since, end);
-      if (trace_)
+      if (tracing(trace_))
         trace_->slice(TraceTrack::pcpu(v->pcpu), v->busy_since, end,
                       trace_names_[static_cast<std::size_t>(v->id)], TraceCat::kSched);
     }
@@ -473,13 +474,14 @@ void Dom0::drain_local(Vcpu& v, Action then) {
   if (v.current && v.current->latency) v.current->latency->to(sim_.now(), LatencyPart::kDrainWork);
   const int pages = pagevec_pages(v.id);
   if (pages == 0) {
-    if (trace_)
+    if (tracing(trace_))
       trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.drain_empty,
                     "lru_add_drain (empty)", TraceCat::kKernel);
     compute(c_.drain_empty, then);
     return;
   }
-  if (trace_) trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), "lru_add_drain", TraceCat::kKernel);
+  if (tracing(trace_))
+    trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), "lru_add_drain", TraceCat::kKernel);
   drain_then_[static_cast<std::size_t>(v.id)] = then;
   drain_pages_[static_cast<std::size_t>(v.id)] = pages;
   pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
@@ -489,7 +491,7 @@ void Dom0::drain_local(Vcpu& v, Action then) {
 void Dom0::drain_holding(std::int64_t id) {
   const SimTime hold =
       c_.lru_lock_hold + c_.lru_add_per_page * drain_pages_[static_cast<std::size_t>(id)];
-  if (trace_)
+  if (tracing(trace_))
     trace_->slice(TraceTrack::vcpu(static_cast<int>(id)), sim_.now(), sim_.now() + hold,
                   "lru_lock held", TraceCat::kLock);
   compute(hold, Action::bind<&Dom0::drain_released>(this, id));
@@ -498,7 +500,7 @@ void Dom0::drain_holding(std::int64_t id) {
 void Dom0::drain_released(std::int64_t id) {
   Vcpu& v = vcpu(static_cast<int>(id));
   lock_release(v);
-  if (trace_) trace_->end(TraceTrack::vcpu(v.id), sim_.now());  // lru_add_drain
+  if (tracing(trace_)) trace_->end(TraceTrack::vcpu(v.id), sim_.now());  // lru_add_drain
   drain_then_[static_cast<std::size_t>(id)]();
 }
 
@@ -519,7 +521,7 @@ void Dom0::lock_acquire(Vcpu& v, Action then) {
     v.current->latency->to(sim_.now(), LatencyPart::kLruLockWait);
   lru_lock_.waiters.emplace_back(&v, then);
   lru_lock_.waiting_since.push_back(sim_.now());
-  if (trace_)
+  if (tracing(trace_))
     trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
                     static_cast<double>(lru_lock_.waiters.size()));
 }
@@ -539,7 +541,7 @@ void Dom0::lock_release(Vcpu& v) {
   next->lock_wait_to = sim_.now() + transfer;
   if (next->current && next->current->latency)
     next->current->latency->to(next->lock_wait_to, LatencyPart::kDrainWork);
-  if (trace_) {
+  if (tracing(trace_)) {
     trace_->slice(TraceTrack::vcpu(next->id), since, sim_.now() + transfer, "lru_lock wait",
                   TraceCat::kLock);
     trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
@@ -559,7 +561,7 @@ SimTime Dom0::queue_drain_work(int cpu, Work& w, Vcpu& from) {
   wk.queue.push_back(&w);
   materialize(vcpu(cpu));  // a collapsed worker runs this item after its own
   const SimTime send = wake(*wk.task, &from, IpiKind::kDrainTarget);
-  if (trace_)
+  if (tracing(trace_))
     trace_->slice(TraceTrack::vcpu(from.id), sim_.now() + send, sim_.now() + send + c_.queue_work,
                   "queue_work", TraceCat::kKernel);
   return c_.queue_work + send;
@@ -596,9 +598,10 @@ void Dom0::worker_drained(std::int64_t id) {
       for (int i = 0; i < 7; ++i) prev = w->chain[i] = std::max(prev, b[i]);
     }
     const TraceTrack tr = TraceTrack::vcpu(static_cast<int>(id));
-    if (trace_) w->trace_flow = trace_->flow_start(tr, sim_.now(), TraceFlow::kComplete);
+    if (tracing(trace_)) w->trace_flow = trace_->flow_start(tr, sim_.now(), TraceFlow::kComplete);
     cost = c_.complete + wake(*waiter, &vcpu(static_cast<int>(id)), IpiKind::kCallerWake);
-    if (trace_) trace_->slice(tr, sim_.now(), sim_.now() + cost, "complete()", TraceCat::kKernel);
+    if (tracing(trace_))
+      trace_->slice(tr, sim_.now(), sim_.now() + cost, "complete()", TraceCat::kKernel);
   }
   compute(cost, Action::bind<&Dom0::worker_run>(this, id));
 }
@@ -614,7 +617,8 @@ void Dom0::mutex_lock(Mutex& m, Task& t, Action then) {
   m.waiters.push_back(&t);
   t.mutex_waited = true;
   if (t.latency) t.latency->to(sim_.now(), LatencyPart::kDrainMutexWait);
-  if (trace_) trace_->begin(TraceTrack::task(t.id), sim_.now(), "mutex wait", TraceCat::kWait);
+  if (tracing(trace_))
+    trace_->begin(TraceTrack::task(t.id), sim_.now(), "mutex wait", TraceCat::kWait);
   sleep(t, then);  // resumes holding the mutex (ownership passed on unlock)
 }
 

@@ -16,7 +16,7 @@ void CpuDrain::run(const std::vector<int>& cpus, Action then) {
   ++dom0_.metrics().drains_all;
   dom0_.metrics().drain_cpus += cpus_.size();
   if (caller_.latency) caller_.latency->to(dom0_.sim().now(), LatencyPart::kQueueWorkIpiSend);
-  if (TraceObserver* tr = dom0_.trace()) {
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr)) {
     const SimTime now = dom0_.sim().now();
     tr->instant(TraceTrack::vcpu(caller_.vcpu->id), now, "drain start");
     tr->begin(TraceTrack::task(caller_.id), now,
@@ -58,10 +58,10 @@ void CpuDrain::flush_next(std::int64_t) {
   }
   TraceObserver* tr = dom0_.trace();
   const SimTime now = dom0_.sim().now();
-  if (tr)
+  if (tracing(tr))
     tr->slice(TraceTrack::vcpu(caller_.vcpu->id), now, now + cost, "flush_work", TraceCat::kKernel);
   if (pos_ == cpus_.size()) {
-    if (tr) {
+    if (tracing(tr)) {
       tr->instant(TraceTrack::vcpu(caller_.vcpu->id), now + cost, "drain end");
       tr->end(TraceTrack::task(caller_.id), now + cost);
     }
@@ -81,7 +81,7 @@ void CpuDrain::wait_for_work(std::int64_t) {
   dom0_.await_work(cpus_[pos_], w, caller_);  // wait_for_completion(&barr.done)
   wait_since_ = dom0_.sim().now();
   if (caller_.latency) caller_.latency->to(wait_since_, LatencyPart::kFlushWork);
-  if (TraceObserver* tr = dom0_.trace())
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr))
     tr->begin(TraceTrack::task(caller_.id), dom0_.sim().now(),
               "flush_work wait (CPU " + std::to_string(cpus_[pos_]) + ")", TraceCat::kWait);
   dom0_.sleep(caller_, Action::bind<&CpuDrain::barrier_completed>(this));
@@ -105,7 +105,7 @@ void CpuDrain::barrier_completed(std::int64_t) {
     lp->add_after(wait_since_, LatencyPart::kCallerWake, a, now);
     lp->last = now;
   }
-  if (TraceObserver* tr = dom0_.trace()) {
+  if (TraceObserver* tr = dom0_.trace(); tracing(tr)) {
     const SimTime now = dom0_.sim().now();
     tr->end(TraceTrack::task(caller_.id), now);
     Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];

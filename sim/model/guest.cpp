@@ -19,7 +19,8 @@ Guest::Guest(engine::Simulator& sim, const Costs& c, Metrics& m, DeviceModel& dm
     : sim_(sim), c_(c), m_(m), dm_(dm), phases_(std::move(phases)), rng_(seed, /*stream=*/3) {}
 
 void Guest::start() {
-  if (trace_) trace_->begin(TraceTrack::guest(), sim_.now(), "guest code", TraceCat::kUser);
+  if (tracing(trace_))
+    trace_->begin(TraceTrack::guest(), sim_.now(), "guest code", TraceCat::kUser);
   sim_.after(gap(), Action::bind<&Guest::next>(this));
 }
 
@@ -38,7 +39,7 @@ void Guest::next(std::int64_t) {
     if (phase_ + 1 == phases_.size()) {
       finished_ = true;
       m_.boot_time_ns = sim_.now();
-      if (trace_) trace_->end(TraceTrack::guest(), sim_.now());
+      if (tracing(trace_)) trace_->end(TraceTrack::guest(), sim_.now());
       sim_.stop();
       return;
     }
@@ -47,7 +48,7 @@ void Guest::next(std::int64_t) {
     sim_.after(gap(), Action::bind<&Guest::next>(this));
     return;
   }
-  if (trace_) trace_->end(TraceTrack::guest(), sim_.now());  // guest code
+  if (tracing(trace_)) trace_->end(TraceTrack::guest(), sim_.now());  // guest code
   issue();
 }
 
@@ -55,7 +56,7 @@ void Guest::next(std::int64_t) {
 void Guest::issue() {
   issued_ = sim_.now();
   m_.ioport_parts.open(issued_);
-  if (trace_) {
+  if (tracing(trace_)) {
     const TraceTrack g = TraceTrack::guest();
     trace_->begin(g, issued_, "IDE port access", TraceCat::kUser);
     trace_->slice(g, issued_, issued_ + c_.ioreq_dispatch, "VM exit, ioreq dispatch",
@@ -84,7 +85,7 @@ void Guest::access(std::int64_t) {
 }
 
 void Guest::answered(std::int64_t) {
-  if (trace_)
+  if (tracing(trace_))
     trace_->slice(TraceTrack::guest(), sim_.now(), sim_.now() + c_.ioreq_resume,
                   "ioreq done, VM entry", TraceCat::kXen);
   sim_.after(c_.ioreq_resume, Action::bind<&Guest::resumed>(this));
@@ -94,13 +95,14 @@ void Guest::resumed(std::int64_t) {
   m_.ioport_parts.to(sim_.now(), LatencyPart::kGuestExitDispatch);  // closes the access
   m_.ioport_ns.add(sim_.now() - issued_);
   ++m_.ioport_accesses;
-  if (trace_) trace_->end(TraceTrack::guest(), sim_.now());  // the access
+  if (tracing(trace_)) trace_->end(TraceTrack::guest(), sim_.now());  // the access
   if (data_left_ > 0 && --data_left_ > 0) {  // the same rep insw goes on: no CPU gap
     issue();
     return;
   }
   ++index_;
-  if (trace_) trace_->begin(TraceTrack::guest(), sim_.now(), "guest code", TraceCat::kUser);
+  if (tracing(trace_))
+    trace_->begin(TraceTrack::guest(), sim_.now(), "guest code", TraceCat::kUser);
   sim_.after(gap(), Action::bind<&Guest::next>(this));
 }
 

@@ -81,6 +81,12 @@ class TraceObserver {
   virtual void finish(SimTime end) = 0;
 };
 
+// Tracing is off in almost every run: `if (tracing(trace_))` tells the
+// compiler so, and it lays the hooks' code out of the model's hot path.
+// NOTE: for speed (without the hint the off-state cost 16 % on
+// BM_SimulatePvops, the hooks' code spread through the hot functions).
+inline bool tracing(const TraceObserver* t) { return __builtin_expect(t != nullptr, 0); }
+
 // Idle-state names, by Costs::cstate_* index.
 inline constexpr const char* kCstateNames[4] = {"C0 (poll)", "C1", "C3", "C6"};
 inline constexpr const char* kCstateExitNames[4] = {"C0 exit", "C1 exit", "C3 exit", "C6 exit"};

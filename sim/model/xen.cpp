@@ -29,7 +29,7 @@ SimTime Hypervisor::vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now)
   if (c_.xen_wake_jitter_ns > 0)
     jitter = static_cast<SimTime>(rng_.exponential(c_.xen_wake_jitter_ns));
   pc.idle = false;
-  if (trace_) {
+  if (tracing(trace_)) {
     // On the pCPU: the idle state until the IPI lands, its exit, then Xen's
     // vcpu_unblock() and schedule() (xen/common/schedule.c); its
     // context_switch() already counts as the vCPU's (Dom0::on_wake_done).

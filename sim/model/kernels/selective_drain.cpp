@@ -26,7 +26,7 @@ void SelectiveDrainAll::locked(std::int64_t id) {
   if (caller.latency) caller.latency->to(dom0_->sim().now(), LatencyPart::kMlockSyscall);
   if (caller.mutex_waited) {
     caller.mutex_waited = false;
-    if (TraceObserver* tr = dom0_->trace())
+    if (TraceObserver* tr = dom0_->trace(); tracing(tr))
       tr->end(TraceTrack::task(caller.id), dom0_->sim().now());
   }
   if (share_generation_ && callers_[static_cast<std::size_t>(id)].generation_seen != generation_) {

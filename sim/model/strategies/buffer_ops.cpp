@@ -12,7 +12,7 @@ void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
   ++m.syscalls;
   ++m.buffer_syscalls;
   if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMlockSyscall);
-  if (TraceObserver* tr = s.dom0.trace()) {
+  if (TraceObserver* tr = s.dom0.trace(); tracing(tr)) {
     const SimTime now = s.dom0.sim().now();
     tr->instant(TraceTrack::vcpu(s.caller.vcpu->id), now, "mlock");
     tr->begin(TraceTrack::task(s.caller.id), now, "sys_mlock", TraceCat::kKernel);
@@ -34,7 +34,7 @@ void BufferOps::mlock_pages(std::int64_t) {
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // putback_lru_page
   s.dom0.metrics().lock_bytes(n * c.page_bytes);
-  if (TraceObserver* tr = s.dom0.trace())
+  if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_page * n);
   s.dom0.compute(c.mlock_page * n, then_);
 }
@@ -50,7 +50,7 @@ void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // back to an evictable LRU
   m.unlock_bytes(n * c.page_bytes);
-  if (TraceObserver* tr = s.dom0.trace())
+  if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
               s.dom0.sim().now() + c.syscall + c.munlock_page * n, "sys_munlock",
               TraceCat::kKernel);
@@ -68,7 +68,7 @@ void BufferOps::hypercall(HypercallSite& s, std::int64_t bytes, bool unlocked, A
   if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kHypercall);
   m.bytes_copied += static_cast<std::uint64_t>(2 * bytes);
   const Costs& c = s.dom0.costs();
-  if (TraceObserver* tr = s.dom0.trace())
+  if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::vcpu(s.caller.vcpu->id), s.dom0.sim().now(),
               s.dom0.sim().now() + 2 * c.copy(bytes) + s.xen_work, "hypercall", TraceCat::kXen);
   s.dom0.compute(2 * c.copy(bytes) + s.xen_work, Action::bind<&BufferOps::trap_done>(this));
@@ -84,7 +84,7 @@ void BufferOps::trap_done(std::int64_t) {
     const Costs& c = s.dom0.costs();
     ++s.dom0.metrics().hypercalls;
     ++s.dom0.metrics().irq_hypercalls;
-    if (TraceObserver* tr = s.dom0.trace())
+    if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
       tr->slice(TraceTrack::vcpu(s.caller.vcpu->id), s.dom0.sim().now(),
                 s.dom0.sim().now() + c.page_fault + 2 * c.copy(bytes_) + s.xen_work,
                 "page fault, hypercall retry", TraceCat::kXen);
@@ -105,7 +105,7 @@ void BufferOps::mmap_locked(HypercallSite& s, std::int64_t bytes, Action then) {
   if (s.kernel.mlock_moves_page_through_pagevec())
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));
   m.lock_bytes(n * c.page_bytes);
-  if (TraceObserver* tr = s.dom0.trace())
+  if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
               s.dom0.sim().now() + 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page),
               "mmap(MAP_LOCKED)", TraceCat::kKernel);
@@ -125,7 +125,7 @@ void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
   m.unlock_bytes(n * c.page_bytes);
   const SimTime cost =
       c.syscall + c.munmap + n * c.munlock_page + c.tlb_flush_per_cpu * c.dm_mm_other_cpus;
-  if (TraceObserver* tr = s.dom0.trace())
+  if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(), s.dom0.sim().now() + cost,
               "munmap", TraceCat::kKernel);
   s.dom0.compute(cost, then);
