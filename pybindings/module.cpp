@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "calibration/calibration_file.hpp"
 #include "errors.hpp"
 #include "io/files.hpp"
 #include "model/scenario.hpp"
@@ -63,6 +64,15 @@ PYBIND11_MODULE(_ipistorm, m) {
         ipistorm::io::write_file_atomic(path, text, what);
       },
       "Write text to path atomically (a temporary beside it, then a rename).");
+
+  // The one calibration reader (sim/calibration), for ipistorm.lab.read_calibration.
+  // tests/test_lab.py: test_latest_run_and_calibration (read_calibration),
+  // test_read_calibration_checks_params
+  m.def(
+      "_read_calibration",
+      [](const std::string& path) { return ipistorm::calibration::read_calibration(path); },
+      "A calibration file's parameters as (name, value) pairs, checked as --calibration "
+      "checks them (ValueError).");
 
   ipistorm::py::bind_topology(m);
   ipistorm::py::bind_params(m);

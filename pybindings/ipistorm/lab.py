@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _ipistorm
+
 # Keys of a benchmark entry that are not user counters.
 _STANDARD_KEYS = {
     "name", "family_index", "per_family_instance_index", "run_name", "run_type",
@@ -204,6 +206,9 @@ def read_calibration(path):
     for f, doc in _json_documents(path):
         if isinstance(doc.get("params"), dict) and "benchmarks" not in doc:
             doc = dict(doc)
+            # The parameters through the one calibration reader: what --calibration
+            # would run with, or the ValueError it would give.
+            doc["params"] = dict(_ipistorm._read_calibration(str(f)))
             doc["file"] = f.name
             return doc
     return None

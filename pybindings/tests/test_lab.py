@@ -146,3 +146,15 @@ def test_read_validation():
     assert {"benchmark", "distance", "measured_us", "predicted_us", "rel_error"} <= set(v.columns)
     assert v.attrs["ok"] is True and v.attrs["file"] == "validation.json"
     assert lab.read_validation(DATA / "lab" / "testhost-2023-12-31") is None
+
+
+def test_read_calibration_checks_params(tmp_path):
+    """read_calibration reads the parameters through the one calibration reader
+    (module.cpp _read_calibration): a value --calibration refuses is a ValueError."""
+    (tmp_path / "calibration.json").write_text(
+        json.dumps({"params": {"evtchn_send_us": -1.0}, "fit": {}}))
+    with pytest.raises(ValueError, match="evtchn_send_us"):
+        lab.read_calibration(tmp_path)
+    (tmp_path / "calibration.json").write_text(json.dumps({"params": {"no_such": 1.0}}))
+    with pytest.raises(ValueError, match="no_such"):
+        lab.read_calibration(tmp_path)
