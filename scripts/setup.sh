@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake pkg-config git clang-format
+  # fuzz harnesses (libFuzzer) and the ThreadSanitizer build: clang and its runtimes
+  clang-14 libclang-rt-14-dev
   # man pages (help2man) and the .deb (cpack; dpkg-shlibdeps is in dpkg-dev)
   help2man dpkg-dev
   # simulator
