@@ -125,7 +125,7 @@ def test_run_point():
     ({"dom0_vcpus": [99]}, "dom0_vcpus 99"),
     ({"params": {"nope": [1]}}, "unknown parameter 'nope'"),
     ({"params": {"evtchn_send_us": [-1]}}, "evtchn_send_us"),
-    ({"dom0_vcpus": ["4"]}, "integers"),
+    ({"dom0_vcpus": ["4"]}, "must be an integer"),
     ({"base": {"kernel": 3}}, "kernel"),
     ({"dom0_vcpus": list(range(1, 17)), "seed": list(range(1000)),
       "params": {"evtchn_send_us": list(range(100))}}, "more than"),

@@ -99,8 +99,7 @@ int cmd_simulate(const RunFlags& f, const TraceFlags& tf) {
   if (tf.o_for->count()) req.for_s = tf.for_s;
   req.max_mb = tf.max_mb;
   if (!tf.file.empty()) ipistorm::run::check_trace_request(req);
-  check_writable(f.json_file);
-  check_writable(tf.file, "--trace");
+  ipistorm::cli::check_outputs({{f.json_file, "--json"}, {tf.file, "--trace"}});
   if (tf.file.empty()) {
     model::Result r = model::run(c);
     print_result(r);
@@ -551,8 +550,8 @@ Subcommand topology_command() {
                 ->required();
             cmd.add_option("--cpu-ghz", f->ghz, "frequency override (default: the topology's)")
                 ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
-            cmd.add_option("--dom0-vcpus", f->dom0_vcpus,
-                           "dom0 vCPUs to place (default: all CPUs)");
+            cmd.add_option("--dom0-vcpus", f->dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)")
+                ->check(CLI::Range(1, topo::kMaxCpus));
             cmd.add_option("--placement", f->placement,
                            "placement of the vCPUs (default " + model::Config().placement + ")");
             cmd.add_option("--dm-vcpu", f->dm_vcpu, "vCPU of the device model (default 0)");

@@ -23,6 +23,7 @@
 #include "cli/help.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "io/csv.hpp"
 #include "io/files.hpp"
 #include "io/json.hpp"
 #include "io/number.hpp"
@@ -329,22 +330,21 @@ int run_compare(const CompareOptions& o) {
   if (!o.csv_file.empty()) {
     std::string csv;
     if (o.wide) {
-      std::ostringstream os;
-      os << "kernel,strategy,seed";
-      for (const auto& f : figs) os << "," << f.csv;
-      os << ",boot_time_x_baseline,safe\n";
+      using ipistorm::io::csv_line;
+      using ipistorm::io::csv_number;
+      std::vector<std::string> head = {"kernel", "strategy", "seed"};
+      for (const auto& f : figs) head.push_back(f.csv);
+      head.insert(head.end(), {"boot_time_x_baseline", "safe"});
+      csv = csv_line(head);
       for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
-        os << r.config.kernel << "," << r.config.strategy << "," << r.config.seed;
-        char v[40];
-        for (const auto& f : figs) {
-          std::snprintf(v, sizeof v, ",%.6g", model::metric_value(f.metric, r));
-          os << v;
-        }
-        std::snprintf(v, sizeof v, ",%.6g", ratio[i]);
-        os << v << "," << (model::find_strategy(r.config.strategy).safe ? "true" : "false") << "\n";
+        std::vector<std::string> row = {r.config.kernel, r.config.strategy,
+                                        std::to_string(r.config.seed)};
+        for (const auto& f : figs) row.push_back(csv_number(model::metric_value(f.metric, r)));
+        row.push_back(csv_number(ratio[i]));
+        row.push_back(model::find_strategy(r.config.strategy).safe ? "true" : "false");
+        csv += csv_line(row);
       }
-      csv = os.str();
     } else {
       std::vector<std::vector<std::pair<std::string, double>>> extra;
       for (double x : ratio) extra.push_back({{"boot_time_x_baseline", x}});

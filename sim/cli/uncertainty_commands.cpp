@@ -19,13 +19,14 @@ namespace model = ipistorm::model;
 namespace study = ipistorm::study;
 
 void add_uncertainty_flags(CLI::App* app, UncertaintyFlags& u) {
-  app->add_option("--uncertainty", u.n,
-                  "N Sobol' samples of the chosen costs' plausible ranges (2.." +
-                      std::to_string(study::kMaxSamples) +
-                      "); queue_work_us is re-fitted to the pvops boot in each")
-      ->each([&u](const std::string&) { u.given = true; });
+  CLI::Option* n = app->add_option("--uncertainty", u.n,
+                                   "N Sobol' samples of the chosen costs' plausible ranges (2.." +
+                                       std::to_string(study::kMaxSamples) +
+                                       "); queue_work_us is re-fitted to the pvops boot in each")
+                       ->each([&u](const std::string&) { u.given = true; });
   app->add_flag("--no-refit", u.no_refit,
-                "with --uncertainty: keep queue_work_us at its value instead of re-fitting it");
+                "with --uncertainty: keep queue_work_us at its value instead of re-fitting it")
+      ->needs(n);
 }
 
 namespace {

@@ -60,28 +60,50 @@ double Histogram::quantile(double q) const {
   return static_cast<double>(max_);
 }
 
+WindowSeries::WindowSeries(SimTime window, std::size_t max_windows)
+    : window_(window), max_windows_(std::max<std::size_t>(max_windows, 2)) {}
+
+void WindowSeries::merge_pairs() {
+  const std::size_t n = values_.size();
+  for (std::size_t i = 0; i < n / 2; ++i) values_[i] = values_[2 * i] + values_[2 * i + 1];
+  if (n % 2) values_[n / 2] = values_[n - 1];
+  values_.resize((n + 1) / 2);
+  window_ *= 2;
+}
+
+std::size_t WindowSeries::slot_for(SimTime t) {
+  while (static_cast<std::size_t>(t / window_) >= max_windows_) merge_pairs();
+  const auto i = static_cast<std::size_t>(t / window_);
+  if (i >= values_.size()) values_.resize(i + 1, 0.0);
+  return i;
+}
+
 void WindowSeries::add_interval(SimTime t0, SimTime t1) {
   if (t1 <= t0) return;
+  slot_for(t1 - 1);  // widen first: the loop below then stays within the slots
   auto w = static_cast<std::size_t>(t0 / window_);
   while (t0 < t1) {
     const SimTime edge = static_cast<SimTime>(w + 1) * window_;
     const SimTime end = std::min(edge, t1);
-    slot(w) += static_cast<double>(end - t0);
+    values_[w] += static_cast<double>(end - t0);
     t0 = end;
     ++w;
   }
 }
 
-void WindowSeries::add_count(SimTime t, double n) {
-  slot(static_cast<std::size_t>(t / window_)) += n;
+void WindowSeries::add_count(SimTime t, double n) { values_[slot_for(t)] += n; }
+
+void WindowSeries::cover(SimTime end) {
+  if (end > 0) slot_for(end - 1);
 }
 
-double WindowSeries::peak(SimTime end) const {
-  double best = 0.0;
+double WindowSeries::peak_per_ns(SimTime end) const {
+  if (end <= 0 || values_.empty()) return 0.0;
   const auto full = static_cast<std::size_t>(end / window_);
-  for (std::size_t i = 0; i < values_.size() && i < std::max<std::size_t>(full, 1); ++i)
-    best = std::max(best, values_[i]);
-  return best;
+  if (full == 0) return values_[0] / static_cast<double>(end);
+  double best = 0.0;
+  for (std::size_t i = 0; i < values_.size() && i < full; ++i) best = std::max(best, values_[i]);
+  return best / static_cast<double>(window_);
 }
 
 double WindowSeries::total() const {

@@ -1,7 +1,8 @@
-// stats.hpp: streaming statistics whose memory does not grow with the number
-// of events: a log-linear histogram for quantiles, a running mean, and
-// per-window series (one value per fixed window of simulated time) for
-// time-weighted busy fractions and event rates.
+// stats.hpp: streaming statistics whose memory grows neither with the number
+// of events nor with simulated time: a log-linear histogram for quantiles, a
+// running mean, and per-window series (one value per window of simulated
+// time, at most kMaxWindows of them) for time-weighted busy fractions and
+// event rates.
 #pragma once
 
 #include <cstdint>
@@ -40,25 +41,42 @@ class Histogram {
 
 // A quantity accumulated per window of simulated time (default 1 s): busy
 // nanoseconds split exactly across window edges, or event counts.
+//
+// Memory stays flat in simulated time: the series holds at most
+// `max_windows` slots (kMaxWindows by default). When a value lands beyond
+// them, neighbouring windows are merged pairwise and the width doubles, as
+// often as needed; sums stay exact, and peaks are then over the wider window
+// (window() says which). A run of 1e7 s at 1 s windows keeps 39,063 slots of
+// 256 s, not ten million.
 class WindowSeries {
  public:
-  explicit WindowSeries(SimTime window = kNsPerSec) : window_(window) {}
+  static constexpr std::size_t kMaxWindows = 65536;  // 512 KiB of doubles
+  explicit WindowSeries(SimTime window = kNsPerSec, std::size_t max_windows = kMaxWindows);
   // Add an interval [t0, t1) of busy time (summed, so several CPUs add up).
   void add_interval(SimTime t0, SimTime t1);
   // Add `n` events at time t.
   void add_count(SimTime t, double n = 1.0);
+  // Widen the windows, if needed, until [0, end) fits: the series of one run
+  // covered to its end all have the same width.
+  void cover(SimTime end);
+  // The current window width: the configured one times a power of two.
   SimTime window() const { return window_; }
   const std::vector<double>& values() const { return values_; }
-  // Largest value over the windows that lie fully within [0, end).
-  double peak(SimTime end) const;
+  // The largest value per nanosecond over the windows that lie fully within
+  // [0, end); the partial last window is left out, so that a few
+  // nanoseconds of it cannot make a peak. A run shorter than one window has
+  // only the partial one: its value over its real length `end` (the peak is
+  // then the mean).
+  double peak_per_ns(SimTime end) const;
   double total() const;
 
  private:
-  double& slot(std::size_t i) {
-    if (i >= values_.size()) values_.resize(i + 1, 0.0);
-    return values_[i];
-  }
+  // Make slot i (a window of the current width) exist, widening first if
+  // the slot for time t would lie beyond max_windows_. Returns its index.
+  std::size_t slot_for(SimTime t);
+  void merge_pairs();
   SimTime window_;
+  std::size_t max_windows_;
   std::vector<double> values_;
 };
 

@@ -42,4 +42,23 @@ struct Costs {
   }
 };
 
+// The longest simulated time a run may reach: 1e9 s (31.7 years). Times are
+// int64 nanoseconds, which overflow at 9.2e9 s; a run stops at this horizon
+// (an InputError if the boot has not ended), and no single delay may exceed
+// it, so that no sum of a time and a delay can overflow.
+constexpr SimTime kMaxSimTime = 1'000'000'000 * engine::kNsPerSec;
+// The largest draw of Rng::exponential(mean) is 36.7 means (53-bit
+// uniforms: -ln 2^-53).
+constexpr double kLongestExponential = 36.74;
+// The lowest non-zero other_drain_all_per_s: its longest gap between calls
+// (36.74 / 4e-8 = 9.2e8 s) stays inside the horizon.
+constexpr double kMinOtherDrainPerS = 4e-8;
+static_assert(kLongestExponential / kMinOtherDrainPerS <= 1e9, "gap beyond kMaxSimTime");
+
+// Refuse, before a run, parameters whose delays could pass kMaxSimTime: a
+// rate whose inverse is a mean gap (other_drain_all_per_s = 1e-12 gave gaps
+// of 1e12 s, an overflow and "event scheduled in the past"), at its largest
+// draw. InputError naming the parameter, its value and the accepted bound.
+void check_simulated_times(const ParamValues& p);
+
 }  // namespace ipistorm::model

@@ -19,7 +19,6 @@ double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
 
 double boot_s(const Result& r) { return static_cast<double>(r.metrics.boot_time_ns) / 1e9; }
 double ioport_q(const Result& r, double q) { return r.metrics.ioport_ns.quantile(q); }
-double window_s(const engine::WindowSeries& w) { return static_cast<double>(w.window()) / 1e9; }
 
 // Mean microseconds per ioport access of latency part P.
 template <int P>
@@ -63,21 +62,21 @@ const std::vector<MetricSpec>& metric_table() {
                 100.0;
        }},
       {"dom0_util_pct.peak", "dom0 utilisation peak", "% of one CPU", F::kFixed1,
-       "busiest window_s window lying fully inside the boot (the last, partial one only if it is "
-       "the only one): busy time / window x 100",
+       "busiest window lying fully inside the boot: busy time / window x 100 (the partial last "
+       "window left out; a boot shorter than one window: its mean)",
        true,
        [](const Result& r) {
-         const auto& w = r.metrics.dom0_busy_ns;
-         return w.peak(r.metrics.boot_time_ns) / static_cast<double>(w.window()) * 100.0;
+         return r.metrics.dom0_busy_ns.peak_per_ns(r.metrics.boot_time_ns) * 100.0;
        }},
       {"resched_ipis_per_s.mean", "resched IPIs mean", "per s", F::kSi,
        "reschedule IPIs / boot time", true,
        [](const Result& r) { return ratio(u(r.metrics.ipis_total), boot_s(r)); }},
       {"resched_ipis_per_s.peak", "resched IPIs peak", "per s", F::kSi,
-       "reschedule IPIs in the busiest full window / window_s", true,
+       "reschedule IPIs in the busiest full window / its width (a boot shorter than one "
+       "window: the mean)",
+       true,
        [](const Result& r) {
-         const auto& w = r.metrics.resched_ipis;
-         return w.peak(r.metrics.boot_time_ns) / window_s(w);
+         return r.metrics.resched_ipis.peak_per_ns(r.metrics.boot_time_ns) * 1e9;
        }},
       {"resched_ipis_total", "resched IPIs total", "IPIs", F::kCount,
        "reschedule IPIs sent (EVTCHNOP_send to another vCPU)", true,

@@ -1,10 +1,11 @@
 // metrics.hpp: what a run measures, and the one table of the figures
 // derived from it. Metrics holds the raw counters (streaming only:
-// histograms and per-window series, one slot per window of simulated time,
-// no event log). metric_table() says, for every figure a run reports, its
-// name (the dotted JSON path of `simulate --json`'s "metrics"), label, unit,
-// display format and how it is computed; the JSON, the CLI tables, the CSV
-// files, reproduce and Python all read it, and nothing else computes one.
+// histograms and per-window series of at most WindowSeries::kMaxWindows
+// slots whatever the simulated time, no event log). metric_table() says,
+// for every figure a run reports, its name (the dotted JSON path of
+// `simulate --json`'s "metrics"), label, unit, display format and how it is
+// computed; the JSON, the CLI tables, the CSV files, reproduce and Python
+// all read it, and nothing else computes one.
 #pragma once
 
 #include <array>

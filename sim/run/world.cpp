@@ -79,6 +79,7 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   if (evtchn_vcpu >= cfg.dom0_vcpus)
     throw InputError("parameter dm_evtchn_vcpu " + std::to_string(static_cast<long>(evtchn_vcpu)) +
                      " is outside 0.." + std::to_string(cfg.dom0_vcpus - 1) + " (the dom0 vCPUs)");
+  check_simulated_times(cfg.params);  // before the run: no delay may pass kMaxSimTime
   const std::vector<int> pcpus = place_vcpus(topo, cfg.dom0_vcpus, cfg.placement);
   r.topology_description = topo.description();
 
@@ -103,8 +104,12 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   guest.start();
   others.start();
   sim.set_cancel_flag(cancel);
-  sim.run();
+  sim.run(kMaxSimTime);  // no time can overflow: every delay is below the horizon too
   if (sim.cancelled()) throw Cancelled();
+  if (!guest.finished() && sim.pending() > 0)
+    throw InputError("the guest had not booted after " +
+                     io::format_number(static_cast<double>(kMaxSimTime) / 1e9) +
+                     " s of simulated time, the longest run; give smaller costs or workload");
   if (!guest.finished()) throw std::runtime_error("simulation ended before the guest booted");
   dom0.finish(sim.now());
   if (trace) {
@@ -113,15 +118,19 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   }
 
   r.events = sim.events_processed();
-  // Per-window series over the boot.
-  const Metrics& m = r.metrics;
-  const double wsec = static_cast<double>(window) / 1e9;
-  const auto nwin = static_cast<std::size_t>((m.boot_time_ns + window - 1) / window);
+  // Per-window series over the boot, at the series' width (window_s, or a
+  // power-of-two multiple of it after a long run: engine/stats.hpp).
+  Metrics& m = r.metrics;
+  m.dom0_busy_ns.cover(m.boot_time_ns);
+  m.resched_ipis.cover(m.boot_time_ns);
+  const engine::SimTime width = m.dom0_busy_ns.window();
+  const double wsec = static_cast<double>(width) / 1e9;
+  const auto nwin = static_cast<std::size_t>((m.boot_time_ns + width - 1) / width);
   for (std::size_t i = 0; i < nwin; ++i) {
     const double busy = i < m.dom0_busy_ns.values().size() ? m.dom0_busy_ns.values()[i] : 0.0;
     const double ipis = i < m.resched_ipis.values().size() ? m.resched_ipis.values()[i] : 0.0;
     r.series.time_s.push_back(static_cast<double>(i) * wsec);
-    r.series.dom0_util_pct.push_back(busy / static_cast<double>(window) * 100.0);
+    r.series.dom0_util_pct.push_back(busy / static_cast<double>(width) * 100.0);
     r.series.resched_ipis_per_s.push_back(ipis / wsec);
   }
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();

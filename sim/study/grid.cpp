@@ -5,6 +5,7 @@
 
 #include "did_you_mean.hpp"
 #include "errors.hpp"
+#include "io/json.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/placement.hpp"
 #include "model/strategies/strategy.hpp"
@@ -32,8 +33,6 @@ std::vector<T> typed_list(const json& v, const std::string& key, const char* wha
     bool ok = false;
     if constexpr (std::is_same_v<T, std::string>)
       ok = e.is_string();
-    else if constexpr (std::is_same_v<T, int>)
-      ok = e.is_number_integer();
     else if constexpr (std::is_same_v<T, std::uint64_t>)
       ok = e.is_number_unsigned();
     else
@@ -65,7 +64,9 @@ Grid grid_from_json(const json& j, const Config& base) {
     else if (k == "placement")
       g.placements = typed_list<std::string>(v, k, "strings");
     else if (k == "dom0_vcpus")
-      g.dom0_vcpus = typed_list<int>(v, k, "integers");
+      for (const auto& e : as_list(v, k))  // read as integers: no get<int>() wrap-around
+        g.dom0_vcpus.push_back(
+            static_cast<int>(io::int_value(e, 0, topo::kMaxCpus, "grid key 'dom0_vcpus'")));
     else if (k == "seed")
       g.seeds = typed_list<std::uint64_t>(v, k, "non-negative integers");
     else if (k == "params") {

@@ -2,12 +2,10 @@
 #include "study/sweep_output.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 
+#include "io/csv.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 
@@ -26,51 +24,42 @@ std::vector<std::pair<std::string, double>> flat_metrics(const Result& r) {
 
 namespace {
 
-// Shortest round-trip text for a double, so CSV values read back exactly.
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  // Prefer a shorter form when it round-trips.
-  for (int p = 6; p < 17; ++p) {
-    char s[40];
-    std::snprintf(s, sizeof s, "%.*g", p, v);
-    if (std::strtod(s, nullptr) == v) return s;
-  }
-  return buf;
-}
-
 // Wall time differs run to run: CSV rows hold only what the config decides.
 bool skip_metric(const std::string& name) { return !metric(name).deterministic; }
 
 }  // namespace
 
 std::string sweep_csv_header(const Grid& g, bool with_samples) {
-  std::string out = with_samples ? "run,sample" : "run";
-  out += ",topology,kernel,strategy,placement,dom0_vcpus,seed";
-  for (const auto& p : g.params) out += "," + p.first;
-  return out + ",metric,value\n";
+  std::vector<std::string> head = {"run"};
+  if (with_samples) head.push_back("sample");
+  head.insert(head.end(), {"topology", "kernel", "strategy", "placement", "dom0_vcpus", "seed"});
+  for (const auto& p : g.params) head.push_back(p.first);
+  head.insert(head.end(), {"metric", "value"});
+  return io::csv_line(head);
 }
 
 std::string sweep_csv_rows(const Grid& g, std::uint64_t i, const Result& r,
                            const std::vector<std::pair<std::string, double>>* extra,
                            const std::size_t* sample) {
   const Config& c = r.config;
-  std::ostringstream key;
-  key << i;
-  if (sample) key << "," << *sample;
-  key << "," << c.topology << "," << c.kernel << "," << c.strategy << "," << c.placement << ","
-      << c.dom0_vcpus << "," << c.seed;
-  for (const auto& p : g.params) key << "," << num(c.params.get(p.first));
-  const std::string prefix = key.str();
-  std::ostringstream os;
-  for (const auto& [name, value] : flat_metrics(r)) {
-    if (skip_metric(name)) continue;
-    os << prefix << "," << name << "," << num(value) << "\n";
-  }
+  std::vector<std::string> row = {std::to_string(i)};
+  if (sample) row.push_back(std::to_string(*sample));
+  // A topology may hold commas ("pu:2(indexes=0,1)"): csv_line quotes it.
+  row.insert(row.end(), {c.topology, c.kernel, c.strategy, c.placement,
+                         std::to_string(c.dom0_vcpus), std::to_string(c.seed)});
+  for (const auto& p : g.params) row.push_back(io::csv_number(c.params.get(p.first)));
+  std::string out;
+  auto emit = [&](const std::string& name, double value) {
+    row.push_back(name);
+    row.push_back(io::csv_number(value));
+    out += io::csv_line(row);
+    row.resize(row.size() - 2);
+  };
+  for (const auto& [name, value] : flat_metrics(r))
+    if (!skip_metric(name)) emit(name, value);
   if (extra)
-    for (const auto& [name, value] : *extra)
-      os << prefix << "," << name << "," << num(value) << "\n";
-  return os.str();
+    for (const auto& [name, value] : *extra) emit(name, value);
+  return out;
 }
 
 std::string sweep_csv(const Grid& g, const std::vector<Result>& results,

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "io/csv.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 #include "run/world.hpp"
@@ -114,18 +115,6 @@ json fit_summary(const Sample& s) {
             {"converged", s.fit.converged}};
   if (!s.fit.converged) j["reason"] = s.fit.reason;
   return j;
-}
-
-// Shortest text that reads back to the same double.
-std::string num(double v) {
-  for (int p = 6; p < 17; ++p) {
-    char s[40];
-    std::snprintf(s, sizeof s, "%.*g", p, v);
-    if (std::strtod(s, nullptr) == v) return s;
-  }
-  char s[40];
-  std::snprintf(s, sizeof s, "%.17g", v);
-  return s;
 }
 
 }  // namespace
@@ -298,24 +287,27 @@ json reproduce_uncertainty_json(const ReproUncertainty& u) {
 }
 
 std::string reproduce_uncertainty_csv(const ReproUncertainty& u) {
-  std::ostringstream os;
-  os << "sample";
-  for (const auto& d : u.dims) os << "," << d.name;
-  if (u.refit) os << "," << fitted_cost().param << ",fit_converged";
+  using io::csv_number;
+  std::vector<std::string> head = {"sample"};
+  for (const auto& d : u.dims) head.push_back(d.name);
+  if (u.refit) head.insert(head.end(), {fitted_cost().param, "fit_converged"});
   for (const auto& sc : u.scenarios)
-    for (const auto& f : sc.figures) os << "," << sc.name << "/" << f.name;
-  os << ",all_within\n";
+    for (const auto& f : sc.figures) head.push_back(sc.name + "/" + f.name);
+  head.push_back("all_within");
+  std::string out = io::csv_line(head);
   const auto within = within_table(u);
   for (std::size_t i = 0; i < u.samples.size(); ++i) {
-    os << i;
-    for (double v : u.samples[i].values) os << "," << num(v);
-    if (u.refit)
-      os << "," << num(u.samples[i].fit.value) << ","
-         << (u.samples[i].fit.converged ? "true" : "false");
-    for (double v : u.figures[i]) os << "," << num(v);
-    os << "," << (all_of(within[i]) ? "true" : "false") << "\n";
+    std::vector<std::string> row = {std::to_string(i)};
+    for (double v : u.samples[i].values) row.push_back(csv_number(v));
+    if (u.refit) {
+      row.push_back(csv_number(u.samples[i].fit.value));
+      row.push_back(u.samples[i].fit.converged ? "true" : "false");
+    }
+    for (double v : u.figures[i]) row.push_back(csv_number(v));
+    row.push_back(all_of(within[i]) ? "true" : "false");
+    out += io::csv_line(row);
   }
-  return os.str();
+  return out;
 }
 
 // ---- sensitivity --------------------------------------------------------------

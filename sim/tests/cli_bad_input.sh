@@ -1,62 +1,335 @@
 #!/usr/bin/env bash
-# cli_bad_input.sh IPISTORM: every kind of bad input gives exactly one line on
-# stderr naming the problem, exit code 2, and no output file.
+# cli_bad_input.sh IPISTORM IPISTORM_BENCH|none LAB_RUN: a table of bad inputs
+# across every command. Each row gives a name, a fragment of the one stderr
+# line that must name the bad value, the files that must not exist after it
+# (besides: the output folder stays empty, no temporary left), then the
+# command. Every row must exit 2 with exactly one line on stderr.
+#
+#   t NAME FRAGMENT [FORBIDDEN-FILE...] -- ARGS...
+#
+# Inputs are made in $in; every output of a row goes to $out, which must be
+# empty afterwards. Issue 8's "Why" list is covered row by row (marked why:).
 set -u
 BIN=$1
+BENCH=$2
+LAB=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+in=$tmp/in
+out=$tmp/out
+mkdir -p "$in" "$out"
 fail=0
-printf '{"kernel": "linux-2.6.31-pvops",' > "$tmp/malformed.json"
-printf 'not xml at all\n' > "$tmp/bad.xml"
-printf '{"dom0_vcpus": "many"}' > "$tmp/badtype.json"
+rows=0
 
-check() {  # check NAME EXPECTED-SUBSTRING ARGS...
+t() {
   local name=$1 want=$2
   shift 2
-  rm -f "$tmp/out.json"
-  "$BIN" "$@" --json "$tmp/out.json" >"$tmp/stdout" 2>"$tmp/stderr"
-  local rc=$?
-  local lines
+  local forbid=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+    forbid+=("$1")
+    shift
+  done
+  shift
+  rows=$((rows + 1))
+  local rc=0 t0
+  t0=$(date +%s.%N)
+  timeout 60 "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null || rc=$?
+  local lines bad=0
   lines=$(wc -l <"$tmp/stderr")
-  if [ "$rc" -ne 2 ]; then echo "FAIL $name: exit $rc, want 2"; fail=1; fi
-  if [ "$lines" -ne 1 ]; then echo "FAIL $name: $lines stderr lines, want 1"; cat "$tmp/stderr"; fail=1; fi
-  if ! grep -qF -- "$want" "$tmp/stderr"; then echo "FAIL $name: stderr lacks '$want':"; cat "$tmp/stderr"; fail=1; fi
-  if ls "$tmp"/out.json* >/dev/null 2>&1; then echo "FAIL $name: output file written"; fail=1; fi
-  [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && echo "ok   $name: $(cat "$tmp/stderr")"
+  if [ "$rc" -ne 2 ]; then echo "FAIL $name: exit $rc, want 2"; bad=1; fi
+  if [ "$lines" -ne 1 ]; then echo "FAIL $name: $lines stderr lines, want 1"; bad=1; fi
+  if ! grep -qF -- "$want" "$tmp/stderr"; then echo "FAIL $name: stderr lacks '$want'"; bad=1; fi
+  local f
+  for f in ${forbid[@]+"${forbid[@]}"}; do
+    if [ -e "$f" ]; then echo "FAIL $name: $f exists"; bad=1; fi
+  done
+  local left
+  left=$(find "$out" -mindepth 1 ! -path "$out/dev-null" ! -path "$out/fifo.json" \
+    ! -path "$out/dir.json" -print)
+  if [ -n "$left" ]; then
+    echo "FAIL $name: files left in the output folder: $left"
+    bad=1
+  fi
+  if [ "$bad" -ne 0 ]; then
+    head -c 600 "$tmp/stderr"
+    fail=1
+  else
+    echo "ok   $name ($(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s): $(cat "$tmp/stderr")"
+  fi
+  rm -rf "${out:?}"/*.tmp.* 2>/dev/null
 }
 
-check unknown-preset "no-such-box" simulate --topology no-such-box
-check unknown-kernel "linux-9.9" simulate --kernel linux-9.9
-check kernel-lists-accepted "linux-2.6.31-pvops" simulate --kernel linux-9.9
-check unknown-strategy "magic" simulate --strategy magic
-check unknown-placement "scatter" simulate --placement scatter
-check vcpus-too-many "17" simulate --dom0-vcpus 17
-check vcpus-zero "--dom0-vcpus" simulate --dom0-vcpus 0
-check negative-cost "evtchn_send_us" simulate --set evtchn_send_us=-1
-check non-numeric-cost "fast" simulate --set evtchn_send_us=fast
-check unknown-param "no_such" simulate --set no_such=1
-check set-without-equals "NAME=VALUE" simulate --set evtchn_send_us
-check malformed-json "not valid JSON" simulate --config "$tmp/malformed.json"
-check json-wrong-type "dom0_vcpus" simulate --config "$tmp/badtype.json"
-check missing-config "cannot read" simulate --config "$tmp/none.json"
-check missing-xml "/nonexistent/box.xml" simulate --topology /nonexistent/box.xml
-check invalid-xml "bad.xml" simulate --topology "$tmp/bad.xml"
-check bad-flag "--frobnicate" simulate --frobnicate
-check non-numeric-seed "--seed" simulate --seed abc
-check reproduce-bad-param "no_such" reproduce --set no_such=1
-# simulate --trace: the window, the path and the size cap (a short boot: 3.5 s simulated).
+S=("$BIN" simulate)
+J=(--json "$out/r.json")
+# A short boot (0.4 s simulated) for rows that must run before they fail.
 short=(--dom0-vcpus 8 --set boot_probe_polls=2000 --set boot_firmware_polls=200
        --set boot_firmware_sectors=0 --set boot_init_polls=10 --set boot_init_cpu_s=0.05)
-tr=(--trace "$tmp/out.json")
-check trace-after-run "after the run" simulate "${short[@]}" "${tr[@]}" --trace-from 100
-check trace-past-end "after the run" simulate "${short[@]}" "${tr[@]}" --trace-from 0 --trace-for 100
-check trace-longer-than-run "longer than the run" simulate "${short[@]}" "${tr[@]}" --trace-for 100
-check trace-negative-start "--trace-from" simulate "${tr[@]}" --trace-from -1
-check trace-zero-length "--trace-for" simulate "${tr[@]}" --trace-for 0
-check trace-negative-length "--trace-for" simulate "${tr[@]}" --trace-for -0.001
-check trace-nan-length "--trace-for" simulate "${tr[@]}" --trace-for nan
-check trace-unwritable "cannot write --trace" simulate --trace "$tmp/no/such/dir/t.json"
-check trace-over-cap "cap" simulate "${short[@]}" "${tr[@]}" --trace-from 0 --trace-for 3 --trace-max-mb 1
-check trace-cap-range "--trace-max-mb" simulate "${tr[@]}" --trace-max-mb 0
-check trace-window-alone "need --trace" simulate --trace-from 0.1
+
+# ---- inputs -----------------------------------------------------------------
+printf '{"kernel": "linux-2.6.31-pvops",' >"$in/malformed.json"
+printf 'not xml at all\n' >"$in/bad.xml"
+printf '{"dom0_vcpus": "many"}' >"$in/badtype.json"
+printf '{"window_s": 1e-12}' >"$in/window-tiny.json"
+printf '{"window_s": 1e300}' >"$in/window-huge.json"
+printf '{"window_s": 0}' >"$in/window-zero.json"
+printf '{"dom0_vcpus": 4294967297}' >"$in/vcpus-wrap.json"
+printf '{"dom0_vcpus": 2.5}' >"$in/vcpus-frac.json"
+printf '{"dm_vcpu": -1}' >"$in/dm-neg.json"
+printf '{"seed": -1}' >"$in/seed-neg.json"
+printf '{"seed": 1.5}' >"$in/seed-frac.json"
+printf '{"cpu_ghz": 1e9}' >"$in/ghz-huge.json"
+printf '{"params": {"evtchn_send_us": 1e400}}' >"$in/overflow.json"
+printf '{"params": {"pagevec_size": 0}}' >"$in/pagevec0.json"
+printf '{"params": {"no_such_param": 1}}' >"$in/unknown-param.json"
+printf '{"params": {"evtchn_send_us": "fast"}}' >"$in/param-string.json"
+printf '{"params": [1, 2]}' >"$in/params-list.json"
+printf '{"no_such_key": 1}' >"$in/unknown-key.json"
+printf '[1, 2, 3]' >"$in/array.json"
+printf '{"ranges": {"evtchn_send_us": {"range": [3, 0.5]}}}' >"$in/range-inverted.json"
+python3 -c 'print("[" * 100000 + "]" * 100000)' >"$in/deep.json"
+python3 - "$in" <<'PY'
+import sys
+d = sys.argv[1]
+n = 20000  # nested groups: overflowed the stack inside hwloc
+open(f"{d}/deep.xml", "w").write('<?xml version="1.0"?>\n<topology version="2.0">\n<object type="Machine" os_index="0">'
+    + '<object type="Group">' * n + '<object type="PU" os_index="0"/>' + '</object>' * n + '</object></topology>\n')
+wide = ''.join(f'<object type="PU" os_index="{i}"/>' for i in range(8193))
+open(f"{d}/wide.xml", "w").write(f'<topology version="2.0"><object type="Machine" os_index="0">{wide}</object></topology>')
+PY
+# The recorded lab run's machine with its second PU numbered 0 as well.
+sed '0,/<object type="PU" os_index="1"/s//<object type="PU" os_index="0"/' "$LAB/lstopo.xml" >"$in/dup.xml"
+cmp -s "$LAB/lstopo.xml" "$in/dup.xml" && { echo "FAIL: dup.xml unchanged"; fail=1; }
+printf '{"kernel": ["no-such-kernel"]}' >"$in/grid-bad-kernel.json"
+printf '{"dom0_vcpus": [1, 4294967297]}' >"$in/grid-vcpus.json"
+printf '{"params": {"evtchn_send_us": [1, -1]}}' >"$in/grid-param.json"
+printf '{"seed": "1,2"}' >"$in/grid-seed-type.json"
+printf '{"kernels": ["linux-3.12"]}' >"$in/grid-typo.json"
+printf '{"params": {"evtchn_send_us": [1, 1e400]}}' >"$in/grid-overflow.json"
+mkfifo "$in/fifo.json"
+mkfifo "$out/fifo.json"
+mkdir "$out/dir.json"
+mknod "$out/dev-null" c 1 3  # a character device like /dev/null (we run as root)
+mkdir -p "$in/empty-run"
+mkdir -p "$in/bad-bench" && printf '{"benchmarks": [' >"$in/bad-bench/bench.json"
+cp -r "$LAB" "$in/run-typed" && rm -f "$in/run-typed/calibration.json" "$in/run-typed/validation.json"
+python3 - "$in/run-typed/bench.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+next(x for x in b["benchmarks"] if x.get("run_type") == "iteration")["real_time"] = "fast"
+json.dump(b, open(sys.argv[1], "w"))
+PY
+cp -r "$LAB" "$in/run-zero" && rm -f "$in/run-zero/calibration.json" "$in/run-zero/validation.json"
+python3 - "$in/run-zero/bench.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+next(x for x in b["benchmarks"] if x["name"].startswith("syscall/"))["real_time"] = 0
+json.dump(b, open(sys.argv[1], "w"))
+PY
+cp -r "$LAB" "$in/run" && rm -f "$in/run/validation.json"
+"$BIN" calibrate "$in/run" >/dev/null || { echo "FAIL: calibrate on the recorded run"; fail=1; }
+
+# ---- simulate: names, numbers, flags -----------------------------------------
+t unknown-preset "no-such-box" -- "${S[@]}" "${J[@]}" --topology no-such-box
+t unknown-kernel "linux-9.9" -- "${S[@]}" "${J[@]}" --kernel linux-9.9
+t kernel-lists-accepted "linux-2.6.31-pvops" -- "${S[@]}" "${J[@]}" --kernel linux-9.9
+t unknown-strategy "magic" -- "${S[@]}" "${J[@]}" --strategy magic
+t unknown-placement "scatter" -- "${S[@]}" "${J[@]}" --placement scatter
+t vcpus-too-many "17" -- "${S[@]}" "${J[@]}" --dom0-vcpus 17
+t vcpus-zero "--dom0-vcpus" -- "${S[@]}" "${J[@]}" --dom0-vcpus 0
+t vcpus-wrap-flag "4294967297" -- "${S[@]}" "${J[@]}" --dom0-vcpus 4294967297
+t dm-vcpu-negative "--dm-vcpu" -- "${S[@]}" "${J[@]}" --dm-vcpu -1
+t dm-vcpu-beyond "dm_vcpu 8" -- "${S[@]}" "${J[@]}" --dom0-vcpus 8 --dm-vcpu 8
+t negative-cost "evtchn_send_us" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=-1
+t non-numeric-cost "fast" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=fast
+t nan-cost "nan" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=nan
+t inf-cost "inf" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=inf
+t hex-cost "0x10" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=0x10
+t cost-overflow "1e400" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=1e400
+t cost-above-range "100000" -- "${S[@]}" "${J[@]}" --set evtchn_send_us=1e5
+t unknown-param "no_such" -- "${S[@]}" "${J[@]}" --set no_such=1
+t param-did-you-mean "evtchn_send_us" -- "${S[@]}" "${J[@]}" --set evtchn_sned_us=1
+t set-without-equals "NAME=VALUE" -- "${S[@]}" "${J[@]}" --set evtchn_send_us
+t set-empty-name "NAME=VALUE" -- "${S[@]}" "${J[@]}" --set =1
+# why: --set boot_probe_polls=1e20 gave 0 accesses; pagevec_size=1e12 and max_cstate=1e12 behaved like 0
+t polls-1e20 "1e20" -- "${S[@]}" "${J[@]}" --set boot_probe_polls=1e20
+t polls-fraction "2.5" -- "${S[@]}" "${J[@]}" --set boot_probe_polls=2.5
+t pagevec-1e12 "1e12" -- "${S[@]}" "${J[@]}" --set pagevec_size=1e12
+t max-cstate-1e12 "1e12" -- "${S[@]}" "${J[@]}" --set max_cstate=1e12
+t max-cstate-4 "max_cstate=4" -- "${S[@]}" "${J[@]}" --set max_cstate=4
+# why: dm_process_bytes=1e300 gave 4 KiB locked; pagevec_size=0 was clamped silently
+t dm-bytes-1e300 "1e300" -- "${S[@]}" "${J[@]}" --set dm_process_bytes=1e300
+t pagevec-zero "pagevec_size=0" -- "${S[@]}" "${J[@]}" --set pagevec_size=0
+t probability-one "nolock_fault_prob=1" -- "${S[@]}" "${J[@]}" --set nolock_fault_prob=1
+# why: --seed -1 wrapped around
+t seed-negative "-1" -- "${S[@]}" "${J[@]}" --seed -1
+t seed-too-big "18446744073709551616" -- "${S[@]}" "${J[@]}" --seed 18446744073709551616
+t non-numeric-seed "--seed" -- "${S[@]}" "${J[@]}" --seed abc
+t cpu-ghz-zero "--cpu-ghz" -- "${S[@]}" "${J[@]}" --cpu-ghz 0
+t cpu-ghz-nan "--cpu-ghz" -- "${S[@]}" "${J[@]}" --cpu-ghz nan
+t bad-flag "--frobnicate" -- "${S[@]}" "${J[@]}" --frobnicate
+t extra-positional "stray" -- "${S[@]}" "${J[@]}" stray
+# why: huge costs gave an internal "event scheduled in the past" (exit 3)
+t time-overflow "other_drain_all_per_s=1e-12" -- "${S[@]}" "${J[@]}" --set other_drain_all_per_s=1e-12
+# ---- simulate: config files ------------------------------------------------------
+t malformed-json "not valid JSON" -- "${S[@]}" "${J[@]}" --config "$in/malformed.json"
+t json-wrong-type "dom0_vcpus" -- "${S[@]}" "${J[@]}" --config "$in/badtype.json"
+t missing-config "cannot read" -- "${S[@]}" "${J[@]}" --config "$in/none.json"
+# why: window_s 1e-12 gave SIGFPE, 1e300 looped forever
+t window-1e-12 "window_s" -- "${S[@]}" "${J[@]}" --config "$in/window-tiny.json"
+t window-1e300 "window_s" -- "${S[@]}" "${J[@]}" --config "$in/window-huge.json"
+t window-zero "window_s" -- "${S[@]}" "${J[@]}" --config "$in/window-zero.json"
+# why: {"dom0_vcpus": 4294967297} ran with 1 vCPU
+t config-vcpus-wrap "4294967297" -- "${S[@]}" "${J[@]}" --config "$in/vcpus-wrap.json"
+t config-vcpus-fraction "2.5" -- "${S[@]}" "${J[@]}" --config "$in/vcpus-frac.json"
+t config-dm-negative "dm_vcpu" -- "${S[@]}" "${J[@]}" --config "$in/dm-neg.json"
+t config-seed-negative "seed" -- "${S[@]}" "${J[@]}" --config "$in/seed-neg.json"
+t config-seed-fraction "1.5" -- "${S[@]}" "${J[@]}" --config "$in/seed-frac.json"
+t config-ghz-huge "cpu_ghz" -- "${S[@]}" "${J[@]}" --config "$in/ghz-huge.json"
+# why: JSON number overflow (1e400) was an internal error
+t config-1e400 "not valid JSON" -- "${S[@]}" "${J[@]}" --config "$in/overflow.json"
+t config-pagevec-zero "pagevec_size" -- "${S[@]}" "${J[@]}" --config "$in/pagevec0.json"
+t config-unknown-param "no_such_param" -- "${S[@]}" "${J[@]}" --config "$in/unknown-param.json"
+t config-param-string "evtchn_send_us" -- "${S[@]}" "${J[@]}" --config "$in/param-string.json"
+t config-params-list "params" -- "${S[@]}" "${J[@]}" --config "$in/params-list.json"
+t config-unknown-key "no_such_key" -- "${S[@]}" "${J[@]}" --config "$in/unknown-key.json"
+t config-array "config" -- "${S[@]}" "${J[@]}" --config "$in/array.json"
+t config-deep "nested deeper" -- "${S[@]}" "${J[@]}" --config "$in/deep.json"
+t config-range-inverted "inverted" -- "${S[@]}" "${J[@]}" --config "$in/range-inverted.json"
+# why: --config on a FIFO or on /dev/zero hung
+t config-fifo "is a FIFO" -- "${S[@]}" "${J[@]}" --config "$in/fifo.json"
+t config-dev-zero "is a character device" -- "${S[@]}" "${J[@]}" --config /dev/zero
+t config-directory "is a directory" -- "${S[@]}" "${J[@]}" --config "$in"
+t calibration-missing "cannot read" -- "${S[@]}" "${J[@]}" --calibration "$in/none.json"
+t calibration-malformed "not valid JSON" -- "${S[@]}" "${J[@]}" --calibration "$in/malformed.json"
+# ---- simulate: outputs -----------------------------------------------------------
+# why: --json /dev/null as root replaced the device node with a regular file
+t json-char-device "is a character device" -- "${S[@]}" --json "$out/dev-null"
+[ -c "$out/dev-null" ] || { echo "FAIL json-char-device: $out/dev-null is no longer a character device"; fail=1; }
+# why: --json DIR ran the whole simulation before refusing
+t json-directory "is a directory" -- "${S[@]}" --json "$out/dir.json"
+t json-fifo "is a FIFO" -- "${S[@]}" --json "$out/fifo.json"
+t json-no-such-dir "cannot write --json" -- "${S[@]}" --json "$out/no/such/r.json"
+t json-same-as-trace "same file" "$out/same.json" -- "${S[@]}" --json "$out/same.json" --trace "$out/same.json"
+# ---- simulate --trace ------------------------------------------------------------
+tr=(--trace "$out/t.json")
+t trace-after-run "after the run" -- "${S[@]}" "${short[@]}" "${tr[@]}" --trace-from 100
+t trace-past-end "after the run" -- "${S[@]}" "${short[@]}" "${tr[@]}" --trace-from 0 --trace-for 100
+t trace-longer-than-run "longer than the run" -- "${S[@]}" "${short[@]}" "${tr[@]}" --trace-for 100
+t trace-negative-start "--trace-from" -- "${S[@]}" "${tr[@]}" --trace-from -1
+t trace-zero-length "--trace-for" -- "${S[@]}" "${tr[@]}" --trace-for 0
+t trace-negative-length "--trace-for" -- "${S[@]}" "${tr[@]}" --trace-for -0.001
+t trace-nan-length "--trace-for" -- "${S[@]}" "${tr[@]}" --trace-for nan
+t trace-unwritable "cannot write --trace" -- "${S[@]}" --trace "$out/no/such/dir/t.json"
+t trace-char-device "is a character device" -- "${S[@]}" --trace "$out/dev-null"
+t trace-over-cap "cap" -- "${S[@]}" "${short[@]}" "${tr[@]}" --trace-from 0 --trace-for 3 --trace-max-mb 1
+t trace-cap-range "--trace-max-mb" -- "${S[@]}" "${tr[@]}" --trace-max-mb 0
+t trace-window-alone "need --trace" -- "${S[@]}" --trace-from 0.1
+# ---- topologies (simulate --topology and ipistorm topology) ------------------------
+t missing-xml "/nonexistent/box.xml" -- "${S[@]}" "${J[@]}" --topology /nonexistent/box.xml
+t invalid-xml "bad.xml" -- "${S[@]}" "${J[@]}" --topology "$in/bad.xml"
+# why: an XML topology with 20,000 nested groups overflowed the stack inside hwloc
+t xml-deep "deeper than 64" -- "${S[@]}" "${J[@]}" --topology "$in/deep.xml"
+t xml-too-many-pus "more than 8192 PUs" -- "$BIN" topology "$in/wide.xml"
+t xml-duplicate-os-index "os_index 0" -- "$BIN" topology "$in/dup.xml"
+t xml-fifo "is a FIFO" -- "$BIN" topology "$in/fifo.json"
+t xml-directory "is a directory" -- "$BIN" topology "$in/"
+# why: topology pu:100000 hung
+t synthetic-100000 "more than 8192 PUs" -- "$BIN" topology "pu:100000"
+t synthetic-product "more than 8192 PUs" -- "${S[@]}" "${J[@]}" --topology "pack:2 core:64 pu:65"
+t synthetic-repeated-index "declares 4 PUs" -- "$BIN" topology "pu:4(indexes=0,0,1,2)"
+t synthetic-garbage "unknown topology" -- "$BIN" topology "pack:two"
+t topology-empty "empty topology" -- "$BIN" topology ""
+t topology-vcpus-zero "Value 0" -- "$BIN" topology nehalem-ep --dom0-vcpus 0
+t topology-vcpus-beyond "17" -- "$BIN" topology nehalem-ep --dom0-vcpus 17
+t topology-placement "scatter" -- "$BIN" topology nehalem-ep --placement scatter
+t topology-dm-vcpu "--dm-vcpu" -- "$BIN" topology nehalem-ep --dm-vcpu -1
+t topology-no-spec "spec" -- "$BIN" topology
+# ---- params ----------------------------------------------------------------------
+t params-json-directory "is a directory" -- "$BIN" params --json "$out/dir.json"
+t params-json-char-device "is a character device" -- "$BIN" params --json "$out/dev-null"
+[ -c "$out/dev-null" ] || { echo "FAIL params-json-char-device: no longer a character device"; fail=1; }
+t params-stray "stray" -- "$BIN" params stray
+# ---- reproduce, fit ----------------------------------------------------------------
+t reproduce-bad-param "no_such" -- "$BIN" reproduce "${J[@]}" --set no_such=1
+t reproduce-csv-alone "--uncertainty" -- "$BIN" reproduce "${J[@]}" --csv "$out/r.csv"
+t reproduce-jobs-negative "-1" -- "$BIN" reproduce "${J[@]}" -j -1
+t reproduce-jobs-huge "5000" -- "$BIN" reproduce "${J[@]}" -j 5000
+t reproduce-json-directory "is a directory" -- "$BIN" reproduce --json "$out/dir.json"
+t reproduce-pvops-cx "sometimes" -- "$BIN" reproduce "${J[@]}" --pvops-cx sometimes
+t fit-bad-param "no_such" -- "$BIN" fit "${J[@]}" --set no_such=1
+t fit-json-char-device "is a character device" -- "$BIN" fit --json "$out/dev-null"
+t fit-config-window "window_s" -- "$BIN" fit "${J[@]}" --config "$in/window-tiny.json"
+# ---- uncertainty (reproduce/compare/sweep --uncertainty) ------------------------------
+t uncertainty-one "--uncertainty" -- "$BIN" reproduce "${J[@]}" --uncertainty 1
+t uncertainty-huge "--uncertainty" -- "$BIN" reproduce "${J[@]}" --uncertainty 5000
+t uncertainty-no-refit-alone "--no-refit" -- "$BIN" reproduce "${J[@]}" --no-refit
+t uncertainty-csv-same "same file" -- "$BIN" reproduce --uncertainty 4 --json "$out/u" --csv "$out/u"
+t uncertainty-compare-csv "--csv" -- "$BIN" compare "${J[@]}" --uncertainty 4 --csv "$out/u.csv"
+t uncertainty-sweep-fraction "2.5" -- "$BIN" sweep "${J[@]}" --uncertainty 2.5
+# ---- compare -----------------------------------------------------------------------
+C=("$BIN" compare)
+t compare-unknown-kernel "linux-9.9" -- "${C[@]}" "${J[@]}" --kernel linux-2.6.18-xen,linux-9.9
+t compare-unknown-strategy "magic" -- "${C[@]}" "${J[@]}" --strategy mlock-per-call,magic
+t compare-baseline "linux-9.9" -- "${C[@]}" "${J[@]}" --baseline linux-9.9
+t compare-seed-negative "-1" -- "${C[@]}" "${J[@]}" --seed 1,-1
+t compare-seed-empty "empty element" -- "${C[@]}" "${J[@]}" --seed 1,,2
+t compare-vcpus-zero "--dom0-vcpus" -- "${C[@]}" "${J[@]}" --dom0-vcpus 0
+t compare-wide-alone "--wide needs --csv" -- "${C[@]}" "${J[@]}" --wide
+t compare-csv-directory "is a directory" -- "${C[@]}" --csv "$out/dir.json"
+t compare-csv-char-device "is a character device" -- "${C[@]}" --csv "$out/dev-null"
+t compare-same-outputs "same file" "$out/c" -- "${C[@]}" --csv "$out/c" --json "$out/c"
+t compare-jobs "abc" -- "${C[@]}" "${J[@]}" -j abc
+# ---- sweep -------------------------------------------------------------------------
+W=("$BIN" sweep)
+t sweep-grid-missing "cannot read" -- "${W[@]}" "${J[@]}" --grid "$in/none.json"
+t sweep-grid-malformed "not valid JSON" -- "${W[@]}" "${J[@]}" --grid "$in/malformed.json"
+t sweep-grid-fifo "is a FIFO" -- "${W[@]}" "${J[@]}" --grid "$in/fifo.json"
+t sweep-grid-kernel "no-such-kernel" -- "${W[@]}" "${J[@]}" --grid "$in/grid-bad-kernel.json"
+t sweep-grid-vcpus "4294967297" -- "${W[@]}" "${J[@]}" --grid "$in/grid-vcpus.json"
+t sweep-grid-param "evtchn_send_us" -- "${W[@]}" "${J[@]}" --grid "$in/grid-param.json"
+t sweep-grid-seed-type "seed" -- "${W[@]}" "${J[@]}" --grid "$in/grid-seed-type.json"
+t sweep-grid-unknown-key "kernels" -- "${W[@]}" "${J[@]}" --grid "$in/grid-typo.json"
+t sweep-grid-1e400 "not valid JSON" -- "${W[@]}" "${J[@]}" --grid "$in/grid-overflow.json"
+t sweep-set-bad-value "abc" -- "${W[@]}" "${J[@]}" --set evtchn_send_us=1,abc
+t sweep-set-no-values "NAME=V1" -- "${W[@]}" "${J[@]}" --set evtchn_send_us
+t sweep-vcpus-list "0" -- "${W[@]}" "${J[@]}" --dom0-vcpus 1,0
+t sweep-vcpus-fraction "1.5" -- "${W[@]}" "${J[@]}" --dom0-vcpus 1.5
+t sweep-seed-list "-3" -- "${W[@]}" "${J[@]}" --seed 1,-3
+t sweep-topology "no-such-box" -- "${W[@]}" "${J[@]}" --topology no-such-box
+t sweep-topology-huge "more than 8192 PUs" -- "${W[@]}" "${J[@]}" --topology pu:100000
+t sweep-csv-char-device "is a character device" -- "${W[@]}" --csv "$out/dev-null"
+t sweep-csv-fifo "is a FIFO" -- "${W[@]}" --csv "$out/fifo.json"
+t sweep-same-outputs "same file" "$out/s" -- "${W[@]}" --csv "$out/s" --json "$out/s"
+# why: a 1,000,000-run sweep died of bad_alloc before the first run; --yes is still required
+seeds=$(seq -s, 1 1001)
+values=$(seq -s, 1 1000)
+t sweep-million-needs-yes "--yes" -- "${W[@]}" "${J[@]}" --seed "$seeds" --set "evtchn_send_us=$values"
+# ---- calibrate, validate (lab runs) ------------------------------------------------
+t calibrate-missing-dir "does-not-exist" -- "$BIN" calibrate "$in/does-not-exist"
+t calibrate-empty-dir "bench.json" "$in/empty-run/calibration.json" -- "$BIN" calibrate "$in/empty-run"
+t calibrate-malformed "not valid JSON" "$in/bad-bench/calibration.json" -- "$BIN" calibrate "$in/bad-bench"
+# why: a type error in bench.json was exit 3 and left calibration.json behind
+t calibrate-type-error "fast" "$in/run-typed/calibration.json" -- "$BIN" calibrate "$in/run-typed"
+t calibrate-zero-time "real_time" "$in/run-zero/calibration.json" -- "$BIN" calibrate "$in/run-zero"
+t calibrate-out-char-device "is a character device" -- "$BIN" calibrate "$in/run" --out "$out/dev-null"
+t calibrate-out-directory "is a directory" -- "$BIN" calibrate "$in/run" --out "$out/dir.json"
+t calibrate-bench-fifo "is a FIFO" -- "$BIN" calibrate "$in/run" --bench "$in/fifo.json" --out "$out/c.json"
+t validate-empty-dir "calibration" "$in/empty-run/validation.json" -- "$BIN" validate "$in/empty-run"
+t validate-seed "-1" "$in/run/validation.json" -- "$BIN" validate "$in/run" --seed -1
+t validate-calibration-bad "not valid JSON" "$in/run/validation.json" -- "$BIN" validate "$in/run" --calibration "$in/malformed.json"
+t validate-topology-deep "deeper than 64" "$in/run/validation.json" -- "$BIN" validate "$in/run" --topology "$in/deep.xml"
+t validate-json-char-device "is a character device" "$in/run/validation.json" -- "$BIN" validate "$in/run" --json "$out/dev-null"
+# ---- ipistorm-bench flags, checked before Google Benchmark sees them -----------------
+# (BENCH is "none" in a build without the bench: IPISTORM_BUILD_BENCH=OFF)
+if [ "$BENCH" != none ]; then
+  # why: --benchmark_repetitions=-1 aborted
+  t bench-repetitions "--benchmark_repetitions=-1" -- "$BENCH" --benchmark_repetitions=-1
+  t bench-min-time "--benchmark_min_time" -- "$BENCH" --benchmark_min_time=-5
+  t bench-unknown-flag "--benchmark_frobnicate" -- "$BENCH" --benchmark_frobnicate=1
+fi
+# ---- no command --------------------------------------------------------------------
+t unknown-subcommand "simulte" -- "$BIN" simulte
+
+echo "$rows rows"
+[ "$rows" -ge 80 ] || { echo "FAIL: fewer than 80 rows"; fail=1; }
 exit $fail

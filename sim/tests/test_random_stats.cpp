@@ -1,7 +1,9 @@
 // test_random_stats.cpp: seeded streams and streaming statistics.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "engine/random.hpp"
 #include "engine/stats.hpp"
@@ -96,8 +98,68 @@ TEST(Stats, WindowSeriesSplitsIntervalsAtEdges) {
   EXPECT_EQ(w.values()[1], 110);
   EXPECT_EQ(w.values()[2], 50);
   EXPECT_EQ(w.total(), 220);
-  // Peak over the windows fully inside [0, 250): windows 0 and 1.
-  EXPECT_EQ(w.peak(250), 110);
+  // Peak over the windows fully inside [0, 250): windows 0 and 1, per ns.
+  EXPECT_DOUBLE_EQ(w.peak_per_ns(250), 1.1);
+  // The partial window 2 is left out even when it is the busiest.
+  w.add_interval(200, 250);  // window 2: 100 busy ns in 50
+  EXPECT_DOUBLE_EQ(w.peak_per_ns(250), 1.1);
+}
+
+TEST(Stats, ARunShorterThanOneWindowPeaksAtItsMean) {
+  // Two CPUs and a bit busy over a 40-ns run of 100-ns windows: the peak
+  // is 212.5 %, the mean, not the 85 % that dividing by the full width gave
+  // (the "mean 162 % but peak 41 %").
+  WindowSeries w(100);
+  w.add_interval(0, 40);
+  w.add_interval(0, 40);
+  w.add_interval(10, 15);
+  ASSERT_EQ(w.values().size(), 1u);
+  const double mean = w.total() / 40.0;
+  EXPECT_DOUBLE_EQ(w.peak_per_ns(40), mean);
+  EXPECT_DOUBLE_EQ(w.peak_per_ns(40), 2.125);
+  EXPECT_EQ(WindowSeries(100).peak_per_ns(40), 0.0);  // nothing recorded
+}
+
+TEST(Stats, WindowSeriesMemoryIsBoundedInSimulatedTime) {
+  // 1e7 s of 1 s windows: the old series held ten million slots (428 MB
+  // over a run's series); this one merges pairs and keeps at most 65536.
+  WindowSeries busy(ipistorm::engine::kNsPerSec);
+  WindowSeries ipis(ipistorm::engine::kNsPerSec);
+  const ipistorm::engine::SimTime s = ipistorm::engine::kNsPerSec;
+  const ipistorm::engine::SimTime end = 10'000'000 * s;
+  double busy_ns = 0;
+  std::size_t most = 0;
+  for (ipistorm::engine::SimTime t = 0; t < end; t += 997 * s) {
+    busy.add_interval(t, t + s / 2);  // half a second busy every 997 s
+    busy_ns += static_cast<double>(s / 2);
+    ipis.add_count(t, 3);
+    most = std::max(most, busy.values().size());
+  }
+  busy.cover(end);
+  ipis.cover(end);
+  EXPECT_LE(most, WindowSeries::kMaxWindows);
+  EXPECT_EQ(busy.window(), 256 * s);  // the smallest power-of-two width that fits
+  EXPECT_EQ(busy.values().size(), 39063u);
+  EXPECT_EQ(ipis.window(), busy.window());  // covered to one end: one width
+  EXPECT_EQ(ipis.values().size(), busy.values().size());
+  EXPECT_EQ(busy.total(), busy_ns);  // merging is exact
+  // The peak over 256-s windows: at most one burst falls in each.
+  EXPECT_DOUBLE_EQ(busy.peak_per_ns(end), 0.5 / 256.0);
+  EXPECT_DOUBLE_EQ(ipis.peak_per_ns(end) * 1e9, 3.0 / 256.0);
+}
+
+TEST(Stats, WindowSeriesMergesNeighboursWhenFull) {
+  WindowSeries w(10, 4);  // four slots of 10 ns
+  for (int t = 0; t < 40; ++t) w.add_count(t);
+  EXPECT_EQ(w.window(), 10);
+  ASSERT_EQ(w.values().size(), 4u);
+  w.add_count(45, 5);  // beyond the fourth slot: pairs merge, 20-ns windows
+  EXPECT_EQ(w.window(), 20);
+  EXPECT_EQ(w.values(), (std::vector<double>{20, 20, 5}));
+  w.add_interval(0, 200);  // to 200 ns: 80-ns windows, the sum split exactly
+  EXPECT_EQ(w.window(), 80);
+  EXPECT_EQ(w.values(), (std::vector<double>{125, 80, 40}));
+  EXPECT_EQ(w.total(), 245);
 }
 
 TEST(Stats, WindowSeriesCountsEvents) {
