@@ -3,7 +3,8 @@
 #   1. Release build with -Wall -Wextra -Werror, every CTest test
 #   2. the same tests under AddressSanitizer + UBSan (build-asan/, -O1)
 #   3. every libFuzzer harness for a bounded time (build-fuzz/, clang; fuzz/README.md)
-#   4. formatting against .clang-format
+#   4. the concurrency tests under ThreadSanitizer (build-tsan/, clang)
+#   5. formatting against .clang-format
 # .ci/run calls exactly this script (README "Quick start", second command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,16 @@ cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_FUZZ=ON \
       -DIPISTORM_BUILD_TESTS=OFF -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF >/dev/null
 cmake --build build-fuzz --target fuzzers -j "$jobs"
 bash scripts/fuzz.sh build-fuzz/fuzz "${IPISTORM_FUZZ_SECONDS:-30}" "$jobs"
+
+echo "== ThreadSanitizer build (thread pool, concurrent runs, cancel flag)"
+# Only the model, the CLI and sim_thread_tests (test_sweep.cpp, test_threads.cpp).
+cmake -S . -B build-tsan -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_TSAN=ON \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
+      -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF >/dev/null
+cmake --build build-tsan --target sim_thread_tests ipistorm -j "$jobs"
+echo "== tests (TSan): sweep, threads, CLI sweep with -j 2 and Ctrl-C"
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(Sweep|Threads)[.]|^cli_sweep_compare$'
 
 echo "== format"
 bash scripts/check-format.sh
