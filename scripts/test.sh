@@ -20,8 +20,11 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== sanitizer build (ASan + UBSan)"
 # -O1 -g1: what ASan needs (line numbers in reports) at less than half the
-# compile time of RelWithDebInfo's -O2 -g.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
+# compile time of RelWithDebInfo's -O2 -g. GCC 12 at -O1 warns
+# maybe-uninitialized inside libstdc++'s std::regex (test_topology.cpp), a
+# false positive; the Release build keeps that warning as an error.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -Wno-maybe-uninitialized" \
       -DIPISTORM_SANITIZE=ON -DIPISTORM_WERROR=ON -DIPISTORM_BUILD_PYTHON=OFF \
       -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
 cmake --build build-asan -j "$jobs"
