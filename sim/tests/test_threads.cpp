@@ -11,15 +11,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "errors.hpp"
+#include "run/cancellable.hpp"
 #include "run/report.hpp"
 #include "run/world.hpp"
 #include "study/pool.hpp"
@@ -50,33 +49,20 @@ std::string metrics_text(const model::Result& r) {
   return m.dump();
 }
 
-// call_interruptible's shape: the work on a helper thread with a cancel
-// flag; this thread waits on a condition variable in 10 ms steps and sets
-// the flag once `cancel_after` steps have passed (never when negative).
+// The Python module's Ctrl-C loop (run/cancellable.hpp, which
+// pybindings/interrupt.hpp calls) with a step count for Python's signals:
+// the work on a helper thread, this thread polling in 10 ms steps, the flag
+// set once `cancel_after` steps have passed (never when negative).
 template <class Fn>
 std::exception_ptr run_cancellable(Fn fn, int cancel_after) {
-  std::atomic<bool> stop{false};
-  std::exception_ptr error;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  std::thread worker([&] {
-    try {
-      fn(&stop);
-    } catch (...) {
-      error = std::current_exception();
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    done = true;
-    cv.notify_all();
-  });
-  std::unique_lock<std::mutex> lock(mu);
-  for (int step = 0; !cv.wait_for(lock, std::chrono::milliseconds(10), [&] { return done; });
-       ++step)
-    if (step == cancel_after) stop = true;
-  lock.unlock();
-  worker.join();
-  return error;
+  int step = 0;
+  return run::run_cancellable(
+             [&](const std::atomic<bool>* stop) {
+               fn(stop);
+               return 0;
+             },
+             [&] { return step++ == cancel_after; }, std::chrono::milliseconds(10))
+      .error;
 }
 
 TEST(Threads, ConcurrentRunsGiveTheSequentialResults) {
