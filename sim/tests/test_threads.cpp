@@ -56,7 +56,7 @@ std::string metrics_text(const model::Result& r) {
 template <class Fn>
 std::exception_ptr run_cancellable(Fn fn, int cancel_after) {
   int step = 0;
-  return run::run_cancellable(
+  return ipistorm::run::run_cancellable(
              [&](const std::atomic<bool>* stop) {
                fn(stop);
                return 0;
