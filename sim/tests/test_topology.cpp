@@ -199,6 +199,15 @@ TEST(TopologyLimits, SyntheticPuCountIsTheProductOfTheLevels) {
   EXPECT_EQ(synthetic_pu_count("pu:100000", 8192), 8193);  // saturated just above the cap
   EXPECT_EQ(synthetic_pu_count("pack:99999999999999999999999 pu:2", 8192), 8193);
   EXPECT_EQ(synthetic_pu_count("pack:4096 core:4096 pu:4096", 8192), 8193);  // no overflow
+  // hwloc reads each arity with strtoul(.., 0) and starts the next level
+  // right after it (found by fuzz_topology_synthetic: '822pu:92' hung).
+  EXPECT_EQ(synthetic_pu_count("822pu:92", 8192), 8193);
+  EXPECT_EQ(synthetic_pu_count("pack:2core:4", 8192), 8);
+  EXPECT_EQ(synthetic_pu_count("pack:0x100 pu:0x100", 8192), 8193);
+  EXPECT_EQ(synthetic_pu_count("pu:0x10", 8192), 16);
+  EXPECT_EQ(synthetic_pu_count("pu:010", 8192), 8);
+  EXPECT_EQ(synthetic_pu_count("pu:+9000", 8192), 8193);
+  EXPECT_EQ(synthetic_pu_count("pu:-1", 8192), 8193);
   // Every preset is within the cap and declares the PUs it has.
   for (const auto& p : ipistorm::topo::presets())
     EXPECT_EQ(synthetic_pu_count(p.synthetic, 8192), Topology::load(p.name).num_cpus()) << p.name;

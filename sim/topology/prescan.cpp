@@ -13,44 +13,85 @@ namespace {
 
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// The leading decimal digits of `s` as a number saturated at cap + 1
-// (hwloc reads an arity with strtoul); nullopt-like -1 when there are none.
-long long leading_number(std::string_view s, long long cap) {
-  long long v = -1;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) break;
-    if (v < 0) v = 0;
-    v = v * 10 + (c - '0');
-    if (v > cap) return cap + 1;
+// strtoul(s + i, &end, 0) as hwloc's synthetic parser reads an arity
+// (topology-synthetic.c, hwloc_backend_synthetic_init): leading white space,
+// a sign, 0x hex, 0 octal, else decimal; saturated at cap + 1 (a negative
+// number is ULONG_MAX there). Returns -1 when no digit is read; `i` moves past
+// what was read.
+long long strtoul_like(std::string_view s, std::size_t& i, long long cap) {
+  std::size_t j = i;
+  while (j < s.size() && std::isspace(static_cast<unsigned char>(s[j]))) ++j;
+  bool negative = false;
+  if (j < s.size() && (s[j] == '+' || s[j] == '-')) negative = s[j++] == '-';
+  int base = 10;
+  if (j < s.size() && s[j] == '0') {
+    base = 8;
+    if (j + 2 < s.size() && (s[j + 1] == 'x' || s[j + 1] == 'X') &&
+        std::isxdigit(static_cast<unsigned char>(s[j + 2]))) {
+      base = 16;
+      j += 2;
+    }
   }
-  return v;
+  long long v = -1;
+  for (; j < s.size(); ++j) {
+    const unsigned char c = static_cast<unsigned char>(s[j]);
+    int d = 99;
+    if (std::isdigit(c))
+      d = c - '0';
+    else if (base == 16 && std::isxdigit(c))
+      d = std::tolower(c) - 'a' + 10;
+    if (d >= base) break;
+    if (v < 0) v = 0;
+    if (v <= cap) v = v * base + d;
+    if (v > cap) v = cap + 1;
+  }
+  if (v < 0) return -1;
+  i = j;
+  return negative && v != 0 ? cap + 1 : v;
+}
+
+// Past the bracket that closes the one at s[i] ('(' or '[').
+std::size_t skip_group(std::string_view s, std::size_t i) {
+  int depth = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] == '(' || s[i] == '[') ++depth;
+    if ((s[i] == ')' || s[i] == ']') && --depth == 0) return i + 1;
+  }
+  return s.size();
 }
 
 }  // namespace
 
+// The levels as hwloc's synthetic parser walks them: spaces skipped, a
+// memory child [..] skipped, a type name up to the next ':' (anywhere
+// after it, as strchr finds it), then an arity read by strtoul(.., 0) and
+// an optional (attributes) group; the next level starts right after, with
+// or without a space ('822pu:92' is 822 x 92). Where hwloc would refuse the
+// text the walk stops and hwloc's own error follows.
 long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity) {
   long long product = 1;
   if (max_arity) *max_arity = 0;
   std::size_t i = 0;
   while (i < spec.size()) {
-    while (i < spec.size() && space(spec[i])) ++i;
-    if (i >= spec.size()) break;
-    // One level: up to the next space outside (...) and [...].
-    const std::size_t start = i;
-    int depth = 0;
-    for (; i < spec.size() && (depth > 0 || !space(spec[i])); ++i) {
-      if (spec[i] == '(' || spec[i] == '[') ++depth;
-      if ((spec[i] == ')' || spec[i] == ']') && depth > 0) --depth;
+    if (space(spec[i])) {
+      ++i;
+      continue;
     }
-    std::string_view level = spec.substr(start, i - start);
-    if (level.front() == '[') continue;  // a memory child ([numa]): no arity
-    level = level.substr(0, level.find('('));
-    const auto colon = level.rfind(':');
-    const long long arity =
-        leading_number(colon == std::string_view::npos ? level : level.substr(colon + 1), cap);
+    if (spec[i] == '[') {
+      i = skip_group(spec, i);
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(spec[i]))) {
+      const auto colon = spec.find(':', i);
+      if (colon == std::string_view::npos) break;
+      i = colon + 1;
+    }
+    const long long arity = strtoul_like(spec, i, cap);
+    if (arity < 0) break;
     if (max_arity && arity > *max_arity) *max_arity = arity;
     if (arity > 1) product = product > cap / arity ? cap + 1 : product * arity;
     if (product > cap) return cap + 1;
+    if (i < spec.size() && spec[i] == '(') i = skip_group(spec, i);
   }
   return product;
 }
