@@ -12,6 +12,10 @@ bin=${1:?usage: fuzz.sh BUILD_DIR/fuzz [SECONDS_EACH] [PARALLEL]}
 seconds=${2:-30}
 parallel=${3:-$(nproc)}
 work=$(mktemp -d /tmp/ipistorm-fuzz-XXXXXX)
+# A fixed seed: each run mutates the corpus the same way, so a failure in CI
+# reproduces here and a green run is not luck of the draw. FUZZ_SEED=N (or 0,
+# libFuzzer's random seed) explores further.
+seed=${FUZZ_SEED:-1}
 
 # LeakSanitizer: hwloc's own leaks on refused input (fuzz/lsan.supp says why).
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp"
@@ -24,7 +28,7 @@ run_one() {
   cp fuzz/corpus/"$name"/* "$work/$name/corpus/"
   # -timeout: one input over 10 s is a hang; -rss_limit_mb: over 2 GiB a leak
   # or an unbounded allocation.
-  if "$bin/fuzz_$name" "$work/$name/corpus" -max_total_time="$seconds" -timeout=10 \
+  if "$bin/fuzz_$name" "$work/$name/corpus" -max_total_time="$seconds" -seed="$seed" -timeout=10 \
       -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix="$work/$name/" >"$work/$name/log" 2>&1; then
     # The last count is the harness's own (topology_xml's probe children print theirs).
