@@ -226,6 +226,34 @@ TEST(TopologyLimits, TheLargestAllowedTopologyLoadsAndOneMorePuIsRefused) {
             std::string::npos);
 }
 
+TEST(TopologyLimits, CpuNumbersOutsideLinuxsRangeAreRefused) {
+  using ipistorm::topo::synthetic_pu_count;
+  long long arity = 0, number = 0;
+  EXPECT_EQ(synthetic_pu_count("pu:2(indexes=0,4294967295)", 8192, &arity, &number), 2);
+  EXPECT_EQ(number, 8193);  // saturated
+  synthetic_pu_count("pack:2 core:2 pu:2(indexes=0,4,1,5,2,6,3,7)", 8192, &arity, &number);
+  EXPECT_EQ(number, 7);
+  synthetic_pu_count("pack:2 core:2 pu:2", 8192, &arity, &number);
+  EXPECT_EQ(number, -1);
+  // Found by fuzz_topology_synthetic: hwloc set bit 2^32-1 of a cpuset per
+  // object and ran out of memory.
+  const std::string e =
+      load_error("pack:2 core:2 pu:2(indexes=0,4,1,58888888888888888888888888,4,1,3,7)");
+  EXPECT_NE(e.find("CPU numbers run from 0 to 8191"), std::string::npos) << e;
+  EXPECT_NE(load_error("pu:2(indexes=0,8192)").find("numbers an object 8192"), std::string::npos);
+  EXPECT_EQ(Topology::load("pu:2(indexes=0,8191)").cpu(1).os_index, 8191);
+  // An XML file whose PU carries a number no Linux kernel gives.
+  const std::string real = shared_file("Intel-Nehalem-2xXeon-X5550.xml");
+  ASSERT_FALSE(real.empty());
+  const std::string big = std::regex_replace(real, std::regex(R"(<object type="PU" os_index="1")"),
+                                             R"(<object type="PU" os_index="3000000000")",
+                                             std::regex_constants::format_first_only);
+  ASSERT_NE(big, real);
+  const TempXml f(big);
+  const std::string x = load_error(f.path);
+  EXPECT_NE(x.find("os_index 3000000000"), std::string::npos) << x;
+}
+
 TEST(TopologyLimits, RepeatedCpuNumbersAreRefused) {
   // hwloc merges the two PUs numbered 0: a 3-CPU machine where 4 were written.
   const std::string e = load_error("pu:4(indexes=0,0,1,2)");

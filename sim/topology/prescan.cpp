@@ -1,6 +1,7 @@
 // prescan.cpp: topology text checked before hwloc parses it (see prescan.hpp).
 #include "topology/prescan.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -60,6 +61,28 @@ std::size_t skip_group(std::string_view s, std::size_t i) {
   return s.size();
 }
 
+// The largest number in the indexes= attribute of the group `g` ("(...)"),
+// saturated at cap + 1; -1 without one. hwloc reads the explicit list with
+// strtoul(.., 10) into an unsigned (hwloc_synthetic_process_indexes in
+// topology-synthetic.c) and sets that bit in a cpuset: 'indexes=0,4294967295'
+// allocates a 512 MiB bitmap per object (found by fuzz_topology_synthetic).
+long long max_index(std::string_view g, long long cap) {
+  const auto at = g.find("indexes=");
+  if (at == std::string_view::npos) return -1;
+  long long most = -1, v = -1;
+  for (std::size_t i = at + 8; i < g.size() && g[i] != ')' && !space(g[i]); ++i) {
+    if (std::isdigit(static_cast<unsigned char>(g[i]))) {
+      if (v < 0) v = 0;
+      if (v <= cap) v = v * 10 + (g[i] - '0');
+      if (v > cap) v = cap + 1;
+      if (v > most) most = v;
+    } else {
+      v = -1;
+    }
+  }
+  return most;
+}
+
 }  // namespace
 
 // The levels as hwloc's synthetic parser walks them: spaces skipped, a
@@ -68,9 +91,11 @@ std::size_t skip_group(std::string_view s, std::size_t i) {
 // an optional (attributes) group; the next level starts right after, with
 // or without a space ('822pu:92' is 822 x 92). Where hwloc would refuse the
 // text the walk stops and hwloc's own error follows.
-long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity) {
+long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity,
+                             long long* max_cpu_number) {
   long long product = 1;
   if (max_arity) *max_arity = 0;
+  if (max_cpu_number) *max_cpu_number = -1;
   std::size_t i = 0;
   while (i < spec.size()) {
     if (space(spec[i])) {
@@ -91,14 +116,19 @@ long long synthetic_pu_count(std::string_view spec, long long cap, long long* ma
     if (max_arity && arity > *max_arity) *max_arity = arity;
     if (arity > 1) product = product > cap / arity ? cap + 1 : product * arity;
     if (product > cap) return cap + 1;
-    if (i < spec.size() && spec[i] == '(') i = skip_group(spec, i);
+    if (i < spec.size() && spec[i] == '(') {
+      const std::size_t end = skip_group(spec, i);
+      if (max_cpu_number)
+        *max_cpu_number = std::max(*max_cpu_number, max_index(spec.substr(i, end - i), cap));
+      i = end;
+    }
   }
   return product;
 }
 
 int check_synthetic(const std::string& spec) {
-  long long arity = 0;
-  const long long n = synthetic_pu_count(spec, kMaxCpus, &arity);
+  long long arity = 0, number = -1;
+  const long long n = synthetic_pu_count(spec, kMaxCpus, &arity, &number);
   if (n > kMaxCpus)
     throw InputError("topology '" + spec + "' has more than " + std::to_string(kMaxCpus) +
                      " PUs (the product of its levels), the most a topology may have");
@@ -107,6 +137,11 @@ int check_synthetic(const std::string& spec) {
                      std::to_string(kMaxSyntheticArity) +
                      " children per parent (hwloc takes minutes to build that; split the level, "
                      "e.g. 'pack:2 core:64 pu:64')");
+  if (number >= kMaxCpus)
+    throw InputError("topology '" + spec + "' numbers an object " +
+                     (number > kMaxCpus ? "above " : "") + std::to_string(kMaxCpus) +
+                     " in indexes=; CPU numbers run from 0 to " + std::to_string(kMaxCpus - 1) +
+                     " (Linux's largest NR_CPUS is " + std::to_string(kMaxCpus) + ")");
   return static_cast<int>(n);
 }
 

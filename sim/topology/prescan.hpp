@@ -28,11 +28,15 @@ constexpr long long kMaxSyntheticArity = 256;
 // The PUs a synthetic string describes: the product of its levels' arities
 // (memory children in [...] and attributes in (...) aside), saturated just
 // above `cap`. A level without an arity counts 1; hwloc refuses such strings
-// itself. With `max_arity`, the largest arity of a level (saturated too).
-long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity = nullptr);
+// itself. With `max_arity`, the largest arity of a level (saturated too);
+// with `max_cpu_number`, the largest number in an indexes= attribute
+// (saturated too; -1 without one).
+long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity = nullptr,
+                             long long* max_cpu_number = nullptr);
 
 // InputError naming `spec` when the synthetic string has more than kMaxCpus
-// PUs or a level with more than kMaxSyntheticArity children per parent;
+// PUs, a level with more than kMaxSyntheticArity children per parent, or an
+// indexes= number of kMaxCpus or more (each one a bit hwloc allocates);
 // else the PUs it declares.
 int check_synthetic(const std::string& spec);
 

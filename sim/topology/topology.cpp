@@ -217,6 +217,10 @@ Topology Topology::load(const std::string& spec) {
         break;
       }
     }
+    if (pu->os_index >= static_cast<unsigned>(kMaxCpus))
+      throw InputError("topology '" + spec + "' has a PU with os_index " +
+                       std::to_string(pu->os_index) + "; CPU numbers run from 0 to " +
+                       std::to_string(kMaxCpus - 1));
     Cpu c{static_cast<int>(pu->os_index), pkg ? static_cast<int>(pkg->logical_index) : 0,
           core ? static_cast<int>(core->logical_index) : i, numa};
     rows.push_back({c, i});

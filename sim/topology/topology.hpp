@@ -13,7 +13,8 @@ namespace ipistorm::topo {
 enum class DistanceClass { kSameCpu = 0, kSameCore = 1, kSamePackage = 2, kOtherPackage = 3 };
 constexpr int kDistanceClasses = 4;
 // The most PUs a topology may have (synthetic or XML): larger ones are
-// refused before hwloc builds them.
+// refused before hwloc builds them. CPU numbers (os_index) lie below it too:
+// it is the largest NR_CPUS Linux builds (x86 CONFIG_MAXSMP).
 constexpr int kMaxCpus = 8192;
 const char* distance_class_name(DistanceClass d);
 
