@@ -2,7 +2,7 @@
 # test.sh: install, build and run the whole test suite.
 #   1. Release build with -Wall -Wextra -Werror, every CTest test
 #   2. the same tests under AddressSanitizer + UBSan (build-asan/, -O1)
-#   3. every libFuzzer harness for a bounded time (build-fuzz/, clang; fuzz/README.md)
+#   3. every libFuzzer harness on a fixed number of inputs (build-fuzz/, clang; fuzz/README.md)
 #   4. the concurrency tests under ThreadSanitizer (build-tsan/, clang)
 #   5. formatting against .clang-format
 # .ci/run calls exactly this script (README "Quick start", second command).
@@ -38,7 +38,7 @@ cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_FUZZ=ON \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
       -DIPISTORM_BUILD_TESTS=OFF -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF >/dev/null
 cmake --build build-fuzz --target fuzzers -j "$jobs"
-bash scripts/fuzz.sh build-fuzz/fuzz "${IPISTORM_FUZZ_SECONDS:-30}" "$jobs"
+bash scripts/fuzz.sh build-fuzz/fuzz "${IPISTORM_FUZZ_CAP:-90}" "$jobs"
 
 echo "== ThreadSanitizer build (thread pool, concurrent runs, cancel flag)"
 # Only the model, the CLI and sim_thread_tests (test_sweep.cpp, test_threads.cpp).
