@@ -135,10 +135,7 @@ void simulate(benchmark::State& state, const ipistorm::model::Config& c) {
     auto r = ipistorm::model::run(c);
     wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     events += r.events;
-    const auto& m = r.metrics;
-    if (m.mlock_calls > 0)
-      per_mlock_vcpu = static_cast<double>(r.events) / static_cast<double>(m.mlock_calls) /
-                       static_cast<double>(r.config.dom0_vcpus);
+    per_mlock_vcpu = ipistorm::model::metric_value("events_per_mlock_per_vcpu", r);
   }
   const double n = static_cast<double>(state.iterations());
   state.counters["events_per_s"] =

@@ -69,16 +69,20 @@ void WindowSeries::merge_pairs() {
   if (n % 2) values_[n / 2] = values_[n - 1];
   values_.resize((n + 1) / 2);
   window_ *= 2;
+  cur_lo_ = cur_hi_ = 0;  // the current window's bounds changed
 }
 
 std::size_t WindowSeries::slot_for(SimTime t) {
   while (static_cast<std::size_t>(t / window_) >= max_windows_) merge_pairs();
   const auto i = static_cast<std::size_t>(t / window_);
   if (i >= values_.size()) values_.resize(i + 1, 0.0);
+  cur_ = i;
+  cur_lo_ = static_cast<SimTime>(i) * window_;
+  cur_hi_ = cur_lo_ + std::min(window_, INT64_MAX - cur_lo_);
   return i;
 }
 
-void WindowSeries::add_interval(SimTime t0, SimTime t1) {
+void WindowSeries::add_interval_spanning(SimTime t0, SimTime t1) {
   if (t1 <= t0) return;
   slot_for(t1 - 1);  // widen first: the loop below then stays within the slots
   auto w = static_cast<std::size_t>(t0 / window_);
@@ -91,19 +95,17 @@ void WindowSeries::add_interval(SimTime t0, SimTime t1) {
   }
 }
 
-void WindowSeries::add_count(SimTime t, double n) { values_[slot_for(t)] += n; }
-
 void WindowSeries::cover(SimTime end) {
   if (end > 0) slot_for(end - 1);
 }
 
-double WindowSeries::peak_per_ns(SimTime end) const {
-  if (end <= 0 || values_.empty()) return 0.0;
+WindowSeries::Peak WindowSeries::peak(SimTime end) const {
+  if (end <= 0 || values_.empty()) return {};
   const auto full = static_cast<std::size_t>(end / window_);
-  if (full == 0) return values_[0] / static_cast<double>(end);
+  if (full == 0) return {values_[0], end};
   double best = 0.0;
   for (std::size_t i = 0; i < values_.size() && i < full; ++i) best = std::max(best, values_[i]);
-  return best / static_cast<double>(window_);
+  return {best, window_};
 }
 
 double WindowSeries::total() const {

@@ -48,14 +48,31 @@ class Histogram {
 // often as needed; sums stay exact, and peaks are then over the wider window
 // (window() says which). A run of 1e7 s at 1 s windows keeps 39,063 slots of
 // 256 s, not ten million.
+//
+// Adds land almost always in the window of the last one (the model's clock
+// moves forward): that window's bounds are kept, so such an add is two
+// compares and one sum, no division. The sums are the same, added in the
+// same order, as without the shortcut.
 class WindowSeries {
  public:
   static constexpr std::size_t kMaxWindows = 65536;  // 512 KiB of doubles
   explicit WindowSeries(SimTime window = kNsPerSec, std::size_t max_windows = kMaxWindows);
   // Add an interval [t0, t1) of busy time (summed, so several CPUs add up).
-  void add_interval(SimTime t0, SimTime t1);
+  void add_interval(SimTime t0, SimTime t1) {
+    if (t0 >= cur_lo_ && t1 <= cur_hi_) {
+      if (t1 > t0) values_[cur_] += static_cast<double>(t1 - t0);
+      return;
+    }
+    add_interval_spanning(t0, t1);
+  }
   // Add `n` events at time t.
-  void add_count(SimTime t, double n = 1.0);
+  void add_count(SimTime t, double n = 1.0) {
+    if (t >= cur_lo_ && t < cur_hi_) {
+      values_[cur_] += n;
+      return;
+    }
+    values_[slot_for(t)] += n;
+  }
   // Widen the windows, if needed, until [0, end) fits: the series of one run
   // covered to its end all have the same width.
   void cover(SimTime end);
@@ -67,17 +84,33 @@ class WindowSeries {
   // nanoseconds of it cannot make a peak. A run shorter than one window has
   // only the partial one: its value over its real length `end` (the peak is
   // then the mean).
-  double peak_per_ns(SimTime end) const;
+  double peak_per_ns(SimTime end) const {
+    const Peak p = peak(end);
+    return p.length > 0 ? p.value / static_cast<double>(p.length) : 0.0;
+  }
+  // That busiest window's value and the length (ns) it is over: the window
+  // width, or `end` in a run shorter than one window; {0, 0} when nothing
+  // was recorded or end <= 0.
+  struct Peak {
+    double value = 0;
+    SimTime length = 0;
+  };
+  Peak peak(SimTime end) const;
   double total() const;
 
  private:
   // Make slot i (a window of the current width) exist, widening first if
   // the slot for time t would lie beyond max_windows_. Returns its index.
+  // It also makes slot i the current window.
   std::size_t slot_for(SimTime t);
+  void add_interval_spanning(SimTime t0, SimTime t1);
   void merge_pairs();
   SimTime window_;
   std::size_t max_windows_;
   std::vector<double> values_;
+  // The current window: slot cur_ = [cur_lo_, cur_hi_); empty until the first add.
+  std::size_t cur_ = 0;
+  SimTime cur_lo_ = 0, cur_hi_ = 0;
 };
 
 }  // namespace ipistorm::engine

@@ -20,6 +20,14 @@ double ratio(double a, double b) { return b != 0 ? a / b : 0.0; }
 double boot_s(const Result& r) { return static_cast<double>(r.metrics.boot_time_ns) / 1e9; }
 double ioport_q(const Result& r, double q) { return r.metrics.ioport_ns.quantile(q); }
 
+// A series' busiest full window (WindowSeries::peak) through one of the
+// window formulas below.
+double peak_of(const engine::WindowSeries& w, engine::SimTime end,
+               double (*per_window)(double, double)) {
+  const engine::WindowSeries::Peak p = w.peak(end);
+  return p.length > 0 ? per_window(p.value, static_cast<double>(p.length)) : 0.0;
+}
+
 // Mean microseconds per ioport access of latency part P.
 template <int P>
 double part_us(const Result& r) {
@@ -66,7 +74,7 @@ const std::vector<MetricSpec>& metric_table() {
        "window left out; a boot shorter than one window: its mean)",
        true,
        [](const Result& r) {
-         return r.metrics.dom0_busy_ns.peak_per_ns(r.metrics.boot_time_ns) * 100.0;
+         return peak_of(r.metrics.dom0_busy_ns, r.metrics.boot_time_ns, window_util_pct);
        }},
       {"resched_ipis_per_s.mean", "resched IPIs mean", "per s", F::kSi,
        "reschedule IPIs / boot time", true,
@@ -76,7 +84,7 @@ const std::vector<MetricSpec>& metric_table() {
        "window: the mean)",
        true,
        [](const Result& r) {
-         return r.metrics.resched_ipis.peak_per_ns(r.metrics.boot_time_ns) * 1e9;
+         return peak_of(r.metrics.resched_ipis, r.metrics.boot_time_ns, window_ipis_per_s);
        }},
       {"resched_ipis_total", "resched IPIs total", "IPIs", F::kCount,
        "reschedule IPIs sent (EVTCHNOP_send to another vCPU)", true,
@@ -219,6 +227,14 @@ const std::vector<MetricSpec>& metric_table() {
        true, part_us<14>},
       {"events", "events", "events", F::kCount, "simulator events run", true,
        [](const Result& r) { return u(r.events); }},
+      {"events_per_mlock_per_vcpu", "events per mlock per vCPU", "events", F::kFixed2,
+       "simulator events / mlock calls / dom0 vCPUs (0 without mlock calls): the engine's work "
+       "per drain target",
+       true,
+       [](const Result& r) {
+         return ratio(ratio(u(r.events), u(r.metrics.mlock_calls)),
+                      static_cast<double>(r.config.dom0_vcpus));
+       }},
       {"wall_s", "wall time", "s", F::kFixed3, "host seconds the run took", false,
        [](const Result& r) { return r.wall_s; }},
   };
@@ -268,6 +284,10 @@ const char* format_name(MetricFormat f) {
   }
   return "?";
 }
+
+double window_util_pct(double busy_ns, double length_ns) { return busy_ns / length_ns * 100.0; }
+
+double window_ipis_per_s(double ipis, double length_ns) { return ipis / length_ns * 1e9; }
 
 std::string format_si(double v) {
   char buf[64];

@@ -172,4 +172,11 @@ const char* format_name(MetricFormat f);
 // A count or rate for people: 1234567 -> "1.23M", 12345 -> "12.3k".
 std::string format_si(double v);
 
+// One window's figures from its sums and its length in ns: the per-window
+// series (run/world.cpp) and the peak rows of metric_table() both use these.
+// dom0 utilisation, % of one CPU: busy ns summed over vCPUs / length x 100.
+double window_util_pct(double busy_ns, double length_ns);
+// Reschedule IPIs per second: IPIs / length in s.
+double window_ipis_per_s(double ipis, double length_ns);
+
 }  // namespace ipistorm::model

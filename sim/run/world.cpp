@@ -130,8 +130,8 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
     const double busy = i < m.dom0_busy_ns.values().size() ? m.dom0_busy_ns.values()[i] : 0.0;
     const double ipis = i < m.resched_ipis.values().size() ? m.resched_ipis.values()[i] : 0.0;
     r.series.time_s.push_back(static_cast<double>(i) * wsec);
-    r.series.dom0_util_pct.push_back(busy / static_cast<double>(width) * 100.0);
-    r.series.resched_ipis_per_s.push_back(ipis / wsec);
+    r.series.dom0_util_pct.push_back(window_util_pct(busy, static_cast<double>(width)));
+    r.series.resched_ipis_per_s.push_back(window_ipis_per_s(ipis, static_cast<double>(width)));
   }
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return r;
