@@ -485,16 +485,19 @@ void Dom0::drain_local(Vcpu& v, Action then) {
   drain_then_[static_cast<std::size_t>(v.id)] = then;
   drain_pages_[static_cast<std::size_t>(v.id)] = pages;
   pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
-  lock_acquire(v, Action::bind<&Dom0::drain_holding>(this, v.id));
+  lock_acquire(v);
 }
 
-void Dom0::drain_holding(std::int64_t id) {
+// v owns the lru_lock from `at` (its cache line has arrived) and moves its
+// pages to the LRU under it (____pagevec_lru_add, mm/swap.c), then releases
+// it. Nothing can touch v or the lock's holder meanwhile (waiters only
+// queue), so the hold is no event of its own: one event at the release.
+void Dom0::lock_held(Vcpu& v, SimTime at) {
   const SimTime hold =
-      c_.lru_lock_hold + c_.lru_add_per_page * drain_pages_[static_cast<std::size_t>(id)];
+      c_.lru_lock_hold + c_.lru_add_per_page * drain_pages_[static_cast<std::size_t>(v.id)];
   if (tracing(trace_))
-    trace_->slice(TraceTrack::vcpu(static_cast<int>(id)), sim_.now(), sim_.now() + hold,
-                  "lru_lock held", TraceCat::kLock);
-  compute(hold, Action::bind<&Dom0::drain_released>(this, id));
+    trace_->slice(TraceTrack::vcpu(v.id), at, at + hold, "lru_lock held", TraceCat::kLock);
+  sim_.at(at + hold, Action::bind<&Dom0::drain_released>(this, v.id));
 }
 
 void Dom0::drain_released(std::int64_t id) {
@@ -506,20 +509,20 @@ void Dom0::drain_released(std::int64_t id) {
 
 // ---- lru_lock: FIFO ticket spinlock (2.6.25+), waiters spin (stay busy) ----
 
-void Dom0::lock_acquire(Vcpu& v, Action then) {
+void Dom0::lock_acquire(Vcpu& v) {
   ++m_.lock_acquisitions;
   if (lru_lock_.owner == nullptr) {
     lru_lock_.owner = &v;
     const int from = lru_lock_.last_pcpu < 0 ? v.pcpu : lru_lock_.last_pcpu;
     const SimTime transfer = c_.line_transfer[static_cast<int>(topo_.distance(from, v.pcpu))];
     lru_lock_.last_pcpu = v.pcpu;
-    sim_.after(transfer, then);
+    lock_held(v, sim_.now() + transfer);
     return;
   }
   ++m_.lock_contended;
   if (v.current && v.current->latency)
     v.current->latency->to(sim_.now(), LatencyPart::kLruLockWait);
-  lru_lock_.waiters.emplace_back(&v, then);
+  lru_lock_.waiters.push_back(&v);
   lru_lock_.waiting_since.push_back(sim_.now());
   if (tracing(trace_))
     trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
@@ -529,7 +532,7 @@ void Dom0::lock_acquire(Vcpu& v, Action then) {
 void Dom0::lock_release(Vcpu& v) {
   lru_lock_.owner = nullptr;
   if (lru_lock_.waiters.empty()) return;
-  auto [next, then] = lru_lock_.waiters.front();
+  Vcpu* next = lru_lock_.waiters.front();
   const SimTime since = lru_lock_.waiting_since.front();
   lru_lock_.waiters.pop_front();
   lru_lock_.waiting_since.pop_front();
@@ -547,7 +550,7 @@ void Dom0::lock_release(Vcpu& v) {
     trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
                     static_cast<double>(lru_lock_.waiters.size()));
   }
-  sim_.after(transfer, then);
+  lock_held(*next, sim_.now() + transfer);
 }
 
 // ---- workqueue ------------------------------------------------------------------

@@ -179,7 +179,7 @@ class Dom0 {
   struct LruLock {
     Vcpu* owner = nullptr;
     int last_pcpu = -1;
-    std::deque<std::pair<Vcpu*, Action>> waiters;
+    std::deque<Vcpu*> waiters;  // each holds it next in turn (lock_held)
     std::deque<SimTime> waiting_since;
   };
 
@@ -203,9 +203,9 @@ class Dom0 {
   void worker_drained(std::int64_t v);
   std::size_t adds_until(Pagevec& pv, SimTime t);
   int pagevec_forecast(int v, SimTime t);
-  void lock_acquire(Vcpu& v, Action then);
+  void lock_acquire(Vcpu& v);
   void lock_release(Vcpu& v);
-  void drain_holding(std::int64_t v);
+  void lock_held(Vcpu& v, SimTime at);
   void drain_released(std::int64_t v);
 
   engine::Simulator& sim_;
