@@ -7,9 +7,11 @@
 // spinlock whose hand-off cost grows with distance), and a sleeping mutex.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/random.hpp"
@@ -26,6 +28,42 @@ using engine::Action;
 class CpuDrain;
 
 struct Vcpu;
+
+// A first-in first-out queue of pointers kept inside its owner: a ring of 4
+// slots, doubled on a heap buffer only when more are queued at once. Run
+// queues and work queues hold one or two entries; std::deque kept its
+// 512-byte block apart from the vCPU, a cache miss per look at 1024 vCPUs.
+template <class T>
+class PtrFifo {
+ public:
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  T* front() const { return data()[head_]; }
+  void push_back(T* p) {
+    if (size_ == cap_) grow();
+    data()[(head_ + size_) & (cap_ - 1)] = p;
+    ++size_;
+  }
+  void pop_front() {
+    head_ = (head_ + 1) & (cap_ - 1);
+    --size_;
+  }
+
+ private:
+  static constexpr std::uint32_t kInline = 4;
+  T* const* data() const { return cap_ == kInline ? inline_ : big_.data(); }
+  T** data() { return cap_ == kInline ? inline_ : big_.data(); }
+  void grow() {
+    std::vector<T*> b(2 * static_cast<std::size_t>(cap_));
+    for (std::uint32_t i = 0; i < size_; ++i) b[i] = data()[(head_ + i) & (cap_ - 1)];
+    big_ = std::move(b);
+    cap_ *= 2;
+    head_ = 0;
+  }
+  T* inline_[kInline] = {};
+  std::vector<T*> big_;
+  std::uint32_t head_ = 0, size_ = 0, cap_ = kInline;
+};
 
 // A schedulable thread. It runs on its home vCPU only (dom0 kthreads and the
 // device model are modelled as bound; see README "Model limits").
@@ -53,7 +91,7 @@ struct Vcpu {
   int pcpu = 0;  // topology CPU index it runs on
   State state = State::kIdle;
   Task* current = nullptr;
-  std::deque<Task*> runq;
+  PtrFifo<Task> runq;
   SimTime busy_since = 0;
   SimTime tail_from = 0;  // kBlocking: when the last task slept
   // events/N collapsed (Dom0::run_worker_after_wake): its item is done at
@@ -164,7 +202,7 @@ class Dom0 {
  private:
   struct Worker {
     Task* task = nullptr;
-    std::deque<Work*> queue;
+    PtrFifo<Work> queue;
     SimTime run_at = 0;  // when the item at the front began
   };
   struct Pagevec {

@@ -7,6 +7,8 @@
 // No jitter, no idle states, one IDE status poll, one CPU per core.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "engine/simulator.hpp"
 #include "errors.hpp"
 #include "model/costs.hpp"
@@ -206,6 +208,25 @@ TEST(KernelPresets, IdleDrainTargetsAreNotAnEventPerStep) {
   EXPECT_EQ(r.metrics.drain_cpus, 16u * r.metrics.drains_all);
   EXPECT_EQ(r.metrics.ipis_by_kind[static_cast<int>(model::IpiKind::kDrainTarget)],
             15u * r.metrics.drains_all);
+}
+
+// Run and work queues (Dom0's PtrFifo): first in, first out across the
+// ring's wrap and its growth past the 4 slots it keeps inline.
+TEST(KernelPresets, RunQueuesStayFifoPastTheirInlineSlots) {
+  int items[12] = {};
+  model::PtrFifo<int> q;
+  std::vector<int*> expect;
+  for (int i = 0; i < 3; ++i) q.push_back(&items[i]), expect.push_back(&items[i]);
+  q.pop_front();  // head moves: later pushes wrap around the ring
+  expect.erase(expect.begin());
+  for (int i = 3; i < 12; ++i) q.push_back(&items[i]), expect.push_back(&items[i]);
+  ASSERT_EQ(q.size(), expect.size());
+  for (int* want : expect) {
+    ASSERT_FALSE(q.empty());
+    EXPECT_EQ(q.front(), want);
+    q.pop_front();
+  }
+  EXPECT_TRUE(q.empty());
 }
 
 }  // namespace
