@@ -6,6 +6,7 @@ namespace ipistorm::model {
 OtherDrainCallers::OtherDrainCallers(Dom0& dom0, KernelPolicy& kernel, std::uint64_t seed)
     : dom0_(dom0), kernel_(kernel), rng_(seed, /*stream=*/4) {
   backlog_.assign(static_cast<std::size_t>(dom0.num_vcpus()), 0);
+  in_drain_.assign(static_cast<std::size_t>(dom0.num_vcpus()), 0);
   if (dom0.costs().other_drain_all_per_ns <= 0) return;
   for (int v = 0; v < dom0.num_vcpus(); ++v)
     tasks_.push_back(&dom0.create_task("drain-caller/" + std::to_string(v), v));
@@ -24,7 +25,13 @@ void OtherDrainCallers::schedule_next() {
 void OtherDrainCallers::arrival(std::int64_t) {
   const auto v = static_cast<int>(rng_.below(tasks_.size()));
   Task& t = *tasks_[static_cast<std::size_t>(v)];
-  if (t.sleeping) {
+  // A caller asleep inside a drain (on the drain mutex, or in flush_work)
+  // is busy: waking it would drop where it sleeps (the 3.12+ mutex then
+  // stayed owned by a task that had gone on: a deadlock, its waiter list
+  // growing without end). Only a caller between calls is woken.
+  char& busy = in_drain_[static_cast<std::size_t>(v)];
+  if (!busy) {
+    busy = 1;
     t.resume = Action::bind<&OtherDrainCallers::run_drain>(this, v);
     dom0_.wake(t, nullptr, IpiKind::kOther);  // a local timer: no IPI
   } else {
@@ -45,6 +52,7 @@ void OtherDrainCallers::done(std::int64_t v) {
     run_drain(v);
     return;
   }
+  in_drain_[static_cast<std::size_t>(v)] = 0;
   dom0_.sleep(*tasks_[static_cast<std::size_t>(v)],
               Action::bind<&OtherDrainCallers::run_drain>(this, v));
 }

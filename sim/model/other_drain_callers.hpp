@@ -26,7 +26,8 @@ class OtherDrainCallers {
   KernelPolicy& kernel_;
   engine::RandomStream rng_;
   std::vector<Task*> tasks_;
-  std::vector<int> backlog_;  // calls waiting per vCPU while its caller is busy
+  std::vector<int> backlog_;    // calls waiting per vCPU while its caller is busy
+  std::vector<char> in_drain_;  // the vCPU's caller is inside lru_add_drain_all()
 };
 
 }  // namespace ipistorm::model

@@ -104,6 +104,8 @@ printf '{"dom0_vcpus": [1, 4294967297]}' >"$in/grid-vcpus.json"
 printf '{"params": {"evtchn_send_us": [1, -1]}}' >"$in/grid-param.json"
 printf '{"seed": "1,2"}' >"$in/grid-seed-type.json"
 printf '{"kernels": ["linux-3.12"]}' >"$in/grid-typo.json"
+printf '{"dom0\\nvcpus": 4}' >"$in/key-newline.json"
+printf '{"dom0_vcpus": 4, "topology": "line1\\nline2"}' >"$in/topology-newline.json"
 printf '{"params": {"evtchn_send_us": [1, 1e400]}}' >"$in/grid-overflow.json"
 mkfifo "$in/fifo.json"
 mkfifo "$out/fifo.json"
@@ -327,6 +329,12 @@ if [ "$BENCH" != none ]; then
   t bench-min-time "--benchmark_min_time" -- "$BENCH" --benchmark_min_time=-5
   t bench-unknown-flag "--benchmark_frobnicate" -- "$BENCH" --benchmark_frobnicate=1
 fi
+# ---- echoed values stay on one line -----------------------------------------------
+# why: a key or value with a newline split the error over two lines
+t key-with-newline 'dom0\nvcpus' -- "${S[@]}" --config "$in/key-newline.json" "${J[@]}"
+t topology-with-newline 'line1\nline2' -- "${S[@]}" --config "$in/topology-newline.json" "${J[@]}"
+t set-value-with-newline 'dom0_vcpus' -- "${S[@]}" --set "dom0_vcpus=4
+5" "${J[@]}"
 # ---- no command --------------------------------------------------------------------
 t unknown-subcommand "simulte" -- "$BIN" simulte
 

@@ -167,3 +167,15 @@ TEST(Readme, TheBadInputBoundsAreTheCodes) {
 }
 
 }  // namespace
+
+TEST(InputErrorText, IsOnePrintableLineOfBoundedLength) {
+  const ipistorm::InputError e("unknown key 'a\nb\r\t\x01'");
+  EXPECT_STREQ(e.what(), "unknown key 'a\\nb\\r\\t\\x01'");
+  const ipistorm::InputError big("unknown key '" + std::string(1u << 20, 'k') + "'");
+  const std::string w = big.what();
+  EXPECT_EQ(w.find('\n'), std::string::npos);
+  EXPECT_LE(w.size(), 2003u);
+  EXPECT_EQ(w.substr(w.size() - 3), "...");
+  // UTF-8 passes through as it is.
+  EXPECT_STREQ(ipistorm::InputError("caf\xc3\xa9").what(), "caf\xc3\xa9");
+}
