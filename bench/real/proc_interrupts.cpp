@@ -117,11 +117,20 @@ const char* ipi_row_name(IpiKind k) {
   return "?";
 }
 
+namespace {
+// a + b, held at the largest count instead of wrapping: a hostile or
+// corrupt /proc/interrupts can hold counts near 2^64 (the kernel's own
+// per-CPU IPI counters are 32-bit, arch/x86/include/asm/hardirq.h).
+std::uint64_t add_saturated(std::uint64_t a, std::uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+}  // namespace
+
 std::optional<std::uint64_t> IpiDelta::total(IpiKind k) const {
   const auto& v = by_kind[static_cast<int>(k)];
   if (!v) return std::nullopt;
   std::uint64_t sum = 0;
-  for (auto x : *v) sum += x;
+  for (auto x : *v) sum = add_saturated(sum, x);
   return sum;
 }
 
@@ -129,7 +138,7 @@ std::optional<std::uint64_t> IpiDelta::total(bool tlb_within_cal) const {
   std::optional<std::uint64_t> sum;
   for (int k = 0; k < kIpiKinds; ++k) {
     if (tlb_within_cal && static_cast<IpiKind>(k) == IpiKind::kTlb && by_kind[1]) continue;
-    if (auto t = total(static_cast<IpiKind>(k))) sum = sum.value_or(0) + *t;
+    if (auto t = total(static_cast<IpiKind>(k))) sum = add_saturated(sum.value_or(0), *t);
   }
   return sum;
 }
@@ -139,7 +148,7 @@ std::vector<std::uint64_t> IpiDelta::per_cpu(bool tlb_within_cal) const {
   for (int k = 0; k < kIpiKinds; ++k) {
     if (tlb_within_cal && static_cast<IpiKind>(k) == IpiKind::kTlb && by_kind[1]) continue;
     if (const auto& v = by_kind[k])
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] += (*v)[i];
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = add_saturated(out[i], (*v)[i]);
   }
   return out;
 }

@@ -144,5 +144,22 @@ TEST(ProcInterrupts, LiveFileParsesWithEveryOnlineCpu) {
   EXPECT_TRUE(s->rows.count("LOC") || s->rows.count("RES") || s->rows.count("IPI0"));
 }
 
+TEST(ProcInterrupts, TotalsHoldAtTheLargestCountInsteadOfWrapping) {
+  // Counts near 2^64 (a corrupt or hostile file): the sums must not wrap to
+  // a small number that reads like a quiet machine.
+  const InterruptSample before = parse_text(
+      "           CPU0       CPU1\n"
+      " RES:          0          0   Rescheduling interrupts\n"
+      " CAL:          0          0   Function call interrupts\n");
+  const InterruptSample after = parse_text(
+      "           CPU0       CPU1\n"
+      " RES: 18446744073709551615 18446744073709551615   Rescheduling interrupts\n"
+      " CAL: 18446744073709551615          5   Function call interrupts\n");
+  const IpiDelta d = ipi_delta(before, after);
+  EXPECT_EQ(d.total(IpiKind::kRes), UINT64_MAX);
+  EXPECT_EQ(d.total(false), UINT64_MAX);
+  EXPECT_EQ(d.per_cpu(false), (std::vector<std::uint64_t>{UINT64_MAX, UINT64_MAX}));
+}
+
 }  // namespace
 }  // namespace ipistorm::bench
