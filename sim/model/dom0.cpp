@@ -444,7 +444,7 @@ int Dom0::pagevec_pages(int id) {
   Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
   if (const std::size_t k = adds_until(pv, sim_.now()); k > 0) {
     pv.next = pv.after[k - 1];
-    pv.after.erase(pv.after.begin(), pv.after.begin() + static_cast<std::ptrdiff_t>(k));
+    pv.after.pop_front(k);
     pv.pages = static_cast<int>((static_cast<std::size_t>(pv.pages) + k) %
                                 static_cast<std::size_t>(c_.pagevec_size));
   }

@@ -212,8 +212,9 @@ TEST(KernelPresets, IdleDrainTargetsAreNotAnEventPerStep) {
             15u * r.metrics.drains_all);
 }
 
-// Run and work queues (Dom0's PtrFifo): first in, first out across the
-// ring's wrap and its growth past the 4 slots it keeps inline.
+// Run and work queues and a pagevec's drawn adds (Dom0's InlineFifo): first
+// in, first out across the ring's wrap and its growth past the 4 slots it
+// keeps inline; several dropped at once.
 TEST(KernelPresets, RunQueuesStayFifoPastTheirInlineSlots) {
   int items[12] = {};
   model::PtrFifo<int> q;
@@ -223,6 +224,9 @@ TEST(KernelPresets, RunQueuesStayFifoPastTheirInlineSlots) {
   expect.erase(expect.begin());
   for (int i = 3; i < 12; ++i) q.push_back(&items[i]), expect.push_back(&items[i]);
   ASSERT_EQ(q.size(), expect.size());
+  EXPECT_EQ(q[4], expect[4]);
+  q.pop_front(2);
+  expect.erase(expect.begin(), expect.begin() + 2);
   for (int* want : expect) {
     ASSERT_FALSE(q.empty());
     EXPECT_EQ(q.front(), want);
