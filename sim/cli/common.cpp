@@ -141,4 +141,24 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
   return out;
 }
 
+std::vector<int> parse_vcpu_list(const std::vector<std::string>& items, const char* flag) {
+  std::vector<int> out;
+  for (const auto& s : split_list(items))
+    out.push_back(static_cast<int>(io::int_in_range(s, 1, topo::kMaxCpus, flag)));
+  return out;
+}
+
+std::vector<std::uint64_t> parse_seed_list(const std::vector<std::string>& items,
+                                           const char* flag) {
+  std::vector<std::uint64_t> out;
+  for (const auto& s : split_list(items)) {
+    const auto v = io::parse_uint(s);
+    if (!v)
+      throw InputError(std::string(flag) +
+                       " needs whole numbers in [0, 18446744073709551615], got '" + s + "'");
+    out.push_back(*v);
+  }
+  return out;
+}
+
 }  // namespace ipistorm::cli

@@ -38,6 +38,11 @@ void apply_calibration(model::Config& c, const std::string& path);
 model::Config build_config(const RunFlags& f);
 // "a,b,c" -> {"a","b","c"}; repeated flags are concatenated.
 std::vector<std::string> split_list(const std::vector<std::string>& items);
+// Comma lists of vCPU counts (1..kMaxCpus) and of seeds (0..2^64-1), each
+// value checked; InputError naming `flag` otherwise.
+std::vector<int> parse_vcpu_list(const std::vector<std::string>& items, const char* flag);
+std::vector<std::uint64_t> parse_seed_list(const std::vector<std::string>& items,
+                                           const char* flag);
 // The one reader of input files and the one atomic writer (sim/io/files.hpp).
 using io::check_outputs;
 using io::check_writable;

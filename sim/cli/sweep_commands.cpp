@@ -159,23 +159,6 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
             "ipistorm compare --kernel linux-2.6.31-pvops,linux-3.12 --seed 1,2,3 --csv cmp.csv"});
 }
 
-template <class T>
-std::vector<T> parse_numbers(const std::vector<std::string>& items, const char* flag) {
-  std::vector<T> out;
-  for (const auto& s : split_list(items)) {
-    if constexpr (std::is_same_v<T, int>) {
-      out.push_back(static_cast<int>(io::int_in_range(s, 1, topo::kMaxCpus, flag)));
-    } else {
-      const auto v = io::parse_uint(s);
-      if (!v)
-        throw InputError(std::string(flag) +
-                         " needs whole numbers in [0, 18446744073709551615], got '" + s + "'");
-      out.push_back(*v);
-    }
-  }
-  return out;
-}
-
 // One compare column: a metric-table row (its label, unit and format make
 // the header and the cells) and its name in the --wide CSV.
 struct Figure {
@@ -235,7 +218,7 @@ int run_compare(const CompareOptions& o) {
   } else {
     g.strategies = split_list(o.strategies);
   }
-  if (!o.seeds.empty()) g.seeds = parse_numbers<std::uint64_t>(o.seeds, "--seed");
+  if (!o.seeds.empty()) g.seeds = parse_seed_list(o.seeds, "--seed");
   model::complete_grid(g);
   model::validate_grid(g);
   if (o.wide && o.csv_file.empty()) throw InputError("--wide needs --csv FILE");
@@ -468,43 +451,8 @@ std::string fixed_dimensions(const model::Grid& g) {
 }  // namespace
 
 int run_sweep_command(const SweepOptions& o) {
-  RunFlags base_flags;
-  base_flags.config_file = o.config_file;
-  base_flags.calibration_file = o.calibration_file;
-  const model::Config base = build_config(base_flags);
-  model::Grid g;
-  if (!o.grid_file.empty()) {
-    const std::string what = "grid file '" + o.grid_file + "'";
-    g = model::grid_from_json(io::parse_json(read_input_file(o.grid_file, "grid file"), what),
-                              base);
-  } else {
-    g.base = base;
-  }
-  // Flags override or extend the grid file's lists.
-  if (!o.topologies.empty()) g.topologies = o.topologies;
-  if (!o.kernels.empty()) g.kernels = split_list(o.kernels);
-  if (!o.strategies.empty()) g.strategies = split_list(o.strategies);
-  if (!o.placements.empty()) g.placements = split_list(o.placements);
-  if (!o.vcpus.empty()) g.dom0_vcpus = parse_numbers<int>(o.vcpus, "--dom0-vcpus");
-  if (!o.seeds.empty()) g.seeds = parse_numbers<std::uint64_t>(o.seeds, "--seed");
-  for (const auto& s : o.sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())
-      throw InputError("--set needs NAME=V1,V2,..., got '" + s + "'");
-    const std::string name = s.substr(0, eq);
-    std::vector<double> values;
-    for (const auto& v : split_list({s.substr(eq + 1)})) {
-      model::ParamValues probe;
-      probe.set_from_string(name, v);
-      values.push_back(probe.get(name));
-    }
-    g.params.emplace_back(name, values);
-  }
-  model::complete_grid(g);
+  const model::Grid g = sweep_grid(o);
   const std::uint64_t n = model::grid_size(g);
-  if (n > kMaxRunsWithoutYes && !o.yes)
-    throw InputError("grid has " + std::to_string(n) + " runs, more than 1,000,000: add --yes");
-  model::validate_grid(g);
   check_outputs({{o.csv_file, "--csv"}, {o.json_file, "--json"}});
   if (o.uncertainty.given)
     return sweep_uncertainty_command(g, model::expand(g), o.uncertainty, o.jobs, o.json_file,

@@ -37,6 +37,10 @@ struct SweepOptions {
   bool yes = false;
   UncertaintyFlags uncertainty;
 };
+// The grid `sweep` runs: the config and grid files, then the flags
+// (`--set NAME=V1,V2,...`, comma lists) over them; every value checked,
+// InputError otherwise (fuzz/sweep_flags feeds it).
+model::Grid sweep_grid(const SweepOptions& o);
 int run_sweep_command(const SweepOptions& o);
 
 // A study of `total` progress steps with Ctrl-C handling and a progress bar
