@@ -41,8 +41,7 @@ std::vector<std::string> split_list(const std::vector<std::string>& items);
 // Comma lists of vCPU counts (1..kMaxCpus) and of seeds (0..2^64-1), each
 // value checked; InputError naming `flag` otherwise.
 std::vector<int> parse_vcpu_list(const std::vector<std::string>& items, const char* flag);
-std::vector<std::uint64_t> parse_seed_list(const std::vector<std::string>& items,
-                                           const char* flag);
+std::vector<std::uint64_t> parse_seed_list(const std::vector<std::string>& items, const char* flag);
 // The one reader of input files and the one atomic writer (sim/io/files.hpp).
 using io::check_outputs;
 using io::check_writable;
