@@ -24,7 +24,7 @@ work=$(mktemp -d /tmp/ipistorm-fuzz-XXXXXX)
 seed=${FUZZ_SEED:-1}
 scale=${FUZZ_RUNS_SCALE:-1}
 declare -A runs=([bench_json]=120000 [calibration_json]=100000 [config_json]=100000
-  [grid_json]=250000 [proc_interrupts]=250000 [set_value]=10000 [sweep_flags]=10000 [topology_synthetic]=80000
+  [grid_json]=250000 [proc_interrupts]=250000 [set_value]=10000 [sweep_flags]=25000 [topology_synthetic]=80000
   [topology_xml]=3000)
 
 # LeakSanitizer: hwloc's own leaks on refused input (fuzz/lsan.supp says why).
