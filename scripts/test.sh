@@ -34,7 +34,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 echo "== fuzz harnesses (libFuzzer + ASan + UBSan, clang-14)"
 # Only the harnesses and the libraries they link; no tests, benchmarks or module.
-cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_FUZZ=ON \
+cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_FUZZ=ON -DIPISTORM_WERROR=ON \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
       -DIPISTORM_BUILD_TESTS=OFF -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF >/dev/null
 cmake --build build-fuzz --target fuzzers -j "$jobs"
@@ -42,7 +42,7 @@ bash scripts/fuzz.sh build-fuzz/fuzz "${IPISTORM_FUZZ_CAP:-90}" "$jobs"
 
 echo "== ThreadSanitizer build (thread pool, concurrent runs, cancel flag)"
 # Only the model, the CLI and sim_thread_tests (test_sweep.cpp, test_threads.cpp).
-cmake -S . -B build-tsan -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_TSAN=ON \
+cmake -S . -B build-tsan -DCMAKE_CXX_COMPILER=clang++-14 -DIPISTORM_TSAN=ON -DIPISTORM_WERROR=ON \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
       -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF >/dev/null
 cmake --build build-tsan --target sim_thread_tests ipistorm -j "$jobs"
