@@ -187,6 +187,20 @@ std::string shared_file(const std::string& name) {
   return ss.str();
 }
 
+// The Nehalem-EP file with PU 1's os_index written as `number`: an error
+// from loading it.
+std::string nehalem_with_pu1_numbered(const std::string& number, std::string* path = nullptr) {
+  const std::string real = shared_file("Intel-Nehalem-2xXeon-X5550.xml");
+  EXPECT_FALSE(real.empty());
+  const std::string changed = std::regex_replace(
+      real, std::regex(R"(<object type="PU" os_index="1")"),
+      R"(<object type="PU" os_index=")" + number + "\"", std::regex_constants::format_first_only);
+  EXPECT_NE(changed, real);
+  const TempXml f(changed);
+  if (path) *path = f.path;
+  return load_error(f.path);
+}
+
 TEST(TopologyLimits, SyntheticPuCountIsTheProductOfTheLevels) {
   using ipistorm::topo::synthetic_pu_count;
   EXPECT_EQ(synthetic_pu_count("pack:2 [numa] core:4 pu:2", 8192), 16);
@@ -243,14 +257,7 @@ TEST(TopologyLimits, CpuNumbersOutsideLinuxsRangeAreRefused) {
   EXPECT_NE(load_error("pu:2(indexes=0,8192)").find("numbers an object 8192"), std::string::npos);
   EXPECT_EQ(Topology::load("pu:2(indexes=0,8191)").cpu(1).os_index, 8191);
   // An XML file whose PU carries a number no Linux kernel gives.
-  const std::string real = shared_file("Intel-Nehalem-2xXeon-X5550.xml");
-  ASSERT_FALSE(real.empty());
-  const std::string big = std::regex_replace(real, std::regex(R"(<object type="PU" os_index="1")"),
-                                             R"(<object type="PU" os_index="3000000000")",
-                                             std::regex_constants::format_first_only);
-  ASSERT_NE(big, real);
-  const TempXml f(big);
-  const std::string x = load_error(f.path);
+  const std::string x = nehalem_with_pu1_numbered("3000000000");
   EXPECT_NE(x.find("os_index 3000000000"), std::string::npos) << x;
 }
 
@@ -259,16 +266,10 @@ TEST(TopologyLimits, RepeatedCpuNumbersAreRefused) {
   const std::string e = load_error("pu:4(indexes=0,0,1,2)");
   EXPECT_NE(e.find("declares 4 PUs but only 3"), std::string::npos) << e;
   // An XML file in which two PUs carry os_index 0.
-  const std::string real = shared_file("Intel-Nehalem-2xXeon-X5550.xml");
-  ASSERT_FALSE(real.empty());
-  const std::string dup = std::regex_replace(real, std::regex(R"(<object type="PU" os_index="1")"),
-                                             R"(<object type="PU" os_index="0")",
-                                             std::regex_constants::format_first_only);
-  ASSERT_NE(dup, real);
-  const TempXml f(dup);
-  const std::string d = load_error(f.path);
+  std::string path;
+  const std::string d = nehalem_with_pu1_numbered("0", &path);
   EXPECT_NE(d.find("os_index 0"), std::string::npos) << d;
-  EXPECT_NE(d.find(f.path), std::string::npos) << d;
+  EXPECT_NE(d.find(path), std::string::npos) << d;
 }
 
 TEST(TopologyLimits, DeepOrHugeXmlIsRefusedBeforeHwlocParsesIt) {
