@@ -79,17 +79,11 @@ class WindowSeries {
   // The current window width: the configured one times a power of two.
   SimTime window() const { return window_; }
   const std::vector<double>& values() const { return values_; }
-  // The largest value per nanosecond over the windows that lie fully within
-  // [0, end); the partial last window is left out, so that a few
-  // nanoseconds of it cannot make a peak. A run shorter than one window has
-  // only the partial one: its value over its real length `end` (the peak is
-  // then the mean).
-  double peak_per_ns(SimTime end) const {
-    const Peak p = peak(end);
-    return p.length > 0 ? p.value / static_cast<double>(p.length) : 0.0;
-  }
-  // That busiest window's value and the length (ns) it is over: the window
-  // width, or `end` in a run shorter than one window; {0, 0} when nothing
+  // The busiest of the windows that lie fully within [0, end): its value
+  // and the length (ns) it is over, the window width. The partial last
+  // window is left out, so that a few nanoseconds of it cannot make a peak.
+  // A run shorter than one window has only the partial one: its value over
+  // its real length `end` (the peak is then the mean). {0, 0} when nothing
   // was recorded or end <= 0.
   struct Peak {
     double value = 0;

@@ -89,6 +89,11 @@ TEST(Stats, HistogramSmallValuesAreExact) {
   EXPECT_EQ(h.max(), 7);
 }
 
+namespace {
+// A peak's value per nanosecond of the length it is over.
+double per_ns(const WindowSeries::Peak& p) { return p.value / static_cast<double>(p.length); }
+}  // namespace
+
 TEST(Stats, WindowSeriesSplitsIntervalsAtEdges) {
   WindowSeries w(100);
   w.add_interval(50, 250);  // 50 in window 0, 100 in 1, 50 in 2
@@ -99,10 +104,10 @@ TEST(Stats, WindowSeriesSplitsIntervalsAtEdges) {
   EXPECT_EQ(w.values()[2], 50);
   EXPECT_EQ(w.total(), 220);
   // Peak over the windows fully inside [0, 250): windows 0 and 1, per ns.
-  EXPECT_DOUBLE_EQ(w.peak_per_ns(250), 1.1);
+  EXPECT_DOUBLE_EQ(per_ns(w.peak(250)), 1.1);
   // The partial window 2 is left out even when it is the busiest.
   w.add_interval(200, 250);  // window 2: 100 busy ns in 50
-  EXPECT_DOUBLE_EQ(w.peak_per_ns(250), 1.1);
+  EXPECT_DOUBLE_EQ(per_ns(w.peak(250)), 1.1);
 }
 
 TEST(Stats, ARunShorterThanOneWindowPeaksAtItsMean) {
@@ -115,9 +120,11 @@ TEST(Stats, ARunShorterThanOneWindowPeaksAtItsMean) {
   w.add_interval(10, 15);
   ASSERT_EQ(w.values().size(), 1u);
   const double mean = w.total() / 40.0;
-  EXPECT_DOUBLE_EQ(w.peak_per_ns(40), mean);
-  EXPECT_DOUBLE_EQ(w.peak_per_ns(40), 2.125);
-  EXPECT_EQ(WindowSeries(100).peak_per_ns(40), 0.0);  // nothing recorded
+  EXPECT_DOUBLE_EQ(per_ns(w.peak(40)), mean);
+  EXPECT_DOUBLE_EQ(per_ns(w.peak(40)), 2.125);
+  const WindowSeries::Peak none = WindowSeries(100).peak(40);  // nothing recorded
+  EXPECT_EQ(none.value, 0.0);
+  EXPECT_EQ(none.length, 0);
 }
 
 TEST(Stats, WindowSeriesMemoryIsBoundedInSimulatedTime) {
@@ -144,8 +151,8 @@ TEST(Stats, WindowSeriesMemoryIsBoundedInSimulatedTime) {
   EXPECT_EQ(ipis.values().size(), busy.values().size());
   EXPECT_EQ(busy.total(), busy_ns);  // merging is exact
   // The peak over 256-s windows: at most one burst falls in each.
-  EXPECT_DOUBLE_EQ(busy.peak_per_ns(end), 0.5 / 256.0);
-  EXPECT_DOUBLE_EQ(ipis.peak_per_ns(end) * 1e9, 3.0 / 256.0);
+  EXPECT_DOUBLE_EQ(per_ns(busy.peak(end)), 0.5 / 256.0);
+  EXPECT_DOUBLE_EQ(per_ns(ipis.peak(end)) * 1e9, 3.0 / 256.0);
 }
 
 TEST(Stats, WindowSeriesMergesNeighboursWhenFull) {
