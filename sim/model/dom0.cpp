@@ -522,8 +522,7 @@ void Dom0::lock_acquire(Vcpu& v) {
   ++m_.lock_contended;
   if (v.current && v.current->latency)
     v.current->latency->to(sim_.now(), LatencyPart::kLruLockWait);
-  lru_lock_.waiters.push_back(&v);
-  lru_lock_.waiting_since.push_back(sim_.now());
+  lru_lock_.waiters.push_back({&v, sim_.now()});
   if (tracing(trace_))
     trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
                     static_cast<double>(lru_lock_.waiters.size()));
@@ -532,10 +531,8 @@ void Dom0::lock_acquire(Vcpu& v) {
 void Dom0::lock_release(Vcpu& v) {
   lru_lock_.owner = nullptr;
   if (lru_lock_.waiters.empty()) return;
-  Vcpu* next = lru_lock_.waiters.front();
-  const SimTime since = lru_lock_.waiting_since.front();
+  const auto [next, since] = lru_lock_.waiters.front();
   lru_lock_.waiters.pop_front();
-  lru_lock_.waiting_since.pop_front();
   lru_lock_.owner = next;
   lru_lock_.last_pcpu = next->pcpu;
   const SimTime transfer = c_.line_transfer[static_cast<int>(distance(v, *next))];

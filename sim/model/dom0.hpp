@@ -223,8 +223,11 @@ class Dom0 {
   struct LruLock {
     Vcpu* owner = nullptr;
     int last_pcpu = -1;
-    std::deque<Vcpu*> waiters;  // each holds it next in turn (lock_held)
-    std::deque<SimTime> waiting_since;
+    struct Waiter {
+      Vcpu* vcpu;
+      SimTime since;  // when it began to spin
+    };
+    std::deque<Waiter> waiters;  // each holds it next in turn (lock_held)
   };
 
   void on_wake_done(std::int64_t v);
