@@ -26,7 +26,6 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
     pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(1.0 / c_.dom0_page_adds_per_ns)
                                            : std::numeric_limits<double>::infinity();
   drain_then_.resize(n);
-  drain_pages_.resize(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     Task& t = create_task("events/" + std::to_string(i), static_cast<int>(i));
     workers_[i].task = &t;
@@ -251,9 +250,9 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
 // woken from idle, computed at the wake (no other task is on this vCPU and
 // no event channel is bound to it, so nothing can change it meanwhile):
 // Xen runs the vCPU at `woken`, the upcall, idle exit and the switch follow,
-// then lru_add_drain(). Pagevecs with pages: the drain contends for the
-// lru_lock, an event at its start. Empty: the item is done after
-// drain_empty, seen lazily (settle, materialize).
+// then lru_add_drain(). Pagevecs with pages: the drain asks for the
+// lru_lock at `run`, its turn taken once the clock passes it (take_turns).
+// Either way the item's completion is seen lazily (settle, materialize).
 void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
   Worker& wk = workers_[static_cast<std::size_t>(v.id)];
   Task& t = *wk.task;
@@ -272,7 +271,7 @@ void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
     trace_->begin(tr, run, t.name, TraceCat::kSched);
   }
   if (pagevec_forecast(v.id, run) > 0) {
-    sim_.at(run, Action::bind<&Dom0::worker_run>(this, v.id));
+    ask_lock(run, v.id);
     return;
   }
   ++m_.drains_local;
@@ -287,6 +286,14 @@ void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
 // Something needs a collapsed worker's completion as an event (a waiter to
 // wake, more work, another task to switch to): schedule it at done_at.
 void Dom0::materialize(Vcpu& v) {
+  take_turns(sim_.now());
+  if (v.lock_attempt != kNever) {  // its turn lies ahead: the completion follows it
+    if (!v.turn_evented) {
+      v.turn_evented = true;
+      sim_.at(v.lock_attempt, Action::bind<&Dom0::on_turn_due>(this, v.id));
+    }
+    return;
+  }
   if (v.lazy_done == kNever) return;
   sim_.at(v.lazy_done, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
   v.lazy_done = kNever;
@@ -408,6 +415,12 @@ void Dom0::on_switch_done(std::int64_t id) {
 }
 
 void Dom0::finish(SimTime end) {
+  take_turns(end);
+  if (tracing(trace_))
+    for (; !lru_lock_.handoffs.empty() && lru_lock_.handoffs.front() <= end;
+         lru_lock_.handoffs.pop_front())
+      trace_->counter(TraceTrack::kDom0, "lru_lock waiters", lru_lock_.handoffs.front(),
+                      static_cast<double>(lru_lock_.handoffs.size() - 1));
   for (auto& v : vcpus_) {
     settle(*v, end);
     if (trace_ && v->state == Vcpu::State::kBlocking && poll_end(*v) <= end)
@@ -441,8 +454,14 @@ std::size_t Dom0::adds_until(Pagevec& pv, SimTime t) {
 }
 
 int Dom0::pagevec_pages(int id) {
+  take_turns(sim_.now());  // a drain asked for before now empties them first
+  return pagevec_take(id, sim_.now());
+}
+
+// The pages in v's pagevecs at `at` (no earlier than the last look).
+int Dom0::pagevec_take(int id, SimTime at) {
   Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
-  if (const std::size_t k = adds_until(pv, sim_.now()); k > 0) {
+  if (const std::size_t k = adds_until(pv, at); k > 0) {
     pv.next = pv.after[k - 1];
     pv.after.pop_front(k);
     pv.pages = static_cast<int>((static_cast<std::size_t>(pv.pages) + k) %
@@ -469,10 +488,10 @@ void Dom0::add_pages(int id, double pages) {
 }
 
 void Dom0::drain_local(Vcpu& v, Action then) {
+  const int pages = pagevec_pages(v.id);  // takes the turns asked for before now
   ++m_.drains_local;
   v.lock_wait_from = v.lock_wait_to = sim_.now();
   if (v.current && v.current->latency) v.current->latency->to(sim_.now(), LatencyPart::kDrainWork);
-  const int pages = pagevec_pages(v.id);
   if (pages == 0) {
     if (tracing(trace_))
       trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.drain_empty,
@@ -483,72 +502,113 @@ void Dom0::drain_local(Vcpu& v, Action then) {
   if (tracing(trace_))
     trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), "lru_add_drain", TraceCat::kKernel);
   drain_then_[static_cast<std::size_t>(v.id)] = then;
-  drain_pages_[static_cast<std::size_t>(v.id)] = pages;
   pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
-  lock_acquire(v);
-}
-
-// v owns the lru_lock from `at` (its cache line has arrived) and moves its
-// pages to the LRU under it (____pagevec_lru_add, mm/swap.c), then releases
-// it. Nothing can touch v or the lock's holder meanwhile (waiters only
-// queue), so the hold is no event of its own: one event at the release.
-void Dom0::lock_held(Vcpu& v, SimTime at) {
-  const SimTime hold =
-      c_.lru_lock_hold + c_.lru_add_per_page * drain_pages_[static_cast<std::size_t>(v.id)];
-  if (tracing(trace_))
-    trace_->slice(TraceTrack::vcpu(v.id), at, at + hold, "lru_lock held", TraceCat::kLock);
-  sim_.at(at + hold, Action::bind<&Dom0::drain_released>(this, v.id));
+  sim_.at(lock_turn(v, sim_.now(), pages), Action::bind<&Dom0::drain_released>(this, v.id));
 }
 
 void Dom0::drain_released(std::int64_t id) {
-  Vcpu& v = vcpu(static_cast<int>(id));
-  lock_release(v);
-  if (tracing(trace_)) trace_->end(TraceTrack::vcpu(v.id), sim_.now());  // lru_add_drain
+  if (tracing(trace_)) trace_->end(TraceTrack::vcpu(static_cast<int>(id)), sim_.now());
   drain_then_[static_cast<std::size_t>(id)]();
 }
 
 // ---- lru_lock: FIFO ticket spinlock (2.6.25+), waiters spin (stay busy) ----
 
-void Dom0::lock_acquire(Vcpu& v) {
+// v's drain asks for the lock at `at` (no earlier than every turn before
+// it) to move `pages` to the LRU under it (____pagevec_lru_add, mm/swap.c).
+// Returns when it releases the lock. Nothing can touch v or the holder
+// meanwhile (a waiter only spins), so neither the wait, the hand-off nor
+// the hold is an event: the caller schedules what follows the release.
+SimTime Dom0::lock_turn(Vcpu& v, SimTime at, int pages) {
   ++m_.lock_acquisitions;
-  if (lru_lock_.owner == nullptr) {
-    lru_lock_.owner = &v;
-    const int from = lru_lock_.last_pcpu < 0 ? v.pcpu : lru_lock_.last_pcpu;
-    const SimTime transfer = c_.line_transfer[static_cast<int>(topo_.distance(from, v.pcpu))];
-    lru_lock_.last_pcpu = v.pcpu;
-    lock_held(v, sim_.now() + transfer);
-    return;
+  const int from = lru_lock_.last_pcpu < 0 ? v.pcpu : lru_lock_.last_pcpu;
+  const SimTime transfer = c_.line_transfer[static_cast<int>(topo_.distance(from, v.pcpu))];
+  const bool contended = lru_lock_.free_at > at;  // the last turn still holds it
+  const SimTime handoff = contended ? lru_lock_.free_at : at;
+  const SimTime acquired = handoff + transfer;
+  const SimTime released = acquired + c_.lru_lock_hold + c_.lru_add_per_page * pages;
+  lru_lock_.free_at = released;
+  lru_lock_.last_pcpu = v.pcpu;
+  LatencyParts* lp = v.current ? v.current->latency : nullptr;
+  v.lock_wait_from = v.lock_wait_to = at;
+  if (contended) {
+    ++m_.lock_contended;
+    m_.lock_wait_ns += acquired - at;
+    v.lock_wait_to = acquired;
+    if (lp) lp->to(at, LatencyPart::kLruLockWait);
   }
-  ++m_.lock_contended;
-  if (v.current && v.current->latency)
-    v.current->latency->to(sim_.now(), LatencyPart::kLruLockWait);
-  lru_lock_.waiters.push_back({&v, sim_.now()});
-  if (tracing(trace_))
-    trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
-                    static_cast<double>(lru_lock_.waiters.size()));
+  if (lp) lp->to(v.lock_wait_to, LatencyPart::kDrainWork);
+  if (tracing(trace_)) {
+    // The waiter count drops at each hand-off before `at`, rises with this one.
+    std::deque<SimTime>& q = lru_lock_.handoffs;
+    for (; !q.empty() && q.front() <= at; q.pop_front())
+      trace_->counter(TraceTrack::kDom0, "lru_lock waiters", q.front(),
+                      static_cast<double>(q.size() - 1));
+    const TraceTrack tr = TraceTrack::vcpu(v.id);
+    if (contended) {
+      q.push_back(handoff);
+      trace_->counter(TraceTrack::kDom0, "lru_lock waiters", at, static_cast<double>(q.size()));
+      trace_->slice(tr, at, acquired, "lru_lock wait", TraceCat::kLock);
+    }
+    trace_->slice(tr, acquired, released, "lru_lock held", TraceCat::kLock);
+  }
+  return released;
 }
 
-void Dom0::lock_release(Vcpu& v) {
-  lru_lock_.owner = nullptr;
-  if (lru_lock_.waiters.empty()) return;
-  const auto [next, since] = lru_lock_.waiters.front();
-  lru_lock_.waiters.pop_front();
-  lru_lock_.owner = next;
-  lru_lock_.last_pcpu = next->pcpu;
-  const SimTime transfer = c_.line_transfer[static_cast<int>(distance(v, *next))];
-  m_.lock_wait_ns += sim_.now() + transfer - since;
-  next->lock_wait_from = since;
-  next->lock_wait_to = sim_.now() + transfer;
-  if (next->current && next->current->latency)
-    next->current->latency->to(next->lock_wait_to, LatencyPart::kDrainWork);
-  if (tracing(trace_)) {
-    trace_->slice(TraceTrack::vcpu(next->id), since, sim_.now() + transfer, "lru_lock wait",
-                  TraceCat::kLock);
-    trace_->counter(TraceTrack::kDom0, "lru_lock waiters", sim_.now(),
-                    static_cast<double>(lru_lock_.waiters.size()));
-  }
-  lock_held(*next, sim_.now() + transfer);
+// A collapsed worker will drain pages from `at` on: its turn waits until
+// the clock passes `at`, since turns asked for meanwhile may come first.
+// Asks mostly arrive in time order (their wake latencies differ little),
+// so the insertion walks back a few places at most.
+void Dom0::ask_lock(SimTime at, int id) {
+  vcpu(id).lock_attempt = at;
+  std::size_t i = asks_.size();
+  asks_.push_back({at, id});
+  for (; i > asks_head_ && asks_[i - 1].at > at; --i) asks_[i] = asks_[i - 1];
+  asks_[i] = {at, id};
 }
+
+// The collapsed workers' turns asked for at or before `now`, in order: each
+// drain as drain_local() would run it at its ask (worker_run's event there,
+// drain_released's at its release), its completion left for the next look
+// (lazy_done) or scheduled when someone asked for it (materialize).
+void Dom0::take_turns_until(SimTime now) {
+  while (asks_head_ < asks_.size() && asks_[asks_head_].at <= now) {
+    const LockAsk a = asks_[asks_head_++];
+    Vcpu& v = vcpu(a.vcpu);
+    v.lock_attempt = kNever;
+    ++m_.drains_local;
+    const int pages = pagevec_take(a.vcpu, a.at);
+    const TraceTrack tr = TraceTrack::vcpu(v.id);
+    SimTime done = a.at + c_.drain_empty;
+    if (pages == 0) {  // the forecast's pages were drained meanwhile
+      v.lock_wait_from = v.lock_wait_to = a.at;
+      if (tracing(trace_))
+        trace_->slice(tr, a.at, done, "lru_add_drain (empty)", TraceCat::kKernel);
+    } else {
+      if (tracing(trace_)) trace_->begin(tr, a.at, "lru_add_drain", TraceCat::kKernel);
+      pagevecs_[static_cast<std::size_t>(a.vcpu)].pages = 0;
+      done = lock_turn(v, a.at, pages);
+      if (tracing(trace_)) trace_->end(tr, done);
+    }
+    workers_[static_cast<std::size_t>(a.vcpu)].queue.front()->done_at = done;
+    if (v.turn_evented) {
+      v.turn_evented = false;
+      sim_.at(done, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
+    } else {
+      v.lazy_done = done;
+    }
+  }
+  if (asks_head_ == asks_.size()) {
+    asks_.clear();
+    asks_head_ = 0;
+  } else if (asks_head_ >= 4096) {
+    asks_.erase(asks_.begin(), asks_.begin() + static_cast<std::ptrdiff_t>(asks_head_));
+    asks_head_ = 0;
+  }
+}
+
+// Someone needs a collapsed worker's completion as an event: at its ask,
+// take the turn, which schedules the completion.
+void Dom0::on_turn_due(std::int64_t) { take_turns(sim_.now()); }
 
 // ---- workqueue ------------------------------------------------------------------
 

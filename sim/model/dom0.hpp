@@ -103,6 +103,12 @@ struct Vcpu {
   // events/N collapsed (Dom0::run_worker_after_wake): its item is done at
   // lazy_done, seen by whoever looks next; kNever when none or evented.
   SimTime lazy_done = INT64_MAX;
+  // A collapsed worker whose pagevecs hold pages: its drain takes the
+  // lru_lock at lock_attempt, a turn not yet taken (Dom0::take_turns);
+  // kNever when none. turn_evented: someone needs its completion as an
+  // event (materialize), scheduled once the turn is taken.
+  SimTime lock_attempt = INT64_MAX;
+  bool turn_evented = false;
   Task* upcall_wakes = nullptr;  // an event-channel upcall pending on this vCPU wakes this task
   // The last wake from Xen: IPI sent, send done, IPI landed, idle state left.
   SimTime woke_sent = 0, woke_send_end = 0, woke_arrive = 0, woke_exit = 0;
@@ -188,7 +194,10 @@ class Dom0 {
   // is idle). Mirrors schedule_work_on().
   SimTime queue_drain_work(int cpu, Work& w, Vcpu& from);
   // flush_work()'s check: has the work run by now?
-  bool work_done(const Work& w) const { return w.done_at <= sim_.now(); }
+  bool work_done(const Work& w) {
+    if (w.done_at > sim_.now()) take_turns(sim_.now());
+    return w.done_at <= sim_.now();
+  }
   // wait_for_completion(): `waiter` (asleep next) is woken by w's complete().
   void await_work(int cpu, Work& w, Task& waiter);
 
@@ -220,16 +229,22 @@ class Dom0 {
     double next = 0;
     InlineFifo<double> after;
   };
+  // The zone lru_lock, a FIFO ticket spinlock (2.6.25+) whose waiters spin
+  // (stay busy). FIFO makes it a timeline: a drain that asks at `at` gets
+  // it at max(at, free_at) plus the cache line's transfer from the last
+  // holder, and holds it for a time its pages fix, so a turn is computed,
+  // not evented. Turns are taken in the order they are asked for: a
+  // collapsed worker's ask lies ahead of the clock when it is computed, so
+  // it waits in `asks` until the clock passes it (take_turns).
   struct LruLock {
-    Vcpu* owner = nullptr;
-    int last_pcpu = -1;
-    struct Waiter {
-      Vcpu* vcpu;
-      SimTime since;  // when it began to spin
-    };
-    std::deque<Waiter> waiters;  // each holds it next in turn (lock_held)
+    SimTime free_at = 0;           // the last turn's release
+    int last_pcpu = -1;            // where the lock's cache line is: the last holder's pCPU
+    std::deque<SimTime> handoffs;  // tracing: hand-offs to waiters yet to come
   };
-
+  struct LockAsk {
+    SimTime at;
+    int vcpu;
+  };
   void on_wake_done(std::int64_t v);
   void on_switch_done(std::int64_t v);
   void on_block_done(std::int64_t v);
@@ -238,8 +253,16 @@ class Dom0 {
   SimTime poll_end(const Vcpu& v) const { return v.tail_from + c_.context_switch + c_.idle_entry; }
   SimTime halt_end(const Vcpu& v) const { return poll_end(v) + c_.hypercall; }
   void settle(Vcpu& v, SimTime now) {
+    take_turns(now);
     if (v.lazy_done <= now || v.state == Vcpu::State::kBlocking) settle_lazy(v, now);
   }
+  // Take the lru_lock turns asked for at or before `now`, in order.
+  void take_turns(SimTime now) {
+    if (asks_head_ < asks_.size() && asks_[asks_head_].at <= now) take_turns_until(now);
+  }
+  void take_turns_until(SimTime now);
+  void ask_lock(SimTime at, int v);
+  void on_turn_due(std::int64_t v);
   void settle_lazy(Vcpu& v, SimTime now);
   void block(Vcpu& v, SimTime at);
   SimTime wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind);
@@ -250,9 +273,8 @@ class Dom0 {
   void worker_drained(std::int64_t v);
   std::size_t adds_until(Pagevec& pv, SimTime t);
   int pagevec_forecast(int v, SimTime t);
-  void lock_acquire(Vcpu& v);
-  void lock_release(Vcpu& v);
-  void lock_held(Vcpu& v, SimTime at);
+  SimTime lock_turn(Vcpu& v, SimTime at, int pages);
+  int pagevec_take(int v, SimTime at);
   void drain_released(std::int64_t v);
 
   engine::Simulator& sim_;
@@ -266,8 +288,9 @@ class Dom0 {
   std::vector<Worker> workers_;
   std::vector<Pagevec> pagevecs_;
   std::vector<Action> drain_then_;  // per vCPU: continuation of drain_local
-  std::vector<int> drain_pages_;    // per vCPU: pages being drained
   LruLock lru_lock_;
+  std::vector<LockAsk> asks_;  // collapsed workers' asks not yet taken, by time from asks_head_
+  std::size_t asks_head_ = 0;
   engine::RandomStream rng_;
   TraceObserver* trace_ = nullptr;
   std::vector<std::string> trace_names_;  // per vCPU: "dom0 vCPU N", "run queue vCPU N"
