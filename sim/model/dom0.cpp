@@ -11,19 +11,24 @@ namespace ipistorm::model {
 
 Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
            const topo::Topology& topo, std::vector<int> pcpu_of_vcpu, std::uint64_t seed)
-    : sim_(sim), c_(c), xen_(xen), m_(m), topo_(topo), rng_(seed, /*stream=*/2) {
+    : sim_(sim),
+      c_(c),
+      xen_(xen),
+      m_(m),
+      topo_(topo),
+      page_add_gap_ns_(c.dom0_page_adds_per_ns > 0 ? 1.0 / c.dom0_page_adds_per_ns : 0),
+      rng_(seed, /*stream=*/2) {
   const std::size_t n = pcpu_of_vcpu.size();
+  vcpus_.resize(n);  // never resized again: tasks keep pointers into it
   for (std::size_t i = 0; i < n; ++i) {
-    auto v = std::make_unique<Vcpu>();
-    v->id = static_cast<int>(i);
-    v->pcpu = pcpu_of_vcpu[i];
-    vcpus_.push_back(std::move(v));
+    vcpus_[i].id = static_cast<int>(i);
+    vcpus_[i].pcpu = pcpu_of_vcpu[i];
   }
   workers_.resize(n);
   m_.wakes_by_cstate.assign(n, {});
   pagevecs_.resize(n);
   for (Pagevec& pv : pagevecs_)
-    pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(1.0 / c_.dom0_page_adds_per_ns)
+    pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(page_add_gap_ns_)
                                            : std::numeric_limits<double>::infinity();
   drain_then_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -44,7 +49,7 @@ void Dom0::set_trace(TraceObserver* t) {
     trace_names_[i] = "dom0 vCPU " + std::to_string(i);
     trace_names_[n + i] = "run queue vCPU " + std::to_string(i);
     // Every vCPU starts in the idle task (blocked in Xen).
-    if (vcpus_[i]->state == Vcpu::State::kIdle)
+    if (vcpus_[i].state == Vcpu::State::kIdle)
       trace_->begin(TraceTrack::vcpu(static_cast<int>(i)), sim_.now(), "idle", TraceCat::kSched);
   }
 }
@@ -421,16 +426,16 @@ void Dom0::finish(SimTime end) {
          lru_lock_.handoffs.pop_front())
       trace_->counter(TraceTrack::kDom0, "lru_lock waiters", lru_lock_.handoffs.front(),
                       static_cast<double>(lru_lock_.handoffs.size() - 1));
-  for (auto& v : vcpus_) {
-    settle(*v, end);
-    if (trace_ && v->state == Vcpu::State::kBlocking && poll_end(*v) <= end)
-      trace_->slice(TraceTrack::vcpu(v->id), poll_end(*v), halt_end(*v), "SCHEDOP_block",
+  for (Vcpu& v : vcpus_) {
+    settle(v, end);
+    if (trace_ && v.state == Vcpu::State::kBlocking && poll_end(v) <= end)
+      trace_->slice(TraceTrack::vcpu(v.id), poll_end(v), halt_end(v), "SCHEDOP_block",
                     TraceCat::kXen);
-    if (v->state != Vcpu::State::kIdle && v->busy_since < end) {
-      m_.dom0_busy_ns.add_interval(v->busy_since, end);
+    if (v.state != Vcpu::State::kIdle && v.busy_since < end) {
+      m_.dom0_busy_ns.add_interval(v.busy_since, end);
       if (tracing(trace_))
-        trace_->slice(TraceTrack::pcpu(v->pcpu), v->busy_since, end,
-                      trace_names_[static_cast<std::size_t>(v->id)], TraceCat::kSched);
+        trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, end,
+                      trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
     }
   }
 }
@@ -444,11 +449,14 @@ void Dom0::finish(SimTime end) {
 std::size_t Dom0::adds_until(Pagevec& pv, SimTime t) {
   const double until = static_cast<double>(t);
   if (pv.next > until) return 0;
-  double last = pv.next;
-  for (std::size_t k = 1;; ++k) {
-    if (pv.after.size() < k)
-      pv.after.push_back(last + rng_.exponential(1.0 / c_.dom0_page_adds_per_ns));
-    last = pv.after[k - 1];
+  // `next` and each drawn one at or before t count; the first after t stops.
+  const std::size_t drawn = pv.after.size();
+  for (std::size_t i = 0; i < drawn; ++i)
+    if (pv.after[i] > until) return i + 1;
+  double last = drawn > 0 ? pv.after[drawn - 1] : pv.next;
+  for (std::size_t k = drawn + 1;; ++k) {
+    last += rng_.exponential(page_add_gap_ns_);
+    pv.after.push_back(last);
     if (last > until) return k;
   }
 }

@@ -145,7 +145,7 @@ class Dom0 {
   const Costs& costs() const { return c_; }
   Metrics& metrics() { return m_; }
   int num_vcpus() const { return static_cast<int>(vcpus_.size()); }
-  Vcpu& vcpu(int i) { return *vcpus_[static_cast<std::size_t>(i)]; }
+  Vcpu& vcpu(int i) { return vcpus_[static_cast<std::size_t>(i)]; }
   topo::DistanceClass distance(const Vcpu& a, const Vcpu& b) const {
     return topo_.distance(a.pcpu, b.pcpu);
   }
@@ -282,7 +282,8 @@ class Dom0 {
   Hypervisor& xen_;
   Metrics& m_;
   const topo::Topology& topo_;
-  std::vector<std::unique_ptr<Vcpu>> vcpus_;
+  const double page_add_gap_ns_;  // mean gap between background page adds (1 / rate)
+  std::vector<Vcpu> vcpus_;       // contiguous: a drain walks them all
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::unique_ptr<CpuDrain>> cpu_drains_;  // by task id
   std::vector<Worker> workers_;

@@ -261,15 +261,6 @@ Topology Topology::load(const std::string& spec) {
   return out;
 }
 
-DistanceClass Topology::distance(int a, int b) const {
-  if (a == b) return DistanceClass::kSameCpu;
-  const Cpu& x = cpu(a);
-  const Cpu& y = cpu(b);
-  if (x.core == y.core) return DistanceClass::kSameCore;
-  if (x.package == y.package) return DistanceClass::kSamePackage;
-  return DistanceClass::kOtherPackage;
-}
-
 int Topology::numa_distance(int a, int b) const {
   return numa_matrix_[static_cast<std::size_t>(cpu(a).numa)][static_cast<std::size_t>(cpu(b).numa)];
 }

@@ -56,7 +56,15 @@ class Topology {
   // CPU indexes in hwloc's logical order (package, core, thread): compact.
   const std::vector<int>& logical_order() const { return logical_order_; }
 
-  DistanceClass distance(int a, int b) const;
+  // Inline: every wake and lock hand-off asks it.
+  DistanceClass distance(int a, int b) const {
+    if (a == b) return DistanceClass::kSameCpu;
+    const Cpu& x = cpu(a);
+    const Cpu& y = cpu(b);
+    if (x.core == y.core) return DistanceClass::kSameCore;
+    if (x.package == y.package) return DistanceClass::kSamePackage;
+    return DistanceClass::kOtherPackage;
+  }
   int numa_distance(int a, int b) const;
   const std::vector<std::vector<int>>& numa_matrix() const { return numa_matrix_; }
 
