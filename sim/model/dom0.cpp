@@ -572,6 +572,7 @@ void Dom0::ask_lock(SimTime at, int id) {
   asks_.push_back({at, id});
   for (; i > asks_head_ && asks_[i - 1].at > at; --i) asks_[i] = asks_[i - 1];
   asks_[i] = {at, id};
+  first_ask_ = asks_[asks_head_].at;
 }
 
 // The collapsed workers' turns asked for at or before `now`, in order: each
@@ -608,10 +609,14 @@ void Dom0::take_turns_until(SimTime now) {
   if (asks_head_ == asks_.size()) {
     asks_.clear();
     asks_head_ = 0;
-  } else if (asks_head_ >= 4096) {
+    first_ask_ = kNever;
+    return;
+  }
+  if (asks_head_ >= 4096) {
     asks_.erase(asks_.begin(), asks_.begin() + static_cast<std::ptrdiff_t>(asks_head_));
     asks_head_ = 0;
   }
+  first_ask_ = asks_[asks_head_].at;
 }
 
 // Someone needs a collapsed worker's completion as an event: at its ask,

@@ -258,7 +258,7 @@ class Dom0 {
   }
   // Take the lru_lock turns asked for at or before `now`, in order.
   void take_turns(SimTime now) {
-    if (asks_head_ < asks_.size() && asks_[asks_head_].at <= now) take_turns_until(now);
+    if (first_ask_ <= now) take_turns_until(now);
   }
   void take_turns_until(SimTime now);
   void ask_lock(SimTime at, int v);
@@ -292,6 +292,7 @@ class Dom0 {
   LruLock lru_lock_;
   std::vector<LockAsk> asks_;  // collapsed workers' asks not yet taken, by time from asks_head_
   std::size_t asks_head_ = 0;
+  SimTime first_ask_ = INT64_MAX;  // asks_[asks_head_].at, or kNever: the check at every look
   engine::RandomStream rng_;
   TraceObserver* trace_ = nullptr;
   std::vector<std::string> trace_names_;  // per vCPU: "dom0 vCPU N", "run queue vCPU N"
