@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
+#include "model/steps.hpp"
 
 using ipistorm::engine::Action;
 using ipistorm::engine::SimTime;
@@ -195,6 +197,53 @@ TEST(Engine, UsRoundsToNearestNanosecond) {
   EXPECT_EQ(ipistorm::engine::us(0.0004), 0);
   EXPECT_EQ(ipistorm::engine::us(0.0006), 1);
   EXPECT_EQ(ipistorm::engine::us(3.5), 3500);
+}
+
+// model::Steps: a list of asynchronous steps runs in order, each step
+// continuing when its own work is done (inline or from an event), a step may
+// skip itself, and the continuation after the last step may start the next
+// list on the same Steps (a strategy's next hypercall).
+struct StepsOwner {
+  Simulator* sim;
+  ipistorm::model::Steps<StepsOwner> steps;
+  std::vector<std::pair<char, SimTime>> log;
+  int lists_left = 2;
+  bool skip_b = false;
+  void a(Action next) {
+    log.emplace_back('a', sim->now());
+    sim->after(5, next);  // done 5 ns later, from an event
+  }
+  void b(Action next) {
+    if (skip_b) {
+      next();
+      return;
+    }
+    log.emplace_back('b', sim->now());
+    sim->continue_after(2, next);  // inline: nothing else is pending
+  }
+  void c(Action next) {
+    log.emplace_back('c', sim->now());
+    next();
+  }
+  static constexpr ipistorm::model::Steps<StepsOwner>::Step kList[] = {
+      &StepsOwner::a, &StepsOwner::b, &StepsOwner::c};
+  void start(std::int64_t) { steps.run(*this, kList, Action::bind<&StepsOwner::done>(this)); }
+  void done(std::int64_t) {
+    log.emplace_back('.', sim->now());
+    skip_b = true;
+    if (--lists_left > 0) start(0);
+  }
+};
+
+TEST(Steps, RunInOrderEachWhenTheOneBeforeIsDoneAndTheNextListMayStartFromTheLast) {
+  Simulator sim;
+  StepsOwner o{&sim, {}, {}};
+  sim.at(10, Action::bind<&StepsOwner::start>(&o));
+  sim.run();
+  const std::vector<std::pair<char, SimTime>> want = {{'a', 10}, {'b', 15}, {'c', 17}, {'.', 17},
+                                                      {'a', 17}, {'c', 22}, {'.', 22}};
+  EXPECT_EQ(o.log, want);
+  EXPECT_EQ(sim.events_processed(), 3u);  // the start and the two ends of `a`
 }
 
 }  // namespace

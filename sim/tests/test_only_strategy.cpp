@@ -8,14 +8,14 @@
 namespace ipistorm::model {
 namespace {
 
-class TestOnlyCopy : public HypercallBufferStrategy {
+class TestOnlyCopy : public StepStrategy<TestOnlyCopy> {
  public:
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    ops_.hypercall(site, bytes, /*unlocked=*/false, then);
+    run(site, bytes, kCall, then);
   }
 
  private:
-  BufferOps ops_;
+  static constexpr Step kCall[] = {&TestOnlyCopy::hypercall_locked};
 };
 
 const StrategyRegistration kTestOnlyCopy{{"test-only-copy",

@@ -12,42 +12,52 @@ std::vector<int> cpus_with_pages(Dom0& dom0) {
 }
 
 void SelectiveDrainAll::run(Dom0& dom0, Task& caller, Action then) {
+  static constexpr Steps<Call>::Step kLruAddDrainAll[] = {
+      &Call::lock_mutex, &Call::drain_cpus_with_pages, &Call::unlock_mutex};
   dom0_ = &dom0;
-  if (callers_.size() <= static_cast<std::size_t>(caller.id))
-    callers_.resize(static_cast<std::size_t>(caller.id) + 1);
-  Caller& c = callers_[static_cast<std::size_t>(caller.id)];
-  c.then = then;
+  const auto id = static_cast<std::size_t>(caller.id);
+  if (calls_.size() <= id) calls_.resize(id + 1);
+  if (!calls_[id]) calls_[id] = std::make_unique<Call>();
+  Call& c = *calls_[id];
+  c.all = this;
+  c.caller = &caller;
   c.generation_seen = generation_;
-  dom0.mutex_lock(mutex_, caller, Action::bind<&SelectiveDrainAll::locked>(this, caller.id));
+  c.steps.run(c, kLruAddDrainAll, then);
 }
 
-void SelectiveDrainAll::locked(std::int64_t id) {
-  Task& caller = dom0_->task(static_cast<int>(id));
-  if (caller.latency) caller.latency->to(dom0_->sim().now(), LatencyPart::kMlockSyscall);
-  if (caller.mutex_waited) {
-    caller.mutex_waited = false;
-    if (TraceObserver* tr = dom0_->trace(); tracing(tr))
-      tr->end(TraceTrack::task(caller.id), dom0_->sim().now());
+void SelectiveDrainAll::Call::lock_mutex(Action next) {
+  all->dom0_->mutex_lock(all->mutex_, *caller, next);
+}
+
+// With the mutex held: 5.10 returns at once when the generation moved on
+// while it waited (that drain covered its pages); else bump the generation
+// and drain the CPUs whose pagevecs hold pages.
+void SelectiveDrainAll::Call::drain_cpus_with_pages(Action next) {
+  Dom0& dom0 = *all->dom0_;
+  if (caller->latency) caller->latency->to(dom0.sim().now(), LatencyPart::kMlockSyscall);
+  if (caller->mutex_waited) {
+    caller->mutex_waited = false;
+    if (TraceObserver* tr = dom0.trace(); tracing(tr))
+      tr->end(TraceTrack::task(caller->id), dom0.sim().now());
   }
-  if (share_generation_ && callers_[static_cast<std::size_t>(id)].generation_seen != generation_) {
-    ++dom0_->metrics().drain_skipped;
-    unlock_and_return(id);
+  if (all->share_generation_ && generation_seen != all->generation_) {
+    ++dom0.metrics().drain_skipped;
+    next();
     return;
   }
-  ++generation_;
-  std::vector<int> cpus = cpus_with_pages(*dom0_);
+  ++all->generation_;
+  std::vector<int> cpus = cpus_with_pages(dom0);
   if (cpus.empty()) {
-    unlock_and_return(id);
+    next();
     return;
   }
-  drain_cpus(*dom0_, caller, cpus, Action::bind<&SelectiveDrainAll::unlock_and_return>(this, id));
+  drain_cpus(dom0, *caller, cpus, next);
 }
 
-void SelectiveDrainAll::unlock_and_return(std::int64_t id) {
-  Task& caller = dom0_->task(static_cast<int>(id));
-  if (caller.latency) caller.latency->to(dom0_->sim().now(), LatencyPart::kMlockSyscall);
-  const SimTime cost = dom0_->mutex_unlock(mutex_, caller);
-  dom0_->compute(cost, callers_[static_cast<std::size_t>(id)].then);
+void SelectiveDrainAll::Call::unlock_mutex(Action next) {
+  Dom0& dom0 = *all->dom0_;
+  if (caller->latency) caller->latency->to(dom0.sim().now(), LatencyPart::kMlockSyscall);
+  dom0.compute(dom0.mutex_unlock(all->mutex_, *caller), next);
 }
 
 }  // namespace ipistorm::model

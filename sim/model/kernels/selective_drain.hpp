@@ -4,10 +4,12 @@
 // whether concurrent drain callers share a generation (5.10+).
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "model/drain.hpp"
 #include "model/kernels/kernel_policy.hpp"
+#include "model/steps.hpp"
 
 namespace ipistorm::model {
 
@@ -26,20 +28,23 @@ class SelectiveDrainAll {
   void run(Dom0& dom0, Task& caller, Action then);
 
  private:
-  // Per calling task (by Task::id): where it returns to, and the
-  // generation it read before taking the mutex (5.10's lru_drain_gen).
-  struct Caller {
-    Action then;
-    std::uint64_t generation_seen = 0;
+  // One caller's lru_add_drain_all(), as mm/swap.c writes it:
+  // mutex_lock(&lock); queue and flush the CPUs with pages; mutex_unlock.
+  struct Call {
+    SelectiveDrainAll* all = nullptr;
+    Task* caller = nullptr;
+    std::uint64_t generation_seen = 0;  // read before the mutex (5.10's lru_drain_gen)
+    Steps<Call> steps;
+    void lock_mutex(Action next);
+    void drain_cpus_with_pages(Action next);
+    void unlock_mutex(Action next);
   };
-  void locked(std::int64_t task_id);
-  void unlock_and_return(std::int64_t task_id);
 
   bool share_generation_;
   Dom0* dom0_ = nullptr;
   Dom0::Mutex mutex_;
   std::uint64_t generation_ = 0;
-  std::vector<Caller> callers_;
+  std::vector<std::unique_ptr<Call>> calls_;  // by calling Task::id (callers can overlap)
 };
 
 class SelectiveDrainKernel : public KernelPolicy {

@@ -3,10 +3,19 @@
 
 namespace ipistorm::model {
 
+// sys_mlock (mm/mlock.c): the syscall, lru_add_drain_all() where the
+// kernel era drains (2.6.28..4.14: b291f000393f, 8891d6da17db), then each
+// page marked PG_mlocked.
 void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
+  static constexpr Step kSysMlock[] = {&BufferOps::mlock_entry, &BufferOps::mlock_drain,
+                                       &BufferOps::mlock_pages};
   site_ = &s;
   bytes_ = bytes;
-  then_ = then;
+  steps_.run(*this, kSysMlock, then);
+}
+
+void BufferOps::mlock_entry(Action next) {
+  HypercallSite& s = *site_;
   Metrics& m = s.dom0.metrics();
   ++m.mlock_calls;
   ++m.syscalls;
@@ -17,16 +26,14 @@ void BufferOps::mlock(HypercallSite& s, std::int64_t bytes, Action then) {
     tr->instant(TraceTrack::vcpu(s.caller.vcpu->id), now, "mlock");
     tr->begin(TraceTrack::task(s.caller.id), now, "sys_mlock", TraceCat::kKernel);
   }
-  // sys_mlock: syscall entry, then the kernel's drain, then the pages.
-  s.dom0.compute(s.dom0.costs().syscall, Action::bind<&BufferOps::drain_step>(this));
+  s.dom0.compute(s.dom0.costs().syscall, next);
 }
 
-void BufferOps::drain_step(std::int64_t) {
-  site_->kernel.mlock_prepare(site_->dom0, site_->caller,
-                              Action::bind<&BufferOps::mlock_pages>(this));
+void BufferOps::mlock_drain(Action next) {
+  site_->kernel.mlock_prepare(site_->dom0, site_->caller, next);
 }
 
-void BufferOps::mlock_pages(std::int64_t) {
+void BufferOps::mlock_pages(Action next) {
   HypercallSite& s = *site_;
   const Costs& c = s.dom0.costs();
   const std::int64_t n = pages(c, bytes_);
@@ -36,7 +43,7 @@ void BufferOps::mlock_pages(std::int64_t) {
   s.dom0.metrics().lock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_page * n);
-  s.dom0.compute(c.mlock_page * n, then_);
+  s.dom0.compute(c.mlock_page * n, next);
 }
 
 void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {

@@ -1,9 +1,10 @@
 // buffer_ops.hpp: the system calls and the trap that hypercall-buffer
 // strategies are made of, each as an asynchronous step on the caller's vCPU
-// that accounts its syscalls, locked bytes and copies. A strategy owns one
-// BufferOps and chains its steps one after another.
+// that accounts its syscalls, locked bytes and copies; and StepStrategy, the
+// base of a strategy written as the list of those steps (model/steps.hpp).
 #pragma once
 
+#include "model/steps.hpp"
 #include "model/strategies/strategy.hpp"
 
 namespace ipistorm::model {
@@ -31,42 +32,75 @@ class BufferOps {
   void munmap(HypercallSite& s, std::int64_t bytes, Action then);
 
  private:
-  void drain_step(std::int64_t);
-  void mlock_pages(std::int64_t);
+  using Step = Steps<BufferOps>::Step;
+  void mlock_entry(Action next);
+  void mlock_drain(Action next);
+  void mlock_pages(Action next);
   void trap_done(std::int64_t);
 
+  Steps<BufferOps> steps_;
   HypercallSite* site_ = nullptr;
   std::int64_t bytes_ = 0;
   bool unlocked_ = false;
-  Action then_;
+  Action then_;  // the hypercall's, after its retries
+};
+
+// A strategy whose hypercall is a list of steps over the call's site and
+// argument, e.g. {&Mine::sys_mlock, &Mine::hypercall_locked,
+// &Mine::sys_munlock}. The building blocks are steps here; a strategy adds
+// its own (a cache lookup, a set-up) as members of the same shape.
+template <class Self>
+class StepStrategy : public HypercallBufferStrategy {
+ public:
+  using Step = typename Steps<Self>::Step;
+
+ protected:
+  // Make the call: `list` on this site and argument, then `then`.
+  template <std::size_t N>
+  void run(HypercallSite& site, std::int64_t bytes, const Step (&list)[N], Action then) {
+    site_ = &site;
+    bytes_ = bytes;
+    steps_.run(static_cast<Self&>(*this), list, then);
+  }
+  HypercallSite& site() const { return *site_; }
+  std::int64_t bytes() const { return bytes_; }
+  const Costs& costs() const { return site_->dom0.costs(); }
+
+  void sys_mlock(Action next) { ops_.mlock(*site_, bytes_, next); }
+  void sys_munlock(Action next) { ops_.munlock(*site_, bytes_, next); }
+  void hypercall_locked(Action next) { ops_.hypercall(*site_, bytes_, /*unlocked=*/false, next); }
+  void hypercall_unlocked(Action next) { ops_.hypercall(*site_, bytes_, /*unlocked=*/true, next); }
+  void mmap_locked(Action next) { ops_.mmap_locked(*site_, bytes_, next); }
+  void sys_munmap(Action next) { ops_.munmap(*site_, bytes_, next); }
+
+  BufferOps ops_;
+
+ private:
+  Steps<Self> steps_;
+  HypercallSite* site_ = nullptr;
+  std::int64_t bytes_ = 0;
 };
 
 // A strategy that prepares once, at its first call, and then only copies the
 // argument through the prepared memory (kernel-buffer, mlockall).
-class SetUpOnceThenCopy : public HypercallBufferStrategy {
+template <class Self>
+class SetUpOnceThenCopy : public StepStrategy<Self> {
+  using Base = StepStrategy<Self>;
+
  public:
+  using Step = typename Base::Step;
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
     if (set_up_done_) {
-      call(0);
+      Base::run(site, bytes, kCopy, then);
       return;
     }
     set_up_done_ = true;
-    set_up(site, bytes, Action::bind<&SetUpOnceThenCopy::call>(this));
+    Base::run(site, bytes, kSetUpThenCopy, then);
   }
 
- protected:
-  virtual void set_up(HypercallSite& site, std::int64_t bytes, Action then) = 0;
-  BufferOps ops_;
-
  private:
-  void call(std::int64_t) { ops_.hypercall(*site_, bytes_, false, then_); }
-
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0;
-  Action then_;
+  static constexpr Step kSetUpThenCopy[] = {&Self::set_up, &Self::hypercall_locked};
+  static constexpr Step kCopy[] = {&Self::hypercall_locked};
   bool set_up_done_ = false;
 };
 

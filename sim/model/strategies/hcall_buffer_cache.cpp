@@ -9,49 +9,49 @@
 namespace ipistorm::model {
 namespace {
 
-class HcallBufferCacheStrategy : public HypercallBufferStrategy {
+class HcallBufferCacheStrategy : public StepStrategy<HcallBufferCacheStrategy> {
  public:
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
-    const Costs& c = site.dom0.costs();
-    pages_ = BufferOps::pages(c, bytes);
-    // xc__hypercall_buffer_alloc: lock the cache mutex, look, unlock.
-    const auto a = cache_.acquire(pages_);
-    if (a == HcallBufferCache::Alloc::kHit) {
-      site.dom0.compute(c.mutex, Action::bind<&HcallBufferCacheStrategy::call>(this));
-      return;
-    }
-    site.dom0.compute(c.mutex + c.alloc, Action::bind<&HcallBufferCacheStrategy::lock_new>(this));
+    run(site, bytes, kCall, then);
   }
 
  private:
-  void lock_new(std::int64_t) {
-    ops_.mlock(*site_, pages_ * site_->dom0.costs().page_bytes,
-               Action::bind<&HcallBufferCacheStrategy::call>(this));
+  // xc__hypercall_buffer_alloc: lock the cache mutex, look, unlock; a miss
+  // allocates a buffer (and mlocks it next).
+  void buffer_alloc(Action next) {
+    const Costs& c = costs();
+    pages_ = BufferOps::pages(c, bytes());
+    hit_ = cache_.acquire(pages_) == HcallBufferCache::Alloc::kHit;
+    site().dom0.compute(hit_ ? c.mutex : c.mutex + c.alloc, next);
   }
-  void call(std::int64_t) {
-    ops_.hypercall(*site_, bytes_, false, Action::bind<&HcallBufferCacheStrategy::release>(this));
-  }
-  void release(std::int64_t) {
-    const Costs& c = site_->dom0.costs();
-    if (cache_.release(pages_) == HcallBufferCache::Free::kCached) {
-      site_->dom0.compute(c.mutex, then_);
+  void mlock_new_buffer(Action next) {
+    if (hit_) {
+      next();
       return;
     }
-    site_->dom0.compute(c.mutex + c.alloc,
-                        Action::bind<&HcallBufferCacheStrategy::unlock_old>(this));
+    ops_.mlock(site(), pages_ * costs().page_bytes, next);
   }
-  void unlock_old(std::int64_t) {
-    ops_.munlock(*site_, pages_ * site_->dom0.costs().page_bytes, then_);
+  // xc__hypercall_buffer_free: back into the cache while there is room,
+  // else freed (and munlocked next).
+  void buffer_free(Action next) {
+    const Costs& c = costs();
+    cached_ = cache_.release(pages_) == HcallBufferCache::Free::kCached;
+    site().dom0.compute(cached_ ? c.mutex : c.mutex + c.alloc, next);
+  }
+  void munlock_old_buffer(Action next) {
+    if (cached_) {
+      next();
+      return;
+    }
+    ops_.munlock(site(), pages_ * costs().page_bytes, next);
   }
 
-  BufferOps ops_;
+  using H = HcallBufferCacheStrategy;
+  static constexpr Step kCall[] = {&H::buffer_alloc, &H::mlock_new_buffer, &H::hypercall_locked,
+                                   &H::buffer_free, &H::munlock_old_buffer};
   HcallBufferCache cache_;
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0, pages_ = 1;
-  Action then_;
+  std::int64_t pages_ = 1;
+  bool hit_ = false, cached_ = false;
 };
 
 const StrategyRegistration kHcallBufferCacheStrategy{

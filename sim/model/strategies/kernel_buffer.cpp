@@ -8,16 +8,16 @@
 namespace ipistorm::model {
 namespace {
 
-class KernelBuffer : public SetUpOnceThenCopy {
- protected:
+class KernelBuffer : public SetUpOnceThenCopy<KernelBuffer> {
+  friend SetUpOnceThenCopy<KernelBuffer>;
   // open("/dev/xen/hypercall") + mmap: the kernel allocates and pins the page.
-  void set_up(HypercallSite& site, std::int64_t bytes, Action then) override {
-    const Costs& c = site.dom0.costs();
-    Metrics& m = site.dom0.metrics();
+  void set_up(Action next) {
+    const Costs& c = costs();
+    Metrics& m = site().dom0.metrics();
     m.syscalls += 2;
     m.buffer_syscalls += 2;
-    m.lock_bytes(BufferOps::pages(c, bytes) * c.page_bytes);
-    site.dom0.compute(2 * c.syscall + c.mmap + c.alloc, then);
+    m.lock_bytes(BufferOps::pages(c, bytes()) * c.page_bytes);
+    site().dom0.compute(2 * c.syscall + c.mmap + c.alloc, next);
   }
 };
 

@@ -9,25 +9,15 @@
 namespace ipistorm::model {
 namespace {
 
-class MapLocked : public HypercallBufferStrategy {
+class MapLocked : public StepStrategy<MapLocked> {
  public:
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
-    ops_.mmap_locked(site, bytes, Action::bind<&MapLocked::call>(this));
+    run(site, bytes, kCall, then);
   }
 
  private:
-  void call(std::int64_t) {
-    ops_.hypercall(*site_, bytes_, false, Action::bind<&MapLocked::unmap>(this));
-  }
-  void unmap(std::int64_t) { ops_.munmap(*site_, bytes_, then_); }
-
-  BufferOps ops_;
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0;
-  Action then_;
+  static constexpr Step kCall[] = {&MapLocked::mmap_locked, &MapLocked::hypercall_locked,
+                                   &MapLocked::sys_munmap};
 };
 
 const StrategyRegistration kMapLocked{

@@ -8,25 +8,16 @@
 namespace ipistorm::model {
 namespace {
 
-class MlockPerCall : public HypercallBufferStrategy {
+class MlockPerCall : public StepStrategy<MlockPerCall> {
  public:
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
-    ops_.mlock(site, bytes, Action::bind<&MlockPerCall::locked>(this));
+    run(site, bytes, kCall, then);
   }
 
  private:
-  void locked(std::int64_t) {
-    ops_.hypercall(*site_, bytes_, /*unlocked=*/false, Action::bind<&MlockPerCall::called>(this));
-  }
-  void called(std::int64_t) { ops_.munlock(*site_, bytes_, then_); }
-
-  BufferOps ops_;
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0;
-  Action then_;
+  // lock_pages(), do_xen_hypercall(), unlock_pages() (xc_private.c)
+  static constexpr Step kCall[] = {&MlockPerCall::sys_mlock, &MlockPerCall::hypercall_locked,
+                                   &MlockPerCall::sys_munlock};
 };
 
 const StrategyRegistration kMlockPerCall{

@@ -7,12 +7,10 @@
 namespace ipistorm::model {
 namespace {
 
-class Mlockall : public SetUpOnceThenCopy {
- protected:
-  void set_up(HypercallSite& site, std::int64_t, Action then) override {
-    // sys_mlockall runs lru_add_drain_all() exactly like sys_mlock (2.6.28..4.14).
-    ops_.mlock(site, site.dom0.costs().dm_process_bytes, then);
-  }
+class Mlockall : public SetUpOnceThenCopy<Mlockall> {
+  friend SetUpOnceThenCopy<Mlockall>;
+  // sys_mlockall runs lru_add_drain_all() exactly like sys_mlock (2.6.28..4.14).
+  void set_up(Action next) { ops_.mlock(site(), costs().dm_process_bytes, next); }
 };
 
 const StrategyRegistration kMlockall{

@@ -8,14 +8,14 @@
 namespace ipistorm::model {
 namespace {
 
-class NoLock : public HypercallBufferStrategy {
+class NoLock : public StepStrategy<NoLock> {
  public:
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    ops_.hypercall(site, bytes, /*unlocked=*/true, then);
+    run(site, bytes, kCall, then);
   }
 
  private:
-  BufferOps ops_;
+  static constexpr Step kCall[] = {&NoLock::hypercall_unlocked};
 };
 
 const StrategyRegistration kNoLock{

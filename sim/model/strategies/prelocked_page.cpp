@@ -7,49 +7,37 @@
 namespace ipistorm::model {
 namespace {
 
-class PrelockedPage : public HypercallBufferStrategy {
+class PrelockedPage : public StepStrategy<PrelockedPage> {
  public:
   void hypercall(HypercallSite& site, std::int64_t bytes, Action then) override {
-    site_ = &site;
-    bytes_ = bytes;
-    then_ = then;
-    const Costs& c = site.dom0.costs();
-    if (bytes >= c.page_bytes || busy_) {  // fall back to lock_pages()
-      fallback_ = true;
-      ops_.mlock(site, bytes, Action::bind<&PrelockedPage::call>(this));
+    if (bytes >= site.dom0.costs().page_bytes || busy_) {  // fall back to lock_pages()
+      run(site, bytes, kLockPages, then);
       return;
     }
-    fallback_ = false;
     busy_ = true;
     if (!page_locked_) {  // first use in this thread: allocate and lock the page
       page_locked_ = true;
-      site.dom0.compute(c.alloc, Action::bind<&PrelockedPage::lock_page>(this));
+      run(site, bytes, kFirstUse, then);
       return;
     }
-    call(0);
+    run(site, bytes, kPrelocked, then);
   }
 
  private:
-  void lock_page(std::int64_t) {
-    ops_.mlock(*site_, site_->dom0.costs().page_bytes, Action::bind<&PrelockedPage::call>(this));
-  }
-  void call(std::int64_t) {
-    ops_.hypercall(*site_, bytes_, false, Action::bind<&PrelockedPage::done>(this));
-  }
-  void done(std::int64_t) {
-    if (fallback_) {
-      ops_.munlock(*site_, bytes_, then_);
-      return;
-    }
-    busy_ = false;  // the page stays locked for the thread's lifetime
-    then_();
+  void alloc_page(Action next) { site().dom0.compute(costs().alloc, next); }
+  void mlock_page(Action next) { ops_.mlock(site(), costs().page_bytes, next); }
+  // The page stays locked for the thread's lifetime.
+  void release_page(Action next) {
+    busy_ = false;
+    next();
   }
 
-  BufferOps ops_;
-  HypercallSite* site_ = nullptr;
-  std::int64_t bytes_ = 0;
-  Action then_;
-  bool page_locked_ = false, busy_ = false, fallback_ = false;
+  using P = PrelockedPage;
+  static constexpr Step kLockPages[] = {&P::sys_mlock, &P::hypercall_locked, &P::sys_munlock};
+  static constexpr Step kFirstUse[] = {&P::alloc_page, &P::mlock_page, &P::hypercall_locked,
+                                       &P::release_page};
+  static constexpr Step kPrelocked[] = {&P::hypercall_locked, &P::release_page};
+  bool page_locked_ = false, busy_ = false;
 };
 
 const StrategyRegistration kPrelockedPage{

@@ -2,9 +2,9 @@
 // in its own memory (the hypercall-buffer strategies of DOMAIN.md s4). One
 // file per strategy under strategies/, each registering itself
 // (model/registry.hpp):
-//   const StrategyRegistration kMine{{"name", summary, mirrors, safe, order, make}}; The building
-//   blocks they chain (mlock, munlock,
-// the hypercall itself, mmap/munmap) are in buffer_ops.hpp.
+//   const StrategyRegistration kMine{{"name", summary, mirrors, safe, order, make}};
+// Most are a StepStrategy (buffer_ops.hpp): the list of the building blocks
+// (sys_mlock, the hypercall, sys_munlock, mmap/munmap) their call runs.
 #pragma once
 
 #include <memory>
