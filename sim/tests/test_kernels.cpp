@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include "engine/simulator.hpp"
@@ -119,25 +120,41 @@ struct Callers {
   void finished(std::int64_t) { ++done; }
 };
 
-model::Metrics two_callers(const char* kernel_name) {
-  model::Config c = toy(kernel_name, 0);
-  ipistorm::topo::Topology t = ipistorm::topo::Topology::load(c.topology);
-  model::Costs costs(c.params);
+// A bare 4-vCPU dom0 on the toy costs whose pagevecs each hold 2 pages, for
+// tests that drive a kernel policy's drain themselves.
+struct ToyDom0 {
+  explicit ToyDom0(const char* kernel_name)
+      : c(toy(kernel_name, 0)),
+        t(ipistorm::topo::Topology::load(c.topology)),
+        costs(c.params),
+        m(ipistorm::engine::kNsPerSec),
+        xen(costs, t.num_cpus(), 1),
+        dom0(sim, costs, xen, m, t, model::place_vcpus(t, 4, "pinned"), 1),
+        kernel(model::find_kernel_policy(kernel_name).make()) {
+    for (int v = 0; v < 4; ++v) dom0.add_pages(v, 2);
+  }
+  model::Config c;
+  ipistorm::topo::Topology t;
+  model::Costs costs;
   ipistorm::engine::Simulator sim;
-  model::Metrics m(ipistorm::engine::kNsPerSec);
-  model::Hypervisor xen(costs, t.num_cpus(), 1);
-  model::Dom0 dom0(sim, costs, xen, m, t, model::place_vcpus(t, 4, "pinned"), 1);
-  auto kernel = model::find_kernel_policy(kernel_name).make();
-  for (int v = 0; v < 4; ++v) dom0.add_pages(v, 2);
-  Callers cs{&dom0, kernel.get(), {}};
+  model::Metrics m;
+  model::Hypervisor xen;
+  model::Dom0 dom0;
+  std::unique_ptr<model::KernelPolicy> kernel;
+};
+
+model::Metrics two_callers(const char* kernel_name) {
+  ToyDom0 w(kernel_name);
+  model::Dom0& dom0 = w.dom0;
+  Callers cs{&dom0, w.kernel.get(), {}};
   for (int i = 0; i < 3; ++i) {
     cs.tasks.push_back(&dom0.create_task("caller" + std::to_string(i), i + 1));
     cs.tasks.back()->resume = Action::bind<&Callers::run>(&cs, i);
     dom0.wake(*cs.tasks.back(), nullptr, model::IpiKind::kOther);
   }
-  sim.run();
+  w.sim.run();
   EXPECT_EQ(cs.done, 3);
-  return m;
+  return w.m;
 }
 
 TEST(KernelPresets, ConcurrentDrainCallersShareAGenerationFrom510) {
@@ -176,21 +193,15 @@ struct TimedCaller {
 };
 
 TEST(KernelPresets, LruLockIsAFifoTicketLockWhoseTurnsAreComputed) {
-  model::Config c = toy("linux-2.6.31-pvops", 0);
-  ipistorm::topo::Topology t = ipistorm::topo::Topology::load(c.topology);
-  model::Costs costs(c.params);
-  ipistorm::engine::Simulator sim;
-  model::Metrics m(ipistorm::engine::kNsPerSec);
-  model::Hypervisor xen(costs, t.num_cpus(), 1);
-  model::Dom0 dom0(sim, costs, xen, m, t, model::place_vcpus(t, 4, "pinned"), 1);
-  auto kernel = model::find_kernel_policy("linux-2.6.31-pvops").make();
-  for (int v = 0; v < 4; ++v) dom0.add_pages(v, 2);
-  TimedCaller caller{&sim, &dom0, kernel.get()};
+  ToyDom0 w("linux-2.6.31-pvops");
+  model::Dom0& dom0 = w.dom0;
+  const model::Metrics& m = w.m;
+  TimedCaller caller{&w.sim, &dom0, w.kernel.get()};
   caller.task = &dom0.create_task("caller", 0);
   caller.task->resume = Action::bind<&TimedCaller::run>(&caller);
   dom0.wake(*caller.task, nullptr, model::IpiKind::kOther);
-  sim.run();
-  dom0.finish(sim.now());
+  w.sim.run();
+  dom0.finish(w.sim.now());
   EXPECT_EQ(caller.done_at, 35000);
   EXPECT_EQ(m.lock_acquisitions, 4u);
   EXPECT_EQ(m.lock_contended, 2u);
