@@ -9,10 +9,11 @@ namespace ipistorm::model {
 CpuDrain::CpuDrain(Dom0& dom0, Task& caller)
     : dom0_(dom0), caller_(caller), works_(static_cast<std::size_t>(dom0.num_vcpus())) {}
 
+// schedule_on_each_cpu(): queue_work_on each CPU, then flush_work each.
 void CpuDrain::run(const std::vector<int>& cpus, Action then) {
+  static constexpr Steps<CpuDrain>::Step kScheduleOnEachCpu[] = {&CpuDrain::queue_each,
+                                                                 &CpuDrain::flush_each};
   cpus_.assign(cpus.begin(), cpus.end());  // reuses the buffer: no allocation per drain
-  then_ = then;
-  pos_ = 0;
   ++dom0_.metrics().drains_all;
   dom0_.metrics().drain_cpus += cpus_.size();
   if (caller_.latency) caller_.latency->to(dom0_.sim().now(), LatencyPart::kQueueWorkIpiSend);
@@ -22,7 +23,19 @@ void CpuDrain::run(const std::vector<int>& cpus, Action then) {
     tr->begin(TraceTrack::task(caller_.id), now,
               "lru_add_drain_all (" + std::to_string(cpus_.size()) + " CPUs)", TraceCat::kKernel);
   }
+  steps_.run(*this, kScheduleOnEachCpu, then);
+}
+
+void CpuDrain::queue_each(Action next) {
+  loop_done_ = next;
+  pos_ = 0;
   queue_next(0);
+}
+
+void CpuDrain::flush_each(Action next) {
+  loop_done_ = next;
+  pos_ = 0;
+  flush_next(0);
 }
 
 // for_each_online_cpu(cpu) schedule_work_on(cpu, work): one CPU after the
@@ -39,8 +52,7 @@ void CpuDrain::queue_next(std::int64_t) {
       return;
     }
   }
-  pos_ = 0;
-  flush_next(0);
+  loop_done_();
 }
 
 // for_each_online_cpu(cpu) flush_work(work): checks that find the work done
@@ -65,7 +77,7 @@ void CpuDrain::flush_next(std::int64_t) {
       tr->instant(TraceTrack::vcpu(caller_.vcpu->id), now + cost, "drain end");
       tr->end(TraceTrack::task(caller_.id), now + cost);
     }
-    dom0_.compute(cost, then_);
+    dom0_.compute(cost, loop_done_);
     return;
   }
   dom0_.compute(cost, Action::bind<&CpuDrain::wait_for_work>(this));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/dom0.hpp"
+#include "model/steps.hpp"
 
 namespace ipistorm::model {
 
@@ -19,6 +20,8 @@ class CpuDrain {
   void run(const std::vector<int>& cpus, Action then);
 
  private:
+  void queue_each(Action next);
+  void flush_each(Action next);
   void queue_next(std::int64_t);
   void flush_next(std::int64_t);
   void wait_for_work(std::int64_t);
@@ -29,7 +32,8 @@ class CpuDrain {
   std::vector<int> cpus_;
   std::vector<Work> works_;  // indexed by vCPU id
   std::size_t pos_ = 0;
-  Action then_;
+  Steps<CpuDrain> steps_;
+  Action loop_done_;        // where the running loop (queue_each, flush_each) returns
   SimTime wait_since_ = 0;  // the caller's current flush_work sleep began
 };
 
