@@ -279,19 +279,15 @@ void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
     ask_lock(run, v.id);
     return;
   }
-  ++m_.drains_local;
-  v.lock_wait_from = v.lock_wait_to = run;
-  const SimTime done = run + c_.drain_empty;
-  if (tracing(trace_))
-    trace_->slice(TraceTrack::vcpu(v.id), run, done, "lru_add_drain (empty)", TraceCat::kKernel);
+  const SimTime done = drain_pagevecs(v, run, 0);
   wk.queue.front()->done_at = done;
   v.lazy_done = done;
 }
 
 // Something needs a collapsed worker's completion as an event (a waiter to
 // wake, more work, another task to switch to): schedule it at done_at.
+// Every caller has taken the turns asked for up to now (settle, work_done).
 void Dom0::materialize(Vcpu& v) {
-  take_turns(sim_.now());
   if (v.lock_attempt != kNever) {  // its turn lies ahead: the completion follows it
     if (!v.turn_evented) {
       v.turn_evented = true;
@@ -497,26 +493,36 @@ void Dom0::add_pages(int id, double pages) {
 
 void Dom0::drain_local(Vcpu& v, Action then) {
   const int pages = pagevec_pages(v.id);  // takes the turns asked for before now
-  ++m_.drains_local;
-  v.lock_wait_from = v.lock_wait_to = sim_.now();
-  if (v.current && v.current->latency) v.current->latency->to(sim_.now(), LatencyPart::kDrainWork);
+  const SimTime done = drain_pagevecs(v, sim_.now(), pages);
   if (pages == 0) {
-    if (tracing(trace_))
-      trace_->slice(TraceTrack::vcpu(v.id), sim_.now(), sim_.now() + c_.drain_empty,
-                    "lru_add_drain (empty)", TraceCat::kKernel);
     compute(c_.drain_empty, then);
     return;
   }
-  if (tracing(trace_))
-    trace_->begin(TraceTrack::vcpu(v.id), sim_.now(), "lru_add_drain", TraceCat::kKernel);
   drain_then_[static_cast<std::size_t>(v.id)] = then;
-  pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
-  sim_.at(lock_turn(v, sim_.now(), pages), Action::bind<&Dom0::drain_released>(this, v.id));
+  sim_.at(done, Action::bind<&Dom0::drain_released>(this, v.id));
 }
 
-void Dom0::drain_released(std::int64_t id) {
-  if (tracing(trace_)) trace_->end(TraceTrack::vcpu(static_cast<int>(id)), sim_.now());
-  drain_then_[static_cast<std::size_t>(id)]();
+void Dom0::drain_released(std::int64_t id) { drain_then_[static_cast<std::size_t>(id)](); }
+
+// lru_add_drain() on v from `at`, its pagevecs holding `pages` (taken by the
+// caller): nothing to move, drain_empty; else under the lru_lock, its turn
+// taken now. Returns when it is done; every drain, evented or collapsed,
+// is this one piece.
+SimTime Dom0::drain_pagevecs(Vcpu& v, SimTime at, int pages) {
+  ++m_.drains_local;
+  v.lock_wait_from = v.lock_wait_to = at;
+  if (v.current && v.current->latency) v.current->latency->to(at, LatencyPart::kDrainWork);
+  const TraceTrack tr = TraceTrack::vcpu(v.id);
+  if (pages == 0) {
+    if (tracing(trace_))
+      trace_->slice(tr, at, at + c_.drain_empty, "lru_add_drain (empty)", TraceCat::kKernel);
+    return at + c_.drain_empty;
+  }
+  if (tracing(trace_)) trace_->begin(tr, at, "lru_add_drain", TraceCat::kKernel);
+  pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
+  const SimTime done = lock_turn(v, at, pages);
+  if (tracing(trace_)) trace_->end(tr, done);
+  return done;
 }
 
 // ---- lru_lock: FIFO ticket spinlock (2.6.25+), waiters spin (stay busy) ----
@@ -537,7 +543,6 @@ SimTime Dom0::lock_turn(Vcpu& v, SimTime at, int pages) {
   lru_lock_.free_at = released;
   lru_lock_.last_pcpu = v.pcpu;
   LatencyParts* lp = v.current ? v.current->latency : nullptr;
-  v.lock_wait_from = v.lock_wait_to = at;
   if (contended) {
     ++m_.lock_contended;
     m_.lock_wait_ns += acquired - at;
@@ -584,20 +589,8 @@ void Dom0::take_turns_until(SimTime now) {
     const LockAsk a = asks_[asks_head_++];
     Vcpu& v = vcpu(a.vcpu);
     v.lock_attempt = kNever;
-    ++m_.drains_local;
-    const int pages = pagevec_take(a.vcpu, a.at);
-    const TraceTrack tr = TraceTrack::vcpu(v.id);
-    SimTime done = a.at + c_.drain_empty;
-    if (pages == 0) {  // the forecast's pages were drained meanwhile
-      v.lock_wait_from = v.lock_wait_to = a.at;
-      if (tracing(trace_))
-        trace_->slice(tr, a.at, done, "lru_add_drain (empty)", TraceCat::kKernel);
-    } else {
-      if (tracing(trace_)) trace_->begin(tr, a.at, "lru_add_drain", TraceCat::kKernel);
-      pagevecs_[static_cast<std::size_t>(a.vcpu)].pages = 0;
-      done = lock_turn(v, a.at, pages);
-      if (tracing(trace_)) trace_->end(tr, done);
-    }
+    // (0 pages when the forecast's were drained meanwhile)
+    const SimTime done = drain_pagevecs(v, a.at, pagevec_take(a.vcpu, a.at));
     workers_[static_cast<std::size_t>(a.vcpu)].queue.front()->done_at = done;
     if (v.turn_evented) {
       v.turn_evented = false;

@@ -275,6 +275,7 @@ class Dom0 {
   int pagevec_forecast(int v, SimTime t);
   SimTime lock_turn(Vcpu& v, SimTime at, int pages);
   int pagevec_take(int v, SimTime at);
+  SimTime drain_pagevecs(Vcpu& v, SimTime at, int pages);
   void drain_released(std::int64_t v);
 
   engine::Simulator& sim_;
