@@ -508,7 +508,7 @@ void Dom0::drain_released(std::int64_t id) { drain_then_[static_cast<std::size_t
 // caller): nothing to move, drain_empty; else under the lru_lock, its turn
 // taken now. Returns when it is done; every drain, evented or collapsed,
 // is this one piece.
-SimTime Dom0::drain_pagevecs(Vcpu& v, SimTime at, int pages) {
+inline SimTime Dom0::drain_pagevecs(Vcpu& v, SimTime at, int pages) {
   ++m_.drains_local;
   v.lock_wait_from = v.lock_wait_to = at;
   if (v.current && v.current->latency) v.current->latency->to(at, LatencyPart::kDrainWork);

@@ -275,7 +275,9 @@ class Dom0 {
   int pagevec_forecast(int v, SimTime t);
   SimTime lock_turn(Vcpu& v, SimTime at, int pages);
   int pagevec_take(int v, SimTime at);
-  SimTime drain_pagevecs(Vcpu& v, SimTime at, int pages);
+  // NOTE: inlined for speed: an idle target's empty drain runs it 0.7 times per
+  // mlock per vCPU (a call cost 1.6 % of the instructions at 1024 vCPUs).
+  [[gnu::always_inline]] inline SimTime drain_pagevecs(Vcpu& v, SimTime at, int pages);
   void drain_released(std::int64_t v);
 
   engine::Simulator& sim_;
