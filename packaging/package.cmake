@@ -108,5 +108,5 @@ include(CPack)
 
 if(IPISTORM_BUILD_TESTS AND TARGET ipistorm-bench AND TARGET _ipistorm AND IPISTORM_MANPAGES)
   add_test(NAME package_deb COMMAND bash ${CMAKE_SOURCE_DIR}/packaging/test_deb.sh ${CMAKE_BINARY_DIR})
-  set_tests_properties(package_deb PROPERTIES TIMEOUT 180 LABELS package)
+  set_tests_properties(package_deb PROPERTIES TIMEOUT 900 LABELS package)  # a hang guard
 endif()

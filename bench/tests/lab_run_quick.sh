@@ -53,7 +53,12 @@ mkdir -p "$work/fake/bin"
 cat > "$work/fake/bin/ipistorm-bench" <<'FAKE'
 #!/usr/bin/env bash
 for a in "$@"; do case "$a" in --benchmark_out=*) echo '{"context": {' > "${a#*=}" ;; esac; done
-[ -n "${FAKE_SLEEP:-}" ] && sleep "$FAKE_SLEEP"
+# FAKE_READY: say "running" there, then go on (and fail) only once the test
+# has signalled lab-run and created $FAKE_READY.go (hang guard: 120 s).
+if [ -n "${FAKE_READY:-}" ]; then
+  touch "$FAKE_READY"
+  for _ in $(seq 1200); do [ -e "$FAKE_READY.go" ] && break; sleep 0.1; done
+fi
 echo "fake bench failing"; exit 1
 FAKE
 cp "$work/fake/bin/ipistorm-bench" "$work/fake/bin/ipistorm"
@@ -64,12 +69,19 @@ rc=0
 [ -z "$(ls -A "$work/lab2")" ] || fail "failed run left: $(ls -A "$work/lab2")"
 
 # Interrupted while the bench runs: nothing recorded either.
-FAKE_SLEEP=2 "$repo/bench/lab-run" --quick --build-dir "$work/fake" --out "$work/lab3" \
-  > /dev/null 2>&1 &
+# The fake bench says when it runs and goes on only after the signal has been
+# sent (bash runs lab-run's trap once the bench returns); no fixed wait
+# decides the moment.
+FAKE_READY="$work/fake-running" "$repo/bench/lab-run" --quick --build-dir "$work/fake" \
+  --out "$work/lab3" > /dev/null 2>&1 &
 pid=$!
-sleep 0.5
+for _ in $(seq 1200); do [ -e "$work/fake-running" ] && break; sleep 0.1; done  # hang guard: 120 s
+[ -e "$work/fake-running" ] || fail "the fake bench never started"
 kill -TERM "$pid"
-wait "$pid" || true
+touch "$work/fake-running.go"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" = 130 ] || fail "interrupted lab-run: exit $rc, want 130"
 [ -z "$(ls -A "$work/lab3")" ] || fail "interrupted run left: $(ls -A "$work/lab3")"
 
 # Bad options are refused before anything is written.

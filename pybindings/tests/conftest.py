@@ -17,7 +17,8 @@ import ipistorm
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
-SHARED_TOPOLOGIES = REPO.parent / "shared" / "topologies"
+# Real hwloc XML files kept in the repository (testdata/topologies/README.md).
+TOPOLOGIES = REPO / "testdata" / "topologies"
 
 # A short boot (probe phase only, a handful of firmware polls): milliseconds
 # per run, the same model. For tests that need many runs, Dask above all.

@@ -116,7 +116,7 @@ def test_latest_run_and_calibration(tmp_path):
         d = tmp_path / name
         d.mkdir()
         (d / "b.json").write_text(json.dumps({"benchmarks": []}))
-    later = time.time() + 100
+    later = time.time() + 100  # clock: an mtime in the future, not a measurement
     os.utime(tmp_path / "hostA-2025-01-02", (later, later))
     assert lab.latest_run(tmp_path).name == "hostA-2025-01-02"
     # bench/lab-run's names: <host>-<UTC date and time>Z; partial runs are hidden.

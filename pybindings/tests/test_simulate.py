@@ -2,6 +2,7 @@
 
 import _thread
 import json
+import sys
 import threading
 import time
 
@@ -161,36 +162,57 @@ def test_wrong_types_are_type_errors(kwargs):
         ipistorm.simulate(**kwargs)
 
 
+# A run long by construction: 64 vCPUs and 10^8 IDE polls, hours of CPU on
+# any machine. The tests below never wait for it to end: they cancel it, so
+# that a run which does end proves nothing and no speed of the machine
+# decides the outcome. ctest's TIMEOUT (pybindings/CMakeLists.txt) turns a
+# broken cancel into a failure instead of a hang.
+ENDLESS = {"topology": "nehalem-ex", "boot_probe_polls": 100_000_000}
+
+
+def _inside_simulate(frame):
+    """True while `frame` (the main thread's innermost one) is ipistorm's
+    simulate() wrapper, i.e. on its way into, or inside, the C++ run."""
+    return (frame is not None and frame.f_code.co_name == "simulate"
+            and frame.f_code.co_filename.endswith("_run.py"))
+
+
 def test_gil_released():
-    """While one thread simulates, others keep running Python."""
-    result = {}
-    t = threading.Thread(target=lambda: result.setdefault("r", ipistorm.simulate()))
-    stamps = []
-    t0 = time.perf_counter()
-    t.start()
-    while t.is_alive():
-        stamps.append(time.perf_counter())
-        time.sleep(0.005)
-    t.join()
-    run_s = time.perf_counter() - t0
-    assert run_s > 0.3, "the run was too short to tell"
-    gaps = np.diff([t0] + stamps)
-    # Holding the GIL would stall this loop for the whole run.
-    assert gaps.max() < 0.5 * run_s, (gaps.max(), run_s)
-    assert len(stamps) > 10
-    assert result["r"].metrics["boot_time_s"] > 30
+    """While the main thread is inside a run, another thread keeps running Python.
+
+    Observed directly, not timed: a watcher thread sees the main thread's
+    innermost frame stay in the simulate() wrapper across 20 of its own steps
+    (each a sleep and a look), which it could not take if the run held the GIL;
+    only then does it press Ctrl-C. A run that held the GIL would never be
+    interrupted."""
+    main = threading.main_thread().ident
+    seen = []
+
+    def watch():
+        while not _inside_simulate(sys._current_frames().get(main)):
+            time.sleep(0.001)
+        while len(seen) < 20:
+            time.sleep(0.005)
+            seen.append(_inside_simulate(sys._current_frames().get(main)))
+        _thread.interrupt_main()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    with pytest.raises(KeyboardInterrupt):
+        ipistorm.simulate(**ENDLESS)
+    watcher.join()
+    assert seen == [True] * 20, seen
 
 
 def test_keyboard_interrupt_stops_run():
-    """Ctrl-C cancels a run in flight instead of waiting for the boot to end."""
+    """Ctrl-C cancels a run in flight instead of waiting for the boot to end
+    (which would take hours: ENDLESS)."""
     timer = threading.Timer(0.3, _thread.interrupt_main)
-    t0 = time.perf_counter()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        ipistorm.simulate(topology="nehalem-ex")  # 64 vCPUs at full size: many seconds
-    elapsed = time.perf_counter() - t0
+        ipistorm.simulate(**ENDLESS)
     timer.cancel()
-    assert elapsed < 1.5, elapsed
+    # The module still works afterwards.
     assert ipistorm.simulate(dom0_vcpus=2, **TINY).metrics["boot_time_s"] > 0
 
 

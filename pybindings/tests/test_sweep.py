@@ -5,7 +5,6 @@ import io
 import itertools
 import json
 import threading
-import time
 
 import pandas as pd
 import pytest
@@ -149,15 +148,18 @@ def test_bad_arguments():
 
 
 def test_keyboard_interrupt_stops_sweep():
-    """Ctrl-C stops a long sweep: no new runs start, the one in flight is cancelled."""
-    grid = {"dom0_vcpus": [16], "seed": list(range(1, 41))}  # 40 full pvops boots, ~50 s
+    """Ctrl-C stops a long sweep: no new runs start, the one in flight is cancelled.
+
+    Each of the 40 runs takes hours by construction (64 vCPUs, 10^8 IDE
+    polls), so returning at all proves the run in flight was cancelled; no
+    duration is compared, and ctest's TIMEOUT turns a broken cancel into a
+    failure."""
+    grid = {"topology": ["nehalem-ex"], "seed": list(range(1, 41)),
+            "base": {"params": {"boot_probe_polls": 100_000_000}}}
     timer = threading.Timer(0.5, _thread.interrupt_main)
-    t0 = time.perf_counter()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
         ipistorm.sweep(grid, jobs=1)
-    elapsed = time.perf_counter() - t0
     timer.cancel()
-    assert elapsed < 3, elapsed  # one full boot alone takes ~1.3 s
     # The module still works afterwards.
     assert ipistorm.sweep({"dom0_vcpus": [2], "base": {"params": TINY}}, jobs=1)["run"].max() == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import ipistorm
-from conftest import SHARED_TOPOLOGIES, run_cli
+from conftest import TOPOLOGIES, run_cli
 
 
 def cli_table(cli, spec):
@@ -80,8 +80,8 @@ def test_synthetic(cli):
 
 @pytest.mark.parametrize("name", ["24em64t-2n6c2t-pci.xml", "Intel-Nehalem-2xXeon-X5550.xml"])
 def test_xml_os_indexes(cli, name):
-    path = SHARED_TOPOLOGIES / name
-    assert path.exists(), f"shared topology {path} missing"
+    path = TOPOLOGIES / name
+    assert path.exists(), f"test topology {path} missing"
     t = ipistorm.topology(path)  # a pathlib.Path works as well as a str
     assert t.kind == "xml"
     rows, counts, ghz = cli_table(cli, str(path))
@@ -100,7 +100,7 @@ def test_xml_os_indexes(cli, name):
 
 
 def test_xml_numa_from_file():
-    t = ipistorm.topology(str(SHARED_TOPOLOGIES / "24em64t-2n6c2t-pci.xml"))
+    t = ipistorm.topology(str(TOPOLOGIES / "24em64t-2n6c2t-pci.xml"))
     assert t.numa_distances_from_file
     assert t.numa_matrix == [[10, 20], [20, 10]]
     # CPU 1 is on the other package in this box's numbering.

@@ -31,8 +31,8 @@ t() {
   done
   shift
   rows=$((rows + 1))
-  local rc=0 t0
-  t0=$(date +%s.%N)
+  local rc=0
+  # timeout: a hang guard (a refusal takes milliseconds), not a speed target.
   timeout 60 "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null || rc=$?
   local lines bad=0
   lines=$(wc -l <"$tmp/stderr")
@@ -54,7 +54,7 @@ t() {
     head -c 600 "$tmp/stderr"
     fail=1
   else
-    echo "ok   $name ($(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s): $(cat "$tmp/stderr")"
+    echo "ok   $name: $(cat "$tmp/stderr")"
   fi
   rm -rf "${out:?}"/*.tmp.* 2>/dev/null
 }

@@ -315,7 +315,9 @@ TEST(KernelPresets, RunQueuesStayFifoPastTheirInlineSlots) {
 // flush_work. Such a caller was woken as if idle and went on without the
 // mutex it held: the next drain waited for ever and the run never ended
 // (linux-3.12, 6 vCPUs, 3000/s, seeds 3 and 4; found by a reference run).
-// Each run must boot, within a 30 s wall-clock guard instead of a hang.
+// Each run must boot. A fixed short boot takes milliseconds; the 300 s
+// wall-clock limit is a hang guard (a failure instead of a run that never
+// ends), not a speed target.
 TEST(OtherDrainCallers, ACallerAsleepInsideADrainIsNotWokenAsIfIdle) {
   for (const char* kernel : {"linux-3.12", "linux-4.15", "linux-5.10", "linux-2.6.31-pvops"}) {
     for (const std::uint64_t seed : {3u, 4u}) {
@@ -324,12 +326,13 @@ TEST(OtherDrainCallers, ACallerAsleepInsideADrainIsNotWokenAsIfIdle) {
       c.dom0_vcpus = 6;
       c.seed = seed;
       c.params.set("other_drain_all_per_s", 3000);
-      const auto started = std::chrono::steady_clock::now();
+      using Clock = std::chrono::steady_clock;
+      const auto deadline = Clock::now() + std::chrono::seconds(300);  // clock: hang guard
+      const auto hung = [&] { return Clock::now() > deadline; };       // clock: hang guard
       const auto out = ipistorm::run::run_cancellable(
-          [&](const std::atomic<bool>* stop) { return model::run(c, stop); },
-          [&] { return std::chrono::steady_clock::now() - started > std::chrono::seconds(30); },
+          [&](const std::atomic<bool>* stop) { return model::run(c, stop); }, hung,
           std::chrono::milliseconds(20));
-      ASSERT_FALSE(out.stopped) << kernel << " seed " << seed << ": no boot after 30 s";
+      ASSERT_FALSE(out.stopped) << kernel << " seed " << seed << ": no boot after 300 s (hung)";
       ASSERT_TRUE(out.value.has_value()) << kernel << " seed " << seed;
       const model::Result& r = *out.value;
       EXPECT_GT(r.metrics.boot_time_ns, 0) << kernel;

@@ -1,5 +1,5 @@
-// test_topology.cpp: presets, synthetic strings, the real XML files in
-// ../shared/topologies, distance classes and NUMA distances, bad input.
+// test_topology.cpp: presets, synthetic strings, the real hwloc XML files in
+// testdata/topologies, distance classes and NUMA distances, bad input.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -82,7 +82,7 @@ struct XmlCase {
   bool numa_matrix;
 };
 
-TEST(Topology, EverySharedXmlFileLoadsWithDistanceClasses) {
+TEST(Topology, EveryTestXmlFileLoadsWithDistanceClasses) {
   const std::vector<XmlCase> cases = {
       {"Intel-Nehalem-2xXeon-X5550.xml", 16, 2, 1, false},
       {"24em64t-2n6c2t-pci.xml", 24, 2, 2, true},
@@ -91,17 +91,17 @@ TEST(Topology, EverySharedXmlFileLoadsWithDistanceClasses) {
   };
   // The directory must hold exactly these files: a new one needs a case.
   std::vector<std::string> found;
-  if (DIR* d = opendir(IPISTORM_SHARED_TOPOLOGIES)) {
+  if (DIR* d = opendir(IPISTORM_TEST_TOPOLOGIES)) {
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
       if (n.size() > 4 && n.substr(n.size() - 4) == ".xml") found.push_back(n);
     }
     closedir(d);
   }
-  ASSERT_EQ(found.size(), cases.size()) << "new topology files in " IPISTORM_SHARED_TOPOLOGIES;
+  ASSERT_EQ(found.size(), cases.size()) << "new topology files in " IPISTORM_TEST_TOPOLOGIES;
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);
-    Topology t = Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/" + c.file);
+    Topology t = Topology::load(std::string(IPISTORM_TEST_TOPOLOGIES) + "/" + c.file);
     EXPECT_EQ(t.kind(), "xml");
     EXPECT_EQ(t.num_cpus(), c.cpus);
     EXPECT_EQ(t.num_packages(), c.packages);
@@ -120,10 +120,10 @@ TEST(Topology, EverySharedXmlFileLoadsWithDistanceClasses) {
       EXPECT_EQ(t.distance(a, (a + 7) % t.num_cpus()), t.distance((a + 7) % t.num_cpus(), a));
   }
   Topology x5550 =
-      Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/Intel-Nehalem-2xXeon-X5550.xml");
+      Topology::load(std::string(IPISTORM_TEST_TOPOLOGIES) + "/Intel-Nehalem-2xXeon-X5550.xml");
   EXPECT_DOUBLE_EQ(x5550.ghz(), 2.67);  // from "X5550 @ 2.67GHz"
   Topology sysfs =
-      Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/24em64t-2n6c2t-pci.xml");
+      Topology::load(std::string(IPISTORM_TEST_TOPOLOGIES) + "/24em64t-2n6c2t-pci.xml");
   EXPECT_EQ(sysfs.numa_distance(0, 0), sysfs.numa_matrix()[0][0]);
   EXPECT_GT(sysfs.numa_matrix()[0][1], sysfs.numa_matrix()[0][0]);
 }
@@ -180,8 +180,10 @@ struct TempXml {
   ~TempXml() { unlink(path.c_str()); }
 };
 
-std::string shared_file(const std::string& name) {
-  std::ifstream in(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/" + name);
+// A file of testdata/topologies/ as text; a missing file fails the test.
+std::string test_topology_file(const std::string& name) {
+  std::ifstream in(std::string(IPISTORM_TEST_TOPOLOGIES) + "/" + name);
+  EXPECT_TRUE(in.good()) << IPISTORM_TEST_TOPOLOGIES "/" << name << " is missing";
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -190,7 +192,7 @@ std::string shared_file(const std::string& name) {
 // The Nehalem-EP file with PU 1's os_index written as `number`: an error
 // from loading it.
 std::string nehalem_with_pu1_numbered(const std::string& number, std::string* path = nullptr) {
-  const std::string real = shared_file("Intel-Nehalem-2xXeon-X5550.xml");
+  const std::string real = test_topology_file("Intel-Nehalem-2xXeon-X5550.xml");
   EXPECT_FALSE(real.empty());
   const std::string changed = std::regex_replace(
       real, std::regex(R"(<object type="PU" os_index="1")"),
@@ -302,9 +304,9 @@ TEST(TopologyLimits, DeepOrHugeXmlIsRefusedBeforeHwlocParsesIt) {
   for (const char* name :
        {"Intel-Nehalem-2xXeon-X5550.xml", "24em64t-2n6c2t-pci.xml", "32em64t-2n8c2t-pci-noio.xml",
         "Intel-SapphireRapids-2xXeonMax9460.xml"}) {
-    const std::string text = shared_file(name);
+    const std::string text = test_topology_file(name);
     const int pus = ipistorm::topo::check_xml(text, name);
-    EXPECT_EQ(pus, Topology::load(std::string(IPISTORM_SHARED_TOPOLOGIES) + "/" + name).num_cpus())
+    EXPECT_EQ(pus, Topology::load(std::string(IPISTORM_TEST_TOPOLOGIES) + "/" + name).num_cpus())
         << name;
     EXPECT_EQ(ipistorm::topo::check_xml("<!-- <object type=\"PU\"> -->" + text, name), pus);
   }
