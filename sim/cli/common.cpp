@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "calibration/calibration_file.hpp"
@@ -70,7 +71,8 @@ void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
                             "CPU frequency for cycle figures (default: the topology's)");
   app->add_option("--set", f.sets,
                   "NAME=VALUE for any parameter (repeatable; 'ipistorm params' lists them)");
-  app->add_option("--json", f.json_file, "write the result as JSON to this file");
+  app->add_option("--json", f.json_file,
+                  "write the result as JSON to this file ('-': standard output)");
 }
 
 void apply_calibration(model::Config& c, const std::string& path) {
@@ -114,10 +116,26 @@ model::Config build_config(const RunFlags& f) {
       throw InputError("--set needs NAME=VALUE, got '" + s + "'");
     c.params.set_from_string(s.substr(0, eq), s.substr(eq + 1));
   }
+  // A topology XML is read later, by the run: no output may replace it.
+  io::note_input(c.topology, "topology file");
   // Fail on names before running anything.
   model::find_kernel_policy(c.kernel);
   model::find_strategy(c.strategy);
   return c;
+}
+
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  io::check_outputs(outputs);
+  for (const auto& [path, what] : outputs)
+    if (io::is_stdout(path)) {
+      std::cout.flush();
+      std::cout.rdbuf(std::cerr.rdbuf());  // the data owns stdout; people read stderr
+      return;
+    }
+}
+
+void check_writable(const std::string& path, const std::string& what) {
+  check_outputs({{path, what}});
 }
 
 void write_json_file(const std::string& path, const nlohmann::json& j) {

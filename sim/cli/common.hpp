@@ -43,8 +43,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& items);
 std::vector<int> parse_vcpu_list(const std::vector<std::string>& items, const char* flag);
 std::vector<std::uint64_t> parse_seed_list(const std::vector<std::string>& items, const char* flag);
 // The one reader of input files and the one atomic writer (sim/io/files.hpp).
-using io::check_outputs;
-using io::check_writable;
+// The checks of the outputs, before any work (io::check_outputs). An output
+// of "-" is standard output: the tables meant for people then go to stderr,
+// so that the data alone reaches a pipe (`--json - | jq`).
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
+void check_writable(const std::string& path, const std::string& what = "--json");
 using io::read_input_file;
 using io::write_file_atomic;
 void write_json_file(const std::string& path, const nlohmann::json& j);

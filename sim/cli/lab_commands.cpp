@@ -67,16 +67,12 @@ std::string relative_to_run(const std::string& path, const std::string& run_dir)
 }
 
 // An output of a lab command: a regular file or nothing yet (a device,
-// FIFO or directory is refused before any work: the atomic rename would
-// replace it), and none of the command's inputs.
+// FIFO, directory or link is refused before any work), and none of the
+// command's inputs (the one check, io/files.hpp).
 void check_output(const std::string& out, const std::string& flag,
-                  const std::vector<std::string>& inputs) {
-  namespace fs = std::filesystem;
-  check_writable(out, flag);  // the kind (device, FIFO, directory) named
-  std::error_code ec;
-  for (const auto& in : inputs)
-    if (fs::exists(out, ec) && fs::equivalent(out, in, ec))
-      throw InputError(flag + " '" + out + "' is also an input of this command");
+                  const std::vector<std::pair<std::string, std::string>>& inputs) {
+  for (const auto& [path, what] : inputs) io::note_input(path, what);
+  check_writable(out, flag);
 }
 
 // A context value as text (the bench writes strings; a hand-edited file may not).
@@ -128,7 +124,8 @@ int run_calibrate(const CalibrateArgs& a) {
   require_run_dir(a.run_dir);
   const std::string bench = a.bench.empty() ? a.run_dir + "/bench.json" : a.bench;
   const std::string out = a.out.empty() ? a.run_dir + "/calibration.json" : a.out;
-  check_output(out, "--out", {bench, a.run_dir + "/metadata.json"});
+  check_output(out, "--out",
+               {{bench, "benchmark results"}, {a.run_dir + "/metadata.json", "run metadata"}});
   const cal::BenchResults r = cal::read_bench_results(bench);
   const cal::Calibration c = cal::calibrate(r);
   const json doc = cal::calibration_json(c, run_provenance(a.run_dir, r, bench));
@@ -178,7 +175,10 @@ int run_validate(const ValidateArgs& a) {
   const std::string topo_spec = a.topology.empty() ? a.run_dir + "/lstopo.xml" : a.topology;
   const std::string out = a.json_out.empty() ? a.run_dir + "/validation.json" : a.json_out;
   check_output(out, "--json",
-               {cal_path, topo_spec, a.run_dir + "/bench.json", a.run_dir + "/metadata.json"});
+               {{cal_path, "calibration file"},
+                {topo_spec, "topology file"},
+                {a.run_dir + "/bench.json", "benchmark results"},
+                {a.run_dir + "/metadata.json", "run metadata"}});
   model::ParamValues params;
   for (const auto& [name, v] : cal::read_calibration(cal_path)) params.set(name, v);
   const std::string bench = a.run_dir + "/bench.json";

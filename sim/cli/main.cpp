@@ -472,9 +472,9 @@ Subcommand simulate_command() {
           [f](CLI::App& cmd) {
             add_run_flags(&cmd, f->run, true);
             TraceFlags& tf = f->trace;
-            cmd.add_option(
-                "--trace", tf.file,
-                "write a Trace Event Format timeline of a window of the run (ui.perfetto.dev)");
+            cmd.add_option("--trace", tf.file,
+                           "write a Trace Event Format timeline of a window of the run "
+                           "(ui.perfetto.dev; '-': stdout)");
             tf.o_from = cmd.add_option(
                 "--trace-from", tf.from_s,
                 "trace window start, s of simulated time (default: inside the densest second)");
@@ -634,6 +634,7 @@ int run_main(int argc, char** argv) {
     return 2;
   }
   try {
+    const ipistorm::io::InputLedger inputs;  // outputs never replace what the command reads
     for (std::size_t k = 0; k < table.size(); ++k)
       if (*apps[k]) return table[k].run(*apps[k]);
   } catch (const InputError& e) {

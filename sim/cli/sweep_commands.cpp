@@ -384,8 +384,9 @@ void setup_sweep(CLI::App* cmd, SweepOptions& o) {
   cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
   cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
       ->check(ipistorm::cli::jobs_check());
-  cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value");
-  cmd->add_option("--json", o.json_file, "the grid and every run's config and metrics");
+  cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value ('-': stdout)");
+  cmd->add_option("--json", o.json_file,
+                  "the grid and every run's config and metrics ('-': stdout)");
   cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
   add_uncertainty_flags(cmd, o.uncertainty);
   set_help(cmd, {true, true, true, true},

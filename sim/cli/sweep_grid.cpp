@@ -50,6 +50,8 @@ model::Grid sweep_grid(const SweepOptions& o) {
   if (n > kMaxRunsWithoutYes && !o.yes)
     throw InputError("grid has " + std::to_string(n) + " runs, more than 1,000,000: add --yes");
   model::validate_grid(g);
+  // Topology XML files are read by the runs, later: no output may replace one.
+  for (const auto& t : g.topologies) io::note_input(t, "topology file");
   return g;
 }
 

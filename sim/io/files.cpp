@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 
 #include "errors.hpp"
 
@@ -39,13 +40,62 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// The output must be a regular file or absent.
+std::string dev_ino(const struct stat& st) {
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
+// The inputs of the command in flight (InputLedger): device:inode and how
+// to name each in a refusal. Sweeps read topologies on several threads.
+struct Ledger {
+  std::mutex mu;
+  bool active = false;
+  std::vector<std::pair<std::string, std::string>> inputs;  // dev:ino, "the config file 'x'"
+};
+Ledger& ledger() {
+  static Ledger l;
+  return l;
+}
+
+void record_input(const struct stat& st, const std::string& path, const std::string& what) {
+  Ledger& l = ledger();
+  std::lock_guard<std::mutex> lock(l.mu);
+  if (l.active) l.inputs.emplace_back(dev_ino(st), "the " + what + " '" + path + "'");
+}
+
+// An output may not be a file the command reads (followed through links).
+void check_not_input(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;
+  Ledger& l = ledger();
+  std::lock_guard<std::mutex> lock(l.mu);
+  for (const auto& [id, name] : l.inputs)
+    if (id == dev_ino(st))
+      throw InputError(what + " '" + path + "' is " + name +
+                       " this command reads; give the output its own path");
+}
+
+std::string octal_mode(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// The output must be a regular file the user may write, or absent; never a
+// symbolic link (the rename would replace the link, not its target) and
+// never one of the command's inputs.
 void check_target_kind(const std::string& path, const std::string& what) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode))
+      throw InputError(what + " '" + path +
+                       "' is a symbolic link; name the file itself or a new path");
     if (!S_ISREG(st.st_mode))
       throw InputError(what + " '" + path + "' is " + kind_of(st.st_mode) +
                        "; an output must be a regular file or a new path");
+    if (::access(path.c_str(), W_OK) != 0)
+      throw InputError(what + " '" + path + "' is not writable for you (mode " +
+                       octal_mode(st.st_mode) + "); it is not replaced");
+    check_not_input(path, what);
   } else if (errno != ENOENT) {
     throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
   }
@@ -89,6 +139,26 @@ std::string identity(const std::string& path) {
 
 }  // namespace
 
+InputLedger::InputLedger() {
+  Ledger& l = ledger();
+  std::lock_guard<std::mutex> lock(l.mu);
+  l.active = true;
+  l.inputs.clear();
+}
+
+InputLedger::~InputLedger() {
+  Ledger& l = ledger();
+  std::lock_guard<std::mutex> lock(l.mu);
+  l.active = false;
+  l.inputs.clear();
+}
+
+void note_input(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (!path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+    record_input(st, path, what);
+}
+
 std::string read_input_file(const std::string& path, const std::string& what) {
   if (path.empty()) throw InputError(what + " path is empty");
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
@@ -105,6 +175,7 @@ std::string read_input_file(const std::string& path, const std::string& what) {
     ::close(fd);
     throw InputError(what + " '" + path + "' is larger than 64 MiB");
   }
+  record_input(st, path, what);
   std::string text;
   text.reserve(static_cast<std::size_t>(st.st_size));
   char buf[65536];
@@ -128,7 +199,7 @@ std::string read_input_file(const std::string& path, const std::string& what) {
 }
 
 void check_writable(const std::string& path, const std::string& what) {
-  if (path.empty()) return;
+  if (path.empty() || is_stdout(path)) return;
   check_target_kind(path, what);
   std::string tmp;
   const int fd = make_temp(path, tmp);
@@ -140,8 +211,16 @@ void check_writable(const std::string& path, const std::string& what) {
 
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
   std::vector<std::pair<std::string, std::string>> seen;  // identity, flag
+  const std::string* on_stdout = nullptr;
   for (const auto& [path, what] : outputs) {
     if (path.empty()) continue;
+    if (is_stdout(path)) {
+      if (on_stdout)
+        throw InputError(what + " and " + *on_stdout +
+                         " both name standard output ('-'); give one of them a file");
+      on_stdout = &what;
+      continue;
+    }
     check_writable(path, what);
     const std::string id = identity(path);
     for (const auto& [other, other_what] : seen)
@@ -153,11 +232,21 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
 }
 
 AtomicFile::AtomicFile(const std::string& path, const std::string& what)
-    : path_(path), what_(what) {
+    : path_(path), what_(what), to_stdout_(is_stdout(path)) {
+  if (to_stdout_) return;
   check_target_kind(path, what);
   fd_ = make_temp(path, tmp_);
   if (fd_ < 0)
     throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
+  struct stat old {};
+  if (::stat(path.c_str(), &old) == 0) {
+    // Replacing: the file keeps its mode, and its owner where we may set it (root).
+    ::fchmod(fd_, old.st_mode & 07777);
+    if (::geteuid() == 0 && ::fchown(fd_, old.st_uid, old.st_gid) != 0) {
+      // Best effort: the mode is kept either way.
+    }
+    return;
+  }
   static const mode_t umask_now = [] {  // read once: umask() can only be read by setting it
     const mode_t m = ::umask(022);
     ::umask(m);
@@ -172,6 +261,8 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::fail(int err) {
+  if (to_stdout_)
+    throw InputError("cannot write " + what_ + " to standard output: " + std::strerror(err));
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(tmp_.c_str());
@@ -180,10 +271,20 @@ void AtomicFile::fail(int err) {
 }
 
 void AtomicFile::write(std::string_view text) {
-  if (!write_all(fd_, text.data(), text.size())) fail(errno);
+  if (to_stdout_)
+    held_.append(text);
+  else if (!write_all(fd_, text.data(), text.size()))
+    fail(errno);
 }
 
 void AtomicFile::commit() {
+  if (to_stdout_) {
+    std::cout.flush();  // what was printed before comes first
+    std::fflush(stdout);
+    if (!write_all(STDOUT_FILENO, held_.data(), held_.size())) fail(errno);
+    held_.clear();
+    return;
+  }
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail(errno);

@@ -6,9 +6,15 @@
 //
 // Outputs are written atomically (a temporary file beside the target, then
 // rename), and only over a regular file or a path that does not exist: a
-// device node, a directory or a FIFO is refused, first up front (before any
-// work) and again just before the rename. Every error is an InputError
-// naming the path and the flag that gave it.
+// device node, a directory, a FIFO or a symbolic link is refused, first up
+// front (before any work) and again just before the rename. A replaced file
+// keeps its mode (and, for root, its owner); one the user may not write is
+// not replaced. While an InputLedger is alive (the CLI holds one per
+// command), every file read is recorded, and an output that is one of them
+// (same device and inode) is refused: an output never replaces an input.
+// The path "-" is standard output: the text is held until commit() and
+// written there whole, so an error or an interrupt writes nothing.
+// Every error is an InputError naming the path and the flag that gave it.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +30,29 @@ constexpr std::int64_t kMaxInputBytes = std::int64_t{64} << 20;
 // The whole text of an input file; `what` names it ("config file").
 std::string read_input_file(const std::string& path, const std::string& what);
 
+// The path that names standard output for every output flag.
+inline bool is_stdout(const std::string& path) { return path == "-"; }
+
+// Records the inputs of one command (read_input_file, note_input) while it
+// lives; outputs are refused when they name one. One at a time per process.
+class InputLedger {
+ public:
+  InputLedger();
+  ~InputLedger();
+  InputLedger(const InputLedger&) = delete;
+  InputLedger& operator=(const InputLedger&) = delete;
+};
+// A file the command will read later (a topology XML named by a spec): an
+// output may not name it either. Paths that are not existing files are ignored.
+void note_input(const std::string& path, const std::string& what);
+
 // Refuse an output path before spending time on a run: it must be a regular
-// file or not exist, in a directory where a file can be created. An empty
-// path (the flag not given) passes. `what` names the flag ("--json").
+// file the user may write, or not exist, in a directory where a file can be
+// created, and none of the inputs read or noted so far. An empty path (the
+// flag not given) and "-" pass. `what` names the flag ("--json").
 void check_writable(const std::string& path, const std::string& what = "--json");
-// check_writable for each (path, flag), and no two of them the same file.
+// check_writable for each (path, flag), and no two of them the same file
+// (at most one "-").
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 
 // The atomic writer: text goes to a temporary file beside `path`, and
@@ -48,6 +72,8 @@ class AtomicFile {
   [[noreturn]] void fail(int err);
   std::string path_, what_, tmp_;
   int fd_ = -1;
+  bool to_stdout_ = false;
+  std::string held_;  // the text for standard output, written at commit()
 };
 
 // Write atomically (AtomicFile); a failure leaves neither a partial file nor a temporary.
