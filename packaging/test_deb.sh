@@ -51,8 +51,8 @@ set +e
 ipistorm reproduce -j 2 >"$tmp/reproduce.txt" 2>&1
 rc=$?
 set -e
-# 0: every figure within tolerance, 1: some outside (documented); anything else is a failure.
-[ "$rc" = 0 ] || [ "$rc" = 1 ] || { cat "$tmp/reproduce.txt" >&2; fail "ipistorm reproduce exit $rc"; }
+# 0: it ran (a figure outside its tolerance is in the table; only --check exits 1).
+[ "$rc" = 0 ] || { cat "$tmp/reproduce.txt" >&2; fail "ipistorm reproduce exit $rc"; }
 grep -q "^scenario " "$tmp/reproduce.txt" || fail "ipistorm reproduce printed no table"
 grep -Eq "within tolerance|OUT OF TOLERANCE" "$tmp/reproduce.txt" || fail "reproduce has no verdict"
 

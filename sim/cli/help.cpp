@@ -63,7 +63,22 @@ std::string help_footer(const HelpNames& names, const std::vector<std::string>& 
     os << "\nExamples:\n";
     for (const auto& e : examples) os << "  " << e << "\n";
   }
+  os << "\n" << exit_status_text(names.exit_1);
   return os.str();
+}
+
+std::string exit_status_text(const char* exit_1) {
+  std::string s =
+      "Exit status:\n"
+      "  0    it ran and wrote what was asked\n"
+      "  1    standard output could not be written";
+  if (exit_1) s += std::string("; ") + exit_1;
+  s +=
+      "\n"
+      "  2    bad input: one line on stderr names it; nothing written\n"
+      "  3    internal error (a bug: please report it)\n"
+      "  130  interrupted (Ctrl-C, SIGTERM); nothing written\n";
+  return s;
 }
 
 void set_help(CLI::App* cmd, const HelpNames& names, const std::vector<std::string>& examples) {

@@ -119,11 +119,17 @@ std::string fmt_figure(const std::string& name, double v) {
   return model::format_metric(model::figure_metric(name), v);
 }
 
+// Exit 0 when it ran, whatever the figures say (the table and its footer say
+// that); with `check`, 1 while a figure is outside its tolerance.
 int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
-                  const ipistorm::cli::UncertaintyFlags& u, const std::string& csv_file) {
+                  const ipistorm::cli::UncertaintyFlags& u, const std::string& csv_file,
+                  bool check) {
   model::Config base = build_config(f);
   model::ReproOptions opts;
   opts.pvops_cx_uploaded = pvops_cx == "uploaded";
+  if (check && u.given)
+    throw InputError(
+        "--check and --uncertainty do not go together: --check judges one run's figures");
   if (u.given)
     return ipistorm::cli::reproduce_uncertainty_command(base, opts, u, jobs, f.json_file, csv_file);
   if (!csv_file.empty()) throw InputError("reproduce writes --csv only with --uncertainty");
@@ -159,7 +165,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
                  "/usr/share/doc/ipistorm/README.md).\n";
   }
   if (!f.json_file.empty()) write_json_file(f.json_file, model::reproduce_json(outcomes));
-  return all ? 0 : 1;
+  return check && !all ? 1 : 0;
 }
 
 struct TopologyFlags {
@@ -496,6 +502,7 @@ Subcommand reproduce_command() {
     int jobs = 0;
     ipistorm::cli::UncertaintyFlags uncertainty;
     std::string csv, pvops_cx = "uploaded";
+    bool check = false;
   };
   auto f = std::make_shared<Flags>();
   return {
@@ -511,12 +518,14 @@ Subcommand reproduce_command() {
                        "did the pvops dom0 upload ACPI Cx data to Xen? 'uploaded' (default: "
                        "C1-C6 as for 2.6.18) or 'none' (Xen 3.4 then uses C1 only)")
             ->check(CLI::IsMember({"uploaded", "none"}));
-        set_help(
-            &cmd, {false, false, true, true},
-            {"ipistorm reproduce", "ipistorm reproduce --topology nehalem-ex --json repro.json"});
+        cmd.add_flag("--check", f->check,
+                     "exit 1 when a figure is outside its tolerance (tests, scripts)");
+        set_help(&cmd, {false, false, true, true, "with --check, a figure outside its tolerance"},
+                 {"ipistorm reproduce", "ipistorm reproduce --check -j 2",
+                  "ipistorm reproduce --topology nehalem-ex --json repro.json"});
       },
       [f](CLI::App&) {
-        return cmd_reproduce(f->run, f->jobs, f->pvops_cx, f->uncertainty, f->csv);
+        return cmd_reproduce(f->run, f->jobs, f->pvops_cx, f->uncertainty, f->csv, f->check);
       }};
 }
 
@@ -536,7 +545,7 @@ Subcommand fit_command() {
   return {"fit", "re-fit the one fitted cost (queue_work_us) to the pvops boot time (42 s)",
           [f](CLI::App& cmd) {
             add_run_flags(&cmd, *f, false);
-            set_help(&cmd, {false, false, true, true},
+            set_help(&cmd, {false, false, true, true, "the fit did not converge"},
                      {"ipistorm fit", "ipistorm fit --set evtchn_send_us=2 --json fit.json"});
           },
           [f](CLI::App&) { return cmd_fit(*f); }};

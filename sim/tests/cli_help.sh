@@ -53,6 +53,19 @@ help reproduce placements presets
 help topology placements presets
 help params
 help fit placements presets
+# Every command states its exit codes (the same ones: cli/help.cpp exit_status_text).
+for sub in "" simulate compare sweep reproduce topology params fit calibrate validate; do
+  # shellcheck disable=SC2086  # "" is the top level: no subcommand word
+  "$BIN" $sub --help >"$tmp/help.txt" 2>&1
+  if sed -n '/^Exit status:/,$p' "$tmp/help.txt" | grep -q '^  2    bad input' &&
+     grep -q '^  130  interrupted' "$tmp/help.txt"; then
+    ok "${sub:-ipistorm} --help: exit status section"
+  else
+    bad "${sub:-ipistorm} --help has no exit status section"
+  fi
+done
+"$BIN" reproduce --help | grep -q '^  1 .*with --check, a figure outside its tolerance' &&
+  ok "reproduce --help: exit 1 only with --check" || bad "reproduce --help: exit 1 not explained"
 # Defaults, from a default config: the kernel and strategy a bare simulate runs.
 "$BIN" simulate --help >"$tmp/help.txt"
 for d in "default linux-2.6.31-pvops" "default mlock-per-call" "default pinned" "default nehalem-ep"; do
