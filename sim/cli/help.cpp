@@ -73,11 +73,10 @@ std::string exit_status_text(const char* exit_1) {
       "  0    it ran and wrote what was asked\n"
       "  1    standard output could not be written";
   if (exit_1) s += std::string("; ") + exit_1;
-  s +=
-      "\n"
-      "  2    bad input: one line on stderr names it; nothing written\n"
-      "  3    internal error (a bug: please report it)\n"
-      "  130  interrupted (Ctrl-C, SIGTERM); nothing written\n";
+  s += "\n"
+       "  2    bad input: one line on stderr names it; nothing written\n"
+       "  3    internal error (a bug: please report it)\n"
+       "  130  interrupted (Ctrl-C, SIGTERM); nothing written\n";
   return s;
 }
 
