@@ -42,6 +42,9 @@ if m["nice"] != 0:
 assert cmd[:2] == ["numactl", "--cpunodebind=0"], cmd
 assert m["repetitions"] >= 5 and m["quick"] is True
 assert m["calibrate_exit"] == 0
+# The clock, measured and recorded (the XML carries it for ipistorm's loader).
+assert m["cpu_ghz"] and 0.1 <= m["cpu_ghz"] <= 100 and m["cpu_ghz_source"], m.get("cpu_ghz")
+assert f'<info name="IpistormCpuGHz" value="{m["cpu_ghz"]:.3f}"/>' in open(os.path.join(run, "lstopo.xml")).read()
 assert not any(".partial" in a for a in m["bench_command"]), "temporary path in metadata"
 b = json.load(open(os.path.join(run, "bench.json")))
 reps = [x for x in b["benchmarks"] if x.get("run_type") == "iteration"]

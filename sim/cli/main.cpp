@@ -80,6 +80,8 @@ void print_result(const model::Result& r) {
     t.row({m.label, ipistorm::cli::show(name, r), unit});
   }
   t.print(std::cout);
+  if (const std::string note = ipistorm::cli::clock_note(r); !note.empty())
+    std::cout << "cycle figures at " << fmt(r.config.cpu_ghz, 2) << " GHz " << note << "\n";
   std::cout << "\n";
   ipistorm::cli::print_breakdown(std::cout, {"mean"}, {&r});
 }
@@ -153,6 +155,10 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
     all = all && o.ok;
   }
   t.print(std::cout);
+  if (!outcomes.empty())
+    if (const std::string note = ipistorm::cli::clock_note(outcomes.front().result); !note.empty())
+      std::cout << "cycle figures at " << fmt(outcomes.front().result.config.cpu_ghz, 2) << " GHz "
+                << note << "\n";
   if (all) {
     std::cout << "\nevery figure within tolerance\n";
   } else {
@@ -247,6 +253,7 @@ nlohmann::json topology_json(const topo::Topology& t, const TopologyFlags& f,
           {"num_packages", t.num_packages()},
           {"num_numa_nodes", t.num_numa_nodes()},
           {"ghz", t.ghz()},
+          {"ghz_source", t.ghz_source()},
           {"numa_distances", t.numa_matrix()},
           {"numa_distances_from_file", t.numa_distances_from_file()},
           {"cpus", cpus},
@@ -266,7 +273,10 @@ int cmd_topology(const TopologyFlags& f) {
   std::cout << "topology " << f.spec << " (" << t.kind() << "): " << t.description() << "\n";
   std::cout << "  CPUs " << t.num_cpus() << ", cores " << t.num_cores() << ", packages "
             << t.num_packages() << ", NUMA nodes " << t.num_numa_nodes() << ", " << fmt(t.ghz(), 2)
-            << " GHz\n";
+            << " GHz";
+  if (const std::string note = ipistorm::cli::clock_note(t.ghz(), t.ghz_assumed()); !note.empty())
+    std::cout << " " << note;
+  std::cout << "\n";
   std::cout << "  NUMA distances ("
             << (t.numa_distances_from_file() ? "from the topology" : "default: 10 local, 21 remote")
             << "):\n";

@@ -75,4 +75,8 @@ void print_breakdown(std::ostream& os, const std::vector<std::string>& labels,
   t.print(os);
 }
 
+std::string clock_note(double ghz, bool assumed) {
+  return assumed ? "(clock assumed: " + fmt(ghz, 2) + " GHz; --cpu-ghz)" : "";
+}
+
 }  // namespace ipistorm::cli

@@ -30,6 +30,13 @@ std::string show(const std::string& metric_name, const model::Result& r);
 // A column header from the metric table: "guest boot time (s)".
 std::string column_title(const std::string& metric_name);
 
+// The note every table with a cycle figure prints when nothing said the
+// clock: "(clock assumed: 2.00 GHz; --cpu-ghz)"; "" when the clock is known.
+std::string clock_note(double ghz, bool assumed);
+inline std::string clock_note(const model::Result& r) {
+  return clock_note(r.config.cpu_ghz, r.cpu_ghz_source == "assumed");
+}
+
 // The ioport latency breakdown (mean us per access by part, and the total),
 // one column per run, headed by `labels`.
 void print_breakdown(std::ostream& os, const std::vector<std::string>& labels,

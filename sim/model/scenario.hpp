@@ -52,6 +52,9 @@ struct Result {
   std::uint64_t events = 0;
   double wall_s = 0;
   std::string topology_description;
+  // Where config.cpu_ghz came from (topo::Topology::ghz_source): "assumed"
+  // when nothing said, and every cycle figure then says so.
+  std::string cpu_ghz_source;
 };
 
 // Thrown by run() when its cancel flag was set.

@@ -73,8 +73,13 @@ json provenance_json() {
   return json{{"version", IPISTORM_VERSION}, {"git_commit", IPISTORM_GIT_COMMIT}, {"host", host}};
 }
 
+json clock_json(const Result& r) {
+  return json{{"ghz", r.config.cpu_ghz}, {"source", r.cpu_ghz_source}};
+}
+
 json result_json(const Result& r) {
   return json{{"config", to_json(r.config)},
+              {"clock", clock_json(r)},
               {"metrics", metrics_json(r)},
               {"distributions", distributions_json(r)},
               {"provenance", provenance_json()}};

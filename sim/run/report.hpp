@@ -11,6 +11,9 @@ namespace ipistorm::model {
 nlohmann::json metrics_json(const Result& r);
 // {"config", "metrics", "distributions", "provenance"}
 nlohmann::json result_json(const Result& r);
+// {"ghz": the clock cycle figures use, "source": where it came from
+// ("assumed" when nothing said: topo::Topology::ghz_source)}.
+nlohmann::json clock_json(const Result& r);
 // {"ioport_latency_histogram": {"unit", "edges", "counts"}, "vcpu_wakes_by_idle_state":
 // {"C0": [per vCPU], "C1": ..., "C3": ..., "C6": ...}}
 nlohmann::json distributions_json(const Result& r);

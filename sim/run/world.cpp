@@ -65,6 +65,7 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
                      io::format_number(cfg.cpu_ghz));
   if (cfg.cpu_ghz > 0) topo.set_ghz(cfg.cpu_ghz);
   cfg.cpu_ghz = topo.ghz();
+  r.cpu_ghz_source = topo.ghz_source();
   if (cfg.dom0_vcpus == 0) cfg.dom0_vcpus = topo.num_cpus();
   if (cfg.dom0_vcpus < 1 || cfg.dom0_vcpus > topo.num_cpus())
     throw InputError("dom0_vcpus " + std::to_string(cfg.dom0_vcpus) + " is outside 1.." +

@@ -128,6 +128,7 @@ nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes) {
                          {"strategy", o.result.config.strategy},
                          {"dom0_vcpus", o.result.config.dom0_vcpus},
                          {"config", to_json(o.result.config)},
+                         {"clock", clock_json(o.result)},
                          {"metrics", metrics_json(o.result)},
                          {"reference", ref},
                          {"figures", figs},

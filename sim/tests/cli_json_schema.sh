@@ -49,7 +49,24 @@ for s in r["scenarios"]:
         assert k in s, k
 print("reproduce json ok:", len(r["scenarios"]), "scenarios")
 PY
-"$BIN" topology nehalem-ep | grep -q "CPUs 16, cores 8, packages 2, NUMA nodes 2, 2.67 GHz"
+"$BIN" topology nehalem-ep | grep -q "CPUs 16, cores 8, packages 2, NUMA nodes 2, 2.67 GHz$"
+# A clock nothing gave is said wherever a cycle figure appears, JSON included.
+"$BIN" topology "pack:2 core:2 pu:1" | grep -q "2.00 GHz (clock assumed: 2.00 GHz; --cpu-ghz)"
+"$BIN" simulate --config "$tmp/cfg.json" --topology "pack:2 core:2 pu:1" --json "$tmp/syn.json" \
+  >"$tmp/syn.txt"
+grep -q "^cycle figures at 2.00 GHz (clock assumed: 2.00 GHz; --cpu-ghz)" "$tmp/syn.txt"
+"$BIN" simulate --config "$tmp/cfg.json" >"$tmp/preset.txt"
+"$BIN" simulate --config "$tmp/cfg.json" --topology "pack:2 core:2 pu:1" --cpu-ghz 3 >"$tmp/syn3.txt"
+if grep -q "clock assumed" "$tmp/preset.txt" "$tmp/syn3.txt"; then
+  echo "FAIL: a known clock called assumed"; exit 1
+fi
+/usr/bin/python3 - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+assert json.load(open(f"{d}/syn.json"))["clock"] == {"ghz": 2.0, "source": "assumed"}
+assert json.load(open(f"{d}/a.json"))["clock"] == {"ghz": 2.67, "source": "preset"}
+print("clock ok")
+PY
 "$BIN" params | grep -q "FITTED"
 echo "cli ok (schema)"
 # --calibration applies a calibration file's params (and rejects a broken one).

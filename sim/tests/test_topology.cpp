@@ -203,6 +203,45 @@ std::string nehalem_with_pu1_numbered(const std::string& number, std::string* pa
   return load_error(f.path);
 }
 
+// Where the clock comes from, and that nothing silently invents one: a
+// preset's own, an XML CPU model's "@ 2.67GHz", the IpistormCpuGHz info
+// bench/lab-run writes, --cpu-ghz; else "assumed" (2.00 GHz), which every
+// cycle figure then says.
+TEST(Topology, TheClockSaysWhereItCameFrom) {
+  const Topology preset = Topology::load("nehalem-ep");
+  EXPECT_EQ(preset.ghz_source(), "preset");
+  EXPECT_FALSE(preset.ghz_assumed());
+  Topology synthetic = Topology::load("pack:2 core:2 pu:1");
+  EXPECT_TRUE(synthetic.ghz_assumed());
+  EXPECT_DOUBLE_EQ(synthetic.ghz(), 2.0);
+  synthetic.set_ghz(3.1);
+  EXPECT_EQ(synthetic.ghz_source(), "--cpu-ghz");
+  EXPECT_FALSE(synthetic.ghz_assumed());
+  EXPECT_EQ(
+      Topology::load(std::string(IPISTORM_TEST_TOPOLOGIES) + "/Intel-Nehalem-2xXeon-X5550.xml")
+          .ghz_source(),
+      "CPU model");
+  // A sysfs XML has no clock in its model string: assumed, unless lab-run
+  // recorded one.
+  const std::string plain = test_topology_file("24em64t-2n6c2t-pci.xml");
+  const TempXml without(plain);
+  EXPECT_TRUE(Topology::load(without.path).ghz_assumed());
+  const std::string recorded =
+      std::regex_replace(plain, std::regex(R"((<object type="Machine"[^>]*>))"),
+                         "$1\n<info name=\"IpistormCpuGHz\" value=\"2.345\"/>",
+                         std::regex_constants::format_first_only);
+  ASSERT_NE(recorded, plain);
+  const TempXml with(recorded);
+  const Topology lab = Topology::load(with.path);
+  EXPECT_EQ(lab.ghz_source(), "recorded by lab-run");
+  EXPECT_DOUBLE_EQ(lab.ghz(), 2.345);
+  // A value that is not a clock is not taken for one.
+  for (const char* bad : {"fast", "0", "1e9", "2.3GHz", ""}) {
+    const TempXml b(std::regex_replace(recorded, std::regex("2\\.345"), bad));
+    EXPECT_TRUE(Topology::load(b.path).ghz_assumed()) << bad;
+  }
+}
+
 TEST(TopologyLimits, SyntheticPuCountIsTheProductOfTheLevels) {
   using ipistorm::topo::synthetic_pu_count;
   EXPECT_EQ(synthetic_pu_count("pack:2 [numa] core:4 pu:2", 8192), 16);

@@ -43,7 +43,15 @@ class Topology {
   const std::string& kind() const { return kind_; }  // preset | xml | synthetic | host
   const std::string& description() const { return description_; }
   double ghz() const { return ghz_; }
-  void set_ghz(double g) { ghz_ = g; }
+  // Where ghz() came from: "preset", "CPU model" (an XML's "@ 2.67GHz"),
+  // "recorded by lab-run" (its XML's IpistormCpuGHz info), "/proc/cpuinfo",
+  // "--cpu-ghz", or "assumed" (nothing said: kFallbackGhz, 2.00 GHz).
+  const std::string& ghz_source() const { return ghz_source_; }
+  bool ghz_assumed() const { return ghz_source_ == "assumed"; }
+  void set_ghz(double g) {
+    ghz_ = g;
+    ghz_source_ = "--cpu-ghz";
+  }
 
   int num_cpus() const { return static_cast<int>(cpus_.size()); }
   int num_packages() const { return packages_; }
@@ -71,6 +79,7 @@ class Topology {
  private:
   std::string spec_, kind_, description_;
   double ghz_ = 0;
+  std::string ghz_source_ = "assumed";
   std::vector<Cpu> cpus_;
   std::vector<int> logical_order_;
   int packages_ = 0, cores_ = 0;
