@@ -11,7 +11,7 @@ from conftest import run_cli
 @pytest.fixture(scope="module")
 def python_and_cli(cli, tmp_path_factory):
     out = tmp_path_factory.mktemp("repro") / "reproduce.json"
-    p = run_cli(cli, "reproduce", "-j", "2", "--json", str(out))
+    p = run_cli(cli, "reproduce", "-j", "2", "--check", "--json", str(out))  # --check: exit 1 unless all ok
     return ipistorm.reproduce(jobs=2), json.loads(out.read_text()), p.returncode
 
 

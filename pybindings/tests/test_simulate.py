@@ -59,7 +59,8 @@ def test_result_fields():
     assert r.config["cpu_ghz"] == pytest.approx(2.67)  # resolved from the topology
     assert set(r.provenance) == {"version", "git_commit", "host"}
     doc = r.to_json()
-    assert set(doc) == {"config", "metrics", "distributions", "provenance"}
+    assert set(doc) == {"config", "clock", "metrics", "distributions", "provenance"}
+    assert doc["clock"] == {"ghz": 2.67, "source": "preset"}
     assert r.events == m["events"] > 0
     assert "linux-2.6.31-pvops" in repr(r) and "4 dom0 vCPUs" in repr(r)
     # The report's formula: drain-target IPIs per mlock = vCPUs - 1.
