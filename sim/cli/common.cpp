@@ -21,12 +21,32 @@ namespace ipistorm::cli {
 
 namespace model = ipistorm::model;
 
+CLI::Validator decimal_integer() {
+  return CLI::Validator(
+      [](std::string& s) {
+        const auto v = io::parse_int(s);
+        if (!v) return "needs a whole decimal number, got '" + s + "'";
+        s = std::to_string(*v);  // what CLI11 then reads: never octal or hex
+        return std::string();
+      },
+      "INT");
+}
+
+CLI::Validator decimal_real() {
+  return CLI::Validator(
+      [](std::string& s) {
+        return io::parse_real(s) ? std::string() : "needs a finite decimal number, got '" + s + "'";
+      },
+      "NUMBER");
+}
+
 CLI::Validator seed_check() {
   return CLI::Validator(
       [](std::string& s) {
-        return io::parse_uint(s)
-                   ? std::string()
-                   : "needs a whole number in [0, 18446744073709551615], got '" + s + "'";
+        const auto v = io::parse_uint(s);
+        if (!v) return "needs a whole number in [0, 18446744073709551615], got '" + s + "'";
+        s = std::to_string(*v);
+        return std::string();
       },
       "SEED");
 }
@@ -35,8 +55,10 @@ CLI::Validator jobs_check() {
   return CLI::Validator(
       [](std::string& s) {
         const auto v = io::parse_int(s);
-        return v && *v >= 0 && *v <= 1024 ? std::string()
-                                          : "needs a whole number in [0, 1024], got '" + s + "'";
+        if (!(v && *v >= 0 && *v <= 1024))
+          return "needs a whole number in [0, 1024], got '" + s + "'";
+        s = std::to_string(*v);
+        return std::string();
       },
       "N");
 }
@@ -57,18 +79,21 @@ void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
         app->add_option("--strategy", f.strategy,
                         "hypercall-buffer strategy (default " + def.strategy + "; names below)");
     f.o_vcpus =
-        app->add_option("--dom0-vcpus", f.dom0_vcpus, "dom0 vCPUs (1..CPUs; default: one per CPU)");
+        app->add_option("--dom0-vcpus", f.dom0_vcpus, "dom0 vCPUs (1..CPUs; default: one per CPU)")
+            ->transform(decimal_integer());
     f.o_dm = app->add_option(
-        "--dm-vcpu", f.dm_vcpu,
-        "vCPU the device model runs on (default " + std::to_string(def.dm_vcpu) + ")");
+                    "--dm-vcpu", f.dm_vcpu,
+                    "vCPU the device model runs on (default " + std::to_string(def.dm_vcpu) + ")")
+                 ->transform(decimal_integer());
   }
   f.o_placement = app->add_option("--placement", f.placement,
                                   "vCPU placement (default " + def.placement + "; names below)");
   f.o_seed =
       app->add_option("--seed", f.seed, "random seed (default " + std::to_string(def.seed) + ")")
-          ->check(seed_check());
+          ->transform(seed_check());
   f.o_ghz = app->add_option("--cpu-ghz", f.cpu_ghz,
-                            "CPU frequency for cycle figures (default: the topology's)");
+                            "CPU frequency for cycle figures (default: the topology's)")
+                ->check(decimal_real());
   app->add_option("--set", f.sets,
                   "NAME=VALUE for any parameter (repeatable; 'ipistorm params' lists them)");
   app->add_option("--json", f.json_file,

@@ -24,8 +24,15 @@ struct RunFlags {
       *o_ghz{}, *o_dm{};
 };
 
-// CLI11 converts "-1" to an unsigned seed by wrapping around: every seed
-// flag checks its text first (a whole number in [0, 2^64-1]).
+// The one number grammar of the flags (io/number.hpp): decimal only. CLI11
+// reads "010" as octal 8 and "0x10" as 16, and "-1" into an unsigned seed
+// by wrapping around, so every number flag checks its text first and an
+// integer's text is rewritten to its plain decimal before CLI11 reads it.
+// A whole decimal number (a leading zero is decimal: "010" is 10).
+CLI::Validator decimal_integer();
+// A finite decimal number ("0.4", "1e-3"; no hex, "nan" or "inf").
+CLI::Validator decimal_real();
+// A seed: a whole number in [0, 2^64-1].
 CLI::Validator seed_check();
 // A thread count: 0 (all cores) up to 1024.
 CLI::Validator jobs_check();

@@ -253,7 +253,7 @@ Subcommand validate_command() {
                            "calibration file (default RUN_DIR/calibration.json)");
             cmd.add_option("--topology", a->topology, "topology (default RUN_DIR/lstopo.xml)");
             cmd.add_option("--json", a->json_out, "output file (default RUN_DIR/validation.json)");
-            cmd.add_option("--seed", a->seed, "random seed (default 1)")->check(seed_check());
+            cmd.add_option("--seed", a->seed, "random seed (default 1)")->transform(seed_check());
             set_help(
                 &cmd, {},
                 {"ipistorm validate results/lab/vm-20261126T044755Z",

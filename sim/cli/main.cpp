@@ -491,13 +491,16 @@ Subcommand simulate_command() {
             cmd.add_option("--trace", tf.file,
                            "write a Trace Event Format timeline of a window of the run "
                            "(ui.perfetto.dev; '-': stdout)");
-            tf.o_from = cmd.add_option(
-                "--trace-from", tf.from_s,
-                "trace window start, s of simulated time (default: inside the densest second)");
+            tf.o_from = cmd.add_option("--trace-from", tf.from_s,
+                                       "trace window start, s of simulated time (default: "
+                                       "inside the densest second)")
+                            ->check(ipistorm::cli::decimal_real());
             tf.o_for =
-                cmd.add_option("--trace-for", tf.for_s, "trace window length, s (default 0.005)");
+                cmd.add_option("--trace-for", tf.for_s, "trace window length, s (default 0.005)")
+                    ->check(ipistorm::cli::decimal_real());
             tf.o_max = cmd.add_option("--trace-max-mb", tf.max_mb,
-                                      "refuse a trace larger than this (MiB, default 256)");
+                                      "refuse a trace larger than this (MiB, default 256)")
+                           ->check(ipistorm::cli::decimal_real());
             set_help(&cmd, {true, true, true, true},
                      {"ipistorm simulate --kernel linux-2.6.31-pvops --dom0-vcpus 4",
                       "ipistorm simulate --strategy hcall-buffer-cache --set evtchn_send_us=2 "
@@ -521,7 +524,7 @@ Subcommand reproduce_command() {
         add_run_flags(&cmd, f->run, false);
         cmd.add_option("-j,--jobs", f->jobs,
                        "threads (default: all cores); output does not depend on it")
-            ->check(ipistorm::cli::jobs_check());
+            ->transform(ipistorm::cli::jobs_check());
         ipistorm::cli::add_uncertainty_flags(&cmd, f->uncertainty);
         cmd.add_option("--csv", f->csv, "with --uncertainty: one row per sample (costs, figures)");
         cmd.add_option("--pvops-cx", f->pvops_cx,
@@ -568,12 +571,15 @@ Subcommand topology_command() {
             cmd.add_option("spec", f->spec, "preset, hwloc XML file, synthetic string, or 'host'")
                 ->required();
             cmd.add_option("--cpu-ghz", f->ghz, "frequency override (default: the topology's)")
+                ->check(ipistorm::cli::decimal_real())
                 ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
             cmd.add_option("--dom0-vcpus", f->dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)")
+                ->transform(ipistorm::cli::decimal_integer())
                 ->check(CLI::Range(1, topo::kMaxCpus));
             cmd.add_option("--placement", f->placement,
                            "placement of the vCPUs (default " + model::Config().placement + ")");
-            cmd.add_option("--dm-vcpu", f->dm_vcpu, "vCPU of the device model (default 0)");
+            cmd.add_option("--dm-vcpu", f->dm_vcpu, "vCPU of the device model (default 0)")
+                ->transform(ipistorm::cli::decimal_integer());
             cmd.add_flag("--json", f->json, "print the topology and the placement map as JSON");
             set_help(&cmd, {false, false, true, true},
                      {"ipistorm topology nehalem-ep --dom0-vcpus 4 --placement spread",

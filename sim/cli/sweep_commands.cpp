@@ -144,7 +144,8 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
                   std::string("KERNEL[/STRATEGY] every boot time is divided by (default ") +
                       kDefaultBaseline + ")");
   o.run.o_vcpus =
-      cmd->add_option("--dom0-vcpus", o.run.dom0_vcpus, "dom0 vCPUs (default: one per CPU)");
+      cmd->add_option("--dom0-vcpus", o.run.dom0_vcpus, "dom0 vCPUs (default: one per CPU)")
+          ->transform(decimal_integer());
   cmd->add_option("--csv", o.csv_file,
                   "long-format CSV as sweep writes: run, keys, metric, value (boot_time_x_baseline "
                   "included)");
@@ -152,7 +153,7 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
   cmd->add_flag("--breakdown", o.breakdown,
                 "also where each row's ioport latency goes (mean us per part, first seed)");
   cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
-      ->check(ipistorm::cli::jobs_check());
+      ->transform(ipistorm::cli::jobs_check());
   add_uncertainty_flags(cmd, o.uncertainty);
   set_help(cmd, {true, true, true, true},
            {"ipistorm compare --dom0-vcpus 4",
@@ -383,7 +384,7 @@ void setup_sweep(CLI::App* cmd, SweepOptions& o) {
                   "seeds, comma list or repeated (default " + std::to_string(def.seed) + ")");
   cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
   cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
-      ->check(ipistorm::cli::jobs_check());
+      ->transform(ipistorm::cli::jobs_check());
   cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value ('-': stdout)");
   cmd->add_option("--json", o.json_file,
                   "the grid and every run's config and metrics ('-': stdout)");

@@ -23,6 +23,7 @@ void add_uncertainty_flags(CLI::App* app, UncertaintyFlags& u) {
                                    "N Sobol' samples of the chosen costs' plausible ranges (2.." +
                                        std::to_string(study::kMaxSamples) +
                                        "); queue_work_us is re-fitted to the pvops boot in each")
+                       ->transform(decimal_integer())
                        ->each([&u](const std::string&) { u.given = true; });
   app->add_flag("--no-refit", u.no_refit,
                 "with --uncertainty: keep queue_work_us at its value instead of re-fitting it")

@@ -104,6 +104,9 @@ printf '{"dom0_vcpus": [1, 4294967297]}' >"$in/grid-vcpus.json"
 printf '{"params": {"evtchn_send_us": [1, -1]}}' >"$in/grid-param.json"
 printf '{"seed": "1,2"}' >"$in/grid-seed-type.json"
 printf '{"kernels": ["linux-3.12"]}' >"$in/grid-typo.json"
+printf '{"seed": 1, "dom0_vcpus": 4, "seed": 2}' >"$in/dup-key.json"
+printf '{"seed": [1, 2], "seed": [3]}' >"$in/grid-dup-key.json"
+printf '{"params": {"evtchn_send_us": 2.0, "evtchn_send_us": 3.0}}' >"$in/cal-dup-key.json"
 printf '{"dom0\\nvcpus": 4}' >"$in/key-newline.json"
 printf '{"dom0_vcpus": 4, "topology": "line1\\nline2"}' >"$in/topology-newline.json"
 printf '{"params": {"evtchn_send_us": [1, 1e400]}}' >"$in/grid-overflow.json"
@@ -166,6 +169,17 @@ t probability-one "nolock_fault_prob=1" -- "${S[@]}" "${J[@]}" --set nolock_faul
 t seed-negative "-1" -- "${S[@]}" "${J[@]}" --seed -1
 t seed-too-big "18446744073709551616" -- "${S[@]}" "${J[@]}" --seed 18446744073709551616
 t non-numeric-seed "--seed" -- "${S[@]}" "${J[@]}" --seed abc
+# One number grammar (#24): decimal only. "010" is ten (cli_json_schema.sh);
+# hex, NaN and infinity are refused by every number flag.
+t vcpus-hex "0x10" -- "${S[@]}" "${J[@]}" --dom0-vcpus 0x10
+t dm-vcpu-hex "0x1" -- "${S[@]}" "${J[@]}" --dm-vcpu 0x1
+t seed-hex "0x10" -- "${S[@]}" "${J[@]}" --seed 0x10
+t ghz-hex "0x2" -- "${S[@]}" "${J[@]}" --cpu-ghz 0x2
+t ghz-nan "nan" -- "${S[@]}" "${J[@]}" --cpu-ghz nan
+t trace-for-inf "inf" -- "${S[@]}" "${J[@]}" --trace "$out/t.json" --trace-for inf
+t topology-vcpus-hex "0x4" -- "$BIN" topology nehalem-ep --dom0-vcpus 0x4
+t reproduce-jobs-hex "0x2" -- "$BIN" reproduce "${J[@]}" -j 0x2
+t uncertainty-hex "0x8" -- "$BIN" reproduce "${J[@]}" --uncertainty 0x8
 t cpu-ghz-zero "--cpu-ghz" -- "${S[@]}" "${J[@]}" --cpu-ghz 0
 t cpu-ghz-nan "--cpu-ghz" -- "${S[@]}" "${J[@]}" --cpu-ghz nan
 t bad-flag "--frobnicate" -- "${S[@]}" "${J[@]}" --frobnicate
@@ -203,6 +217,8 @@ t config-dev-zero "is a character device" -- "${S[@]}" "${J[@]}" --config /dev/z
 t config-directory "is a directory" -- "${S[@]}" "${J[@]}" --config "$in"
 t calibration-missing "cannot read" -- "${S[@]}" "${J[@]}" --calibration "$in/none.json"
 t calibration-malformed "not valid JSON" -- "${S[@]}" "${J[@]}" --calibration "$in/malformed.json"
+t config-duplicate-key '"seed" twice' -- "${S[@]}" "${J[@]}" --config "$in/dup-key.json"
+t calibration-duplicate-key '"evtchn_send_us" twice' -- "${S[@]}" "${J[@]}" --calibration "$in/cal-dup-key.json"
 # ---- simulate: outputs -----------------------------------------------------------
 # why: --json /dev/null as root replaced the device node with a regular file
 t json-char-device "is a character device" -- "${S[@]}" --json "$out/dev-null"
@@ -291,6 +307,7 @@ t sweep-grid-vcpus "4294967297" -- "${W[@]}" "${J[@]}" --grid "$in/grid-vcpus.js
 t sweep-grid-param "evtchn_send_us" -- "${W[@]}" "${J[@]}" --grid "$in/grid-param.json"
 t sweep-grid-seed-type "seed" -- "${W[@]}" "${J[@]}" --grid "$in/grid-seed-type.json"
 t sweep-grid-unknown-key "kernels" -- "${W[@]}" "${J[@]}" --grid "$in/grid-typo.json"
+t sweep-grid-duplicate-key '"seed" twice' -- "${W[@]}" "${J[@]}" --grid "$in/grid-dup-key.json"
 t sweep-grid-1e400 "not valid JSON" -- "${W[@]}" "${J[@]}" --grid "$in/grid-overflow.json"
 t sweep-set-bad-value "abc" -- "${W[@]}" "${J[@]}" --set evtchn_send_us=1,abc
 t sweep-set-no-values "NAME=V1" -- "${W[@]}" "${J[@]}" --set evtchn_send_us

@@ -13,6 +13,8 @@ J
 "$BIN" simulate --config "$tmp/cfg.json" --json "$tmp/a.json" >/dev/null
 "$BIN" simulate --config "$tmp/cfg.json" --json "$tmp/b.json" >/dev/null
 "$BIN" simulate --config "$tmp/cfg.json" --dom0-vcpus 2 --set evtchn_send_us=1 --json "$tmp/c.json" >/dev/null
+# Decimal only: a leading zero is not octal ("010" is ten, not eight).
+"$BIN" simulate --config "$tmp/cfg.json" --dom0-vcpus 010 --seed 010 --json "$tmp/d.json" >/dev/null
 /usr/bin/python3 - "$tmp" <<'PY'
 import json, sys
 d = sys.argv[1]
@@ -37,6 +39,8 @@ strip = lambda r: {k: v for k, v in r["metrics"].items() if k != "wall_s"}
 assert strip(a) == strip(b), "same config + seed differ"
 assert c["config"]["dom0_vcpus"] == 2 and c["config"]["params"]["evtchn_send_us"] == 1
 assert c["metrics"]["resched_ipis_total"] < a["metrics"]["resched_ipis_total"]
+dcfg = json.load(open(f"{d}/d.json"))["config"]
+assert (dcfg["dom0_vcpus"], dcfg["seed"]) == (10, 10), dcfg
 print("json schema ok")
 PY
 "$BIN" reproduce --set boot_probe_polls=2000 --set boot_firmware_polls=100 --set boot_init_polls=10 \
