@@ -1,6 +1,10 @@
 // json.cpp: checked JSON parsing and typed values (see json.hpp).
 #include "io/json.hpp"
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "errors.hpp"
 #include "io/number.hpp"
 
@@ -9,14 +13,28 @@ namespace ipistorm::io {
 using nlohmann::json;
 
 json parse_json(const std::string& text, const std::string& what) {
+  // The keys of each object still open, innermost last: a key that repeats
+  // in one object is refused (nlohmann would keep the last value silently).
+  // A key event always belongs to the innermost open container, an object.
+  std::vector<std::set<std::string>> open_objects;
   try {
     // The callback sees each value's depth before it is built: a deeply
     // nested document is refused before it can exhaust the stack anywhere
     // (nlohmann's dump and comparisons recurse).
-    return json::parse(text, [&](int depth, json::parse_event_t, json&) {
+    return json::parse(text, [&](int depth, json::parse_event_t event, json& parsed) {
       if (depth > kMaxJsonDepth)
         throw InputError(what + " is nested deeper than " + std::to_string(kMaxJsonDepth) +
                          " levels");
+      if (event == json::parse_event_t::object_start) {
+        open_objects.emplace_back();
+      } else if (event == json::parse_event_t::object_end) {
+        if (!open_objects.empty()) open_objects.pop_back();
+      } else if (event == json::parse_event_t::key && !open_objects.empty()) {
+        const std::string& key = parsed.get_ref<const std::string&>();
+        if (!open_objects.back().insert(key).second)
+          throw InputError(what + " has the key \"" + key.substr(0, 60) +
+                           "\" twice in one object; give it once");
+      }
       return true;
     });
   } catch (const json::exception& e) {

@@ -168,6 +168,31 @@ TEST(Readme, TheBadInputBoundsAreTheCodes) {
 
 }  // namespace
 
+// A key given twice in one object is refused wherever the project reads
+// JSON (config, grid, calibration, bench results, lab metadata: one parser),
+// instead of nlohmann's silent "last one wins".
+TEST(Json, ADuplicateKeyInOneObjectIsRefused) {
+  using ipistorm::io::parse_json;
+  auto error = [](const std::string& text) {
+    try {
+      parse_json(text, "config file 'c.json'");
+    } catch (const ipistorm::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error(R"({"seed": 1, "seed": 2})").find("has the key \"seed\" twice"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"params": {"evtchn_send_us": 1, "evtchn_send_us": 1}})").find("twice"),
+            std::string::npos);
+  EXPECT_NE(error(R"([{"a": [{"b": 1, "b": 1}]}])").find("\"b\""), std::string::npos);
+  EXPECT_EQ(error("{\"a\\nb\": 1, \"a\\nb\": 2}").find('\n'), std::string::npos);  // one line
+  // The same key in different objects is fine, at any depth.
+  EXPECT_EQ(error(R"([{"a": 1}, {"a": 2}])"), "");
+  EXPECT_EQ(error(R"({"a": {"a": {"a": 1}}, "b": {"a": 2}})"), "");
+  EXPECT_EQ(error(R"({"x": [{"y": 1}, {"y": 2}], "y": 3})"), "");
+}
+
 TEST(InputErrorText, IsOnePrintableLineOfBoundedLength) {
   const ipistorm::InputError e("unknown key 'a\nb\r\t\x01'");
   EXPECT_STREQ(e.what(), "unknown key 'a\\nb\\r\\t\\x01'");
