@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: install, build and run the whole test suite.
-#   1. Release build with -Wall -Wextra -Werror, every CTest test
+#   1. Release build with -Wall -Wextra -Werror, every CTest test, then the
+#      virtual lab's smoke test (bench/vlab/smoke.sh: a real 6.1 kernel with
+#      4 vCPUs under QEMU, exact interrupt and drain counts; under a minute)
 #   2. the same tests under AddressSanitizer + UBSan (build-asan/, -O1)
 #   3. every libFuzzer harness on a fixed number of inputs (build-fuzz/, clang; fuzz/README.md)
 #   4. the concurrency tests under ThreadSanitizer (build-tsan/, clang)
@@ -17,6 +19,8 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DIPISTORM_WERROR=ON \
 cmake --build build -j "$jobs"
 echo "== tests (release)"
 ctest --test-dir build --output-on-failure -j "$jobs"
+echo "== virtual lab smoke (a real Linux 6.1 kernel, 4 vCPUs under QEMU)"
+bash bench/vlab/smoke.sh
 
 echo "== sanitizer build (ASan + UBSan)"
 # -O1 -g1: what ASan needs (line numbers in reports) at less than half the
