@@ -122,20 +122,17 @@ StrategyPrediction simulate_strategy(const topo::Topology& topology, int home,
 }
 
 std::string kernel_preset_for_release(const std::string& release) {
-  auto version = [](const std::string& s) {
-    int a = 0, b = 0, c = 0;
-    const int n = std::sscanf(s.c_str(), "%d.%d.%d", &a, &b, &c);
-    return n >= 2 ? std::make_tuple(a, b, n == 3 ? c : 0) : std::make_tuple(-1, 0, 0);
-  };
-  const auto have = version(release);
+  // The release as the registry's `order` writes a version (2.6.31 -> 20631,
+  // 5.10 -> 51000): the preset is chosen by that number, never by parsing
+  // preset names (a "linux-6.13-qpw" must not break it).
+  int a = 0, b = 0, c = 0;
+  const int n = std::sscanf(release.c_str(), "%d.%d.%d", &a, &b, &c);
+  const long have = n >= 2 ? 10000L * a + 100L * b + (n == 3 ? c : 0) : -1;
   const auto& presets = model::kernel_policies();
-  std::string best = presets.front().name;
-  for (const auto& e : presets) {
-    const std::string name = e.name;  // "linux-4.15", "linux-2.6.31-pvops"
-    if (name.rfind("linux-", 0) != 0) continue;
-    if (version(name.substr(6)) <= have) best = name;
-  }
-  return best;
+  const model::KernelPolicyEntry* best = &presets.front();
+  for (const auto& e : presets)  // in historical order: the first of an order wins a tie
+    if (e.order <= have && e.order > best->order) best = &e;
+  return best->name;
 }
 
 }  // namespace ipistorm::calibration
