@@ -36,6 +36,9 @@ CLI::Validator decimal_real();
 CLI::Validator seed_check();
 // A thread count: 0 (all cores) up to 1024.
 CLI::Validator jobs_check();
+// The threads a -j value asks for: itself, or every core for 0 (the one
+// place the default is computed).
+int resolve_jobs(int jobs);
 
 // per_scenario_knobs: also --kernel, --strategy, --dom0-vcpus, --dm-vcpu.
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs);

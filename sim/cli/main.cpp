@@ -18,7 +18,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli/common.hpp"
@@ -136,8 +135,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
     return ipistorm::cli::reproduce_uncertainty_command(base, opts, u, jobs, f.json_file, csv_file);
   if (!csv_file.empty()) throw InputError("reproduce writes --csv only with --uncertainty");
   check_writable(f.json_file);
-  if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto outcomes = model::run_reproduce(base, jobs, opts);
+  auto outcomes = model::run_reproduce(base, ipistorm::cli::resolve_jobs(jobs), opts);
   std::cout << "ipistorm reproduce: the 2009 xen-devel report (pvops dom0 slow HVM boot) on "
             << base.topology << ", seed " << base.seed << "\n\n";
   Table t({"scenario", "figure", "report", "model", "error", "accepted", "ok"});

@@ -18,7 +18,6 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "cli/help.hpp"
 #include "cli/tables.hpp"
@@ -68,11 +67,6 @@ double runs_per_s(std::uint64_t runs, double wall_s) {
   return wall_s > 0 ? static_cast<double>(runs) / wall_s : 0.0;
 }
 
-int default_jobs(int jobs) {
-  if (jobs > 0) return jobs;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
 // A progress bar with ETA on stderr when it is a terminal, nothing otherwise.
 class ProgressBar {
  public:
@@ -104,7 +98,7 @@ std::vector<model::Result> run_grid(const std::vector<model::Config>& points, in
   SigintGuard guard;
   ProgressBar bar(points.size());
   try {
-    return model::run_sweep(points, default_jobs(jobs), &g_interrupted,
+    return model::run_sweep(points, resolve_jobs(jobs), &g_interrupted,
                             [&](std::size_t d, std::size_t t) { bar(d, t); });
   } catch (const model::SweepInterrupted&) {
     std::cerr << "\nipistorm: interrupted: nothing written\n";
@@ -483,7 +477,7 @@ int run_sweep_command(const SweepOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   run_study(n, [&](const std::atomic<bool>* stop, model::Progress progress) {
     model::stream_sweep(
-        g, default_jobs(o.jobs),
+        g, resolve_jobs(o.jobs),
         [&](std::uint64_t i, const model::Result& r) {
           if (csv) csv->write(model::sweep_csv_rows(g, i, r));
           if (json) json->write(json_text.run(model::sweep_json_run(g, i, r)));

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
@@ -32,16 +31,12 @@ void add_uncertainty_flags(CLI::App* app, UncertaintyFlags& u) {
 
 namespace {
 
-int jobs_or_all(int jobs) {
-  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
 study::StudyOptions options(const UncertaintyFlags& u, int jobs) {
   study::check_sample_count(u.n);
   study::StudyOptions o;
   o.n = u.n;
   o.refit = !u.no_refit;
-  o.jobs = jobs_or_all(jobs);
+  o.jobs = resolve_jobs(jobs);
   return o;
 }
 
