@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,21 +45,20 @@ std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted.store(true); }
 
 // Ctrl-C sets the flag; runs in flight notice it within a few thousand
-// events and the sweep returns without writing anything.
+// events and the sweep returns without writing anything. SIGTERM, SIGHUP
+// (the terminal went away), SIGXCPU (ulimit -t) and SIGPIPE do the same.
 struct SigintGuard {
-  struct sigaction old_int {
-  }, old_term{};
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGXCPU, SIGPIPE};
+  struct sigaction old[std::size(kSignals)] = {};
   SigintGuard() {
     g_interrupted = false;
     struct sigaction sa {};
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &sa, &old[i]);
   }
   ~SigintGuard() {
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &old[i], nullptr);
   }
 };
 

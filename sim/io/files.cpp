@@ -2,9 +2,11 @@
 #include "io/files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -137,6 +139,40 @@ std::string identity(const std::string& path) {
   return "path:" + path;
 }
 
+// The temporaries alive now, for a fatal signal's handler to remove: a
+// fixed table it may read without locks or allocation (async-signal-safe).
+// state: 0 free, 1 being filled, 2 holds a path to unlink.
+constexpr int kMaxLiveTemps = 32;
+struct LiveTemp {
+  std::atomic<int> state{0};
+  char path[PATH_MAX];
+};
+LiveTemp g_live_temps[kMaxLiveTemps];
+
+int track_temp(const std::string& tmp) {
+  if (tmp.size() >= PATH_MAX) return -1;
+  for (int i = 0; i < kMaxLiveTemps; ++i) {
+    int free = 0;
+    if (g_live_temps[i].state.compare_exchange_strong(free, 1)) {
+      std::memcpy(g_live_temps[i].path, tmp.c_str(), tmp.size() + 1);
+      g_live_temps[i].state.store(2);
+      return i;
+    }
+  }
+  return -1;  // more at once than the table holds: only the handler misses it
+}
+
+void untrack_temp(int slot) {
+  if (slot >= 0) g_live_temps[slot].state.store(0);
+}
+
+void remove_temps_and_die(int sig) {
+  for (auto& t : g_live_temps)
+    if (t.state.load() == 2) ::unlink(t.path);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
 }  // namespace
 
 InputLedger::InputLedger() {
@@ -231,6 +267,15 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
   }
 }
 
+void remove_temporaries_on_fatal_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = remove_temps_and_die;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGXCPU, SIGPIPE}) ::sigaction(sig, &sa, nullptr);
+  // Over `ulimit -f` a write fails with EFBIG instead: one line, exit 2.
+  ::signal(SIGXFSZ, SIG_IGN);
+}
+
 AtomicFile::AtomicFile(const std::string& path, const std::string& what)
     : path_(path), what_(what), to_stdout_(is_stdout(path)) {
   if (to_stdout_) return;
@@ -238,6 +283,7 @@ AtomicFile::AtomicFile(const std::string& path, const std::string& what)
   fd_ = make_temp(path, tmp_);
   if (fd_ < 0)
     throw InputError("cannot write " + what + " file '" + path + "': " + std::strerror(errno));
+  slot_ = track_temp(tmp_);
   struct stat old {};
   if (::stat(path.c_str(), &old) == 0) {
     // Replacing: the file keeps its mode, and its owner where we may set it (root).
@@ -257,7 +303,14 @@ AtomicFile::AtomicFile(const std::string& path, const std::string& what)
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);
+  drop_temp();
+}
+
+void AtomicFile::drop_temp() {
   if (!tmp_.empty()) ::unlink(tmp_.c_str());
+  tmp_.clear();
+  untrack_temp(slot_);
+  slot_ = -1;
 }
 
 void AtomicFile::fail(int err) {
@@ -265,8 +318,7 @@ void AtomicFile::fail(int err) {
     throw InputError("cannot write " + what_ + " to standard output: " + std::strerror(err));
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  ::unlink(tmp_.c_str());
-  tmp_.clear();
+  drop_temp();
   throw InputError("cannot write " + what_ + " file '" + path_ + "': " + std::strerror(err));
 }
 
@@ -292,12 +344,13 @@ void AtomicFile::commit() {
   try {
     check_target_kind(path_, what_);
   } catch (...) {
-    ::unlink(tmp_.c_str());
-    tmp_.clear();
+    drop_temp();
     throw;
   }
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) fail(errno);
-  tmp_.clear();
+  tmp_.clear();  // renamed: nothing left to remove
+  untrack_temp(slot_);
+  slot_ = -1;
 }
 
 void write_file_atomic(const std::string& path, const std::string& content,

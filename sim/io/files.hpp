@@ -70,8 +70,10 @@ class AtomicFile {
 
  private:
   [[noreturn]] void fail(int err);
+  void drop_temp();  // remove the temporary, if any
   std::string path_, what_, tmp_;
   int fd_ = -1;
+  int slot_ = -1;  // in the table a fatal signal's handler empties
   bool to_stdout_ = false;
   std::string held_;  // the text for standard output, written at commit()
 };
@@ -79,6 +81,13 @@ class AtomicFile {
 // Write atomically (AtomicFile); a failure leaves neither a partial file nor a temporary.
 void write_file_atomic(const std::string& path, const std::string& content,
                        const std::string& what);
+
+// For a command-line program: SIGHUP, SIGINT, SIGTERM, SIGXCPU and SIGPIPE
+// remove every live AtomicFile temporary, then end the process as the
+// signal would; SIGXFSZ is ignored, so that a write over `ulimit -f` fails
+// (EFBIG) and is reported like any failed write. (Not for the Python module:
+// Python owns its signals.)
+void remove_temporaries_on_fatal_signals();
 
 // Flush standard output; false if any write to it failed (`> /dev/full`).
 bool flush_stdout();

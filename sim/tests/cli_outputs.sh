@@ -124,5 +124,34 @@ else
   bad "simulate --trace -"
 fi
 [ -e ./- ] && bad "a file named '-' was created" || ok "no file named '-'"
+
+# Over `ulimit -f` a write fails like any other: one line, exit 2, no temporary.
+rc=0
+(ulimit -f 1; "$BIN" simulate "${TINY[@]}" --json big.json) >/dev/null 2>big.err || rc=$?
+if [ "$rc" = 2 ] && grep -q "File too large" big.err && [ "$(wc -l <big.err)" = 1 ] &&
+   ! ls big.json* >/dev/null 2>&1; then
+  ok "ulimit -f: $(cat big.err)"
+else
+  bad "ulimit -f: exit $rc, $(ls big.json* 2>/dev/null) $(head -c 200 big.err)"
+fi
+
+# SIGHUP, SIGTERM, SIGXCPU and SIGPIPE stop a streaming sweep as Ctrl-C does:
+# exit 130, neither the outputs nor their temporaries left. The signal is
+# sent once the temporaries exist (the sweep is writing).
+for sig in HUP TERM XCPU PIPE; do
+  "$BIN" sweep --seed "$(seq -s, 1 1000)" --set evtchn_send_us="$(seq -s, 1 100)" "${TINY[@]}" \
+    --csv "s$sig.csv" --json "s$sig.json" \
+    >/dev/null 2>"s$sig.err" &
+  pid=$!
+  for _ in $(seq 1200); do ls "s$sig".csv.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done  # hang guard: 120 s
+  kill -"$sig" "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  if [ "$rc" = 130 ] && ! ls "s$sig".* 2>/dev/null | grep -qv 'err$'; then
+    ok "SIG$sig during a sweep: exit 130, nothing left"
+  else
+    bad "SIG$sig during a sweep: exit $rc, left: $(ls "s$sig".* 2>/dev/null)"
+  fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
