@@ -44,7 +44,17 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
   }
   if (best.empty() || best_d == 0) return "";
   const std::size_t longer = std::max(name.size(), best.size());
-  return 4 * best_d <= longer ? best : "";
+  if (4 * best_d <= longer) return best;
+  // A part of exactly one name ("pvops" for linux-2.6.31-pvops, "4.15" for
+  // linux-4.15): what a user remembers of a long registry name.
+  std::string part_of;
+  if (name.size() >= 3)
+    for (const auto& k : known)
+      if (k.find(name) != std::string::npos) {
+        if (!part_of.empty()) return "";  // ambiguous: no guess
+        part_of = k;
+      }
+  return part_of;
 }
 
 std::string unknown_name_message(const std::string& what, const std::string& name,

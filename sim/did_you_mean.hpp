@@ -11,7 +11,8 @@ namespace ipistorm {
 
 // The known name closest to `name` by edit distance, or "" when none is
 // close (more than a quarter of the longer name's characters would change;
-// swapping two neighbours counts as one change).
+// swapping two neighbours counts as one change); failing that, the one known
+// name that contains `name` (3 characters or more: "pvops", "4.15").
 std::string closest_name(const std::string& name, const std::vector<std::string>& known);
 
 // "unknown WHAT 'NAME' (did you mean 'X'? accepted: a, b, c)"; without a

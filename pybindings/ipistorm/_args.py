@@ -70,11 +70,16 @@ def topology_spec(value):
     return check_str("topology", value)
 
 
-def check_param_names(names):
+def check_param_names(names, keywords=()):
+    """Every name a cost parameter; a typo gets the closest parameter or, for
+    a mistyped keyword of the calling function (`kernal=`), that keyword."""
     known = param_names()
     for name in names:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+            close = difflib.get_close_matches(name, [*keywords, *known], n=1)
+            if close and close[0] in keywords:
+                raise TypeError(f"unexpected keyword '{name}' (did you mean '{close[0]}'? "
+                                f"any other keyword is a cost parameter: ipistorm.params())")
             hint = f" (did you mean '{close[0]}'?)" if close else " (see ipistorm.params())"
             raise ValueError(f"unknown parameter '{name}'{hint}")
 
@@ -105,7 +110,7 @@ def config_dict(config=None, overrides=None, **fields):
         else:  # a programming error in this package, not the caller's
             raise AssertionError(f"unhandled config field {name}")
     if overrides:
-        check_param_names(overrides)
+        check_param_names(overrides, keywords=("config", *fields))
         params = dict(out.get("params", {}))
         for name, value in overrides.items():
             params[name] = check_number(name, value)

@@ -145,6 +145,23 @@ def test_bad_values_are_value_errors(kwargs, match):
         ipistorm.simulate(**kwargs)
 
 
+@pytest.mark.parametrize("kwargs, match", [
+    ({"kernal": "linux-3.12"}, "unexpected keyword 'kernal' .did you mean 'kernel'"),
+    ({"dom0_vcpu": 4}, "did you mean 'dom0_vcpus'"),
+    ({"confg": {}}, "did you mean 'config'"),
+])
+def test_mistyped_keywords_are_type_errors_with_a_hint(kwargs, match):
+    """Any other keyword is a cost parameter, so a mistyped keyword of
+    simulate() itself is named as such, with the keyword it was meant to be."""
+    with pytest.raises(TypeError, match=match):
+        ipistorm.simulate(**kwargs)
+
+
+def test_a_part_of_a_kernel_name_gets_a_hint():
+    with pytest.raises(ValueError, match="did you mean 'linux-2.6.31-pvops'"):
+        ipistorm.simulate(kernel="pvops")
+
+
 @pytest.mark.parametrize("kwargs", [
     {"kernel": 2631},
     {"dom0_vcpus": "4"},

@@ -246,6 +246,29 @@ TEST(KernelPresets, RegistryRejectsUnknownNamesAndKeepsHistoricalOrder) {
   } catch (const ipistorm::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("did you mean 'spread'?"), std::string::npos) << e.what();
   }
+  // A part of one long name is what a user remembers of it ("--kernel pvops").
+  for (const auto& [typed, meant] :
+       {std::pair<const char*, const char*>{"pvops", "linux-2.6.31-pvops"},
+        {"4.15", "linux-4.15"},
+        {"2.6.18", "linux-2.6.18-xen"}}) {
+    try {
+      model::find_kernel_policy(typed);
+      FAIL() << "accepted " << typed;
+    } catch (const ipistorm::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("did you mean '") + meant + "'?"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  // A part of several names is no guess; nor is a part under 3 characters.
+  for (const char* typed : {"linux", "2.6", "x"}) {
+    try {
+      model::find_kernel_policy(typed);
+      FAIL() << "accepted " << typed;
+    } catch (const ipistorm::InputError& e) {
+      EXPECT_EQ(std::string(e.what()).find("did you mean"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace
