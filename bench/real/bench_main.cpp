@@ -2,8 +2,12 @@
 // Google Benchmark 1.7.1 with benchmarks registered from the machine's
 // topology, and the machine's description in the JSON "context". Every
 // --benchmark_* flag is checked first (bench_flags.hpp): a bad one exits 2
-// with one line before the library sees it. Own flags
-// (before or among Google Benchmark's):
+// with one line before the library sees it. --benchmark_out=PATH keeps
+// ipistorm's output rules (sim/io/files.hpp): a regular file or a new path,
+// never a link, FIFO, device or directory; the library writes a temporary
+// beside it, renamed into place only when the run ended and the file is
+// whole (a full disk or a signal leaves nothing); a replaced file keeps its
+// mode. Own flags (before or among Google Benchmark's):
 //   --numa=local|remote   where argument buffers live (default local)
 // Example:
 //   ipistorm-bench --benchmark_filter='^fanout/' --benchmark_repetitions=5
@@ -11,13 +15,18 @@
 #include <benchmark/benchmark.h>
 
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bench_flags.hpp"
 #include "benchmarks.hpp"
+#include "errors.hpp"
 #include "fanout.hpp"
+#include "io/files.hpp"
 #include "ipistorm_version.hpp"  // generated at build time: version and git commit
 #include "locked_memory.hpp"
 
@@ -45,6 +54,17 @@ std::vector<int> k_values(int n) {
 
 namespace {
 
+// Whether Google Benchmark's output file came out whole: not empty, and a
+// JSON document (the default --benchmark_out_format) closed.
+bool output_complete(const std::string& path, const std::string& format) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in.good() && !in.eof()) return false;
+  const auto last = text.find_last_not_of(" \t\r\n");
+  if (last == std::string::npos) return false;
+  return format != "json" || text[last] == '}';
+}
+
 void print_help() {
   benchmark::PrintDefaultHelp();
   std::cout << "ipistorm-bench flags:\n"
@@ -57,6 +77,7 @@ int main(int argc, char** argv) {
   using namespace ipistorm::bench;
   // Take our own flags out before Google Benchmark sees argv.
   std::string numa = "local";
+  std::string out_path, out_format = "json", out_flag;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     if (i > 0 && std::strncmp(argv[i], "--numa=", 7) == 0) {
@@ -69,8 +90,29 @@ int main(int argc, char** argv) {
         std::cerr << "ipistorm-bench: error: " << why << "\n";
         return 2;
       }
+      if (std::strncmp(argv[i], "--benchmark_out=", 16) == 0) {
+        out_path = argv[i] + 16;
+        continue;  // replaced below by the temporary's path
+      }
+      if (std::strncmp(argv[i], "--benchmark_out_format=", 23) == 0) out_format = argv[i] + 23;
     }
     rest.push_back(argv[i]);
+  }
+  ipistorm::io::remove_temporaries_on_fatal_signals();  // Ctrl-C leaves no partial file
+  std::optional<ipistorm::io::AtomicFile> out;
+  if (!out_path.empty()) {
+    try {
+      if (ipistorm::io::is_stdout(out_path))
+        throw ipistorm::InputError(
+            "--benchmark_out '-': standard output is --benchmark_format's; give a file");
+      ipistorm::io::check_writable(out_path, "--benchmark_out");
+      out.emplace(out_path, "--benchmark_out");
+    } catch (const ipistorm::InputError& e) {
+      std::cerr << "ipistorm-bench: error: " << e.what() << "\n";
+      return 2;
+    }
+    out_flag = "--benchmark_out=" + out->temp_path();
+    rest.push_back(out_flag.data());
   }
   int rest_argc = static_cast<int>(rest.size());
   rest.push_back(nullptr);
@@ -99,5 +141,19 @@ int main(int argc, char** argv) {
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  if (out) {
+    // Google Benchmark does not check its writes: a full disk leaves a cut file.
+    if (!output_complete(out->temp_path(), out_format)) {
+      std::cerr << "ipistorm-bench: error: cannot write --benchmark_out file '" << out_path
+                << "': the output came out incomplete (disk full?); nothing kept\n";
+      return 1;
+    }
+    try {
+      out->commit();
+    } catch (const ipistorm::InputError& e) {
+      std::cerr << "ipistorm-bench: error: " << e.what() << "\n";
+      return 1;
+    }
+  }
   return 0;
 }

@@ -193,4 +193,42 @@ TEST(BenchSmoke, UnknownFlagAndBadNumaAreRefused) {
             2);
 }
 
+// --benchmark_out keeps ipistorm's output rules (sim/io/files.hpp): a link,
+// FIFO, directory or device is refused with one line before anything runs;
+// a replaced file keeps its mode; the JSON comes out whole, and no
+// temporary is left beside it.
+TEST(BenchSmoke, BenchmarkOutKeepsTheOutputRules) {
+  TempDir dir;
+  const std::string bench = std::string(IPISTORM_BENCH_EXE) +
+                            " --benchmark_filter='^syscall/getppid' --benchmark_min_time=0.005";
+  const std::string err = dir.path + "/err.txt";
+  ASSERT_EQ(symlink("elsewhere.json", (dir.path + "/link.json").c_str()), 0);
+  ASSERT_EQ(mkfifo((dir.path + "/fifo").c_str(), 0600), 0);
+  for (const auto& [out, why] :
+       {std::pair<std::string, const char*>{dir.path + "/link.json", "symbolic link"},
+        {dir.path + "/fifo", "a FIFO"},
+        {dir.path, "a directory"},
+        {"/dev/full", "a character device"},
+        {"-", "standard output"}}) {
+    EXPECT_EQ(run(bench + " --benchmark_out=" + out + " > /dev/null 2> " + err), 2) << out;
+    std::ifstream in(err);
+    std::string line, rest;
+    std::getline(in, line);
+    EXPECT_NE(line.find(why), std::string::npos) << line;
+    EXPECT_FALSE(std::getline(in, rest)) << "more than one line: " << rest;
+  }
+  struct stat st {};
+  EXPECT_NE(lstat((dir.path + "/elsewhere.json").c_str(), &st), 0) << "written through the link";
+
+  const std::string out = dir.path + "/run.json";
+  std::ofstream(out) << "old\n";
+  chmod(out.c_str(), 0640);
+  ASSERT_EQ(run(bench + " --benchmark_out=" + out + " > /dev/null 2>&1"), 0);
+  ASSERT_EQ(stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  const json j = load(out);
+  EXPECT_TRUE(j.contains("benchmarks") && !j["benchmarks"].empty());
+  EXPECT_EQ(run("ls " + dir.path + "/run.json.tmp.* > /dev/null 2>&1"), 2) << "temporary left";
+}
+
 }  // namespace

@@ -67,6 +67,9 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
   void write(std::string_view text);
   void commit();
+  // The temporary's path, for a writer that opens it by name (Google
+  // Benchmark's --benchmark_out); empty for standard output.
+  const std::string& temp_path() const { return tmp_; }
 
  private:
   [[noreturn]] void fail(int err);
