@@ -119,6 +119,10 @@ done <<'ARGS'
 --filter (
 --no-such-flag
 --build-dir --quick
+-- --benchmark_out=x.json
+-- --benchmark_repetitions=1
+-- --benchmark_filter=x
+-- --numa=remote
 ARGS
 rc=0
 "$repo/bench/lab-run" --build-dir "$build" --out "$work/a-file" > /dev/null 2>&1 || rc=$?
