@@ -2,9 +2,10 @@
 
     NOTEBOOK = "01"
     from nbsetup import *          # ROOT, FIGURES, ipistorm, np, pd, plt, matplotlib
-    save = saver(NOTEBOOK)         # save(fig, "name") -> results/figures/01-name.png
+    save = saver(NOTEBOOK)         # save(fig, "name") -> $IPISTORM_FIGURES_DIR/01-name.png
 
-Finds the repository, imports ipistorm (PYTHONPATH=build/python as
+Finds the repository ($IPISTORM_REPO, else the folder it runs in or a
+parent), imports ipistorm (PYTHONPATH=build/python as
 scripts/figures.sh sets it; without it, build/python of this checkout), draws
 with Agg, and writes figures without a timestamp inside (an unchanged figure
 is an unchanged file). Each PNG carries its labels (suptitle, and per panel the
@@ -25,15 +26,34 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parent.parent]
-            if (p / "notebooks").is_dir() and (p / "sim").is_dir())
+
+
+def _find_root():
+    """The checkout whose results/ the notebooks read: $IPISTORM_REPO, else
+    the folder (or a parent) the notebook runs in, else this file's. A clear
+    error otherwise, never a bare StopIteration."""
+    env = os.environ.get("IPISTORM_REPO")
+    here = Path(__file__).resolve().parent.parent
+    places = [Path(env)] if env else [Path.cwd(), *Path.cwd().parents, here]
+    for p in places:
+        if (p / "results" / "sim").is_dir() and (p / "notebooks").is_dir():
+            return p.resolve()
+    where = f"IPISTORM_REPO={env}" if env else f"{Path.cwd()} or its parents"
+    raise RuntimeError(f"nbsetup: no ipistorm checkout with results/sim/ at {where}; run the "
+                       "notebooks inside one, or set IPISTORM_REPO=/path/to/ipistorm")
+
+
+ROOT = _find_root()
 try:
     import ipistorm
 except ImportError:
     sys.path.insert(0, str(ROOT / "build" / "python"))
     import ipistorm
 
-FIGURES = Path(os.environ.get("IPISTORM_FIGURES_DIR", ROOT / "results" / "figures"))
+# Figures go to $IPISTORM_FIGURES_DIR, else ./figures beside the notebook:
+# never over the committed results/figures/ unless asked (scripts/figures.sh
+# asks, to redraw them on purpose).
+FIGURES = Path(os.environ.get("IPISTORM_FIGURES_DIR") or Path.cwd() / "figures")
 FIGURES.mkdir(parents=True, exist_ok=True)
 plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "axes.grid": True,
                      "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})

@@ -22,6 +22,9 @@ for var in IPISTORM_BUILD_DIR IPISTORM_FIGURES_DIR IPISTORM_LAB_DIR; do
   if [ -n "$val" ] && [ "${val#/}" = "$val" ]; then export "$var=$PWD/$val"; fi
 done
 cd "$(dirname "$0")/.."
+# This script redraws the committed figures on purpose; a notebook run any
+# other way writes to ./figures beside it (notebooks/nbsetup.py).
+export IPISTORM_FIGURES_DIR="${IPISTORM_FIGURES_DIR:-$PWD/results/figures}"
 
 build="${IPISTORM_BUILD_DIR:-build}"
 if [ -d "$build/python/ipistorm" ]; then

@@ -10,6 +10,7 @@ import os
 import re
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,29 @@ def test_failing_cell_fails_the_script(tmp_path):
     p = run_figures(tmp_path / "fig", "05", IPISTORM_LAB_DIR=str(tmp_path / "lab"))
     assert p.returncode == 1
     assert "05-hardware-vs-model.ipynb FAILED" in p.stderr and "fortnights" in p.stderr
+
+
+def test_nbsetup_outside_a_checkout_says_what_to_set(tmp_path):
+    """Copied elsewhere, the setup cell names IPISTORM_REPO in one line (it was
+    a bare StopIteration); with it set, it finds the data, and figures go to
+    ./figures, not over the committed ones."""
+    import shutil
+    shutil.copy(REPO / "notebooks" / "nbsetup.py", tmp_path)
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env.pop("IPISTORM_REPO", None)
+    env.pop("IPISTORM_FIGURES_DIR", None)
+    code = "import nbsetup; print(nbsetup.ROOT); print(nbsetup.FIGURES)"
+    p = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0
+    assert "RuntimeError: nbsetup: no ipistorm checkout" in p.stderr.strip().splitlines()[-1]
+    assert "IPISTORM_REPO" in p.stderr and "StopIteration" not in p.stderr
+    p = subprocess.run([sys.executable, "-c", code], cwd=tmp_path,
+                       env=dict(env, IPISTORM_REPO=str(REPO)), capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    root, figures = p.stdout.split()
+    assert Path(root) == REPO.resolve() and Path(figures) == tmp_path / "figures"
 
 
 def test_missing_module_fails_the_script(tmp_path):
