@@ -61,7 +61,11 @@ Ledger& ledger() {
 void record_input(const struct stat& st, const std::string& path, const std::string& what) {
   Ledger& l = ledger();
   std::lock_guard<std::mutex> lock(l.mu);
-  if (l.active) l.inputs.emplace_back(dev_ino(st), "the " + what + " '" + path + "'");
+  if (!l.active) return;
+  const std::string id = dev_ino(st);
+  for (const auto& in : l.inputs)
+    if (in.first == id) return;  // read again (each run of a sweep loads its topology)
+  l.inputs.emplace_back(id, "the " + what + " '" + path + "'");
 }
 
 // An output may not be a file the command reads (followed through links).
@@ -130,8 +134,7 @@ bool write_all(int fd, const char* p, std::size_t n) {
 // resolved directory plus the name.
 std::string identity(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0)
-    return "ino:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  if (::stat(path.c_str(), &st) == 0) return "ino:" + dev_ino(st);
   char resolved[PATH_MAX];
   const std::string dir = parent_dir(path);
   if (::realpath(dir.c_str(), resolved))
