@@ -50,6 +50,16 @@ std::string num3(double v) {
   return b;
 }
 
+// Under 20 samples less than one sample lies beyond the 5th or the 95th
+// percentile: those columns are interpolated between the extreme samples,
+// and the table says so instead of printing them as if they were a band.
+void small_sample_note(int n) {
+  if (n < 20)
+    std::cout << "note: " << n
+              << " samples leave less than one beyond p5 and p95: those columns are rough; "
+                 "use --uncertainty 64 or more for a band\n";
+}
+
 void print_rate(std::size_t runs, double wall) {
   std::cout << runs << " model runs in " << fmt(wall, 1) << " s ("
             << fmt(static_cast<double>(runs) / std::max(wall, 1e-9), 2) << " runs/s)\n";
@@ -88,6 +98,7 @@ int reproduce_uncertainty_command(const model::Config& base, const model::ReproO
              pct(f["within_tolerance_fraction"].get<double>())});
     }
   t.print(std::cout);
+  small_sample_note(u.n);
   std::cout << "\nall figures within tolerance at once: " << pct(j["all_within_fraction"]) << " of "
             << u.n << " samples";
   if (o.refit) std::cout << "; fit not converged in " << j["uncertainty"]["fit_failures"];
@@ -150,6 +161,7 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
     t.row(cells);
   }
   t.print(std::cout);
+  small_sample_note(u.n);
   std::cout << "\n";
   for (const auto& v : c.verdicts) std::cout << v << "\n";
   std::size_t runs = c.runs.results.size();

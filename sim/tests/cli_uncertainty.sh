@@ -23,6 +23,9 @@ for j in 1 2; do  # reproduce with its re-fit (on the tiny boot it gives up: sam
   "$bin" reproduce --uncertainty 4 "${tiny[@]}" -j $j --json "$tmp/reproduce-$j.json" \
     --csv "$tmp/reproduce-$j.csv" > /dev/null || fail=1
 done
+# Fewer than 20 samples: the table says its p5/p95 columns are rough.
+grep -q "^note: 8 samples leave less than one beyond p5 and p95" "$tmp/compare-1.txt" ||
+  { echo "compare --uncertainty 8: no small-sample note"; fail=1; }
 cmp -s "$tmp/reproduce-1.json" "$tmp/reproduce-2.json" || { echo "reproduce JSON differs for -j 1/2"; fail=1; }
 cmp -s "$tmp/reproduce-1.csv" "$tmp/reproduce-2.csv" || { echo "reproduce CSV differs for -j 1/2"; fail=1; }
 cmp -s "$tmp/compare-1.json" "$tmp/compare-2.json" || { echo "compare JSON differs for -j 1/2"; fail=1; }
