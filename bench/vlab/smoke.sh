@@ -20,8 +20,8 @@
 #    0 CAL, 0 TLB.
 #  - sleep-refill: the CPU is idle in HLT; the wake-up of the kworker goes
 #    through the target's wake list (ttwu_queue_wakelist: target rq empty),
-#    which is a function-call IPI: 1 CAL per call, 0 RES, 0 TLB (the one
-#    count that is not exact in every run: see layout B below).
+#    which is a function-call IPI: about 1 CAL per call, 0 TLB (the one
+#    count that depends on timing: see layout B below).
 #  - idle and busy-empty: 0 RES, 0 CAL, 0 TLB: the drain does not touch them.
 #  - the caller's own CPU 0 and LOC (the timer tick) are not asserted: CPU 0
 #    is woken from flush_work() by the kworkers, and whether that needs an
@@ -123,16 +123,17 @@ run_layout A "1:busy-refill,2:idle,3:busy-empty" \
   3:drain=0 3:RES=0 3:CAL=0 3:TLB=0
 
 # layout B: sleep-refill, busy-refill, idle
-# The sleep-refill CPU's wake-up IPI is the one count here that is not exact
-# in every run: 1 CAL per call in 14 of 15 runs of 20 calls; in the 15th, one
-# call found that CPU not idle (its own tick's work: nohz=off keeps idle CPUs
-# ticking at 250 Hz, and under TCG a tick's handling lasts long) and the
-# kworker's wake-up was a RES instead (0.95 CAL + 0.05 RES); a wake-up that
-# lands while the CPU polls on its way into idle sends no IPI at all.  So
-# the sleeper asserts exactly 1 work item, 0 TLB, and its one wake-up IPI as
-# RES+CAL in 0.9..1 with at least 0.9 CAL.
+# The sleep-refill CPU: its work item is exact (1 per call, its batch was
+# refilled), but how the wake-up of its kworker reaches it is timing: a CAL
+# through the wake list when the CPU sleeps in HLT, a RES when a call finds
+# it busy with its own tick's work (nohz=off: 250 Hz, long under TCG), and
+# no IPI at all when it is caught polling on its way into idle. Measured
+# here: 0.95 to 1 CAL per call on a quiet host, 0.8 CAL + 0.1 RES under a
+# CI run's load. So what is asserted is what the kernel guarantees: one
+# work item, no TLB shootdown, at most one wake-up interrupt per call, and
+# at least one of the 20 calls woke it by an interrupt (it does sleep).
 run_layout B "1:sleep-refill,2:busy-refill,3:idle" \
-  1:drain=1 1:RES+CAL=0.9..1 1:CAL=0.9..1 1:TLB=0 \
+  1:drain=1 1:RES+CAL=0.05..1 1:TLB=0 \
   2:drain=1 2:RES=1 2:CAL=0 2:TLB=0 \
   3:drain=0 3:RES=0 3:CAL=0 3:TLB=0
 
