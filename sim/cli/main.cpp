@@ -79,8 +79,7 @@ void print_result(const model::Result& r) {
     t.row({m.label, ipistorm::cli::show(name, r), unit});
   }
   t.print(std::cout);
-  if (const std::string note = ipistorm::cli::clock_note(r); !note.empty())
-    std::cout << "cycle figures at " << fmt(r.config.cpu_ghz, 2) << " GHz " << note << "\n";
+  std::cout << ipistorm::cli::clock_line(r);
   std::cout << "\n";
   ipistorm::cli::print_breakdown(std::cout, {"mean"}, {&r});
 }
@@ -153,10 +152,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
     all = all && o.ok;
   }
   t.print(std::cout);
-  if (!outcomes.empty())
-    if (const std::string note = ipistorm::cli::clock_note(outcomes.front().result); !note.empty())
-      std::cout << "cycle figures at " << fmt(outcomes.front().result.config.cpu_ghz, 2) << " GHz "
-                << note << "\n";
+  if (!outcomes.empty()) std::cout << ipistorm::cli::clock_line(outcomes.front().result);
   if (all) {
     std::cout << "\nevery figure within tolerance\n";
   } else {

@@ -79,4 +79,9 @@ std::string clock_note(double ghz, bool assumed) {
   return assumed ? "(clock assumed: " + fmt(ghz, 2) + " GHz; --cpu-ghz)" : "";
 }
 
+std::string clock_line(const model::Result& r) {
+  const std::string note = clock_note(r.config.cpu_ghz, r.cpu_ghz_source == "assumed");
+  return note.empty() ? "" : "cycle figures at " + fmt(r.config.cpu_ghz, 2) + " GHz " + note + "\n";
+}
+
 }  // namespace ipistorm::cli

@@ -33,9 +33,9 @@ std::string column_title(const std::string& metric_name);
 // The note every table with a cycle figure prints when nothing said the
 // clock: "(clock assumed: 2.00 GHz; --cpu-ghz)"; "" when the clock is known.
 std::string clock_note(double ghz, bool assumed);
-inline std::string clock_note(const model::Result& r) {
-  return clock_note(r.config.cpu_ghz, r.cpu_ghz_source == "assumed");
-}
+// The line a run's table ends with when its clock was assumed: "cycle
+// figures at 2.00 GHz (clock assumed: ...)\n"; "" when the clock is known.
+std::string clock_line(const model::Result& r);
 
 // The ioport latency breakdown (mean us per access by part, and the total),
 // one column per run, headed by `labels`.

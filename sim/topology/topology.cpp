@@ -18,6 +18,7 @@
 #include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/files.hpp"
+#include "io/number.hpp"
 #include "topology/prescan.hpp"
 
 namespace ipistorm::topo {
@@ -203,10 +204,9 @@ Topology Topology::load(const std::string& spec) {
     // its lstopo.xml as an info of the Machine object: CPU model strings
     // without "@ x.yzGHz" (this VM's, AMD's) say nothing.
     const char* rec = hwloc_obj_get_info_by_name(hwloc_get_root_obj(raw), kRecordedGhzInfo);
-    char* end = nullptr;
-    const double g = rec ? std::strtod(rec, &end) : 0;
-    if (rec && end != rec && *end == '\0' && g >= 0.1 && g <= 100) {
-      out.ghz_ = g;
+    const auto g = rec ? io::parse_real(rec) : std::nullopt;  // the one number parser
+    if (g && *g >= 0.1 && *g <= 100) {  // model::kMinGhz..kMaxGhz (no include upwards)
+      out.ghz_ = *g;
       out.ghz_source_ = "recorded by lab-run";
     }
   }
