@@ -27,6 +27,7 @@
 #include "calibration/calibrate.hpp"
 #include "calibration/calibration_file.hpp"
 #include "calibration/validate.hpp"
+#include "calibration/vlab.hpp"
 #include "cli/common.hpp"
 #include "cli/help.hpp"
 #include "cli/tables.hpp"
@@ -168,8 +169,84 @@ struct ValidateArgs {
   std::uint64_t seed = 1;
 };
 
-int run_validate(const ValidateArgs& a) {
+// "measured / predicted" for a class's count: "1 / 1", "0.95 / 1",
+// "-0.2..0 / 0" (a range over the class's CPUs).
+std::string vlab_cell(double lo, double hi, double plo, double phi) {
+  auto range = [](double a, double b) {
+    auto num = [](double x) {
+      std::string t = fmt(x, 2);
+      while (t.find('.') != std::string::npos && (t.back() == '0' || t.back() == '.')) {
+        const bool dot = t.back() == '.';
+        t.pop_back();
+        if (dot) break;
+      }
+      return t == "-0" ? std::string("0") : t;
+    };
+    return num(a) == num(b) ? num(a) : num(a) + ".." + num(b);
+  };
+  return range(lo, hi) + " / " + range(plo, phi);
+}
+
+// A virtual-lab run (bench/vlab): the same layout and trigger on the Linux
+// 6.x model, measured against predicted per CPU class.
+int run_validate_vlab(const ValidateArgs& a) {
+  if (!a.calibration.empty())
+    throw InputError("--calibration applies to lab-run runs; " + a.run_dir +
+                     " is a virtual-lab run, whose counts depend on no cost");
+  const std::string topo_spec = a.topology.empty() ? a.run_dir + "/topology.xml" : a.topology;
+  const std::string out = a.json_out.empty() ? a.run_dir + "/validation.json" : a.json_out;
+  check_output(out, "--json",
+               {{topo_spec, "topology file"},
+                {a.run_dir + "/counts.json", "vlab counts"},
+                {a.run_dir + "/metadata.json", "run metadata"}});
+  const topo::Topology topology = topo::Topology::load(topo_spec);
+  const cal::VlabRun run = cal::read_vlab_run(a.run_dir, topology);
+  const cal::VlabValidation v = cal::validate_vlab(run, topology, model::ParamValues{});
+  json doc = cal::vlab_validation_json(run, v);
+  doc["provenance"] = {{"run_dir", "."},
+                       {"topology", relative_to_run(topo_spec, a.run_dir)},
+                       {"tool", {{"version", model::provenance_json().value("version", "")}}}};
+
+  std::ostringstream os;
+  os << "ipistorm validate: " << a.run_dir << "\nvirtual lab: Linux " << run.kernel_release
+     << " under QEMU/TCG, " << topology.num_cpus() << " CPUs (" << topology.description()
+     << "), trigger " << run.trigger << ", " << run.calls << " calls; kernel preset " << v.kernel
+     << "\nper CPU per call, measured / predicted (a range spans the class's CPUs)\n\n";
+  Table t({"class", "CPUs", "work items", "RES", "CAL", "TLB", "IWI", "verdict"});
+  for (const cal::VlabClassResult& r : v.classes) {
+    // As a cpulist: "8-31,40".
+    std::string cpus;
+    for (std::size_t i = 0; i < r.cpus.size();) {
+      std::size_t j = i;
+      while (j + 1 < r.cpus.size() && r.cpus[j + 1] == r.cpus[j] + 1) ++j;
+      cpus += (cpus.empty() ? "" : ",") + std::to_string(r.cpus[i]) +
+              (j > i ? "-" + std::to_string(r.cpus[j]) : "");
+      i = j + 1;
+    }
+    std::vector<std::string> row{r.cls, cpus};
+    for (int q = 0; q < 5; ++q)
+      row.push_back(
+          vlab_cell(r.measured_min[q], r.measured_max[q], r.predicted_min[q], r.predicted_max[q]));
+    row.push_back(r.verdict);
+    t.row(row);
+  }
+  t.print(os);
+  for (const cal::VlabClassResult& r : v.classes)
+    if (!r.why.empty()) os << r.cls << ": " << r.verdict << ": " << r.why << "\n";
+  os << "\nbounds: work items exact; RES and CAL exact where the kernel decides them alone (busy, "
+        "empty or isolated CPUs); the rest within "
+     << fmt(cal::kVlabTolerance, 2) << " per CPU per call\nverdict: " << (v.met ? "met" : "not met")
+     << "\nwrote " << out << "\n";
+  write_file_atomic(out, doc.dump(2) + "\n", "--json");
+  std::cout << os.str();
+  return v.met ? 0 : 1;
+}
+
+int run_validate(const ValidateArgs& given) {
+  ValidateArgs a = given;
+  while (a.run_dir.size() > 1 && a.run_dir.back() == '/') a.run_dir.pop_back();
   require_run_dir(a.run_dir);
+  if (cal::is_vlab_run(a.run_dir)) return run_validate_vlab(a);
   const std::string cal_path =
       a.calibration.empty() ? a.run_dir + "/calibration.json" : a.calibration;
   const std::string topo_spec = a.topology.empty() ? a.run_dir + "/lstopo.xml" : a.topology;
@@ -246,18 +323,23 @@ Subcommand validate_command() {
   auto a = std::make_shared<ValidateArgs>();
   return {"validate",
           "simulate every benchmark of a lab run that calibrate does not read (strategies, "
-          "schedule_on_each_cpu) and compare",
+          "schedule_on_each_cpu) and compare; or a virtual-lab run's interrupt counts per CPU",
           [a](CLI::App& cmd) {
-            cmd.add_option("run_dir", a->run_dir, "lab run directory")->required();
+            cmd.add_option("run_dir", a->run_dir,
+                           "lab run directory (bench/lab-run) or virtual-lab run (bench/vlab)")
+                ->required();
             cmd.add_option("--calibration", a->calibration,
                            "calibration file (default RUN_DIR/calibration.json)");
-            cmd.add_option("--topology", a->topology, "topology (default RUN_DIR/lstopo.xml)");
+            cmd.add_option("--topology", a->topology,
+                           "topology (default RUN_DIR/lstopo.xml, or RUN_DIR/topology.xml for a "
+                           "virtual-lab run)");
             cmd.add_option("--json", a->json_out, "output file (default RUN_DIR/validation.json)");
             cmd.add_option("--seed", a->seed, "random seed (default 1)")->transform(seed_check());
             set_help(
                 &cmd, {},
                 {"ipistorm validate results/lab/vm-20261126T044755Z",
-                 "ipistorm validate RUN_DIR --topology nehalem-ep --json /tmp/validation.json"});
+                 "ipistorm validate RUN_DIR --topology nehalem-ep --json /tmp/validation.json",
+                 "ipistorm validate results/vlab/6.1.0-57-16cpu-mixed-collapse-20261207T095626Z"});
           },
           [a](CLI::App&) { return run_validate(*a); }};
 }

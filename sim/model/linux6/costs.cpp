@@ -1,0 +1,62 @@
+// costs.cpp: the Linux 6.x model's costs (costs.hpp).
+#include "model/linux6/costs.hpp"
+
+#include "model/costs.hpp"
+
+namespace ipistorm::model::linux6 {
+
+// clang-format off
+const std::vector<LinuxCostRow>& linux_cost_rows() {
+  static const std::vector<LinuxCostRow> rows = {
+  {"apic_ipi_send_us", 0.1, "us", 0.05, 0.5,
+   "chosen: one x2APIC ICR write (a WRMSR, ~100-300 cycles) plus the call-single queue; xAPIC's "
+   "MMIO write with its busy wait is the high end"},
+  {"irq_entry_exit_us", 0.5, "us", 0.2, 2,
+   "chosen: IDT entry, irq_enter/irq_exit and the return of one IPI handler on a 2-3 GHz core; "
+   "higher with mitigations (IBRS, retpolines)"},
+  {"rcu_exp_handler_us", 0.3, "us", 0.1, 1,
+   "chosen: rcu_exp_handler() (kernel/rcu/tree_exp.h) on a CPU outside any RCU read-side "
+   "section: it reports the quiescent state at once"},
+  {"tick_restart_us", 1.0, "us", 0.5, 3,
+   "chosen: tick_nohz_irq_work() -> tick_nohz_full_update_tick(): reprogram the tick on a "
+   "nohz_full CPU (kernel/time/tick-sched.c)"},
+  {"folio_batch_size", 15, "folios", 15, 31,
+   "PAGEVEC_SIZE in include/linux/pagevec.h: 15 in 6.1; the range's top allows a doubled batch"},
+  };
+  return rows;
+}
+// clang-format on
+
+namespace {
+double row(const char* name) {
+  for (const LinuxCostRow& r : linux_cost_rows())
+    if (std::string(r.name) == name) return r.value;
+  return 0;
+}
+}  // namespace
+
+LinuxCosts::LinuxCosts(const ParamValues& p) {
+  const Costs c(p);
+  for (int d = 0; d < topo::kDistanceClasses; ++d) {
+    ipi[d] = c.ipi[d];
+    line_transfer[d] = c.line_transfer[d];
+  }
+  c1_exit = c.cstate_exit[1];
+  context_switch = c.context_switch;
+  idle_entry = c.idle_entry;
+  idle_exit = c.idle_exit;
+  syscall = c.syscall;
+  queue_work = c.queue_work;
+  flush_work = c.flush_work;
+  complete = c.complete;
+  lru_lock_hold = c.lru_lock_hold;
+  lru_add_per_page = c.lru_add_per_page;
+  drain_empty = c.drain_empty;
+  apic_ipi_send = engine::us(row("apic_ipi_send_us"));
+  irq_entry_exit = engine::us(row("irq_entry_exit_us"));
+  rcu_exp_handler = engine::us(row("rcu_exp_handler_us"));
+  tick_restart = engine::us(row("tick_restart_us"));
+  folio_batch_size = static_cast<int>(row("folio_batch_size"));
+}
+
+}  // namespace ipistorm::model::linux6

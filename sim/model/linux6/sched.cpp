@@ -1,0 +1,184 @@
+// sched.cpp: try_to_wake_up() and what it leads to (sched.hpp).
+#include "model/linux6/sched.hpp"
+
+namespace ipistorm::model::linux6 {
+
+Sched::Sched(engine::Simulator& sim, const LinuxCosts& c, const topo::Topology& topo,
+             const std::vector<bool>& nohz_full)
+    : sim_(sim), c_(c), topo_(topo), cpus_(static_cast<std::size_t>(topo.num_cpus())) {
+  for (std::size_t i = 0; i < cpus_.size(); ++i) {
+    cpus_[i].id = static_cast<int>(i);
+    cpus_[i].nohz_full = i < nohz_full.size() && nohz_full[i];
+  }
+}
+
+Sched::~Sched() = default;
+
+Task& Sched::create_task(const std::string& name, int c, bool kthread) {
+  auto t = std::make_unique<Task>();
+  t->name = name;
+  t->id = static_cast<int>(tasks_.size());
+  t->cpu = c;
+  t->kthread = kthread;
+  tasks_.push_back(std::move(t));
+  return *tasks_.back();
+}
+
+void Sched::start(Task& t) {
+  Cpu& x = cpu(t.cpu);
+  t.sleeping = false;
+  x.curr = &t;
+  if (!t.user_loop) t.resume();
+}
+
+bool Sched::cpus_share_cache(int a, int b) const {
+  return topo_.cpu(a).package == topo_.cpu(b).package;
+}
+
+bool Sched::rcu_in_eqs(int c) const {
+  if (idle_cpu(c)) return true;
+  const Cpu& x = cpu(c);
+  return x.nohz_full && x.curr != nullptr && x.curr->user_loop && x.rq.empty() && !x.switch_pending;
+}
+
+// ttwu_queue_cond() (kernel/sched/core.c, 6.1): hand the activation to the
+// target through its wake list when it does not share our LLC, or when it
+// is idle (f3dd3f674555, 6.0); activate it from here otherwise.
+bool Sched::ttwu_queue_cond(int c, int this_cpu) const {
+  if (!cpus_share_cache(this_cpu, c)) return true;
+  if (c == this_cpu) return false;
+  return nr_running(c) == 0;
+}
+
+SimTime Sched::try_to_wake_up(Task& p, int this_cpu) {
+  if (!p.sleeping) return 0;
+  p.sleeping = false;
+  const int c = p.cpu;
+  if (c != this_cpu && ttwu_queue_cond(c, this_cpu)) {
+    // ttwu_queue_wakelist() -> __ttwu_queue_wakelist() -> __smp_call_single_queue()
+    cpu(c).wake_list.push_back(&p);
+    return smp_call_single_queue(c, Cause::kWakeup, this_cpu,
+                                 Action::bind<&Sched::sched_ttwu_pending>(this, c));
+  }
+  return ttwu_do_activate(p, this_cpu);
+}
+
+// sched_ttwu_pending(): the target, in the CAL's handler, activates what
+// was queued on its wake list.
+void Sched::sched_ttwu_pending(std::int64_t c) {
+  Cpu& x = cpu(static_cast<int>(c));
+  Task* p = x.wake_list.front();
+  x.wake_list.pop_front();
+  ttwu_do_activate(*p, static_cast<int>(c));
+}
+
+// ttwu_do_activate(): enqueue p on its CPU's run queue (add_nr_running,
+// which restarts a nohz_full CPU's tick once two tasks are runnable there:
+// sched_update_tick_dependency -> tick_nohz_dep_set_cpu, an irq_work, local
+// or remote), then check_preempt_curr(). Returns the cost to `this_cpu`.
+SimTime Sched::ttwu_do_activate(Task& p, int this_cpu) {
+  const int c = p.cpu;
+  Cpu& x = cpu(c);
+  x.rq.push_back(&p);
+  SimTime cost = 0;
+  if (x.nohz_full && nr_running(c) == 2) {
+    if (c == this_cpu) {
+      // tick_nohz_full_kick(): irq_work_queue() raises a self-IPI (IWI).
+      sim_.at(raise(Vector::kIWI, Cause::kTickRestart, c, c),
+              Action::bind<&Sched::tick_nohz_irq_work>(this, c));
+    } else {
+      // tick_nohz_full_kick_cpu() -> irq_work_queue_on(): the call-single queue.
+      cost += smp_call_single_queue(c, Cause::kTickRestart, this_cpu,
+                                    Action::bind<&Sched::tick_nohz_irq_work>(this, c));
+    }
+  }
+  if (x.curr == nullptr)
+    cost += resched_curr(c, this_cpu, Cause::kWakeup);
+  else if (x.curr->user_loop && !x.curr->fifo && p.kthread)
+    cost += resched_curr(c, this_cpu, Cause::kPreempt);
+  return cost;
+}
+
+// resched_curr(): here, set need_resched and switch at the interrupt's
+// return; elsewhere, a reschedule IPI (smp_send_reschedule).
+SimTime Sched::resched_curr(int c, int this_cpu, Cause why) {
+  if (c == this_cpu) {
+    schedule(c, sim_.now(), cpu(c).curr == nullptr);
+    return 0;
+  }
+  sim_.at(raise(Vector::kRES, why, this_cpu, c), Action::bind<&Sched::scheduler_ipi>(this, c));
+  return c_.apic_ipi_send;
+}
+
+void Sched::scheduler_ipi(std::int64_t c) {
+  const int k = static_cast<int>(c);
+  schedule(k, sim_.now() + c_.irq_entry_exit, cpu(k).curr == nullptr);
+}
+
+SimTime Sched::smp_call_single_queue(int to, Cause why, int from, Action fn) {
+  Cpu& t = cpu(to);
+  const bool first = t.csd_queue.empty();
+  t.csd_queue.push_back(fn);
+  if (!first) return 0;  // llist_add() found the queue non-empty: a CAL is on its way
+  sim_.at(raise(Vector::kCAL, why, from, to),
+          Action::bind<&Sched::flush_smp_call_function_queue>(this, to));
+  return c_.apic_ipi_send;
+}
+
+// The CAL's handler: every queued function, in order.
+void Sched::flush_smp_call_function_queue(std::int64_t c) {
+  Cpu& x = cpu(static_cast<int>(c));
+  while (!x.csd_queue.empty()) {
+    const Action f = x.csd_queue.front();
+    x.csd_queue.pop_front();
+    f();
+  }
+}
+
+void Sched::tick_nohz_irq_work(std::int64_t c) {
+  cpu(static_cast<int>(c)).noise_ns[static_cast<int>(Cause::kTickRestart)] += c_.tick_restart;
+}
+
+SimTime Sched::raise(Vector v, Cause why, int from, int to) {
+  Cpu& t = cpu(to);
+  ++t.irqs[static_cast<int>(v)];
+  ++t.irqs_by_cause[static_cast<int>(why)];
+  t.noise_ns[static_cast<int>(why)] += c_.irq_entry_exit;
+  SimTime at = sim_.now() + (from == to ? 0 : c_.apic_ipi_send) +
+               c_.ipi[static_cast<int>(topo_.distance(from, to))];
+  if (idle_cpu(to)) at += c_.c1_exit;  // HLT: the IPI wakes the core first
+  return at;
+}
+
+// __schedule() on c from `at`: switch to the first queued task. A running
+// kernel task is not preempted here (it is switched out when it sleeps), nor
+// a SCHED_FIFO busy loop by CFS tasks.
+void Sched::schedule(int c, SimTime at, bool from_idle) {
+  Cpu& x = cpu(c);
+  if (x.switch_pending || x.rq.empty()) return;
+  if (x.curr != nullptr && (!x.curr->user_loop || x.curr->fifo)) return;
+  x.switch_pending = true;
+  sim_.at(at + (from_idle ? c_.idle_exit : 0) + c_.context_switch,
+          Action::bind<&Sched::switch_done>(this, c));
+}
+
+void Sched::switch_done(std::int64_t c) {
+  Cpu& x = cpu(static_cast<int>(c));
+  x.switch_pending = false;
+  if (Task* prev = x.curr; prev != nullptr && prev->user_loop)
+    x.rq.push_back(prev);  // preempted: still runnable (put_prev_task)
+  Task* next = x.rq.front();
+  x.rq.pop_front();
+  x.curr = next;
+  if (!next->user_loop) next->resume();
+}
+
+void Sched::schedule_out(Task& t, Action resume) {
+  Cpu& x = cpu(t.cpu);
+  t.resume = resume;
+  t.sleeping = true;
+  x.curr = nullptr;
+  schedule(t.cpu, sim_.now(), /*from_idle=*/false);  // nothing queued: the CPU halts
+}
+
+}  // namespace ipistorm::model::linux6
