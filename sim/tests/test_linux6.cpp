@@ -1,0 +1,253 @@
+// test_linux6.cpp: the Linux 6.x model (model/linux6) on hand-worked toys:
+// who gets a work item and which interrupt, the expedited grace period's
+// choice of CPUs, the generation shortcut, the mutex held across the flush,
+// a drain stuck behind a SCHED_FIFO loop, and one timeline worked by hand.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "calibration/vlab.hpp"
+#include "engine/simulator.hpp"
+#include "model/linux6/kernel.hpp"
+#include "model/linux6/kernels/linux_policy.hpp"
+#include "model/linux6/kernels/lru_add_drain_all.hpp"
+#include "topology/topology.hpp"
+
+namespace {
+
+using namespace ipistorm;
+using calibration::VlabCounts;
+using calibration::VlabRole;
+using calibration::VlabSetup;
+using calibration::VlabTrigger;
+using engine::Action;
+using engine::SimTime;
+namespace lx = model::linux6;
+
+// 2 packages (2 LLCs) x 2 cores: CPU 1 shares CPU 0's LLC, CPUs 2-3 do not.
+const topo::Topology& two_llcs() {
+  static const topo::Topology t = topo::Topology::load("pack:2 core:2 pu:1");
+  return t;
+}
+
+std::vector<VlabCounts> run(std::vector<VlabRole> roles, VlabTrigger trigger,
+                            const std::string& kernel = "linux-6.1") {
+  VlabSetup s;
+  s.roles = std::move(roles);
+  s.trigger = trigger;
+  s.kernel = kernel;
+  s.calls = 5;
+  return calibration::simulate_vlab(two_llcs(), s, model::ParamValues{});
+}
+
+TEST(Linux6, BusyCpuWithABatchGetsOneWorkItemAndOneInterruptEmptyOnesNone) {
+  const auto c =
+      run({VlabRole::kProbe, VlabRole::kBusyRefill, VlabRole::kBusyRefill, VlabRole::kBusyEmpty},
+          VlabTrigger::kCollapse);
+  // Same LLC, busy: activated from the caller, the kworker preempts the
+  // loop: a reschedule IPI.
+  EXPECT_EQ(c[1].work_items, 1);
+  EXPECT_EQ(c[1].res, 1);
+  EXPECT_EQ(c[1].cal, 0);
+  // Another LLC: through its wake list, a function-call IPI.
+  EXPECT_EQ(c[2].work_items, 1);
+  EXPECT_EQ(c[2].res, 0);
+  EXPECT_EQ(c[2].cal, 1);
+  // An empty batch: cpu_needs_drain() is false, nothing at all.
+  EXPECT_EQ(c[3].work_items, 0);
+  EXPECT_EQ(c[3].res + c[3].cal + c[3].iwi, 0);
+}
+
+TEST(Linux6, AnIdleCpuWithABatchIsWokenThroughItsWakeList) {
+  const auto c =
+      run({VlabRole::kProbe, VlabRole::kSleepRefill, VlabRole::kIdle, VlabRole::kSleepRefill},
+          VlabTrigger::kCollapse);
+  for (int cpu : {1, 3}) {
+    EXPECT_EQ(c[static_cast<std::size_t>(cpu)].work_items, 1) << cpu;
+    EXPECT_EQ(c[static_cast<std::size_t>(cpu)].cal, 1) << cpu;
+    EXPECT_EQ(c[static_cast<std::size_t>(cpu)].res, 0) << cpu;
+  }
+  EXPECT_EQ(c[2].work_items + c[2].cal + c[2].res, 0);
+}
+
+TEST(Linux6, ExpeditedGracePeriodSkipsIdleAndNohzFullUserCpus) {
+  const auto c =
+      run({VlabRole::kProbe, VlabRole::kBusyEmpty, VlabRole::kIdle, VlabRole::kIsolatedSpin},
+          VlabTrigger::kMbind);
+  EXPECT_EQ(c[1].cal, 1);  // running: rcu_exp_handler via a CAL
+  EXPECT_EQ(c[1].work_items, 0);
+  EXPECT_EQ(c[2].cal, 0);  // idle: in an extended quiescent state
+  EXPECT_EQ(c[3].cal, 0);  // nohz_full, in user mode: also in EQS
+  EXPECT_EQ(c[3].res, 0);
+}
+
+TEST(Linux6, LruCacheDisableAddsOneCalToABusyCpuBeforeItsDrain) {
+  const auto c =
+      run({VlabRole::kProbe, VlabRole::kBusyRefill, VlabRole::kBusyRefill, VlabRole::kSleepRefill},
+          VlabTrigger::kMbind);
+  EXPECT_EQ(c[1].res, 1);  // drain (same LLC)
+  EXPECT_EQ(c[1].cal, 1);  // grace period
+  EXPECT_EQ(c[2].cal, 2);  // grace period + drain's wake list (another LLC)
+  EXPECT_EQ(c[3].cal, 1);  // asleep: no grace-period IPI, the drain's wake-up
+  EXPECT_EQ(c[3].work_items, 1);
+}
+
+TEST(Linux6, NohzFullBusyCpuWithABatchTakesTwoInterruptsPerDrain) {
+  const topo::Topology t = topo::Topology::load("pack:1 core:4 pu:1");
+  VlabSetup s;
+  s.roles = {VlabRole::kProbe, VlabRole::kIsolatedSpinRefill, VlabRole::kIsolatedSpin,
+             VlabRole::kIdle};
+  s.calls = 4;
+  const auto c = calibration::simulate_vlab(t, s, model::ParamValues{});
+  EXPECT_EQ(c[1].work_items, 1);
+  EXPECT_EQ(c[1].res, 1);  // the kworker preempts the loop
+  EXPECT_EQ(c[1].cal, 1);  // the tick restarts: a remote irq_work
+  EXPECT_EQ(c[2].res + c[2].cal + c[2].work_items, 0);
+}
+
+TEST(Linux6, EveryPresetGivesTheSameCounts) {
+  const std::vector<VlabRole> roles = {VlabRole::kProbe, VlabRole::kBusyRefill,
+                                       VlabRole::kSleepRefill, VlabRole::kBusyEmpty};
+  const auto a = run(roles, VlabTrigger::kMbind, "linux-6.1");
+  const auto b = run(roles, VlabTrigger::kMbind, "linux-6.12");
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].work_items, b[i].work_items);
+    EXPECT_EQ(a[i].res, b[i].res);
+    EXPECT_EQ(a[i].cal, b[i].cal);
+  }
+}
+
+TEST(Linux6, PresetForAKernelVersionIsChosenByOrder) {
+  EXPECT_STREQ(lx::linux_policy_for_version(60100).name, "linux-6.1");
+  EXPECT_STREQ(lx::linux_policy_for_version(60600).name, "linux-6.1");
+  EXPECT_STREQ(lx::linux_policy_for_version(61200).name, "linux-6.12");
+  EXPECT_STREQ(lx::linux_policy_for_version(71000).name, "linux-6.12");
+  EXPECT_THROW(lx::linux_policy_for_version(51000), InputError);
+}
+
+// A caller task that calls lru_add_drain_all() when it first runs and
+// notes when it returns.
+struct Caller {
+  lx::LinuxPolicy* policy = nullptr;
+  lx::Task* task = nullptr;
+  engine::Simulator* sim = nullptr;
+  SimTime done = -1;
+  void call(std::int64_t) { policy->lru_add_drain_all(*task, Action::bind<&Caller::ret>(this)); }
+  void ret(std::int64_t) {
+    done = sim->now();
+    task->user_loop = true;  // back in user space, spinning: no more events
+  }
+  void bind(lx::Kernel& k, lx::LinuxPolicy& p, const std::string& name, int cpu) {
+    policy = &p;
+    sim = &k.sched.sim();
+    task = &k.sched.create_task(name, cpu, false);
+    task->resume = Action::bind<&Caller::call>(this);
+  }
+};
+
+// Three callers on 4 CPUs: a drains CPU 2's batch (another LLC, busy); b and
+// c call while it drains, so they read generation 1 and wait for the mutex.
+// b then drains again (its generation is current: its own folios may have
+// come after a's check), and c finds the generation moved on: it shares b's.
+TEST(Linux6, ACallerWaitingForTheMutexSharesTheDrainThatRanAfterItsRead) {
+  engine::Simulator sim;
+  const lx::LinuxCosts costs;
+  lx::Kernel k(sim, costs, two_llcs(), {});
+  auto policy = lx::find_linux_policy("linux-6.1").make(k);
+  lx::Task& loop = k.sched.create_task("loop", 2, false);
+  loop.user_loop = true;
+  k.sched.start(loop);
+  k.lru.folio_add_lru(2, 3);
+  Caller a, b, c;
+  a.bind(k, *policy, "a", 0);
+  b.bind(k, *policy, "b", 1);
+  c.bind(k, *policy, "c", 3);
+  k.sched.start(*a.task);  // a bumps the generation at 0
+  k.sched.start(*b.task);  // b and c read it after: 1
+  k.sched.start(*c.task);
+  sim.run();
+  ASSERT_GT(a.done, 0);
+  ASSERT_GT(b.done, 0);
+  ASSERT_GT(c.done, 0);
+  // The mutex is held across the flush: b returns after a, c after b.
+  EXPECT_GT(b.done, a.done);
+  EXPECT_GT(c.done, b.done);
+  auto& p = dynamic_cast<lx::LruAddDrainAll&>(*policy);
+  EXPECT_EQ(p.shared(), 1u);      // c
+  EXPECT_EQ(k.wq.queued(2), 1u);  // only a found a batch to drain
+  EXPECT_EQ(k.lru.batch_folios(2), 0);
+}
+
+TEST(Linux6, ADrainBehindASchedFifoLoopNeverCompletesAndTheRunStillEnds) {
+  engine::Simulator sim;
+  const lx::LinuxCosts costs;
+  lx::Kernel k(sim, costs, two_llcs(), {});
+  auto policy = lx::find_linux_policy("linux-6.1").make(k);
+  lx::Task& loop = k.sched.create_task("rt loop", 1, false);
+  loop.user_loop = true;
+  loop.fifo = true;
+  k.sched.start(loop);
+  k.lru.folio_add_lru(1, 1);
+  lx::Task& caller = k.sched.create_task("caller", 0, false);
+  struct Flag {
+    bool returned = false;
+    void set(std::int64_t) { returned = true; }
+  } flag;
+  caller.resume = Action{};
+  policy->lru_add_drain_all(caller, Action::bind<&Flag::set>(&flag));
+  sim.run();  // no event is left: the kworker never runs
+  EXPECT_FALSE(flag.returned);
+  EXPECT_TRUE(caller.sleeping);
+  EXPECT_EQ(k.lru.batch_folios(1), 1);
+  EXPECT_EQ(k.sched.cpu(1).irqs[static_cast<int>(lx::Vector::kRES)], 0u);  // no preemption
+}
+
+// One drain worked by hand: CPU 1 (same LLC) spins with one folio batched;
+// the caller on CPU 0 queues the work (a RES to CPU 1) and flushes it. CPU 1
+// takes the RES, switches to the kworker, drains under the lock. With
+// queue_work at 0.1 us the caller is asleep in flush_work by then:
+// complete() wakes the idle CPU 0 through its wake list (a CAL and a C1
+// exit), which switches back to the caller. With the default queue_work
+// (3.85 us) the drain is done before the caller's flush: no sleep, no CAL.
+SimTime one_drain(double queue_work_us, std::uint64_t& cals_to_caller, lx::LinuxCosts& c) {
+  model::ParamValues p;
+  p.set("queue_work_us", queue_work_us);
+  c = lx::LinuxCosts(p);
+  engine::Simulator sim;
+  lx::Kernel k(sim, c, two_llcs(), {});
+  auto policy = lx::find_linux_policy("linux-6.1").make(k);
+  lx::Task& loop = k.sched.create_task("loop", 1, false);
+  loop.user_loop = true;
+  k.sched.start(loop);
+  k.lru.folio_add_lru(1, 1);
+  Caller caller;
+  caller.bind(k, *policy, "caller", 0);
+  k.sched.start(*caller.task);
+  sim.run();
+  cals_to_caller = k.sched.cpu(0).irqs[static_cast<int>(lx::Vector::kCAL)];
+  EXPECT_EQ(k.sched.cpu(1).irqs[static_cast<int>(lx::Vector::kRES)], 1u);
+  EXPECT_EQ(k.sched.cpu(1).curr, &loop);  // the loop runs again
+  EXPECT_EQ(k.lru.batch_folios(1), 0);
+  return caller.done;
+}
+
+TEST(Linux6, OneDrainTimelineByHand) {
+  lx::LinuxCosts c;
+  std::uint64_t cals = 0;
+  const SimTime slept = one_drain(0.1, cals, c);
+  const SimTime ipi = c.ipi[static_cast<int>(topo::DistanceClass::kSamePackage)];
+  const SimTime res_lands = c.apic_ipi_send + ipi;
+  const SimTime kworker_runs = res_lands + c.irq_entry_exit + c.context_switch;
+  const SimTime drained = kworker_runs + c.lru_lock_hold + c.lru_add_per_page;
+  const SimTime cal_lands = drained + c.apic_ipi_send + ipi + c.c1_exit;
+  ASSERT_LT(c.queue_work + c.apic_ipi_send, drained);  // the caller sleeps first
+  EXPECT_EQ(slept, cal_lands + c.idle_exit + c.context_switch);
+  EXPECT_EQ(cals, 1u);
+
+  const SimTime checked = one_drain(3.85, cals, c);
+  ASSERT_GT(c.queue_work + c.apic_ipi_send, drained);  // done before the flush looks
+  EXPECT_EQ(checked, c.queue_work + c.apic_ipi_send + c.flush_work);
+  EXPECT_EQ(cals, 0u);
+}
+
+}  // namespace
