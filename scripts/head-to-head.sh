@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${IPISTORM:-build/bin/ipistorm}
 out=results/sim/head-to-head-nehalem-ep
-kernels=$("$BIN" params | sed -n 's/^kernels: //p' | tr ' ' ',')
-strategies=$("$BIN" params | sed -n 's/^strategies: //p' | tr ' ' ',')
+kernels=$("$BIN" params --wide | sed -n 's/^kernels: //p' | tr ' ' ',')
+strategies=$("$BIN" params --wide | sed -n 's/^strategies: //p' | tr ' ' ',')
 cmd=("$BIN" sweep --topology nehalem-ep --kernel "$kernels" --strategy "$strategies"
      --dom0-vcpus 1,2,4,8,12,16 --seed 1,2,3 -j "${JOBS:-2}" --csv "$out.csv")
 tmpjson=$(mktemp)

@@ -306,9 +306,11 @@ int cmd_topology(const TopologyFlags& f) {
   for (int j = 0; j < t.num_cpus(); ++j) ++counts[static_cast<int>(t.distance(0, j))];
   std::cout << "  from CPU " << t.cpu(0).os_index << ": same_core " << counts[1]
             << ", same_package " << counts[2] << ", other_package " << counts[3] << "\n";
-  std::cout << "  vCPU -> CPU (" << m.placement << "):";
-  for (int v = 0; v < m.vcpus; ++v) std::cout << " " << v << "->" << m.cpu_of_vcpu[v];
-  std::cout << "\n  device model (qemu-dm): vCPU " << m.dm_vcpu << " on CPU "
+  std::string map = "  vCPU -> CPU (" + m.placement + "):";
+  for (int v = 0; v < m.vcpus; ++v)
+    map += " " + std::to_string(v) + "->" + std::to_string(m.cpu_of_vcpu[v]);
+  std::cout << ipistorm::cli::wrap(map, "    ");
+  std::cout << "  device model (qemu-dm): vCPU " << m.dm_vcpu << " on CPU "
             << m.cpu_of_vcpu[m.dm_vcpu] << "\n";
   if (m.evtchn_vcpu >= 0)
     std::cout << "  ioreq event channel notifies vCPU " << m.evtchn_vcpu << " on CPU "
@@ -418,23 +420,33 @@ int cmd_params_json(const std::string& path) {
 }
 
 int cmd_params() {
-  Table t({"name", "value", "unit", "group", "fitted", "type", "accepted", "plausible", "source"});
+  // 100 columns: the source, cut to fit, beside the value; --wide: every column.
+  const bool wide = ipistorm::cli::table_width() == 0;
+  Table t(wide ? std::vector<std::string>{"name", "value", "unit", "group", "fitted", "type",
+                                          "accepted", "plausible", "source"}
+               : std::vector<std::string>{"name", "value", "unit", "fitted", "source", "group",
+                                          "type", "accepted", "plausible"});
   for (const auto& p : model::param_specs()) {
     char v[64];
     std::snprintf(v, sizeof v, "%g", p.value);
-    t.row({p.name, v, p.unit, p.group, p.fitted ? "yes" : "", model::type_name(p.type),
-           ipistorm::io::format_range(p.min, p.max), plausible(p), p.source});
+    const std::string fitted = p.fitted ? "yes" : "", type = model::type_name(p.type),
+                      accepted = ipistorm::io::format_range(p.min, p.max);
+    if (wide)
+      t.row({p.name, v, p.unit, p.group, fitted, type, accepted, plausible(p), p.source});
+    else
+      t.row({p.name, v, p.unit, fitted, p.source, p.group, type, accepted, plausible(p)});
   }
+  if (!wide) t.clip(4);
   t.print(std::cout);
-  std::cout << "\nkernels:";
-  for (const auto& k : model::kernel_policies()) std::cout << " " << k.name;
-  std::cout << "\nstrategies:";
-  for (const auto& s : model::strategies()) std::cout << " " << s.name;
-  std::cout << "\ntopology presets:";
-  for (const auto& p : topo::presets()) std::cout << " " << p.name;
-  std::cout << "\nplacements:";
-  for (const auto& p : model::placement_names()) std::cout << " " << p;
-  std::cout << "\n";
+  std::string kernels = "kernels:", strategies = "strategies:", presets = "topology presets:",
+              placements = "placements:";
+  for (const auto& k : model::kernel_policies()) kernels += " " + std::string(k.name);
+  for (const auto& s : model::strategies()) strategies += " " + std::string(s.name);
+  for (const auto& p : topo::presets()) presets += " " + std::string(p.name);
+  for (const auto& p : model::placement_names()) placements += " " + std::string(p);
+  std::cout << "\n"
+            << ipistorm::cli::wrap(kernels, "  ") << ipistorm::cli::wrap(strategies, "  ")
+            << ipistorm::cli::wrap(presets, "  ") << ipistorm::cli::wrap(placements, "  ");
   return 0;
 }
 
@@ -632,6 +644,9 @@ int run_main(int argc, char** argv) {
   for (const Subcommand& s : table) {
     apps.push_back(app.add_subcommand(s.name, s.help));
     s.setup(*apps.back());
+    // Every table fits 100 columns unless asked (compare's --wide also widens its CSV).
+    if (!apps.back()->get_prefix_command() && !apps.back()->get_option_no_throw("--wide"))
+      apps.back()->add_flag("--wide", "print tables at full width (default: they fit 100 columns)");
   }
 
   if (const std::string hint = typo_hint(app, argc, argv); !hint.empty()) {
@@ -654,8 +669,12 @@ int run_main(int argc, char** argv) {
   }
   try {
     const ipistorm::io::InputLedger inputs;  // outputs never replace what the command reads
-    for (std::size_t k = 0; k < table.size(); ++k)
-      if (*apps[k]) return table[k].run(*apps[k]);
+    for (std::size_t k = 0; k < table.size(); ++k) {
+      if (!*apps[k]) continue;
+      if (const auto* wide = apps[k]->get_option_no_throw("--wide"); wide && wide->count())
+        ipistorm::cli::set_table_width(0);
+      return table[k].run(*apps[k]);
+    }
   } catch (const InputError& e) {
     std::cerr << "ipistorm: error: " << e.what() << "\n";
     return 2;

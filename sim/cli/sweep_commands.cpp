@@ -143,7 +143,9 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
   cmd->add_option("--csv", o.csv_file,
                   "long-format CSV as sweep writes: run, keys, metric, value (boot_time_x_baseline "
                   "included)");
-  cmd->add_flag("--wide", o.wide, "--csv with one row per run and one column per figure");
+  cmd->add_flag("--wide", o.wide,
+                "tables at full width (default: they fit 100 columns); with --csv, one row per "
+                "run and one column per figure");
   cmd->add_flag("--breakdown", o.breakdown,
                 "also where each row's ioport latency goes (mean us per part, first seed)");
   cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
@@ -154,23 +156,19 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
             "ipistorm compare --kernel linux-2.6.31-pvops,linux-3.12 --seed 1,2,3 --csv cmp.csv"});
 }
 
-// One compare column: a metric-table row (its label, unit and format make
-// the header and the cells) and its name in the --wide CSV.
-struct Figure {
-  const char* metric;
-  const char* csv;
-};
-
-const std::vector<Figure>& compare_figures() {
-  static const std::vector<Figure> f = {
-      {"boot_time_s", "boot_time_s"},
-      {"ioport_latency_us.p50", "ioport_p50_us"},
-      {"ioport_latency_us.p99", "ioport_p99_us"},
-      {"dom0_util_pct.peak", "dom0_util_peak_pct"},
-      {"resched_ipis_per_s.peak", "resched_ipis_peak_per_s"},
-      {"peak_locked_bytes", "peak_locked_bytes"},
-      {"syscalls_per_hypercall", "syscalls_per_hypercall"},
-      {"failed_hypercalls", "failed_hypercalls"},
+// The compare columns: metric-table rows (label, unit and format make the
+// header and the cells; the name is the --wide CSV's column, as in sweep's
+// long CSV and simulate --json).
+const std::vector<std::string>& compare_figures() {
+  static const std::vector<std::string> f = {
+      "boot_time_s",
+      "ioport_latency_us.p50",
+      "ioport_latency_us.p99",
+      "dom0_util_pct.peak",
+      "resched_ipis_per_s.peak",
+      "peak_locked_bytes",
+      "syscalls_per_hypercall",
+      "failed_hypercalls",
   };
   return f;
 }
@@ -216,7 +214,6 @@ int run_compare(const CompareOptions& o) {
   if (!o.seeds.empty()) g.seeds = parse_seed_list(o.seeds, "--seed");
   model::complete_grid(g);
   model::validate_grid(g);
-  if (o.wide && o.csv_file.empty()) throw InputError("--wide needs --csv FILE");
   check_outputs({{o.run.json_file, "--json"}, {o.csv_file, "--csv"}});
   if (o.uncertainty.given) {
     if (!o.csv_file.empty())
@@ -257,17 +254,19 @@ int run_compare(const CompareOptions& o) {
   }
   std::string seeds;
   for (auto s : g.seeds) seeds += (seeds.empty() ? "" : ",") + std::to_string(s);
-  std::cout << "ipistorm compare: " << base.topology << ", " << results.front().config.dom0_vcpus
-            << " dom0 vCPUs (" << base.placement << "), seed" << (g.seeds.size() > 1 ? "s " : " ")
-            << seeds << (g.seeds.size() > 1 ? "; cells: mean [min..max] over the seeds" : "")
-            << "\nx baseline: boot time / boot time of " << base_kernel << " " << base_strategy
+  std::cout << wrap("ipistorm compare: " + base.topology + ", " +
+                        std::to_string(results.front().config.dom0_vcpus) + " dom0 vCPUs (" +
+                        base.placement + "), seed" + (g.seeds.size() > 1 ? "s " : " ") + seeds +
+                        (g.seeds.size() > 1 ? "; cells: mean [min..max] over the seeds" : ""),
+                    "  ")
+            << "x baseline: boot time / boot time of " << base_kernel << " " << base_strategy
             << " (same seed)\n\n";
-  std::vector<std::string> header = {"kernel", "strategy"};
+  // "safe" beside the strategy, so that a narrow table keeps it.
+  std::vector<std::string> header = {"kernel", "strategy", "safe"};
   const auto& figs = compare_figures();
-  header.push_back(column_title(figs[0].metric));
+  header.push_back(column_title(figs[0]));
   header.emplace_back("x baseline");
-  for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f].metric));
-  header.emplace_back("safe");
+  for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f]));
   Table t(header);
   for (const auto& key : keys) {
     const auto& idx = runs_of[key];
@@ -276,16 +275,16 @@ int run_compare(const CompareOptions& o) {
       for (auto i : idx) out.push_back(v(i));
       return out;
     };
-    std::vector<std::string> row = {key.first, key.second};
+    std::vector<std::string> row = {key.first, key.second,
+                                    model::find_strategy(key.second).safe ? "yes" : "NO"};
     for (std::size_t f = 0; f < figs.size(); ++f) {
-      const model::MetricSpec& m = model::metric(figs[f].metric);
+      const model::MetricSpec& m = model::metric(figs[f]);
       row.push_back(mean_range(column([&](std::size_t i) { return m.value(results[i]); }),
                                [&m](double v) { return model::format_metric(m, v); }));
       if (f == 0)
         row.push_back(mean_range(column([&](std::size_t i) { return ratio[i]; }),
                                  [](double v) { return fmt(v, 2); }));
     }
-    row.emplace_back(model::find_strategy(key.second).safe ? "yes" : "NO");
     t.row(row);
   }
   t.print(std::cout);
@@ -311,14 +310,14 @@ int run_compare(const CompareOptions& o) {
       using ipistorm::io::csv_line;
       using ipistorm::io::csv_number;
       std::vector<std::string> head = {"kernel", "strategy", "seed"};
-      for (const auto& f : figs) head.push_back(f.csv);
+      for (const auto& f : figs) head.push_back(f);
       head.insert(head.end(), {"boot_time_x_baseline", "safe"});
       csv = csv_line(head);
       for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         std::vector<std::string> row = {r.config.kernel, r.config.strategy,
                                         std::to_string(r.config.seed)};
-        for (const auto& f : figs) row.push_back(csv_number(model::metric_value(f.metric, r)));
+        for (const auto& f : figs) row.push_back(csv_number(model::metric_value(f, r)));
         row.push_back(csv_number(ratio[i]));
         row.push_back(model::find_strategy(r.config.strategy).safe ? "true" : "false");
         csv += csv_line(row);
@@ -494,7 +493,9 @@ int run_sweep_command(const SweepOptions& o) {
   });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  std::cout << "ipistorm sweep: " << n << " runs; fixed: " << fixed_dimensions(g) << "\n\n";
+  std::cout << wrap("ipistorm sweep: " + std::to_string(n) + " runs; fixed: " + fixed_dimensions(g),
+                    "  ")
+            << "\n";
   std::vector<std::string> header = {"run"};
   for (const auto& c : swept) header.push_back(c.title);
   for (const char* name : kShown) header.push_back(column_title(name));

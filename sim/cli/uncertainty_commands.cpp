@@ -82,12 +82,13 @@ int reproduce_uncertainty_command(const model::Config& base, const model::ReproO
   });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const nlohmann::json j = study::reproduce_uncertainty_json(r);
-  std::cout << "ipistorm reproduce --uncertainty " << u.n << ": " << r.dims.size()
-            << " chosen costs sampled (Sobol'), "
-            << (o.refit ? "queue_work_us re-fitted per sample" : "no re-fit") << ", on "
-            << base.topology << ", seed " << base.seed
-            << (repro.pvops_cx_uploaded ? "" : ", pvops dom0 without Cx upload (C1 only)")
-            << "\n\n";
+  std::cout << wrap("ipistorm reproduce --uncertainty " + std::to_string(u.n) + ": " +
+                        std::to_string(r.dims.size()) + " chosen costs sampled (Sobol'), " +
+                        (o.refit ? "queue_work_us re-fitted per sample" : "no re-fit") + ", on " +
+                        base.topology + ", seed " + std::to_string(base.seed) +
+                        (repro.pvops_cx_uploaded ? "" : ", pvops dom0 without Cx upload (C1 only)"),
+                    "  ")
+            << "\n";
   Table t({"scenario", "figure", "report", "p5", "p50", "p95", "accepted", "within"});
   for (const auto& s : j["scenarios"])
     for (const auto& f : s["figures"]) {
@@ -138,10 +139,12 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
             });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const nlohmann::json j = study::compare_uncertainty_json(c);
-  std::cout << "ipistorm compare --uncertainty " << u.n << ": " << base.topology << ", seed "
-            << base.seed << ", paired samples"
-            << (o.refit ? ", queue_work_us re-fitted per sample" : "")
-            << "; each cell: p5 / p50 / p95 over the samples\n\n";
+  std::cout << wrap("ipistorm compare --uncertainty " + std::to_string(u.n) + ": " + base.topology +
+                        ", seed " + std::to_string(base.seed) + ", paired samples" +
+                        (o.refit ? ", queue_work_us re-fitted per sample" : "") +
+                        "; each cell: p5 / p50 / p95 over the samples",
+                    "  ")
+            << "\n";
   // Five of the metric table's rows (the JSON has bands of every row).
   std::vector<const model::MetricSpec*> shown;
   for (const char* name : {"boot_time_s", "ioport_latency_us.p50", "ioport_latency_us.p99",

@@ -292,7 +292,6 @@ t compare-baseline "linux-9.9" -- "${C[@]}" "${J[@]}" --baseline linux-9.9
 t compare-seed-negative "-1" -- "${C[@]}" "${J[@]}" --seed 1,-1
 t compare-seed-empty "empty element" -- "${C[@]}" "${J[@]}" --seed 1,,2
 t compare-vcpus-zero "--dom0-vcpus" -- "${C[@]}" "${J[@]}" --dom0-vcpus 0
-t compare-wide-alone "--wide needs --csv" -- "${C[@]}" "${J[@]}" --wide
 t compare-csv-directory "is a directory" -- "${C[@]}" --csv "$out/dir.json"
 t compare-csv-char-device "is a character device" -- "${C[@]}" --csv "$out/dev-null"
 t compare-same-outputs "same file" "$out/c" -- "${C[@]}" --csv "$out/c" --json "$out/c"

@@ -117,10 +117,10 @@ fi
 # compare: a row per strategy, CSV and JSON.
 "$BIN" compare "${TINY[@]}" --kernel linux-2.6.31-pvops,linux-4.15 --dom0-vcpus 4 \
   --csv "$tmp/cmp.csv" --wide --json "$tmp/cmp.json" >"$tmp/cmp.txt" || { echo "FAIL compare"; fail=1; }
-nstrat=$("$BIN" params | sed -n 's/^strategies: //p' | wc -w)
+nstrat=$("$BIN" params --wide | sed -n 's/^strategies: //p' | wc -w)
 rows=$(($(wc -l <"$tmp/cmp.csv") - 1))
 # + the 2.6.18 baseline run, not among the kernels asked for
-if [ "$rows" -eq $((2 * nstrat + 1)) ] && grep -q "no-lock.*NO$" "$tmp/cmp.txt"; then
+if [ "$rows" -eq $((2 * nstrat + 1)) ] && grep -Eq "no-lock +NO " "$tmp/cmp.txt"; then
   echo "ok   compare: $rows rows for $nstrat strategies x 2 kernels"
 else
   echo "FAIL compare rows $rows"; fail=1
@@ -187,7 +187,7 @@ print("ok   compare: x baseline 1.00 on the baseline row, units, seeds mean [min
 PY
 "$BIN" compare "${TINY[@]}" --kernel linux-2.6.31-pvops --strategy mlock-per-call,kernel-buffer \
   --dom0-vcpus 4 --baseline linux-2.6.31-pvops/kernel-buffer --csv "$tmp/cmp-wide.csv" --wide >"$tmp/cmp3.txt"
-if grep -Eq "^linux-2\.6\.31-pvops +kernel-buffer +[0-9.]+ +1\.00 " "$tmp/cmp3.txt"; then
+if grep -Eq "^linux-2\.6\.31-pvops +kernel-buffer +yes +[0-9.]+ +1\.00 " "$tmp/cmp3.txt"; then
   echo "ok   compare --baseline: 1.00 on the chosen row"
 else
   echo "FAIL compare --baseline"; cat "$tmp/cmp3.txt"; fail=1
