@@ -602,7 +602,8 @@ Subcommand params_command() {
   auto f = std::make_shared<Flags>();
   return {"params", "every cost parameter with value, unit and source",
           [f](CLI::App& cmd) {
-            cmd.add_flag("--markdown", f->markdown, "print the table as Markdown (README)");
+            cmd.add_flag("--markdown", f->markdown,
+                         "print the table as Markdown (docs/parameters.md)");
             cmd.add_option("--json", f->json,
                            "write every row as JSON (plausible range: \"range\", "
                            "\"distribution\", \"range_source\")");

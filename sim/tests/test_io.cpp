@@ -1,5 +1,5 @@
 // test_io.cpp: the CSV writer (RFC 4180) against a strict reader, and the
-// README's list of input bounds against the constants of the code.
+// docs/cli.md's list of input bounds against the constants of the code.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -109,9 +109,9 @@ TEST(Csv, ASweepOnATopologyWithCommasKeepsItsColumns) {
   EXPECT_EQ(rows[1][1], c.topology);
 }
 
-// The README's bad-input bounds, between its bounds markers.
+// The bad-input bounds of docs/cli.md, between its bounds markers.
 std::string readme_bounds() {
-  std::ifstream in(IPISTORM_README);
+  std::ifstream in(IPISTORM_CLI_DOC);
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
@@ -134,7 +134,7 @@ TEST(Readme, TheBadInputBoundsAreTheCodes) {
   namespace model = ipistorm::model;
   const std::string r = readme_bounds();
   auto has = [&](const std::string& fragment) {
-    EXPECT_NE(r.find(fragment), std::string::npos) << "README bounds lack: " << fragment;
+    EXPECT_NE(r.find(fragment), std::string::npos) << "docs/cli.md bounds lack: " << fragment;
   };
   const std::string cpus = std::to_string(ipistorm::topo::kMaxCpus);
   has("`--dom0-vcpus` in [1, " + cpus + "]");
