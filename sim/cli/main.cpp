@@ -23,6 +23,7 @@
 #include "cli/common.hpp"
 #include "cli/help.hpp"
 #include "cli/lab_commands.hpp"
+#include "cli/storm_command.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/sweep_commands.hpp"
 #include "cli/tables.hpp"
@@ -626,7 +627,8 @@ std::vector<Subcommand> subcommands() {
           ipistorm::cli::compare_command(),
           ipistorm::cli::sweep_command(),
           ipistorm::cli::calibrate_command(),
-          ipistorm::cli::validate_command()};
+          ipistorm::cli::validate_command(),
+          ipistorm::cli::storm_command()};
 }
 
 }  // namespace

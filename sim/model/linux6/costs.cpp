@@ -22,6 +22,16 @@ const std::vector<LinuxCostRow>& linux_cost_rows() {
    "nohz_full CPU (kernel/time/tick-sched.c)"},
   {"folio_batch_size", 15, "folios", 15, 31,
    "PAGEVEC_SIZE in include/linux/pagevec.h: 15 in 6.1; the range's top allows a doubled batch"},
+  {"qpw_lock_ns", 3, "ns", 1, 5,
+   "QPW's cost per local lock/unlock pair: 4-14 cycles (LPC 2023 talk), 2 cycles (v2 cover "
+   "letter), at about 3 GHz"},
+  {"kvm_ipi_exit_us", 1.5, "us", 0.5, 5,
+   "chosen: an x2APIC ICR write in a KVM guest without IPI virtualisation is a VM exit and "
+   "entry plus the host's kvm_apic_send_ipi (about 1-2 us on recent Intel and AMD hosts)"},
+  {"kvm_halt_wake_us", 10, "us", 2, 50,
+   "chosen: a halted vCPU woken by an IPI: kvm_vcpu_kick, the host scheduler switching to the "
+   "vCPU thread, VM entry; less inside the halt-polling window (halt_poll_ns, 200 us default), "
+   "more on a loaded host"},
   };
   return rows;
 }
@@ -35,7 +45,7 @@ double row(const char* name) {
 }
 }  // namespace
 
-LinuxCosts::LinuxCosts(const ParamValues& p) {
+LinuxCosts::LinuxCosts(const ParamValues& p, bool kvm_guest) : kvm(kvm_guest) {
   const Costs c(p);
   for (int d = 0; d < topo::kDistanceClasses; ++d) {
     ipi[d] = c.ipi[d];
@@ -57,6 +67,9 @@ LinuxCosts::LinuxCosts(const ParamValues& p) {
   rcu_exp_handler = engine::us(row("rcu_exp_handler_us"));
   tick_restart = engine::us(row("tick_restart_us"));
   folio_batch_size = static_cast<int>(row("folio_batch_size"));
+  qpw_lock = static_cast<SimTime>(row("qpw_lock_ns"));
+  kvm_ipi_exit = engine::us(row("kvm_ipi_exit_us"));
+  kvm_halt_wake = engine::us(row("kvm_halt_wake_us"));
 }
 
 }  // namespace ipistorm::model::linux6

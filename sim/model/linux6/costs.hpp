@@ -35,7 +35,11 @@ const std::vector<LinuxCostRow>& linux_cost_rows();
 struct LinuxCosts {
   // The defaults of the parameter table and of linux_cost_rows().
   LinuxCosts() : LinuxCosts(ParamValues{}) {}
-  explicit LinuxCosts(const ParamValues& p);
+  explicit LinuxCosts(const ParamValues& p, bool kvm_guest = false);
+  // What sending one IPI costs the sender, on this host.
+  SimTime ipi_send() const { return apic_ipi_send + (kvm ? kvm_ipi_exit : 0); }
+  // What waking a halted CPU adds to an IPI's flight, on this host.
+  SimTime halted_wake() const { return kvm ? kvm_halt_wake : c1_exit; }
 
   // from the parameter table (model/params.cpp)
   SimTime ipi[topo::kDistanceClasses];            // flight, by distance
@@ -49,6 +53,12 @@ struct LinuxCosts {
   SimTime rcu_exp_handler;  // rcu_exp_handler(): report a quiescent state
   SimTime tick_restart;     // tick_nohz_irq_work(): restart the tick on a nohz_full CPU
   int folio_batch_size;     // PAGEVEC_SIZE: folios one per-CPU batch holds
+  SimTime qpw_lock;         // QPW: one local lock/unlock pair made a real spinlock
+  // The host: bare metal, or a KVM guest (an IPI costs the sender a VM exit;
+  // a halted vCPU is woken by the host's scheduler).
+  bool kvm = false;
+  SimTime kvm_ipi_exit;   // sender: the ICR write traps (no IPI virtualisation)
+  SimTime kvm_halt_wake;  // a halted vCPU: kvm_vcpu_kick -> the host scheduler runs it
 };
 
 }  // namespace ipistorm::model::linux6

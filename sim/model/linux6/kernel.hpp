@@ -6,6 +6,7 @@
 // policy. Nothing here knows Xen: the 2009 dom0 is model/dom0.hpp.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "model/linux6/costs.hpp"
@@ -21,8 +22,8 @@ struct Kernel {
   // nohz_full[c]: CPU c is isolated (nohz_full, and so in RCU's user EQS
   // while a busy loop runs there alone).
   Kernel(engine::Simulator& sim, const LinuxCosts& c, const topo::Topology& topo,
-         const std::vector<bool>& nohz_full)
-      : sched(sim, c, topo, nohz_full), wq(sched), lru(sched, topo), rcu(sched) {}
+         const std::vector<bool>& nohz_full, std::uint64_t seed = 1)
+      : sched(sim, c, topo, nohz_full), wq(sched), lru(sched, topo, seed), rcu(sched) {}
   Sched sched;
   Workqueue wq;
   Lru lru;

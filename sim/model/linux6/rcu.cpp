@@ -35,7 +35,7 @@ void Rcu::wait_for_reports(std::int64_t) {
 // waiter (rcu_exp_wait_wake -> wake_up_all).
 void Rcu::rcu_exp_handler(std::int64_t cpu) {
   const int c = static_cast<int>(cpu);
-  s_.cpu(c).noise_ns[static_cast<int>(Cause::kRcuExpedited)] += s_.costs().rcu_exp_handler;
+  s_.note_noise(c, Cause::kRcuExpedited, s_.costs().rcu_exp_handler);
   if (--pending_ > 0) return;
   if (waiter_ != nullptr && waiter_->sleeping) {
     Task* w = waiter_;

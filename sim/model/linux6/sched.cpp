@@ -1,6 +1,8 @@
 // sched.cpp: try_to_wake_up() and what it leads to (sched.hpp).
 #include "model/linux6/sched.hpp"
 
+#include <algorithm>
+
 namespace ipistorm::model::linux6 {
 
 Sched::Sched(engine::Simulator& sim, const LinuxCosts& c, const topo::Topology& topo,
@@ -27,8 +29,24 @@ Task& Sched::create_task(const std::string& name, int c, bool kthread) {
 void Sched::start(Task& t) {
   Cpu& x = cpu(t.cpu);
   t.sleeping = false;
-  x.curr = &t;
+  set_curr(x, &t);
   if (!t.user_loop) t.resume();
+}
+
+void Sched::set_curr(Cpu& x, Task* t) {
+  const SimTime now = sim_.now();
+  if (x.curr == nullptr && t != nullptr && x.busy_since < 0) x.busy_since = now;
+  if (t == nullptr && x.busy_since >= 0 && x.rq.empty()) {
+    x.busy_ns += now - x.busy_since;
+    x.busy_since = -1;
+  }
+  x.curr = t;
+}
+
+void Sched::note_noise(int c, Cause why, SimTime ns) {
+  Cpu& x = cpu(c);
+  x.noise_ns[static_cast<int>(why)] += ns;
+  if (x.curr != nullptr && x.curr->user_loop) x.max_single_noise = std::max(x.max_single_noise, ns);
 }
 
 bool Sched::cpus_share_cache(int a, int b) const {
@@ -107,7 +125,7 @@ SimTime Sched::resched_curr(int c, int this_cpu, Cause why) {
     return 0;
   }
   sim_.at(raise(Vector::kRES, why, this_cpu, c), Action::bind<&Sched::scheduler_ipi>(this, c));
-  return c_.apic_ipi_send;
+  return c_.ipi_send();
 }
 
 void Sched::scheduler_ipi(std::int64_t c) {
@@ -122,7 +140,7 @@ SimTime Sched::smp_call_single_queue(int to, Cause why, int from, Action fn) {
   if (!first) return 0;  // llist_add() found the queue non-empty: a CAL is on its way
   sim_.at(raise(Vector::kCAL, why, from, to),
           Action::bind<&Sched::flush_smp_call_function_queue>(this, to));
-  return c_.apic_ipi_send;
+  return c_.ipi_send();
 }
 
 // The CAL's handler: every queued function, in order.
@@ -136,17 +154,17 @@ void Sched::flush_smp_call_function_queue(std::int64_t c) {
 }
 
 void Sched::tick_nohz_irq_work(std::int64_t c) {
-  cpu(static_cast<int>(c)).noise_ns[static_cast<int>(Cause::kTickRestart)] += c_.tick_restart;
+  note_noise(static_cast<int>(c), Cause::kTickRestart, c_.irq_entry_exit + c_.tick_restart);
 }
 
 SimTime Sched::raise(Vector v, Cause why, int from, int to) {
   Cpu& t = cpu(to);
   ++t.irqs[static_cast<int>(v)];
   ++t.irqs_by_cause[static_cast<int>(why)];
-  t.noise_ns[static_cast<int>(why)] += c_.irq_entry_exit;
-  SimTime at = sim_.now() + (from == to ? 0 : c_.apic_ipi_send) +
+  if (why != Cause::kTickRestart) note_noise(to, why, c_.irq_entry_exit);  // (tick: its handler)
+  SimTime at = sim_.now() + (from == to ? 0 : c_.ipi_send()) +
                c_.ipi[static_cast<int>(topo_.distance(from, to))];
-  if (idle_cpu(to)) at += c_.c1_exit;  // HLT: the IPI wakes the core first
+  if (idle_cpu(to)) at += c_.halted_wake();  // HLT: the IPI wakes the core (or vCPU) first
   return at;
 }
 
@@ -165,11 +183,18 @@ void Sched::schedule(int c, SimTime at, bool from_idle) {
 void Sched::switch_done(std::int64_t c) {
   Cpu& x = cpu(static_cast<int>(c));
   x.switch_pending = false;
-  if (Task* prev = x.curr; prev != nullptr && prev->user_loop)
+  if (Task* prev = x.curr; prev != nullptr && prev->user_loop) {
     x.rq.push_back(prev);  // preempted: still runnable (put_prev_task)
+    x.preempted_at = sim_.now() - c_.context_switch;
+  }
   Task* next = x.rq.front();
   x.rq.pop_front();
-  x.curr = next;
+  set_curr(x, next);
+  if (next->user_loop && x.preempted_at >= 0) {  // the loop runs again: one noise
+    const SimTime lost = sim_.now() - x.preempted_at;
+    x.preempted_at = -1;
+    note_noise(x.id, Cause::kPreempt, lost);
+  }
   if (!next->user_loop) next->resume();
 }
 
@@ -177,7 +202,7 @@ void Sched::schedule_out(Task& t, Action resume) {
   Cpu& x = cpu(t.cpu);
   t.resume = resume;
   t.sleeping = true;
-  x.curr = nullptr;
+  set_curr(x, nullptr);
   schedule(t.cpu, sim_.now(), /*from_idle=*/false);  // nothing queued: the CPU halts
 }
 

@@ -70,7 +70,14 @@ struct Cpu {
   engine::InlineFifo<Task*> wake_list;   // ttwu_queue_wakelist()'s tasks, in csd_queue's order
   std::array<std::uint64_t, kVectors> irqs{};
   std::array<std::uint64_t, kCauses> irqs_by_cause{};
-  std::array<SimTime, kCauses> noise_ns{};  // handler time taken from what ran there
+  std::array<SimTime, kCauses> noise_ns{};  // time taken from what ran there, by cause
+  // osnoise's view of a user busy loop: each stretch it lost (an interrupt
+  // handler, or a preemption until it runs again) is one noise.
+  SimTime max_single_noise = 0;
+  SimTime preempted_at = -1;  // the loop was switched out at (-1: it runs)
+  // Busy time: anything but the idle task (cpu_busy_ns()).
+  SimTime busy_ns = 0;
+  SimTime busy_since = -1;  // -1: idle
 };
 
 class Sched {
@@ -119,6 +126,14 @@ class Sched {
   // sender's cost.
   SimTime smp_call_single_queue(int to, Cause why, int from, Action fn);
 
+  // A noise of `ns` on CPU c (charged to `why`; a busy loop's largest single).
+  void note_noise(int c, Cause why, SimTime ns);
+  // Time CPU c has not been idle, up to now.
+  SimTime cpu_busy_ns(int c) const {
+    const Cpu& x = cpu(c);
+    return x.busy_ns + (x.busy_since >= 0 ? sim_.now() - x.busy_since : 0);
+  }
+
   // The current task computes for dt, then `then` (same task).
   void compute(SimTime dt, Action then) { sim_.continue_after(dt, then); }
 
@@ -135,6 +150,8 @@ class Sched {
   // An IPI raised now from `from` lands on `to` at the returned time
   // (the sender's cost, the flight, a halted CPU's C1 exit), counted.
   SimTime raise(Vector v, Cause why, int from, int to);
+  // curr changes at now: busy accounting.
+  void set_curr(Cpu& x, Task* t);
 
   engine::Simulator& sim_;
   const LinuxCosts& c_;

@@ -5,25 +5,61 @@
 
 namespace ipistorm::model::linux6 {
 
-Lru::Lru(Sched& s, const topo::Topology& topo)
+Lru::Lru(Sched& s, const topo::Topology& topo, std::uint64_t seed)
     : s_(s),
       topo_(topo),
       batch_(static_cast<std::size_t>(s.num_cpus()), 0),
+      rate_(static_cast<std::size_t>(s.num_cpus()), 0.0),
+      looked_(static_cast<std::size_t>(s.num_cpus()), 0),
+      rng_(seed, /*stream=*/7),
       lruvec_lock_(static_cast<std::size_t>(std::max(1, topo.num_numa_nodes()))) {}
 
+void Lru::set_add_rate(int cpu, double folios_per_ns) {
+  settle(cpu);
+  rate_[static_cast<std::size_t>(cpu)] = folios_per_ns;
+}
+
+void Lru::settle(int cpu) {
+  const auto i = static_cast<std::size_t>(cpu);
+  const SimTime now = s_.sim().now();
+  if (rate_[i] > 0 && now > looked_[i]) {
+    const auto adds = rng_.poisson(rate_[i] * static_cast<double>(now - looked_[i]));
+    looked_[i] = now;
+    if (adds > 0) folio_add_lru(cpu, static_cast<int>(std::min<std::uint64_t>(adds, 1u << 30)));
+  }
+  looked_[i] = now;
+}
+
+SimTime Lru::drain_remote(int cpu, int by, SimTime at) {
+  ++drains_;
+  const int folios = batch_folios(cpu);
+  batch_[static_cast<std::size_t>(cpu)] = 0;
+  const LinuxCosts& c = s_.costs();
+  // The target's batch and per-CPU lock lines come over: one per 8 folio
+  // pointers plus the lock and the count.
+  const SimTime lines =
+      c.line_transfer[static_cast<int>(topo_.distance(cpu, by))] * (2 + (folios + 7) / 8);
+  if (folios == 0) return at + lines + c.drain_empty;
+  return move_to_lru(by, at + lines, folios);
+}
+
 void Lru::folio_add_lru(int cpu, int folios) {
+  settle(cpu);
   if (lru_cache_disabled()) {  // folio_add_lru(): straight to the LRU, no batch
     move_to_lru(cpu, s_.sim().now(), folios);
     return;
   }
   int& b = batch_[static_cast<std::size_t>(cpu)];
   const int size = s_.costs().folio_batch_size;
-  for (b += folios; b >= size; b -= size)  // folio_batch_add() == 0: the batch drains itself
-    move_to_lru(cpu, s_.sim().now(), size);
+  // folio_batch_add() == 0: each full batch drains itself, under the lock.
+  const int full = (b + folios) / size;
+  b = (b + folios) % size;
+  if (full > 0) move_to_lru(cpu, s_.sim().now(), full * size, full);
 }
 
 void Lru::lru_add_drain_cpu(int cpu, Action then) {
   ++drains_;
+  settle(cpu);
   int& b = batch_[static_cast<std::size_t>(cpu)];
   if (b == 0) {
     s_.compute(s_.costs().drain_empty, then);
@@ -34,14 +70,14 @@ void Lru::lru_add_drain_cpu(int cpu, Action then) {
   s_.sim().at(move_to_lru(cpu, s_.sim().now(), folios), then);
 }
 
-SimTime Lru::move_to_lru(int cpu, SimTime at, int folios) {
+SimTime Lru::move_to_lru(int cpu, SimTime at, int folios, int batches) {
   const LinuxCosts& c = s_.costs();
   LockTimeline& l = lruvec_lock_[static_cast<std::size_t>(
       std::min(topo_.cpu(cpu).numa, static_cast<int>(lruvec_lock_.size()) - 1))];
   const int from = l.last_cpu < 0 ? cpu : l.last_cpu;
   const SimTime acquired =
       std::max(at, l.free_at) + c.line_transfer[static_cast<int>(topo_.distance(from, cpu))];
-  l.free_at = acquired + c.lru_lock_hold + c.lru_add_per_page * folios;
+  l.free_at = acquired + c.lru_lock_hold * batches + c.lru_add_per_page * folios;
   l.last_cpu = cpu;
   return l.free_at;
 }

@@ -17,7 +17,7 @@ const LinuxPolicyRegistration kLinux61{
      "lru_cache_disable adds an expedited RCU grace period",
      "mm/swap.c __lru_add_drain_all, lru_cache_disable (6.1); kernel/sched/core.c "
      "ttwu_queue_cond (f3dd3f674555)",
-     60100, [](Kernel& k) -> std::unique_ptr<LinuxPolicy> {
+     60100, true, [](Kernel& k) -> std::unique_ptr<LinuxPolicy> {
        return std::make_unique<LruAddDrainAll>(k);
      }}};
 

@@ -13,7 +13,7 @@ namespace {
 
 const LinuxPolicyRegistration kLinux612{
     {"linux-6.12", "as 6.1 for every count the drain makes",
-     "mm/swap.c __lru_add_drain_all, lru_cache_disable (6.12); kernel/rcu/tree_exp.h", 61200,
+     "mm/swap.c __lru_add_drain_all, lru_cache_disable (6.12); kernel/rcu/tree_exp.h", 61200, true,
      [](Kernel& k) -> std::unique_ptr<LinuxPolicy> {
        return std::make_unique<LruAddDrainAll>(k);
      }}};

@@ -59,7 +59,20 @@ void LruAddDrainAll::Call::drain_all_forced(Action next) {
 }
 
 void LruAddDrainAll::Call::mutex_lock(Action next) {
-  linux6::mutex_lock(all->k_.sched, all->lock_, *caller, next);
+  asked = all->k_.sched.sim().now();
+  locked_then = next;
+  linux6::mutex_lock(all->k_.sched, all->lock_, *caller, Action::bind<&Call::mutex_locked>(this));
+}
+
+void LruAddDrainAll::Call::mutex_locked(std::int64_t) {
+  const SimTime now = all->k_.sched.sim().now();
+  all->stats_.mutex_wait_ns.add(now - asked);
+  all->lock_taken_ = now;
+  locked_then();
+}
+
+void LruAddDrainAll::queue_percpu_work_on(int cpu, Task& caller, SimTime& cost) {
+  k_.wq.queue_work_on(cpu, lru_add_drain_work_[static_cast<std::size_t>(cpu)], caller.cpu, cost);
 }
 
 // With the mutex held: return when the generation moved on (a drain that
@@ -68,13 +81,15 @@ void LruAddDrainAll::Call::mutex_lock(Action next) {
 void LruAddDrainAll::Call::queue_work(Action next) {
   has_work.clear();
   if (!force_all_cpus && this_gen != all->lru_drain_gen_) {
-    ++all->shared_;
+    ++all->stats_.shared;
     next();
     return;
   }
   ++all->lru_drain_gen_;
+  ++all->stats_.drains;
   for (int cpu = 0; cpu < all->k_.sched.num_cpus(); ++cpu)
-    if (all->k_.lru.cpu_needs_drain(cpu)) has_work.push_back(cpu);
+    if (all->cpu_gets_work(cpu)) has_work.push_back(cpu);
+  all->stats_.cpus += has_work.size();
   loop_done = next;
   pos = 0;
   queue_next(0);
@@ -88,8 +103,7 @@ void LruAddDrainAll::Call::queue_next(std::int64_t) {
   }
   const int cpu = has_work[pos++];
   SimTime cost = 0;
-  all->k_.wq.queue_work_on(cpu, all->lru_add_drain_work_[static_cast<std::size_t>(cpu)],
-                           caller->cpu, cost);
+  all->queue_percpu_work_on(cpu, *caller, cost);
   all->k_.sched.compute(cost, Action::bind<&Call::queue_next>(this));
 }
 
@@ -100,17 +114,26 @@ void LruAddDrainAll::Call::flush_work(Action next) {
 }
 
 void LruAddDrainAll::Call::flush_next(std::int64_t) {
+  DrainStats& st = all->stats_;
+  st.flush_wait_since = -1;
+  st.flush_wait_cpu = -1;
   if (pos == has_work.size()) {
     loop_done();
     return;
   }
   const int cpu = has_work[pos++];
-  all->k_.wq.flush_work(all->lru_add_drain_work_[static_cast<std::size_t>(cpu)], *caller,
-                        Action::bind<&Call::flush_next>(this));
+  Work& w = all->lru_add_drain_work_[static_cast<std::size_t>(cpu)];
+  if (w.pending) {  // the caller sleeps on this CPU's work (the hung-task check reads it)
+    st.flush_wait_since = all->k_.sched.sim().now();
+    st.flush_wait_cpu = cpu;
+  }
+  all->k_.wq.flush_work(w, *caller, Action::bind<&Call::flush_next>(this));
 }
 
 void LruAddDrainAll::Call::mutex_unlock(Action next) {
-  all->k_.sched.compute(linux6::mutex_unlock(all->k_.sched, all->lock_, *caller), next);
+  Sched& s = all->k_.sched;
+  all->stats_.mutex_hold_ns.add(s.sim().now() - all->lock_taken_);
+  s.compute(linux6::mutex_unlock(s, all->lock_, *caller), next);
 }
 
 }  // namespace ipistorm::model::linux6

@@ -33,7 +33,16 @@ class LruAddDrainAll : public LinuxPolicy {
   void lru_cache_disable(Task& caller, Action then) override;
   void lru_cache_enable() override { k_.lru.enable(); }
   // Callers that returned at the generation check (another drain covered them).
-  std::uint64_t shared() const { return shared_; }
+  std::uint64_t shared() const { return stats_.shared; }
+
+ protected:
+  // The two places the proposed fixes change, as their patches name them.
+  // Whether the drain pass queues work on `cpu` (today: cpu_needs_drain).
+  virtual bool cpu_gets_work(int cpu) { return k_.lru.cpu_needs_drain(cpu); }
+  // queue_percpu_work_on(): today queue_work_on(cpu, mm_percpu_wq, work),
+  // which adds the caller's cost to `cost`.
+  virtual void queue_percpu_work_on(int cpu, Task& caller, SimTime& cost);
+  Kernel& k_;
 
  private:
   // One caller's pass through __lru_add_drain_all(), step by step.
@@ -47,7 +56,10 @@ class LruAddDrainAll : public LinuxPolicy {
     Action loop_done;
     Steps<Call> steps;
     Steps<Call> forced;  // __lru_add_drain_all(true) inside lru_cache_disable()
+    SimTime asked = 0;   // when it called mutex_lock
+    Action locked_then;
     void mutex_lock(Action next);
+    void mutex_locked(std::int64_t);
     void queue_work(Action next);
     void flush_work(Action next);
     void mutex_unlock(Action next);
@@ -59,12 +71,11 @@ class LruAddDrainAll : public LinuxPolicy {
   Call& call_of(Task& caller);
   static void lru_add_drain_per_cpu(void* self, int cpu, Action done);
 
-  Kernel& k_;
   Mutex lock_;
+  SimTime lock_asked_ = 0, lock_taken_ = 0;  // the current owner's
   std::uint64_t lru_drain_gen_ = 0;
   std::vector<Work> lru_add_drain_work_;      // per CPU
   std::vector<std::unique_ptr<Call>> calls_;  // by the caller's task id
-  std::uint64_t shared_ = 0;
 };
 
 }  // namespace ipistorm::model::linux6

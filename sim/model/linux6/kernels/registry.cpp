@@ -21,7 +21,7 @@ const LinuxPolicyEntry& find_linux_policy(const std::string& name) { return regi
 const LinuxPolicyEntry& linux_policy_for_version(int version) {
   const LinuxPolicyEntry* best = nullptr;
   for (const LinuxPolicyEntry& e : registry().entries())
-    if (e.order <= version) best = &e;  // entries are in `order`
+    if (e.released && e.order <= version) best = &e;  // entries are in `order`
   if (best == nullptr)
     throw InputError(
         "no Linux 6.x preset covers kernel version " + std::to_string(version / 10000) + "." +

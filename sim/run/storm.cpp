@@ -1,0 +1,293 @@
+// storm.cpp: one run of today's storm (storm.hpp).
+#include "run/storm.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "engine/simulator.hpp"
+#include "errors.hpp"
+#include "io/number.hpp"
+#include "model/linux6/kernel.hpp"
+#include "model/linux6/workloads/fadvise_pool.hpp"
+#include "run/report.hpp"
+#include "topology/topology.hpp"
+
+namespace ipistorm::run {
+
+namespace lx = model::linux6;
+using engine::Action;
+using engine::SimTime;
+using nlohmann::json;
+
+namespace {
+
+constexpr double kMaxDurationS = 1e6;
+
+std::vector<int> parse_cpu_list(const std::string& text, int num_cpus) {
+  std::vector<int> out;
+  if (text.empty()) return out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string part = text.substr(pos, comma - pos);
+    const std::size_t dash = part.find('-');
+    const auto a = io::parse_int(part.substr(0, dash));
+    const auto b = dash == std::string::npos ? a : io::parse_int(part.substr(dash + 1));
+    if (!a || !b || *a < 0 || *b < *a || *b >= num_cpus)
+      throw InputError("--isolated '" + text + "' is not a list of CPUs 0.." +
+                       std::to_string(num_cpus - 1) + " (e.g. 4-7,12)");
+    for (auto c = *a; c <= *b; ++c)
+      if (std::find(out.begin(), out.end(), static_cast<int>(c)) == out.end())
+        out.push_back(static_cast<int>(c));
+    pos = comma + 1;
+  }
+  return out;
+}
+
+lx::FadviseStrategy strategy_of(const std::string& s) {
+  if (s == "per-blob") return lx::FadviseStrategy::kPerBlob;
+  if (s == "every-n") return lx::FadviseStrategy::kEveryN;
+  if (s == "none") return lx::FadviseStrategy::kNone;
+  if (s == "background") return lx::FadviseStrategy::kBackgroundThread;
+  throw InputError("--strategy '" + s + "' is not one of per-blob, every-n, none, background");
+}
+
+void check_rate(double v, const char* flag, double max) {
+  if (!std::isfinite(v) || v < 0 || v > max)
+    throw InputError(std::string(flag) + " " + io::format_number(v) + " is outside 0.." +
+                     io::format_number(max));
+}
+
+// The end of the run: stops the clock there.
+struct End {
+  engine::Simulator* sim;
+  void at(std::int64_t) { sim->stop(); }
+};
+
+}  // namespace
+
+void check_storm_config(const StormConfig& c) {
+  lx::find_linux_policy(c.kernel);
+  if (c.host != "bare-metal" && c.host != "kvm")
+    throw InputError("--host '" + c.host + "' is not one of bare-metal, kvm");
+  strategy_of(c.strategy);
+  if (c.workers < 1 || c.workers > topo::kMaxCpus)
+    throw InputError("--workers " + std::to_string(c.workers) + " is outside 1.." +
+                     std::to_string(topo::kMaxCpus));
+  if (c.every < 1 || c.every > 1000000)
+    throw InputError("--every " + std::to_string(c.every) + " is outside 1..1000000");
+  if (c.busy_cpus < 0 || c.busy_cpus > topo::kMaxCpus)
+    throw InputError("--busy-cpus " + std::to_string(c.busy_cpus) + " is outside 0.." +
+                     std::to_string(topo::kMaxCpus));
+  if (!std::isfinite(c.blob_cpu_us) || c.blob_cpu_us < 0.001 || c.blob_cpu_us > 1e7)
+    throw InputError("--blob-cpu-us " + io::format_number(c.blob_cpu_us) +
+                     " is outside 0.001..1e7");
+  check_rate(c.folios_per_blob, "--folios-per-blob", 1e6);
+  if (!std::isfinite(c.drain_fraction) || c.drain_fraction < 0 || c.drain_fraction > 1)
+    throw InputError("--drain-fraction " + io::format_number(c.drain_fraction) +
+                     " is outside 0..1");
+  check_rate(c.busy_folio_adds_per_s, "--busy-folio-adds-per-s", 1e9);
+  check_rate(c.isolated_folio_adds_per_s, "--isolated-folio-adds-per-s", 1e9);
+  if (c.isolated_task != "spin" && c.isolated_task != "spin-refill" &&
+      c.isolated_task != "fifo-spin" && c.isolated_task != "fifo-spin-refill")
+    throw InputError("--isolated-task '" + c.isolated_task +
+                     "' is not one of spin, spin-refill, fifo-spin, fifo-spin-refill");
+  if (!std::isfinite(c.duration_s) || c.duration_s <= 0 || c.duration_s > kMaxDurationS)
+    throw InputError("--duration " + io::format_number(c.duration_s) + " s is outside (0, " +
+                     io::format_number(kMaxDurationS) + "]");
+  if (!std::isfinite(c.hung_task_s) || c.hung_task_s <= 0 || c.hung_task_s > kMaxDurationS)
+    throw InputError("--hung-task-s " + io::format_number(c.hung_task_s) + " is outside (0, " +
+                     io::format_number(kMaxDurationS) + "]");
+}
+
+StormResult run_storm(const StormConfig& c) {
+  check_storm_config(c);
+  const topo::Topology topology = topo::Topology::load(c.topology);
+  const int n = topology.num_cpus();
+  const std::vector<int> isolated = parse_cpu_list(c.isolated, n);
+  std::vector<bool> nohz_full(static_cast<std::size_t>(n));
+  for (int cpu : isolated) nohz_full[static_cast<std::size_t>(cpu)] = true;
+  std::vector<int> housekeeping;
+  for (int cpu = 0; cpu < n; ++cpu)
+    if (!nohz_full[static_cast<std::size_t>(cpu)]) housekeeping.push_back(cpu);
+  const bool background = c.strategy == "background";
+  const int needed = c.workers + (background ? 1 : 0) + c.busy_cpus;
+  if (needed > static_cast<int>(housekeeping.size()))
+    throw InputError(
+        std::to_string(c.workers) + " workers" + (background ? " + 1 fadvise thread" : "") + " + " +
+        std::to_string(c.busy_cpus) + " busy CPUs need " + std::to_string(needed) +
+        " housekeeping CPUs; " + topology.spec() + " has " + std::to_string(housekeeping.size()) +
+        " (" + std::to_string(n) + " CPUs, " + std::to_string(isolated.size()) + " isolated)");
+
+  const lx::LinuxCosts costs(c.params, c.host == "kvm");
+  engine::Simulator sim;
+  lx::Kernel k(sim, costs, topology, nohz_full, c.seed);
+  const std::unique_ptr<lx::LinuxPolicy> policy = lx::find_linux_policy(c.kernel).make(k);
+
+  lx::FadvisePoolConfig pc;
+  pc.worker_cpus.assign(housekeeping.begin(), housekeeping.begin() + c.workers);
+  if (background) pc.background_cpu = housekeeping[static_cast<std::size_t>(c.workers)];
+  pc.blob_cpu_us = c.blob_cpu_us;
+  pc.folios_per_blob = c.folios_per_blob;
+  pc.drain_fraction = c.drain_fraction;
+  pc.strategy = strategy_of(c.strategy);
+  pc.every = c.every;
+  lx::FadvisePool pool(k, *policy, pc, c.seed);
+
+  std::vector<int> busy(housekeeping.begin() + c.workers + (background ? 1 : 0),
+                        housekeeping.begin() + needed);
+  for (int cpu : busy) {  // a compiler-like task: user space, filling its batch
+    lx::Task& t = k.sched.create_task("busy/" + std::to_string(cpu), cpu, false);
+    t.user_loop = true;
+    k.sched.start(t);
+    k.lru.set_add_rate(cpu, c.busy_folio_adds_per_s / 1e9);
+  }
+  const bool fifo = c.isolated_task.rfind("fifo", 0) == 0;
+  const bool refill = c.isolated_task.find("refill") != std::string::npos;
+  for (int cpu : isolated) {
+    lx::Task& t = k.sched.create_task("isolated/" + std::to_string(cpu), cpu, false);
+    t.user_loop = true;
+    t.fifo = fifo;
+    k.sched.start(t);
+    if (refill) k.lru.set_add_rate(cpu, c.isolated_folio_adds_per_s / 1e9);
+  }
+  pool.start();
+  const SimTime end = static_cast<SimTime>(c.duration_s * 1e9);
+  End stop{&sim};
+  sim.at(end, Action::bind<&End::at>(&stop));
+  StormResult r;
+  r.events = sim.run();
+  r.simulated_s = static_cast<double>(sim.now()) / 1e9;
+  const double T = r.simulated_s;
+
+  r.blobs = pool.blobs();
+  r.fadvise_calls = pool.fadvise_calls();
+  r.fadvise_drained = pool.fadvise_drained();
+  r.backlog = pool.backlog();
+  r.fadvise_latency_ns = pool.fadvise_latency_ns();
+  r.drain = policy->stats();
+  if (r.drain.flush_wait_since >= 0) {
+    r.oldest_flush_wait_s = static_cast<double>(sim.now() - r.drain.flush_wait_since) / 1e9;
+    r.flush_wait_cpu = r.drain.flush_wait_cpu;
+    r.stuck = r.oldest_flush_wait_s > c.hung_task_s;
+  }
+
+  // Per CPU class.
+  std::vector<std::pair<std::string, std::vector<int>>> classes = {{"workers", pc.worker_cpus}};
+  if (background) classes.push_back({"fadvise thread", {pc.background_cpu}});
+  if (!busy.empty()) classes.push_back({"busy", busy});
+  if (!isolated.empty()) classes.push_back({"isolated", isolated});
+  std::vector<int> idle(housekeeping.begin() + needed, housekeeping.end());
+  if (!idle.empty()) classes.push_back({"idle", idle});
+  double busy_all = 0;
+  for (int cpu = 0; cpu < n; ++cpu) busy_all += static_cast<double>(k.sched.cpu_busy_ns(cpu));
+  r.busy_cpu_pct = 100 * busy_all / (static_cast<double>(n) * static_cast<double>(sim.now()));
+  // Drains of each CPU: by its kworker, or for it by a caller (QPW).
+  for (const auto& [name, cpus] : classes) {
+    StormCpuClass cl;
+    cl.name = name;
+    cl.cpus = cpus;
+    const double per = 1.0 / (static_cast<double>(cpus.size()) * T);
+    for (int cpu : cpus) {
+      const lx::Cpu& x = k.sched.cpu(cpu);
+      cl.drains_per_s += static_cast<double>(k.wq.queued(cpu)) * per;
+      for (int v = 0; v < lx::kVectors; ++v)
+        cl.irqs_per_s[static_cast<std::size_t>(v)] +=
+            static_cast<double>(x.irqs[static_cast<std::size_t>(v)]) * per;
+      SimTime noise = 0;
+      for (int q = 0; q < lx::kCauses; ++q) {
+        cl.by_cause_per_s[static_cast<std::size_t>(q)] +=
+            static_cast<double>(x.irqs_by_cause[static_cast<std::size_t>(q)]) * per;
+        noise += x.noise_ns[static_cast<std::size_t>(q)];
+      }
+      cl.noise_us_per_s += static_cast<double>(noise) / 1e3 * per;
+      cl.max_single_noise_us =
+          std::max(cl.max_single_noise_us, static_cast<double>(x.max_single_noise) / 1e3);
+      cl.busy_pct += 100 * static_cast<double>(k.sched.cpu_busy_ns(cpu)) / 1e9 * per;
+      cl.folios_left +=
+          static_cast<double>(k.lru.batch_folios(cpu)) / static_cast<double>(cpus.size());
+    }
+    cl.cpu_available_pct = std::max(0.0, 100 - cl.noise_us_per_s / 1e4);
+    r.classes.push_back(cl);
+  }
+  return r;
+}
+
+json storm_json(const StormConfig& c, const StormResult& r) {
+  auto dist = [](const engine::Histogram& h) {
+    return json{{"count", h.count()},
+                {"mean", h.mean() / 1e3},
+                {"p50", h.quantile(0.5) / 1e3},
+                {"p99", h.quantile(0.99) / 1e3},
+                {"p99_9", h.quantile(0.999) / 1e3},
+                {"max", static_cast<double>(h.max()) / 1e3}};
+  };
+  json classes = json::array();
+  for (const StormCpuClass& cl : r.classes) {
+    json irqs = json::object(), causes = json::object();
+    for (int v = 0; v < lx::kVectors; ++v)
+      irqs[lx::kVectorNames[v]] = cl.irqs_per_s[static_cast<std::size_t>(v)];
+    for (int q = 0; q < lx::kCauses; ++q)
+      causes[lx::kCauseNames[q]] = cl.by_cause_per_s[static_cast<std::size_t>(q)];
+    classes.push_back({{"class", cl.name},
+                       {"cpus", cl.cpus},
+                       {"drains_per_s", cl.drains_per_s},
+                       {"interrupts_per_s", irqs},
+                       {"interrupts_per_s_by_cause", causes},
+                       // rtla osnoise top's columns, per CPU of the class
+                       {"osnoise",
+                        {{"NOISE_us_per_s", cl.noise_us_per_s},
+                         {"MAX_SINGLE_NOISE_us", cl.max_single_noise_us},
+                         {"CPU_AVAILABLE_pct", cl.cpu_available_pct}}},
+                       {"busy_pct", cl.busy_pct},
+                       {"folios_left_per_cpu", cl.folios_left}});
+  }
+  const double T = r.simulated_s > 0 ? r.simulated_s : 1;
+  json config = {{"topology", c.topology},
+                 {"kernel", c.kernel},
+                 {"host", c.host},
+                 {"workers", c.workers},
+                 {"strategy", c.strategy},
+                 {"every", c.every},
+                 {"blob_cpu_us", c.blob_cpu_us},
+                 {"folios_per_blob", c.folios_per_blob},
+                 {"drain_fraction", c.drain_fraction},
+                 {"busy_cpus", c.busy_cpus},
+                 {"busy_folio_adds_per_s", c.busy_folio_adds_per_s},
+                 {"isolated", c.isolated},
+                 {"isolated_task", c.isolated_task},
+                 {"isolated_folio_adds_per_s", c.isolated_folio_adds_per_s},
+                 {"duration_s", c.duration_s},
+                 {"hung_task_s", c.hung_task_s}};
+  json params = json::object();
+  for (const auto& s : model::param_specs()) params[s.name] = c.params.get(s.name);
+  config["params"] = params;
+  return {{"config", config},
+          {"seed", c.seed},
+          {"result",
+           {{"simulated_s", r.simulated_s},
+            {"fadvise_calls_per_s", static_cast<double>(r.fadvise_calls) / T},
+            {"blobs_per_s", static_cast<double>(r.blobs) / T},
+            {"fadvise_drained", r.fadvise_drained},
+            {"fadvise_latency_us", dist(r.fadvise_latency_ns)},
+            {"drain_mutex_wait_us", dist(r.drain.mutex_wait_ns)},
+            {"drain_mutex_hold_us", dist(r.drain.mutex_hold_ns)},
+            {"drains", r.drain.drains},
+            {"drains_shared", r.drain.shared},
+            {"cpus_per_drain", r.drain.drains ? static_cast<double>(r.drain.cpus) /
+                                                    static_cast<double>(r.drain.drains)
+                                              : 0.0},
+            {"remote_drains", r.drain.remote_drains},
+            {"isolated_cpus_left_undrained", r.drain.skipped_isolated},
+            {"background_backlog", r.backlog},
+            {"busy_cpu_pct", r.busy_cpu_pct},
+            {"stuck", r.stuck},
+            {"oldest_flush_wait_s", r.oldest_flush_wait_s},
+            {"flush_wait_cpu", r.flush_wait_cpu},
+            {"cpu_classes", classes},
+            {"events", r.events}}},
+          {"provenance", model::provenance_json()}};
+}
+
+}  // namespace ipistorm::run
