@@ -14,11 +14,13 @@
 //       --benchmark_out=run.json --benchmark_out_format=json   (one line)
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -66,10 +68,98 @@ bool output_complete(const std::string& path, const std::string& format) {
 }
 
 void print_help() {
+  std::cout << "ipistorm-bench: the hypercall-buffer strategies and the IPI fan-out of the Xen\n"
+               "pvops dom0 mlock storm, measured on this machine (Google Benchmark). For a\n"
+               "recorded run with the machine's description and a calibration of the\n"
+               "simulator, use lab-run (man lab-run), which runs this program.\n"
+               "\n"
+               "Usage: ipistorm-bench [--numa=local|remote] [--benchmark_* flags]\n"
+               "\n"
+               "Benchmark families (--benchmark_list_tests lists every instance):\n"
+               "  syscall/      getppid, futex_wake_no_waiter, mlock_munlock/pages:N: one\n"
+               "                system call, the model's syscall costs\n"
+               "  wake/         pingpong: wake a pinned thread on another CPU and back\n"
+               "  fanout/       membarrier (private expedited, k busy threads) and a user-space\n"
+               "                schedule_on_each_cpu over k pinned workers: the IPI fan-out\n"
+               "  strategy/     each hypercall-buffer strategy (mlock-per-call, no-lock,\n"
+               "                prelocked-page, hcall-buffer-cache, map-locked, kernel-buffer,\n"
+               "                mlockall, mlock2-onfault-per-call) at 64 B to 16 pages, with\n"
+               "                the other CPUs idle, spinning or faulting pages\n"
+               "\n"
+               "Counters (per iteration unless named otherwise; printed in plain numbers):\n"
+               "  ipis_per_op           IPIs of any kind per operation (/proc/interrupts)\n"
+               "  res_per_op, cal_per_op, tlb_per_op   reschedule, function-call and TLB-\n"
+               "                        shootdown IPIs per operation (a shootdown counted once)\n"
+               "  mlock_ns, munlock_ns  ns per call (syscall/mlock_munlock)\n"
+               "  wake_call_ns, wake_latency_ns   ns to make the wake call, ns until the\n"
+               "                        woken thread runs (wake/)\n"
+               "  caller_sleeps_per_op  times the caller slept per fan-out (fanout/)\n"
+               "  run_delay_ns_per_op   ns the benchmark thread waited for its CPU\n"
+               "  sleeps_per_op         voluntary context switches of the benchmark thread\n"
+               "  <name>_per_op         a strategy's own counts (mlock calls, copies, ...)\n"
+               "  call_errors           hypercalls that failed (no-lock: a paged-out argument)\n"
+               "Time and CPU: wall and CPU time per iteration in the unit shown\n"
+               "(--benchmark_time_unit=ns fixes one). \"Library was built as DEBUG\" is Debian's\n"
+               "libbenchmark speaking of its own build, not of these benchmarks, which are\n"
+               "built optimised (bench/README.md).\n"
+               "\n"
+               "Options:\n"
+               "  --numa=local|remote   node of the argument buffers (default local)\n";
   benchmark::PrintDefaultHelp();
-  std::cout << "ipistorm-bench flags:\n"
-               "  --numa=local|remote  node of the argument buffers (default local)\n";
+  std::cout << "\n"
+               "Examples:\n"
+               "  ipistorm-bench --benchmark_filter='^fanout/'\n"
+               "  ipistorm-bench --benchmark_repetitions=5 --benchmark_out=run.json\n"
+               "\n"
+               "Exit status:\n"
+               "  0    the benchmarks ran (one that cannot run here is skipped with the reason)\n"
+               "  1    the --benchmark_out file could not be written whole\n"
+               "  2    bad input: one line on stderr names it; nothing written\n";
 }
+
+// Google Benchmark's console output with the counters as plain numbers
+// ("ipis_per_op=0.0000414", "mlock_ns=2583"), not "41.3531u" or "2.58285k".
+class PlainConsoleReporter : public benchmark::ConsoleReporter {
+ public:
+  using ConsoleReporter::ConsoleReporter;
+
+ protected:
+  void PrintRunData(const Run& run) override {
+    if (run.error_occurred) {
+      ConsoleReporter::PrintRunData(run);
+      return;
+    }
+    Run bare = run;
+    bare.counters.clear();
+    bare.report_label.clear();
+    std::ostringstream line;
+    {
+      // The base prints name, times and iterations; its counters go.
+      std::streambuf* saved = GetOutputStream().rdbuf(line.rdbuf());
+      ConsoleReporter::PrintRunData(bare);
+      GetOutputStream().rdbuf(saved);
+    }
+    std::string text = line.str();
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    std::ostream& os = GetOutputStream();
+    os << text;
+    for (const auto& [name, c] : run.counters) os << " " << name << "=" << plain(c.value);
+    if (!run.report_label.empty()) os << " " << run.report_label;
+    os << "\n";
+  }
+
+ private:
+  static std::string plain(double v) {
+    char buf[64];
+    const double a = v < 0 ? -v : v;
+    if (a == 0) return "0";
+    if (a >= 0.01 && a < 1e9)
+      std::snprintf(buf, sizeof buf, "%.*f", a >= 100 ? 0 : a >= 1 ? 2 : 4, v);
+    else
+      std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+  }
+};
 
 }  // namespace
 
@@ -139,7 +229,17 @@ int main(int argc, char** argv) {
     std::cerr << "ipistorm-bench: error: " << e.what() << "\n";
     return 2;
   }
-  benchmark::RunSpecifiedBenchmarks();
+  // The plain-number console unless another display format was asked for.
+  bool console = true;
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--benchmark_format=", 19) == 0)
+      console = std::strcmp(argv[i] + 19, "console") == 0;
+  if (console) {
+    PlainConsoleReporter display(benchmark::ConsoleReporter::OO_None);
+    benchmark::RunSpecifiedBenchmarks(&display);
+  } else {
+    benchmark::RunSpecifiedBenchmarks();
+  }
   benchmark::Shutdown();
   if (out) {
     // Google Benchmark does not check its writes: a full disk leaves a cut file.
