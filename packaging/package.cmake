@@ -1,7 +1,7 @@
 # package.cmake: `cmake --install build --prefix P` and `cpack -G DEB` (GitHub issue 13).
 #   P/bin/ipistorm, P/bin/ipistorm-bench, P/bin/lab-run
 #   P/${IPISTORM_PYTHON_INSTALL_DIR}/ipistorm/   the Python package for /usr/bin/python3
-#   P/share/man/man1/{ipistorm,ipistorm-bench,lab-run}.1.gz   generated from --help (help2man)
+#   P/share/man/man1/ipistorm{,-SUBCOMMAND},ipistorm-bench,lab-run}.1.gz  from --help (help2man)
 #   P/share/doc/ipistorm/                        README files
 # The .deb (cpack in the build directory) installs under /usr and depends on
 # Debian runtime packages only (dpkg-shlibdeps for the binaries, plus the
@@ -27,7 +27,10 @@ if(TARGET _ipistorm)
           DESTINATION ${IPISTORM_PYTHON_INSTALL_DIR}/ipistorm
           FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 endif()
-install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/packaging/copyright
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The pages README.md links (docs/model.md, ...), the report's copy among them.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${CMAKE_SOURCE_DIR}/bench/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME README.bench.md)
 install(FILES ${CMAKE_SOURCE_DIR}/pybindings/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
@@ -48,46 +51,73 @@ if(IPISTORM_MANPAGES)
     message(FATAL_ERROR "help2man not found: install it (scripts/setup.sh) or "
                         "configure with -DIPISTORM_MANPAGES=OFF")
   endif()
+  # packaging/manpage.py: help2man over each --help, with the examples, the
+  # exit status and the name lists as sections of their own (80 columns);
+  # ipistorm gets one page per subcommand besides (ipistorm-simulate.1, ...),
+  # as git and perf do.
   set(IPISTORM_MAN_DIR ${CMAKE_BINARY_DIR}/man)
-  set(man_script ${CMAKE_SOURCE_DIR}/packaging/manpage.cmake)
+  set(man_script ${CMAKE_SOURCE_DIR}/packaging/manpage.py)
+  set(man_python ${Python_EXECUTABLE})  # set by pybindings/ when given on the command line
+  if(NOT man_python)
+    set(man_python /usr/bin/python3)
+  endif()
+  set(man_cmd ${man_python} ${man_script} --help2man ${HELP2MAN}
+              --version ${PROJECT_VERSION})
   set(man_pages ${IPISTORM_MAN_DIR}/ipistorm.1.gz)
+  set(see_also_bench "")
+  if(TARGET ipistorm-bench)
+    set(see_also_bench ", ipistorm-bench(1), lab-run(1)")
+  endif()
   add_custom_command(
     OUTPUT ${IPISTORM_MAN_DIR}/ipistorm.1.gz
-    COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DPROG=$<TARGET_FILE:ipistorm>
-            -DNAME=ipistorm -DVERSION=${PROJECT_VERSION} -DSUBCOMMANDS=ON
-            "-DDESCRIPTION=simulate the Xen pvops dom0 mlock IPI storm"
-            -DOUT=${IPISTORM_MAN_DIR}/ipistorm.1 -P ${man_script}
-    # 'ipistorm sensitivity --help' is printed by the Python module: the page
-    # waits for it (a parallel build raced it and failed).
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${IPISTORM_MAN_DIR}
+    COMMAND ${man_cmd} --name ipistorm --subcommands
+            "--description=simulate the Xen pvops dom0 mlock IPI storm"
+            "--see-also=ipistorm-SUBCOMMAND(1) for each subcommand above${see_also_bench}; /usr/share/doc/ipistorm/"
+            --out ${IPISTORM_MAN_DIR}/ipistorm.1 -- $<TARGET_FILE:ipistorm>
+    # 'ipistorm sensitivity --help' is printed by the Python module: the pages
+    # wait for it (a parallel build raced it and failed).
     DEPENDS ipistorm _ipistorm ${man_script}
-    COMMENT "Man page ipistorm.1 (help2man)")
+    COMMENT "Man pages ipistorm.1 and ipistorm-SUBCOMMAND.1 (help2man)"
+    VERBATIM)
   if(TARGET ipistorm-bench)
     list(APPEND man_pages ${IPISTORM_MAN_DIR}/ipistorm-bench.1.gz ${IPISTORM_MAN_DIR}/lab-run.1.gz)
     add_custom_command(
       OUTPUT ${IPISTORM_MAN_DIR}/ipistorm-bench.1.gz
-      COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DPROG=$<TARGET_FILE:ipistorm-bench>
-              -DNAME=ipistorm-bench -DVERSION=${PROJECT_VERSION}
-              "-DDESCRIPTION=benchmark hypercall-buffer strategies and IPI fan-out on real hardware"
-              -DOUT=${IPISTORM_MAN_DIR}/ipistorm-bench.1 -P ${man_script}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${IPISTORM_MAN_DIR}
+      COMMAND ${man_cmd} --name ipistorm-bench
+              "--description=benchmark hypercall-buffer strategies and IPI fan-out on real hardware"
+              "--see-also=lab-run(1), ipistorm(1); /usr/share/doc/ipistorm/README.bench.md"
+              --out ${IPISTORM_MAN_DIR}/ipistorm-bench.1 -- $<TARGET_FILE:ipistorm-bench>
       DEPENDS ipistorm-bench ${man_script}
-      COMMENT "Man page ipistorm-bench.1 (help2man)")
+      COMMENT "Man page ipistorm-bench.1 (help2man)"
+      VERBATIM)
     add_custom_command(
       OUTPUT ${IPISTORM_MAN_DIR}/lab-run.1.gz
-      COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DPROG=${CMAKE_SOURCE_DIR}/bench/lab-run
-              -DNAME=lab-run -DVERSION=${PROJECT_VERSION}
-              "-DDESCRIPTION=record a lab run of ipistorm-bench and calibrate the simulator"
-              -DOUT=${IPISTORM_MAN_DIR}/lab-run.1 -P ${man_script}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${IPISTORM_MAN_DIR}
+      COMMAND ${man_cmd} --name lab-run
+              "--description=record a lab run of ipistorm-bench and calibrate the simulator"
+              "--see-also=ipistorm-bench(1), ipistorm-calibrate(1), ipistorm-validate(1)"
+              --out ${IPISTORM_MAN_DIR}/lab-run.1 -- ${CMAKE_SOURCE_DIR}/bench/lab-run
       DEPENDS ${CMAKE_SOURCE_DIR}/bench/lab-run ${man_script}
-      COMMENT "Man page lab-run.1 (help2man)")
+      COMMENT "Man page lab-run.1 (help2man)"
+      VERBATIM)
   endif()
   add_custom_target(ipistorm_manpages ALL DEPENDS ${man_pages})
-  install(FILES ${man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  # Every page of the directory: the per-subcommand pages are named by the
+  # program at build time.
+  install(DIRECTORY ${IPISTORM_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+          FILES_MATCHING PATTERN "*.1.gz")
+  if(IPISTORM_BUILD_TESTS)
+    add_test(NAME man_pages COMMAND bash ${CMAKE_SOURCE_DIR}/packaging/test_manpages.sh
+                                    ${IPISTORM_MAN_DIR})
+  endif()
 endif()
 
 # ---- cpack -G DEB --------------------------------------------------------
 set(CPACK_PACKAGE_NAME ipistorm)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "ipistorm maintainers <ipistorm@localhost>")
+set(CPACK_PACKAGE_CONTACT "ipistorm developers <ipistorm-dev@lists.example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "simulator and benchmarks of the Xen pvops dom0 mlock/lru_add_drain_all IPI storm")
 set(CPACK_PACKAGE_DESCRIPTION
@@ -101,8 +131,22 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 # libnuma1, libbenchmark1debian, libstdc++6, libc6) come from dpkg-shlibdeps;
 # the rest are what the Python package imports and lab-run calls.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, python3-numpy, python3-pandas, hwloc-nox, util-linux")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "numactl, python3-distributed, python3-matplotlib")
+# The extension is built for one CPython (_ipistorm.cpython-3XY-*.so): that
+# Python and no other.
+set(ipistorm_python_dep "python3")
+if(TARGET _ipistorm)
+  find_package(Python COMPONENTS Interpreter QUIET)
+  if(Python_VERSION_MAJOR AND Python_VERSION_MINOR)
+    math(EXPR next_minor "${Python_VERSION_MINOR} + 1")
+    set(ipistorm_python_dep "python3 (>= ${Python_VERSION_MAJOR}.${Python_VERSION_MINOR}), \
+python3 (<< ${Python_VERSION_MAJOR}.${next_minor})")
+  endif()
+endif()
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "${ipistorm_python_dep}, python3-numpy, python3-pandas, hwloc-nox, util-linux")
+# python3-openturns: 'ipistorm sensitivity' (and ipistorm.sensitivity) only.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+    "python3-openturns, numactl, python3-distributed, python3-matplotlib, man-db")
 set(CPACK_GENERATOR DEB)
 include(CPack)
 

@@ -9,8 +9,9 @@ PACKAGES=(
   build-essential cmake pkg-config git clang-format
   # fuzz harnesses (libFuzzer) and the ThreadSanitizer build: clang and its runtimes
   clang-14 libclang-rt-14-dev
-  # man pages (help2man) and the .deb (cpack; dpkg-shlibdeps is in dpkg-dev)
-  help2man dpkg-dev
+  # man pages (help2man; man-db renders them in the tests) and the .deb (cpack;
+  # dpkg-shlibdeps is in dpkg-dev)
+  help2man man-db dpkg-dev
   # simulator
   libhwloc-dev hwloc-nox nlohmann-json3-dev libcli11-dev
   # uncertainty: Sobol' designs (Boost.Random) and Sobol' indices (OpenTURNS)

@@ -638,6 +638,9 @@ namespace {
 int run_main(int argc, char** argv) {
   CLI::App app{"ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated"};
   app.require_subcommand(1);
+  // Wide enough for the longest flag and its type ("--trace-max-mb FLOAT:NUMBER"), so
+  // that every description starts in its own column (help2man reads them so).
+  app.get_formatter()->column_width(34);
   app.set_version_flag("--version", "ipistorm " IPISTORM_VERSION);  // CMake's project() version
   set_help(&app, {},
            {"ipistorm reproduce", "ipistorm simulate --kernel linux-2.6.18-xen",
