@@ -1,13 +1,13 @@
 # package.cmake: `cmake --install build --prefix P` and `cpack -G DEB` (GitHub issue 13).
 #   P/bin/ipistorm, P/bin/ipistorm-bench, P/bin/lab-run
 #   P/${IPISTORM_PYTHON_INSTALL_DIR}/ipistorm/   the Python package for /usr/bin/python3
-#   P/share/man/man1/ipistorm{,-SUBCOMMAND},ipistorm-bench,lab-run}.1.gz  from --help (help2man)
-#   P/share/doc/ipistorm/                        README files
+#   P/share/man/man1/{ipistorm,ipistorm-SUBCOMMAND,ipistorm-bench,lab-run}.1.gz  (help2man)
+#   P/share/doc/ipistorm/                        README files, docs/, copyright
 # The .deb (cpack in the build directory) installs under /usr and depends on
 # Debian runtime packages only (dpkg-shlibdeps for the binaries, plus the
 # Python and lab-run dependencies below): `apt install ./ipistorm_*.deb`.
-# packaging/test_deb.sh (CTest: package_deb) builds it, unpacks it with
-# dpkg -x and runs the installed programs from there.
+# packaging/test_deb.sh (CTest: package_deb) builds it, installs it with
+# apt-get, runs the installed programs and removes it again.
 include(GNUInstallDirs)
 
 # Debian's /usr/bin/python3 reads <prefix>/lib/python3/dist-packages for the
