@@ -8,6 +8,8 @@
 //   BM_Simulate256       pvops on "pack:8 [numa] core:16 pu:2" (256 vCPUs)
 //   BM_Simulate1024      pvops on "pack:16 [numa] core:32 pu:2" (1024 vCPUs)
 //   BM_Reproduce         every reproduce scenario on 2 threads
+//   BM_Storm384          today's storm: epyc-9654-2s (384 CPUs), linux-6.1,
+//                        64 fadvise workers, 300 busy CPUs, 10 s simulated
 // Rates are per CPU second (this machine is shared; CPU time is the steadier
 // measure); the Simulate benchmarks also report wall_s (one run), events
 // and events_per_mlock_per_vcpu. Old vs new side by side:
@@ -21,6 +23,7 @@
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
 #include "model/scenario.hpp"
+#include "run/storm.hpp"
 #include "run/world.hpp"
 #include "study/reproduce.hpp"
 
@@ -169,6 +172,30 @@ void BM_Reproduce(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(ipistorm::model::run_reproduce({}, 2));
 }
 BENCHMARK(BM_Reproduce)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void BM_Storm384(benchmark::State& state) {
+  ipistorm::run::StormConfig c;
+  c.topology = "epyc-9654-2s";
+  c.workers = 64;
+  c.busy_cpus = 300;
+  c.duration_s = 10;
+  std::uint64_t events = 0;
+  double wall = 0, calls = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = ipistorm::run::run_storm(c);
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    events += r.events;
+    calls = static_cast<double>(r.fadvise_calls);
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events"] = static_cast<double>(events) / n;
+  state.counters["wall_s"] = wall / n;
+  state.counters["fadvise_calls"] = calls;
+}
+BENCHMARK(BM_Storm384)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 
