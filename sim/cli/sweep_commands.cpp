@@ -70,8 +70,9 @@ double runs_per_s(std::uint64_t runs, double wall_s) {
 // A progress bar with ETA on stderr when it is a terminal, nothing otherwise.
 class ProgressBar {
  public:
-  explicit ProgressBar(std::size_t total)
+  explicit ProgressBar(std::size_t total, const char* unit = "runs")
       : enabled_(isatty(STDERR_FILENO) == 1 && total > 1),
+        unit_(unit),
         start_(std::chrono::steady_clock::now()) {}
   void operator()(std::size_t done, std::size_t total) {
     if (!enabled_) return;
@@ -81,16 +82,18 @@ class ProgressBar {
         done ? el / static_cast<double>(done) * static_cast<double>(total - done) : 0;
     const int width = 30;
     const int fill = static_cast<int>(width * done / total);
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu runs  %.1f runs/s  ETA %dm%02ds ",
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu %s  %.1f %s/s  ETA %dm%02ds ",
                  std::string(static_cast<std::size_t>(fill), '#').c_str(),
                  std::string(static_cast<std::size_t>(width - fill), '.').c_str(), done, total,
-                 runs_per_s(done, el), static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+                 unit_, runs_per_s(done, el), unit_, static_cast<int>(eta) / 60,
+                 static_cast<int>(eta) % 60);
     if (done == total) std::fprintf(stderr, "\n");
     std::fflush(stderr);
   }
 
  private:
   bool enabled_;
+  const char* unit_;
   std::chrono::steady_clock::time_point start_;
 };
 
@@ -109,9 +112,10 @@ std::vector<model::Result> run_grid(const std::vector<model::Config>& points, in
 }  // namespace
 
 void run_study(std::size_t total,
-               const std::function<void(const std::atomic<bool>*, model::Progress)>& body) {
+               const std::function<void(const std::atomic<bool>*, model::Progress)>& body,
+               const char* unit) {
   SigintGuard guard;
-  ProgressBar bar(total);
+  ProgressBar bar(total, unit);
   try {
     body(&g_interrupted, [&](std::size_t d, std::size_t t) { bar(d, t); });
   } catch (const model::SweepInterrupted&) {

@@ -44,9 +44,11 @@ model::Grid sweep_grid(const SweepOptions& o);
 int run_sweep_command(const SweepOptions& o);
 
 // A study of `total` progress steps with Ctrl-C handling and a progress bar
-// (stderr, when a terminal): body(stop flag, progress callback).
+// (stderr, when a terminal): body(stop flag, progress callback). `unit` names
+// the steps on the bar ("runs", "samples"), as the command's summary counts them.
 void run_study(std::size_t total,
-               const std::function<void(const std::atomic<bool>*, model::Progress)>& body);
+               const std::function<void(const std::atomic<bool>*, model::Progress)>& body,
+               const char* unit = "runs");
 
 // The rows of main.cpp's subcommand table.
 Subcommand compare_command();

@@ -55,14 +55,23 @@ std::string num3(double v) {
 // and the table says so instead of printing them as if they were a band.
 void small_sample_note(int n) {
   if (n < 20)
-    std::cout << "note: " << n
-              << " samples leave less than one beyond p5 and p95: those columns are rough; "
-                 "use --uncertainty 64 or more for a band\n";
+    std::cout << wrap("note: " + std::to_string(n) +
+                          " samples leave less than one beyond p5 and p95: those columns are "
+                          "rough; use --uncertainty 64 or more for a band",
+                      "  ");
 }
 
-void print_rate(std::size_t runs, double wall) {
-  std::cout << runs << " model runs in " << fmt(wall, 1) << " s ("
-            << fmt(static_cast<double>(runs) / std::max(wall, 1e-9), 2) << " runs/s)\n";
+// "25 model runs in 0.3 s (83 runs/s): 12 for the table (the progress bar's
+// count), 13 re-fitting queue_work_us".
+void print_rate(std::size_t table_runs, std::size_t fit_runs, double wall,
+                const char* table_unit = "runs") {
+  const std::size_t runs = table_runs + fit_runs;
+  std::string s = std::to_string(runs) + " model runs in " + fmt(wall, 1) + " s (" +
+                  fmt(static_cast<double>(runs) / std::max(wall, 1e-9), 2) + " runs/s)";
+  if (fit_runs)
+    s += ": " + std::to_string(table_runs) + " for the table (the progress bar counted " +
+         table_unit + "), " + std::to_string(fit_runs) + " re-fitting queue_work_us";
+  std::cout << wrap(s, "  ");
 }
 
 }  // namespace
@@ -75,11 +84,14 @@ int reproduce_uncertainty_command(const model::Config& base, const model::ReproO
   check_outputs({{json_file, "--json"}, {csv_file, "--csv"}});
   const auto t0 = std::chrono::steady_clock::now();
   study::ReproUncertainty r;
-  run_study(static_cast<std::size_t>(u.n), [&](const std::atomic<bool>* stop, model::Progress p) {
-    o.stop = stop;
-    o.progress = std::move(p);
-    r = study::reproduce_uncertainty(base, o);
-  });
+  run_study(
+      static_cast<std::size_t>(u.n),
+      [&](const std::atomic<bool>* stop, model::Progress p) {
+        o.stop = stop;
+        o.progress = std::move(p);
+        r = study::reproduce_uncertainty(base, o);
+      },
+      "samples");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const nlohmann::json j = study::reproduce_uncertainty_json(r);
   std::cout << wrap("ipistorm reproduce --uncertainty " + std::to_string(u.n) + ": " +
@@ -114,10 +126,10 @@ int reproduce_uncertainty_command(const model::Config& base, const model::ReproO
     }
     c.print(std::cout);
   }
-  std::size_t runs = 0;
-  for (const auto& s : r.samples) runs += static_cast<std::size_t>(s.fit.runs);
-  runs += r.samples.size() * (r.scenarios.size() - (o.refit ? 1 : 0));
-  print_rate(runs, wall);
+  std::size_t fit_runs = 0;
+  for (const auto& s : r.samples) fit_runs += static_cast<std::size_t>(s.fit.runs);
+  print_rate(r.samples.size() * (r.scenarios.size() - (o.refit ? 1 : 0)), fit_runs, wall,
+             "samples");
   if (!csv_file.empty()) write_file_atomic(csv_file, study::reproduce_uncertainty_csv(r), "--csv");
   if (!json_file.empty()) write_json_file(json_file, j);
   return 0;
@@ -167,9 +179,9 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
   small_sample_note(u.n);
   std::cout << "\n";
   for (const auto& v : c.verdicts) std::cout << v << "\n";
-  std::size_t runs = c.runs.results.size();
-  for (const auto& s : c.runs.samples) runs += static_cast<std::size_t>(s.fit.runs);
-  print_rate(runs, wall);
+  std::size_t fit_runs = 0;
+  for (const auto& s : c.runs.samples) fit_runs += static_cast<std::size_t>(s.fit.runs);
+  print_rate(c.runs.results.size(), fit_runs, wall);
   if (!json_file.empty()) write_json_file(json_file, j);
   return 0;
 }
@@ -189,7 +201,9 @@ int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Con
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<std::size_t> sample(r.results.size());
   for (std::size_t k = 0; k < r.results.size(); ++k) sample[k] = k % r.samples.size();
-  Table t({"run", "sample", "kernel", "strategy", "vCPUs", "boot s", "IPIs/s peak", "dom0 peak %"});
+  // The metric table's names, as in the sweep without --uncertainty.
+  Table t({"run", "sample", "kernel", "strategy", "vCPUs", column_title("boot_time_s"),
+           column_title("resched_ipis_per_s.peak"), column_title("dom0_util_pct.peak")});
   for (std::size_t k = 0; k < r.results.size(); ++k) {
     if (k >= 40 && k + 5 < r.results.size()) {
       if (k == 40) t.row({"...", "", "", "", "", "", "", ""});
@@ -201,10 +215,10 @@ int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Con
            show("resched_ipis_per_s.peak", res), show("dom0_util_pct.peak", res)});
   }
   t.print(std::cout);
-  std::size_t runs = r.results.size();
-  for (const auto& s : r.samples) runs += static_cast<std::size_t>(s.fit.runs);
+  std::size_t fit_runs = 0;
+  for (const auto& s : r.samples) fit_runs += static_cast<std::size_t>(s.fit.runs);
   std::cout << "\n";
-  print_rate(runs, wall);
+  print_rate(r.results.size(), fit_runs, wall);
   if (!csv_file.empty())
     write_file_atomic(csv_file, model::sweep_csv(g, r.results, nullptr, sample), "--csv");
   if (!json_file.empty()) {
