@@ -10,6 +10,7 @@
 #include "cli/help.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "io/number.hpp"
 #include "model/linux6/kernels/linux_policy.hpp"
 #include "run/storm.hpp"
 #include "topology/topology.hpp"
@@ -40,7 +41,15 @@ int run_storm_command(StormFlags& f) {
     const std::size_t eq = s.find('=');
     if (eq == std::string::npos || eq == 0)
       throw InputError("--set needs NAME=VALUE, got '" + s + "'");
-    f.c.params.set_from_string(s.substr(0, eq), s.substr(eq + 1));
+    const std::string name = s.substr(0, eq), text = s.substr(eq + 1);
+    if (lx::find_linux_cost_row(name) != nullptr) {  // the Linux 6.x model's own rows
+      const auto v = io::parse_real(text);
+      if (!v) throw InputError("--set " + name + " needs a number, got '" + text + "'");
+      lx::check_linux_cost(name, *v);
+      f.c.linux_costs[name] = *v;
+      continue;
+    }
+    f.c.params.set_from_string(name, text);
   }
   run::check_storm_config(f.c);
   if (!f.json_file.empty()) check_writable(f.json_file, "--json");

@@ -69,6 +69,7 @@ struct End {
 
 void check_storm_config(const StormConfig& c) {
   lx::find_linux_policy(c.kernel);
+  for (const auto& [name, v] : c.linux_costs) lx::check_linux_cost(name, v);
   if (c.host != "bare-metal" && c.host != "kvm")
     throw InputError("--host '" + c.host + "' is not one of bare-metal, kvm");
   strategy_of(c.strategy);
@@ -120,7 +121,7 @@ StormResult run_storm(const StormConfig& c) {
         " housekeeping CPUs; " + topology.spec() + " has " + std::to_string(housekeeping.size()) +
         " (" + std::to_string(n) + " CPUs, " + std::to_string(isolated.size()) + " isolated)");
 
-  const lx::LinuxCosts costs(c.params, c.host == "kvm");
+  const lx::LinuxCosts costs(c.params, c.host == "kvm", c.linux_costs);
   engine::Simulator sim;
   lx::Kernel k(sim, costs, topology, nohz_full, c.seed);
   const std::unique_ptr<lx::LinuxPolicy> policy = lx::find_linux_policy(c.kernel).make(k);
@@ -262,6 +263,8 @@ json storm_json(const StormConfig& c, const StormResult& r) {
                  {"hung_task_s", c.hung_task_s}};
   json params = json::object();
   for (const auto& s : model::param_specs()) params[s.name] = c.params.get(s.name);
+  for (const auto& row : lx::linux_cost_rows())
+    params[row.name] = c.linux_costs.count(row.name) ? c.linux_costs.at(row.name) : row.value;
   config["params"] = params;
   return {{"config", config},
           {"seed", c.seed},

@@ -39,6 +39,7 @@ struct StormConfig {
   double hung_task_s = 120;  // a drain waiting longer is reported stuck (hung_task_timeout_secs)
   std::uint64_t seed = 1;
   model::ParamValues params;
+  model::linux6::LinuxCostValues linux_costs;  // the Linux 6.x model's own rows
 };
 
 // The checks every field gets, once; InputError naming the field.

@@ -1,6 +1,10 @@
 // costs.cpp: the Linux 6.x model's costs (costs.hpp).
 #include "model/linux6/costs.hpp"
 
+#include <cmath>
+
+#include "errors.hpp"
+#include "io/number.hpp"
 #include "model/costs.hpp"
 
 namespace ipistorm::model::linux6 {
@@ -37,15 +41,30 @@ const std::vector<LinuxCostRow>& linux_cost_rows() {
 }
 // clang-format on
 
-namespace {
-double row(const char* name) {
+const LinuxCostRow* find_linux_cost_row(const std::string& name) {
   for (const LinuxCostRow& r : linux_cost_rows())
-    if (std::string(r.name) == name) return r.value;
-  return 0;
+    if (name == r.name) return &r;
+  return nullptr;
 }
-}  // namespace
 
-LinuxCosts::LinuxCosts(const ParamValues& p, bool kvm_guest) : kvm(kvm_guest) {
+void check_linux_cost(const std::string& name, double value) {
+  const LinuxCostRow* r = find_linux_cost_row(name);
+  if (r == nullptr) throw InputError("unknown Linux 6.x cost '" + name + "'");
+  if (!std::isfinite(value) || value < 0 || value > 100 * r->high ||
+      (std::string(r->unit) == "folios" && (value < 1 || value != std::floor(value))))
+    throw InputError("parameter " + name + "=" + io::format_number(value) +
+                     " is outside the accepted range " +
+                     (std::string(r->unit) == "folios" ? "1" : "0") + ".." +
+                     io::format_number(100 * r->high) + " " + r->unit);
+}
+
+LinuxCosts::LinuxCosts(const ParamValues& p, bool kvm_guest, const LinuxCostValues& own)
+    : kvm(kvm_guest) {
+  for (const auto& [name, v] : own) check_linux_cost(name, v);
+  auto row = [&own](const char* name) {
+    if (auto it = own.find(name); it != own.end()) return it->second;
+    return find_linux_cost_row(name)->value;
+  };
   const Costs c(p);
   for (int d = 0; d < topo::kDistanceClasses; ++d) {
     ipi[d] = c.ipi[d];

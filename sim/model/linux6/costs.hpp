@@ -11,6 +11,7 @@
 // Times do, and the virtual lab (bench/vlab) cannot check them (TCG).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,18 @@ struct LinuxCostRow {
 };
 // The rows only this model has, in the order LinuxCosts lists them.
 const std::vector<LinuxCostRow>& linux_cost_rows();
+// The row named `name`, or nullptr.
+const LinuxCostRow* find_linux_cost_row(const std::string& name);
+// Values for some rows (the rest keep their defaults): each name a row, each
+// value finite and in 0..100x the row's plausible top; InputError otherwise.
+using LinuxCostValues = std::map<std::string, double>;
+void check_linux_cost(const std::string& name, double value);
 
 struct LinuxCosts {
   // The defaults of the parameter table and of linux_cost_rows().
   LinuxCosts() : LinuxCosts(ParamValues{}) {}
-  explicit LinuxCosts(const ParamValues& p, bool kvm_guest = false);
+  explicit LinuxCosts(const ParamValues& p, bool kvm_guest = false,
+                      const LinuxCostValues& own = {});
   // What sending one IPI costs the sender, on this host.
   SimTime ipi_send() const { return apic_ipi_send + (kvm ? kvm_ipi_exit : 0); }
   // What waking a halted CPU adds to an IPI's flight, on this host.
