@@ -11,7 +11,9 @@ with Agg, and writes figures without a timestamp inside (an unchanged figure
 is an unchanged file). Each PNG carries its labels (suptitle, and per panel the
 title, axis labels and what each axis' ticks show) as JSON in a PNG text
 chunk "ipistorm-labels", which pybindings/tests/test_notebooks.py reads to
-check that every figure says what it shows, with units.
+check that every figure says what it shows, with units, and hides nothing
+(no legend entry under another curve, no legend over a label, no error bar
+cut at the axis).
 """
 
 import json
@@ -22,6 +24,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.container  # noqa: E402
+import matplotlib.lines  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -82,21 +86,110 @@ def _numeric(text):
         return False
 
 
+def _drawn(line):
+    """A line's points as drawn, in pixels, with its step style applied."""
+    path = line._get_transformed_path().get_fully_transformed_path()
+    xy = np.asarray(path.vertices, dtype=float)
+    return xy[np.isfinite(xy).all(axis=1)]
+
+
+def _under(a, b, px=1.5):
+    """Whether line a lies within px pixels of line b wherever a is drawn (so
+    that b, drawn later, covers it)."""
+    pa, pb = _drawn(a), _drawn(b)
+    if len(pa) == 0 or len(pb) == 0:
+        return False
+    if len(pa) == len(pb) and np.allclose(pa, pb, atol=px):
+        return True
+    if b.get_linestyle() in ("None", "", " ") or b.get_linewidth() == 0:
+        return False  # markers only: they cover a line nowhere between them
+    # Curves over an increasing x (CDFs, time series): compare at a's points.
+    xb = pb[:, 0]
+    if len(pb) > 1 and np.all(np.diff(xb) >= 0):
+        inside = (pa[:, 0] >= xb[0]) & (pa[:, 0] <= xb[-1])
+        if inside.mean() < 0.95:
+            return False
+        # Where b has a vertical step, it covers every y between its ends.
+        at = np.interp(pa[inside, 0], xb, pb[:, 1])
+        left = np.searchsorted(xb, pa[inside, 0], side="left")
+        right = np.searchsorted(xb, pa[inside, 0], side="right") - 1
+        ys = pa[inside, 1]
+        ymin = np.minimum(pb[np.clip(left, 0, len(pb) - 1), 1], pb[np.clip(right, 0, len(pb) - 1), 1])
+        ymax = np.maximum(pb[np.clip(left, 0, len(pb) - 1), 1], pb[np.clip(right, 0, len(pb) - 1), 1])
+        near = (np.abs(ys - at) <= px) | ((ys >= ymin - px) & (ys <= ymax + px))
+        return bool(near.all())
+    return False
+
+
+def _hidden_entries(ax):
+    """Legend entries whose line lies under a later one, within 1.5 pixels
+    wherever it is drawn: the reader sees one curve for several entries."""
+    lines = [h for h in ax.get_legend_handles_labels()[0]
+             if isinstance(h, matplotlib.lines.Line2D) and h.get_visible()]
+    return [a.get_label() for i, a in enumerate(lines)
+            if any(_under(a, b) for b in lines[i + 1:])]
+
+
+def _covered_texts(fig, legend, renderer):
+    """The axis labels, titles and tick labels of the figure a legend's box
+    covers."""
+    box = legend.get_window_extent(renderer)
+    covered = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        texts = [ax.xaxis.label, ax.yaxis.label, ax.title]
+        texts += [t for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        for t in texts:
+            if t.get_visible() and t.get_text() and t is not legend.get_title():
+                if box.overlaps(t.get_window_extent(renderer)):
+                    covered.append(t.get_text())
+    return covered
+
+
+def _cut_whiskers(ax):
+    """Error bars that end at or beyond the axis limits: an interval cut off."""
+    cut = 0
+    for c in ax.containers:
+        if not isinstance(c, matplotlib.container.ErrorbarContainer):
+            continue
+        for coll in c.lines[2]:
+            for seg in coll.get_segments():
+                seg = np.asarray(seg, dtype=float)
+                for k, lim in ((0, ax.get_xlim()), (1, ax.get_ylim())):
+                    lo, hi = min(lim), max(lim)
+                    span = hi - lo
+                    ends = seg[:, k]
+                    if np.ptp(ends) > 0 and (ends.min() <= lo + 1e-9 * span
+                                             or ends.max() >= hi - 1e-9 * span):
+                        cut += 1
+    return cut
+
+
 def figure_labels(fig):
     """The labels a reader sees: suptitle, and per visible panel with data its
-    title, x and y labels and what each axis' ticks show."""
+    title, x and y labels and what each axis' ticks show; besides, what would
+    mislead: legend entries hidden under another curve, a legend covering a
+    label, error bars cut at the axis."""
     fig.canvas.draw()  # tick labels exist only once drawn
+    renderer = fig.canvas.get_renderer()
     panels = []
     for ax in fig.axes:
         if not ax.get_visible() or not ax.axison:
             continue
         if not (ax.lines or ax.patches or ax.collections or ax.images):
             continue  # colour bars, empty panels
+        legend = ax.get_legend()
         panels.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(),
                        "ylabel": ax.get_ylabel(), "xticks": _ticks(ax.xaxis),
-                       "yticks": _ticks(ax.yaxis), "legend": ax.get_legend() is not None})
+                       "yticks": _ticks(ax.yaxis), "legend": legend is not None,
+                       "hidden_legend_entries": _hidden_entries(ax) if legend else [],
+                       "legend_covers": _covered_texts(fig, legend, renderer) if legend else [],
+                       "cut_whiskers": _cut_whiskers(ax)})
     sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    covers = [t for leg in fig.legends for t in _covered_texts(fig, leg, renderer)]
     return {"suptitle": sup, "panels": panels, "figure_legend": bool(fig.legends),
+            "figure_legend_covers": covers,
             "titles": [ax.get_title() for ax in fig.axes if ax.get_title()]}
 
 

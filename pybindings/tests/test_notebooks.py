@@ -177,6 +177,14 @@ def check_labels(name, labels):
                 label = p[f"{axis}label"]
                 assert label, f"{where}: the {axis} axis shows values but has no label"
                 assert UNIT.search(label), f"{where}: {axis} label {label!r} has no (unit)"
+        # What would mislead a reader (absent from figures drawn before the check).
+        assert not p.get("hidden_legend_entries"), (
+            f"{where}: legend entries {p['hidden_legend_entries']} lie under another curve")
+        assert not p.get("legend_covers"), f"{where}: the legend covers {p['legend_covers']}"
+        assert not p.get("cut_whiskers"), (
+            f"{where}: {p['cut_whiskers']} error bars end at the axis limit (cut off)")
+    assert not labels.get("figure_legend_covers"), (
+        f"{name}: the figure legend covers {labels['figure_legend_covers']}")
 
 
 def test_every_figure_says_what_it_shows(figures):
@@ -207,3 +215,59 @@ def test_label_check_catches_a_missing_unit():
     named = json.loads(json.dumps(bad))
     named["panels"][0]["yticks"] = "words"  # strategy names: no unit needed
     check_labels("named", named)
+
+
+def test_label_check_catches_what_hides(tmp_path, monkeypatch):
+    """The checker itself: legend entries drawn over by another curve, a
+    legend over a label, whiskers cut at the axis; from real figures."""
+    monkeypatch.setenv("IPISTORM_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("IPISTORM_REPO", str(REPO))
+    monkeypatch.syspath_prepend(str(REPO / "notebooks"))
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import nbsetup
+    import numpy as np
+
+    def labels(fig):
+        out = nbsetup.figure_labels(fig)
+        plt.close(fig)
+        return out
+
+    base = {"title": "t", "xlabel": "x (s)", "ylabel": "y (s)"}
+    fig, ax = plt.subplots()
+    for name in ("a", "b", "c"):
+        ax.plot([1, 2, 3], [1, 2, 3], label=name)  # three entries, one visible curve
+    ax.plot([1, 2, 3], [3, 2, 1], label="d")
+    ax.set(**base)
+    ax.legend()
+    got = labels(fig)
+    assert got["panels"][0]["hidden_legend_entries"] == ["a", "b"]
+    with pytest.raises(AssertionError, match="lie under another curve"):
+        check_labels("hidden", got)
+
+    # Step curves a hair apart (CDFs of strategies that cost the same) hide too;
+    # one clearly apart does not.
+    fig, ax = plt.subplots()
+    x = np.geomspace(5, 500, 200)
+    for name, shift in (("p", 1.0), ("q", 1.002), ("r", 3.0)):
+        ax.step(x * shift, np.linspace(0, 1, 200), where="post", label=name)
+    ax.set_xscale("log")
+    ax.set(**base)
+    ax.legend()
+    assert labels(fig)["panels"][0]["hidden_legend_entries"] == ["p"]
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1], label="a long legend entry that spills")
+    ax.set(**base)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.35))
+    with pytest.raises(AssertionError, match="legend covers"):
+        check_labels("covering", labels(fig))
+
+    fig, ax = plt.subplots()
+    ax.barh([0, 1], [0.5, 0.9], xerr=[[0.1, 0.1], [0.3, 0.9]])
+    ax.set_xlim(0, 1.2)  # the second interval reaches 1.8
+    ax.set(**base)
+    ax.set_title("t")
+    with pytest.raises(AssertionError, match="cut off"):
+        check_labels("cut", labels(fig))
