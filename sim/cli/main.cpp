@@ -43,6 +43,7 @@
 #include "run/traced_run.hpp"
 #include "run/world.hpp"
 #include "study/fit.hpp"
+#include "study/nativelink.hpp"
 #include "study/reproduce.hpp"
 #include "study/sweep.hpp"
 #include "topology/topology.hpp"
@@ -122,9 +123,64 @@ std::string fmt_figure(const std::string& name, double v) {
 
 // Exit 0 when it ran, whatever the figures say (the table and its footer say
 // that); with `check`, 1 while a figure is outside its tolerance.
+// `reproduce --report nativelink-2026`: the 2026 storm beside its report.
+int cmd_reproduce_nativelink(const RunFlags& f, int draws, bool check) {
+  if (!f.config_file.empty() || !f.calibration_file.empty() || !f.topology.empty() ||
+      !f.kernel.empty() || !f.strategy.empty() || !f.placement.empty() || f.dom0_vcpus != 0 ||
+      !f.sets.empty())
+    throw InputError(
+        "--report nativelink-2026 runs its own machine and kernel (guest-255, linux-6.1); "
+        "the 2009 report's flags (--config, --calibration, --topology, --kernel, --strategy, "
+        "--placement, --dom0-vcpus, --set) do not apply to it");
+  check_writable(f.json_file);
+  const ipistorm::study::NativelinkResult r = ipistorm::study::reproduce_nativelink(draws, f.seed);
+  std::cout << "ipistorm reproduce: nativelink issue 2607 (July 2026), fadvise(DONTNEED) per "
+               "blob on a 255-vCPU guest, seed "
+            << f.seed << "\nassumed:\n";
+  for (const std::string& a : r.assumptions) std::cout << "  " << a << "\n";
+  auto num = [](double v) { return fmt(v, v < 10 ? 2 : (v < 1000 ? 1 : 0)); };
+  auto print = [&](const char* title, const std::vector<ipistorm::study::NativelinkRow>& rows,
+                   bool with_report) {
+    std::cout << "\n" << title << "\n";
+    std::vector<std::string> head{"figure"};
+    if (with_report) head.push_back("report");
+    for (const char* h : {"model p50", "5th", "95th", "judged", "ok"}) head.emplace_back(h);
+    Table t(head);
+    for (const auto& x : rows) {
+      std::vector<std::string> row{x.figure};
+      if (with_report) row.push_back(x.report.empty() ? "-" : x.report);
+      for (const std::string& c : {num(x.model.p50), num(x.model.p5), num(x.model.p95),
+                                   x.judged.empty() ? std::string("-") : x.judged,
+                                   std::string(x.judged.empty() ? "-" : (x.ok ? "yes" : "NO"))})
+        row.push_back(c);
+      t.row(row);
+    }
+    t.print(std::cout);
+  };
+  print("the report's figures, 64 workers (model: median and 5th..95th percentile of the draws)",
+        r.figures, true);
+  print("the ceiling: does 4x the workers retire 4x the blobs?", r.ceiling, false);
+  print("the other blob paths, 64 workers", r.paths, false);
+  if (r.draws < 20)
+    std::cout << "\n(" << r.draws << " draws: the 5th and 95th percentiles are rough; "
+              << "--draws 20 or more)\n";
+  std::cout << (r.ok() ? "\nevery judged figure as the report describes it\n"
+                       : "\nSOME FIGURES NOT AS THE REPORT DESCRIBES THEM\n");
+  if (!f.json_file.empty()) write_json_file(f.json_file, ipistorm::study::nativelink_json(r));
+  return check && !r.ok() ? 1 : 0;
+}
+
 int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
-                  const ipistorm::cli::UncertaintyFlags& u, const std::string& csv_file,
-                  bool check) {
+                  const ipistorm::cli::UncertaintyFlags& u, const std::string& csv_file, bool check,
+                  const std::string& report, int draws) {
+  if (report == "nativelink-2026") {
+    if (u.given || !csv_file.empty())
+      throw InputError(
+          "--report nativelink-2026 gives bands of its own (--draws); --uncertainty "
+          "and --csv apply to the 2009 report");
+    return cmd_reproduce_nativelink(f, draws == 0 ? 20 : draws, check);
+  }
+  if (draws != 0) throw InputError("--draws applies to --report nativelink-2026");
   model::Config base = build_config(f);
   model::ReproOptions opts;
   opts.pvops_cx_uploaded = pvops_cx == "uploaded";
@@ -521,7 +577,8 @@ Subcommand reproduce_command() {
     RunFlags run;
     int jobs = 0;
     ipistorm::cli::UncertaintyFlags uncertainty;
-    std::string csv, pvops_cx = "uploaded";
+    std::string csv, pvops_cx = "uploaded", report = "xen-devel-2009";
+    int draws = 0;  // 0: not given (nativelink-2026 then draws 20)
     bool check = false;
   };
   auto f = std::make_shared<Flags>();
@@ -540,12 +597,22 @@ Subcommand reproduce_command() {
             ->check(CLI::IsMember({"uploaded", "none"}));
         cmd.add_flag("--check", f->check,
                      "exit 1 when a figure is outside its tolerance (tests, scripts)");
+        cmd.add_option("--report", f->report,
+                       "xen-devel-2009 (default: the pvops dom0 slow HVM boot) or nativelink-2026 "
+                       "(fadvise per blob on a 255-vCPU guest)")
+            ->check(CLI::IsMember({"xen-devel-2009", "nativelink-2026"}));
+        cmd.add_option(
+               "--draws", f->draws,
+               "nativelink-2026: draws of its unknowns, 2..1000 (default 20, a few seconds)")
+            ->check(ipistorm::cli::decimal_integer());
         set_help(&cmd, {false, false, true, true, "with --check, a figure outside its tolerance"},
                  {"ipistorm reproduce", "ipistorm reproduce --check -j 2",
-                  "ipistorm reproduce --topology nehalem-ex --json repro.json"});
+                  "ipistorm reproduce --topology nehalem-ex --json repro.json",
+                  "ipistorm reproduce --report nativelink-2026 --draws 20"});
       },
       [f](CLI::App&) {
-        return cmd_reproduce(f->run, f->jobs, f->pvops_cx, f->uncertainty, f->csv, f->check);
+        return cmd_reproduce(f->run, f->jobs, f->pvops_cx, f->uncertainty, f->csv, f->check,
+                             f->report, f->draws);
       }};
 }
 
