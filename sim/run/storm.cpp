@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 
 #include "engine/simulator.hpp"
@@ -211,6 +212,31 @@ StormResult run_storm(const StormConfig& c) {
     }
     cl.cpu_available_pct = std::max(0.0, 100 - cl.noise_us_per_s / 1e4);
     r.classes.push_back(cl);
+    if (name != "busy" && name != "isolated") continue;
+    for (int cpu : cpus) {  // the per-CPU osnoise rows
+      const lx::Cpu& x = k.sched.cpu(cpu);
+      OsnoiseCpu o;
+      o.cpu = cpu;
+      o.cls = name;
+      o.runtime_us = T * 1e6;
+      SimTime noise = 0;
+      for (SimTime v : x.noise_ns) noise += v;
+      o.noise_us = static_cast<double>(noise) / 1e3;
+      o.cpu_available_pct = std::max(0.0, 100 * (1 - o.noise_us / o.runtime_us));
+      o.max_single_noise_us = static_cast<double>(x.max_single_noise) / 1e3;
+      for (std::uint64_t v : x.irqs) o.irq += v;
+      o.thread = x.thread_noise;
+      const engine::Histogram& h = x.noise_episodes;
+      o.episodes = h.count();
+      o.avg_us = h.mean() / 1e3;
+      o.min_us = static_cast<double>(h.min()) / 1e3;
+      std::map<std::int64_t, std::uint64_t> by_us;
+      for (std::size_t b = 0; b < h.buckets().size(); ++b)
+        if (h.buckets()[b] > 0)
+          by_us[static_cast<std::int64_t>(engine::Histogram::bucket_lo(b) / 1e3)] += h.buckets()[b];
+      o.histogram_us.assign(by_us.begin(), by_us.end());
+      r.osnoise.push_back(o);
+    }
   }
   return r;
 }
@@ -243,6 +269,37 @@ json storm_json(const StormConfig& c, const StormResult& r) {
                          {"CPU_AVAILABLE_pct", cl.cpu_available_pct}}},
                        {"busy_pct", cl.busy_pct},
                        {"folios_left_per_cpu", cl.folios_left}});
+  }
+  // rtla osnoise top's columns, one row per CPU that ran a busy loop (the
+  // whole run is one period), and cyclictest --json's "thread" object: per
+  // loop, its noise episodes as a histogram of whole microseconds.
+  json osnoise = {{"period_us", r.simulated_s * 1e6},
+                  {"columns",
+                   {"CPU", "RUNTIME_IN_US", "NOISE_IN_US", "%_OF_CPU_AVAILABLE",
+                    "MAX_SINGLE_NOISE_IN_US", "HW", "NMI", "IRQ", "SIRQ", "THREAD"}},
+                  {"cpus", json::array()}};
+  json cyclictest = {{"num_threads", r.osnoise.size()},
+                     {"resolution_in_ns", 1000},
+                     {"what", "each busy loop's noise episodes (us), not timer latencies"},
+                     {"thread", json::object()}};
+  for (std::size_t i = 0; i < r.osnoise.size(); ++i) {
+    const OsnoiseCpu& o = r.osnoise[i];
+    osnoise["cpus"].push_back({{"CPU", o.cpu},
+                               {"class", o.cls},
+                               {"RUNTIME_IN_US", o.runtime_us},
+                               {"NOISE_IN_US", o.noise_us},
+                               {"%_OF_CPU_AVAILABLE", o.cpu_available_pct},
+                               {"MAX_SINGLE_NOISE_IN_US", o.max_single_noise_us},
+                               {"HW", 0},
+                               {"NMI", 0},
+                               {"IRQ", o.irq},
+                               {"SIRQ", 0},
+                               {"THREAD", o.thread}});
+    json hist = json::object();
+    for (const auto& [us, n] : o.histogram_us) hist[std::to_string(us)] = n;
+    cyclictest["thread"][std::to_string(i)] = {
+        {"cpu", o.cpu},    {"histogram", hist}, {"cycles", o.episodes},
+        {"min", o.min_us}, {"avg", o.avg_us},   {"max", o.max_single_noise_us}};
   }
   const double T = r.simulated_s > 0 ? r.simulated_s : 1;
   json config = {{"topology", c.topology},
@@ -289,6 +346,8 @@ json storm_json(const StormConfig& c, const StormResult& r) {
             {"oldest_flush_wait_s", r.oldest_flush_wait_s},
             {"flush_wait_cpu", r.flush_wait_cpu},
             {"cpu_classes", classes},
+            {"osnoise", osnoise},
+            {"cyclictest", cyclictest},
             {"events", r.events}}},
           {"provenance", model::provenance_json()}};
 }

@@ -58,6 +58,19 @@ struct StormCpuClass {
   double folios_left = 0;        // batched folios at the end, per CPU
 };
 
+// rtla osnoise top's row for one CPU that ran a busy loop, over the whole
+// run as one period, and its noise episodes as cyclictest --json would
+// histogram a thread's latencies (us bucket -> count).
+struct OsnoiseCpu {
+  int cpu = 0;
+  std::string cls;
+  double runtime_us = 0, noise_us = 0, cpu_available_pct = 0, max_single_noise_us = 0;
+  std::uint64_t irq = 0, thread = 0;  // interruptions: IPIs (RES, CAL, IWI), preemptions
+  std::vector<std::pair<std::int64_t, std::uint64_t>> histogram_us;
+  std::uint64_t episodes = 0;
+  double avg_us = 0, min_us = 0;
+};
+
 struct StormResult {
   double simulated_s = 0;
   std::uint64_t blobs = 0, fadvise_calls = 0, fadvise_drained = 0, backlog = 0;
@@ -65,7 +78,8 @@ struct StormResult {
   model::linux6::DrainStats drain;
   double busy_cpu_pct = 0;  // over every CPU
   std::vector<StormCpuClass> classes;
-  bool stuck = false;  // a drain waited past hung_task_s
+  std::vector<OsnoiseCpu> osnoise;  // busy and isolated CPUs, by CPU
+  bool stuck = false;               // a drain waited past hung_task_s
   double oldest_flush_wait_s = 0;
   int flush_wait_cpu = -1;
   std::uint64_t events = 0;

@@ -175,6 +175,52 @@ TEST(Storm, AKvmGuestPaysMorePerCallForTheSameInterrupts) {
   EXPECT_LT(kvm.fadvise_calls, metal.fadvise_calls);
 }
 
+// The JSON's osnoise and cyclictest parts keep the shapes their tools use,
+// so a real measurement can be laid beside them.
+TEST(Storm, OsnoiseAndCyclictestJsonHaveTheirToolsShape) {
+  run::StormConfig c = small();
+  c.busy_cpus = 2;
+  c.isolated = "14-15";
+  c.isolated_task = "spin-refill";
+  c.isolated_folio_adds_per_s = 1e5;
+  const nlohmann::json j = run::storm_json(c, run::run_storm(c));
+  for (const char* k : {"config", "seed", "result", "provenance"}) EXPECT_TRUE(j.contains(k)) << k;
+  const nlohmann::json& o = j["result"]["osnoise"];
+  const std::vector<std::string> cols = o["columns"].get<std::vector<std::string>>();
+  ASSERT_EQ(o["cpus"].size(), 4u);  // 2 busy + 2 isolated
+  for (const auto& row : o["cpus"]) {
+    for (const std::string& col : cols) {
+      ASSERT_TRUE(row.contains(col)) << col;
+      EXPECT_TRUE(row[col].is_number()) << col;
+    }
+    EXPECT_LE(row["%_OF_CPU_AVAILABLE"].get<double>(), 100);
+    EXPECT_NEAR(row["RUNTIME_IN_US"].get<double>(), o["period_us"].get<double>(), 1e-6);
+  }
+  const nlohmann::json& ct = j["result"]["cyclictest"];
+  ASSERT_EQ(ct["thread"].size(), 4u);
+  bool some = false;
+  for (const auto& [id, t] : ct["thread"].items()) {
+    std::uint64_t n = 0;
+    for (const auto& [us, count] : t["histogram"].items()) {
+      EXPECT_GE(std::stoll(us), 0);
+      n += count.get<std::uint64_t>();
+    }
+    EXPECT_EQ(n, t["cycles"].get<std::uint64_t>()) << id;
+    if (n > 0) {
+      some = true;
+      EXPECT_LE(t["min"].get<double>(), t["avg"].get<double>());
+      EXPECT_LE(t["avg"].get<double>(), t["max"].get<double>());
+    }
+  }
+  EXPECT_TRUE(some);
+  // An isolated loop that refills: each drain is one IRQ pair and one preemption.
+  for (const auto& row : o["cpus"]) {
+    if (row["class"] == "isolated") {
+      EXPECT_EQ(row["IRQ"].get<std::uint64_t>(), 2 * row["THREAD"].get<std::uint64_t>());
+    }
+  }
+}
+
 TEST(Storm, BadConfigsAreRefusedNamingTheField) {
   run::StormConfig c = small();
   c.workers = 20;  // 16 CPUs

@@ -43,10 +43,17 @@ void Sched::set_curr(Cpu& x, Task* t) {
   x.curr = t;
 }
 
-void Sched::note_noise(int c, Cause why, SimTime ns) {
+void Sched::note_noise(int c, Cause why, SimTime ns, bool preemption) {
   Cpu& x = cpu(c);
+  // Inside a preempted loop's stretch the time is already the loop's loss
+  // (switch_done counts the whole stretch once).
+  if (x.preempted_at >= 0 && !preemption) return;
   x.noise_ns[static_cast<int>(why)] += ns;
-  if (x.curr != nullptr && x.curr->user_loop) x.max_single_noise = std::max(x.max_single_noise, ns);
+  // What a busy loop sees (osnoise, cyclictest): each stretch it lost.
+  if (x.curr == nullptr || !x.curr->user_loop) return;
+  x.max_single_noise = std::max(x.max_single_noise, ns);
+  x.noise_episodes.add(ns);
+  if (preemption) ++x.thread_noise;
 }
 
 bool Sched::cpus_share_cache(int a, int b) const {
@@ -193,7 +200,7 @@ void Sched::switch_done(std::int64_t c) {
   if (next->user_loop && x.preempted_at >= 0) {  // the loop runs again: one noise
     const SimTime lost = sim_.now() - x.preempted_at;
     x.preempted_at = -1;
-    note_noise(x.id, Cause::kPreempt, lost);
+    note_noise(x.id, Cause::kPreempt, lost, /*preemption=*/true);
   }
   if (!next->user_loop) next->resume();
 }

@@ -31,6 +31,7 @@
 #include "engine/action.hpp"
 #include "engine/inline_fifo.hpp"
 #include "engine/simulator.hpp"
+#include "engine/stats.hpp"
 #include "model/linux6/costs.hpp"
 #include "topology/topology.hpp"
 
@@ -74,7 +75,9 @@ struct Cpu {
   // osnoise's view of a user busy loop: each stretch it lost (an interrupt
   // handler, or a preemption until it runs again) is one noise.
   SimTime max_single_noise = 0;
-  SimTime preempted_at = -1;  // the loop was switched out at (-1: it runs)
+  engine::Histogram noise_episodes;  // ns, each stretch a busy loop lost
+  std::uint64_t thread_noise = 0;    // of those, preemptions (osnoise's "Thread")
+  SimTime preempted_at = -1;         // the loop was switched out at (-1: it runs)
   // Busy time: anything but the idle task (cpu_busy_ns()).
   SimTime busy_ns = 0;
   SimTime busy_since = -1;  // -1: idle
@@ -126,8 +129,9 @@ class Sched {
   // sender's cost.
   SimTime smp_call_single_queue(int to, Cause why, int from, Action fn);
 
-  // A noise of `ns` on CPU c (charged to `why`; a busy loop's largest single).
-  void note_noise(int c, Cause why, SimTime ns);
+  // A noise of `ns` on CPU c, charged to `why`: an interrupt's handler, or
+  // (`preemption`) the stretch a busy loop lost to a kernel thread.
+  void note_noise(int c, Cause why, SimTime ns, bool preemption = false);
   // Time CPU c has not been idle, up to now.
   SimTime cpu_busy_ns(int c) const {
     const Cpu& x = cpu(c);
