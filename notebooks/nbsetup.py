@@ -121,13 +121,25 @@ def _under(a, b, px=1.5):
     return False
 
 
+def _covers(b, a, order):
+    """Whether line b, where it runs over line a, hides it: drawn above it
+    (higher zorder, or the same and later), solid, and at least as wide. A
+    thinner or dashed line on top leaves the one below showing."""
+    above = (b.get_zorder(), order[b]) > (a.get_zorder(), order[a])
+    solid = b.get_linestyle() in ("-", "solid")
+    return above and solid and b.get_linewidth() >= a.get_linewidth() - 0.01
+
+
 def _hidden_entries(ax):
-    """Legend entries whose line lies under a later one, within 1.5 pixels
+    """Legend entries whose line lies under another, within 1.5 pixels
     wherever it is drawn: the reader sees one curve for several entries."""
     lines = [h for h in ax.get_legend_handles_labels()[0]
              if isinstance(h, matplotlib.lines.Line2D) and h.get_visible()]
-    return [a.get_label() for i, a in enumerate(lines)
-            if any(_under(a, b) for b in lines[i + 1:])]
+    order = {line: k for k, line in enumerate(ax.lines)}
+    for line in lines:
+        order.setdefault(line, len(order))
+    return [a.get_label() for a in lines
+            if any(b is not a and _covers(b, a, order) and _under(a, b) for b in lines)]
 
 
 def _covered_texts(fig, legend, renderer):
@@ -148,7 +160,8 @@ def _covered_texts(fig, legend, renderer):
 
 
 def _cut_whiskers(ax):
-    """Error bars that end at or beyond the axis limits: an interval cut off."""
+    """Error bars that end beyond the axis limits, or exactly at a limit other
+    than 0 (an interval clipped to the axis): an interval cut off."""
     cut = 0
     for c in ax.containers:
         if not isinstance(c, matplotlib.container.ErrorbarContainer):
@@ -160,8 +173,11 @@ def _cut_whiskers(ax):
                     lo, hi = min(lim), max(lim)
                     span = hi - lo
                     ends = seg[:, k]
-                    if np.ptp(ends) > 0 and (ends.min() <= lo + 1e-9 * span
-                                             or ends.max() >= hi - 1e-9 * span):
+                    tol = 1e-9 * span
+                    beyond = ends.min() < lo - tol or ends.max() > hi + tol
+                    at = any(lim != 0 and np.isclose(ends, lim, rtol=0, atol=tol).any()
+                             for lim in (lo, hi))
+                    if np.ptp(ends) > 0 and (beyond or at):
                         cut += 1
     return cut
 

@@ -38,7 +38,8 @@ def run_figures(out_dir, *names, **env):
 
 
 def test_notebooks_stored_without_outputs():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07", "08",
+                                               "09"]
     for p in NOTEBOOKS:
         nb = json.loads(p.read_text())
         assert nb["metadata"]["kernelspec"]["name"] == "python3"

@@ -9,9 +9,15 @@ from conftest import run_cli
 
 
 def cli_registry(cli, label):
-    out = run_cli(cli, "params").stdout
-    line = next(l for l in out.splitlines() if l.startswith(label + ":"))
-    return line.split(":", 1)[1].split()
+    # A list wraps at 100 columns, its next lines indented: read them all.
+    lines = run_cli(cli, "params").stdout.splitlines()
+    i = next(k for k, l in enumerate(lines) if l.startswith(label + ":"))
+    words = lines[i].split(":", 1)[1].split()
+    for more in lines[i + 1:]:
+        if not more.startswith("  "):
+            break
+        words += more.split()
+    return words
 
 
 def test_params_columns():
