@@ -284,7 +284,7 @@ int run_compare(const CompareOptions& o) {
     for (std::size_t f = 0; f < figs.size(); ++f) {
       const model::MetricSpec& m = model::metric(figs[f]);
       row.push_back(mean_range(column([&](std::size_t i) { return m.value(results[i]); }),
-                               [&m](double v) { return model::format_metric(m, v); }));
+                               [&m](double v) { return format_value(m, v); }));
       if (f == 0)
         row.push_back(mean_range(column([&](std::size_t i) { return ratio[i]; }),
                                  [](double v) { return fmt(v, 2); }));

@@ -103,9 +103,24 @@ std::string fmt(double v, int digits) {
 
 std::string fmt_si(double v) { return model::format_si(v); }
 
+std::string format_value(const model::MetricSpec& m, double v) {
+  if (std::string(m.unit) != "bytes" || !std::isfinite(v)) return model::format_metric(m, v);
+  static const char* const kPrefix[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int k = 0;
+  double x = v;
+  while (std::fabs(x) >= 1024 && k < 4) {
+    x /= 1024;
+    ++k;
+  }
+  char buf[64];
+  // Whole numbers stay whole ("4 KiB", "48 MiB"); others keep one decimal.
+  std::snprintf(buf, sizeof buf, x == std::floor(x) ? "%.0f %s" : "%.1f %s", x, kPrefix[k]);
+  return buf;
+}
+
 std::string show(const std::string& metric_name, const model::Result& r) {
   const model::MetricSpec& m = model::metric(metric_name);
-  return model::format_metric(m, m.value(r));
+  return format_value(m, m.value(r));
 }
 
 std::string column_title(const std::string& metric_name) {

@@ -41,7 +41,11 @@ class Table {
 std::string fmt(double v, int digits = 1);
 // Human-readable count: 1234567 -> "1.23M".
 std::string fmt_si(double v);
-// A metric of a run as the metric table formats it.
+// A metric's value as the metric table formats it, except that bytes take
+// binary prefixes ("4 KiB", "48 MiB") wherever the CLI prints them, as the
+// docs and the figures do.
+std::string format_value(const model::MetricSpec& m, double v);
+// A metric of a run, formatted by format_value().
 std::string show(const std::string& metric_name, const model::Result& r);
 // A column header from the metric table: "guest boot time (s)".
 std::string column_title(const std::string& metric_name);

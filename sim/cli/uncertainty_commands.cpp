@@ -170,7 +170,7 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
     std::vector<std::string> cells = {row["label"]};
     for (const model::MetricSpec* m : shown) {
       const auto& b = row["bands"][m->name];
-      auto f = [&](const char* q) { return model::format_metric(*m, b[q].get<double>()); };
+      auto f = [&](const char* q) { return format_value(*m, b[q].get<double>()); };
       cells.push_back(f("p5") + " / " + f("p50") + " / " + f("p95"));
     }
     t.row(cells);
