@@ -46,16 +46,27 @@ for kernel in g.kernel.unique():
     tables[kernel] = (f"{kernel}: boot time / 2.6.18 baseline", md(t))
 
 s = g[g.dom0_vcpus == 16].copy()
-s["boot s"] = s["boot_time_s"].round(2)
-s["ioport mean us"] = s["ioport_latency_us.mean"].round(1)
-s["IPIs/s peak"] = s["resched_ipis_per_s.peak"].round(0).astype(int)
-s["dom0 peak %"] = s["dom0_util_pct.peak"].round(0).astype(int)
-s["locked peak B"] = s["peak_locked_bytes"].astype(int)
-s["syscalls/hcall"] = s["syscalls_per_hypercall"].round(3)
-s["failed hcalls"] = s["failed_hypercalls"].round(1)
+
+
+def iec(v):
+    """Bytes with a binary prefix, as the CLI prints them: 4 KiB, 48 MiB."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(v) < 1024 or unit == "GiB":
+            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+        v /= 1024
+
+
+# Columns named as the metric table names them (the CSV's metric column).
+cols = {"boot_time_s": lambda x: x.round(2), "ioport_latency_us.mean": lambda x: x.round(1),
+        "resched_ipis_per_s.peak": lambda x: x.round(0).astype(int),
+        "dom0_util_pct.peak": lambda x: x.round(0).astype(int),
+        "peak_locked_bytes": lambda x: x.map(iec),
+        "syscalls_per_hypercall": lambda x: x.round(3),
+        "failed_hypercalls": lambda x: x.round(1)}
+for name, f in cols.items():
+    s[name] = f(s[name])
 tables["16-vcpus"] = ("16 dom0 vCPUs, mean of the seeds",
-                      md(s[["kernel", "strategy", "boot s", "ioport mean us", "IPIs/s peak",
-                            "dom0 peak %", "locked peak B", "syscalls/hcall", "failed hcalls"]]))
+                      md(s[["kernel", "strategy", *cols]]))
 
 if readme is None:
     for title, table in tables.values():
