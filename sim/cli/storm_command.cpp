@@ -83,6 +83,11 @@ int run_storm_command(StormFlags& f) {
   if (r.drain.skipped_isolated)
     t.row({"isolated CPUs left to drain later",
            fmt_si(static_cast<double>(r.drain.skipped_isolated) / T) + "/s"});
+  if (r.mbind_calls) {
+    t.row({"mbind calls", fmt_si(static_cast<double>(r.mbind_calls) / T) + "/s"});
+    t.row({"mbind latency (us)", dist_row(r.mbind_latency_ns)});
+  }
+  if (r.khugepaged_scans) t.row({"khugepaged scans", std::to_string(r.khugepaged_scans)});
   if (c.strategy == "background")
     t.row({"blobs waiting for the fadvise thread", std::to_string(r.backlog)});
   t.row({"busy CPU (all CPUs)", fmt(r.busy_cpu_pct, 1) + "%"});
@@ -156,12 +161,24 @@ Subcommand storm_command() {
         cmd.add_option("--busy-folio-adds-per-s", c.busy_folio_adds_per_s,
                        "folios each busy CPU adds per second (default 20000)")
             ->check(decimal_real());
+        cmd.add_option("--idle-folio-adds-per-s", c.idle_folio_adds_per_s,
+                       "folios each otherwise idle CPU's sleeping tasks leave in its batch per "
+                       "second (default 0)")
+            ->check(decimal_real());
         cmd.add_option("--isolated", c.isolated, "nohz_full CPUs, a cpulist (e.g. 28-31)");
         cmd.add_option("--isolated-task", c.isolated_task,
                        "what each isolated CPU runs: spin, spin-refill, fifo-spin, "
                        "fifo-spin-refill (default spin)");
         cmd.add_option("--isolated-folio-adds-per-s", c.isolated_folio_adds_per_s,
                        "*-refill: folios the isolated task adds per second (default 100)")
+            ->check(decimal_real());
+        cmd.add_option("--mbind-per-s", c.mbind_per_s,
+                       "an mbind(MPOL_MF_MOVE) caller thread's calls per second "
+                       "(lru_cache_disable; default 0: none)")
+            ->check(decimal_real());
+        cmd.add_option("--khugepaged-scan-ms", c.khugepaged_scan_ms,
+                       "khugepaged's scan period, ms; each scan drains (default 0: off; the "
+                       "kernel's is 10000)")
             ->check(decimal_real());
         cmd.add_option("--duration", c.duration_s, "simulated seconds (default 1)")
             ->check(decimal_real());

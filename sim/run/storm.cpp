@@ -11,6 +11,7 @@
 #include "io/number.hpp"
 #include "model/linux6/kernel.hpp"
 #include "model/linux6/workloads/fadvise_pool.hpp"
+#include "model/linux6/workloads/periodic_caller.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -91,10 +92,16 @@ void check_storm_config(const StormConfig& c) {
                      " is outside 0..1");
   check_rate(c.busy_folio_adds_per_s, "--busy-folio-adds-per-s", 1e9);
   check_rate(c.isolated_folio_adds_per_s, "--isolated-folio-adds-per-s", 1e9);
+  check_rate(c.idle_folio_adds_per_s, "--idle-folio-adds-per-s", 1e9);
   if (c.isolated_task != "spin" && c.isolated_task != "spin-refill" &&
       c.isolated_task != "fifo-spin" && c.isolated_task != "fifo-spin-refill")
     throw InputError("--isolated-task '" + c.isolated_task +
                      "' is not one of spin, spin-refill, fifo-spin, fifo-spin-refill");
+  check_rate(c.mbind_per_s, "--mbind-per-s", 1e6);
+  if (!std::isfinite(c.khugepaged_scan_ms) || c.khugepaged_scan_ms < 0 ||
+      (c.khugepaged_scan_ms > 0 && c.khugepaged_scan_ms < 0.001) || c.khugepaged_scan_ms > 1e9)
+    throw InputError("--khugepaged-scan-ms " + io::format_number(c.khugepaged_scan_ms) +
+                     " is outside 0 (off) or 0.001..1e9");
   if (!std::isfinite(c.duration_s) || c.duration_s <= 0 || c.duration_s > kMaxDurationS)
     throw InputError("--duration " + io::format_number(c.duration_s) + " s is outside (0, " +
                      io::format_number(kMaxDurationS) + "]");
@@ -114,7 +121,8 @@ StormResult run_storm(const StormConfig& c) {
   for (int cpu = 0; cpu < n; ++cpu)
     if (!nohz_full[static_cast<std::size_t>(cpu)]) housekeeping.push_back(cpu);
   const bool background = c.strategy == "background";
-  const int needed = c.workers + (background ? 1 : 0) + c.busy_cpus;
+  const int callers = (c.mbind_per_s > 0 ? 1 : 0) + (c.khugepaged_scan_ms > 0 ? 1 : 0);
+  const int needed = c.workers + (background ? 1 : 0) + c.busy_cpus + callers;
   if (needed > static_cast<int>(housekeeping.size()))
     throw InputError(
         std::to_string(c.workers) + " workers" + (background ? " + 1 fadvise thread" : "") + " + " +
@@ -138,13 +146,28 @@ StormResult run_storm(const StormConfig& c) {
   lx::FadvisePool pool(k, *policy, pc, c.seed);
 
   std::vector<int> busy(housekeeping.begin() + c.workers + (background ? 1 : 0),
-                        housekeeping.begin() + needed);
+                        housekeeping.begin() + needed - callers);
+  std::vector<int> caller_cpus(housekeeping.begin() + needed - callers,
+                               housekeeping.begin() + needed);
+  std::unique_ptr<lx::PeriodicCaller> mbind, khugepaged;
+  std::size_t next_caller = 0;
+  if (c.mbind_per_s > 0)
+    mbind = std::make_unique<lx::PeriodicCaller>(k, *policy, lx::PeriodicCaller::Kind::kMbind,
+                                                 caller_cpus[next_caller++], c.mbind_per_s, c.seed);
+  if (c.khugepaged_scan_ms > 0)
+    khugepaged = std::make_unique<lx::PeriodicCaller>(
+        k, *policy, lx::PeriodicCaller::Kind::kKhugepaged, caller_cpus[next_caller++],
+        1e3 / c.khugepaged_scan_ms, c.seed);
   for (int cpu : busy) {  // a compiler-like task: user space, filling its batch
     lx::Task& t = k.sched.create_task("busy/" + std::to_string(cpu), cpu, false);
     t.user_loop = true;
     k.sched.start(t);
     k.lru.set_add_rate(cpu, c.busy_folio_adds_per_s / 1e9);
   }
+  // The other housekeeping CPUs: asleep, their batches filled in bursts.
+  if (c.idle_folio_adds_per_s > 0)
+    for (auto it = housekeeping.begin() + needed; it != housekeeping.end(); ++it)
+      k.lru.set_add_rate(*it, c.idle_folio_adds_per_s / 1e9);
   const bool fifo = c.isolated_task.rfind("fifo", 0) == 0;
   const bool refill = c.isolated_task.find("refill") != std::string::npos;
   for (int cpu : isolated) {
@@ -155,6 +178,8 @@ StormResult run_storm(const StormConfig& c) {
     if (refill) k.lru.set_add_rate(cpu, c.isolated_folio_adds_per_s / 1e9);
   }
   pool.start();
+  if (mbind) mbind->start();
+  if (khugepaged) khugepaged->start();
   const SimTime end = static_cast<SimTime>(c.duration_s * 1e9);
   End stop{&sim};
   sim.at(end, Action::bind<&End::at>(&stop));
@@ -169,6 +194,11 @@ StormResult run_storm(const StormConfig& c) {
   r.backlog = pool.backlog();
   r.fadvise_latency_ns = pool.fadvise_latency_ns();
   r.drain = policy->stats();
+  if (mbind) {
+    r.mbind_calls = mbind->calls();
+    r.mbind_latency_ns = mbind->latency_ns();
+  }
+  if (khugepaged) r.khugepaged_scans = khugepaged->calls();
   if (r.drain.flush_wait_since >= 0) {
     r.oldest_flush_wait_s = static_cast<double>(sim.now() - r.drain.flush_wait_since) / 1e9;
     r.flush_wait_cpu = r.drain.flush_wait_cpu;
@@ -179,6 +209,7 @@ StormResult run_storm(const StormConfig& c) {
   std::vector<std::pair<std::string, std::vector<int>>> classes = {{"workers", pc.worker_cpus}};
   if (background) classes.push_back({"fadvise thread", {pc.background_cpu}});
   if (!busy.empty()) classes.push_back({"busy", busy});
+  if (!caller_cpus.empty()) classes.push_back({"mbind/khugepaged", caller_cpus});
   if (!isolated.empty()) classes.push_back({"isolated", isolated});
   std::vector<int> idle(housekeeping.begin() + needed, housekeeping.end());
   if (!idle.empty()) classes.push_back({"idle", idle});
@@ -313,9 +344,12 @@ json storm_json(const StormConfig& c, const StormResult& r) {
                  {"drain_fraction", c.drain_fraction},
                  {"busy_cpus", c.busy_cpus},
                  {"busy_folio_adds_per_s", c.busy_folio_adds_per_s},
+                 {"idle_folio_adds_per_s", c.idle_folio_adds_per_s},
                  {"isolated", c.isolated},
                  {"isolated_task", c.isolated_task},
                  {"isolated_folio_adds_per_s", c.isolated_folio_adds_per_s},
+                 {"mbind_per_s", c.mbind_per_s},
+                 {"khugepaged_scan_ms", c.khugepaged_scan_ms},
                  {"duration_s", c.duration_s},
                  {"hung_task_s", c.hung_task_s}};
   json params = json::object();
@@ -341,6 +375,9 @@ json storm_json(const StormConfig& c, const StormResult& r) {
             {"remote_drains", r.drain.remote_drains},
             {"isolated_cpus_left_undrained", r.drain.skipped_isolated},
             {"background_backlog", r.backlog},
+            {"mbind_calls", r.mbind_calls},
+            {"mbind_latency_us", dist(r.mbind_latency_ns)},
+            {"khugepaged_scans", r.khugepaged_scans},
             {"busy_cpu_pct", r.busy_cpu_pct},
             {"stuck", r.stuck},
             {"oldest_flush_wait_s", r.oldest_flush_wait_s},

@@ -22,19 +22,25 @@ namespace ipistorm::run {
 
 struct StormConfig {
   std::string topology = "pack:2 [numa] core:8 pu:2";
-  std::string kernel = "linux-6.1";        // a Linux 6.x preset (linux_policies())
-  std::string host = "bare-metal";         // or "kvm"
-  int workers = 16;                        // fadvise worker threads, one per CPU
-  std::string strategy = "per-blob";       // per-blob | every-n | none | background
-  int every = 8;                           // every-n
-  double blob_cpu_us = 500;                // mean CPU time per blob
-  double folios_per_blob = 16;             // page-cache folios each blob's read adds
-  double drain_fraction = 1;               // share of fadvise calls that drain (the blob path mix)
-  int busy_cpus = 0;                       // other busy CPUs with page-cache activity
-  double busy_folio_adds_per_s = 20000;    // per busy CPU
+  std::string kernel = "linux-6.1";      // a Linux 6.x preset (linux_policies())
+  std::string host = "bare-metal";       // or "kvm"
+  int workers = 16;                      // fadvise worker threads, one per CPU
+  std::string strategy = "per-blob";     // per-blob | every-n | none | background
+  int every = 8;                         // every-n
+  double blob_cpu_us = 500;              // mean CPU time per blob
+  double folios_per_blob = 16;           // page-cache folios each blob's read adds
+  double drain_fraction = 1;             // share of fadvise calls that drain (the blob path mix)
+  int busy_cpus = 0;                     // other busy CPUs with page-cache activity
+  double busy_folio_adds_per_s = 20000;  // per busy CPU
+  // The rest of the housekeeping CPUs run nothing, but their tasks (asleep
+  // between bursts: build actions waiting for their inputs) leave folios
+  // in their batches at this rate per CPU (0: their batches stay empty).
+  double idle_folio_adds_per_s = 0;
   std::string isolated;                    // nohz_full CPUs (a cpulist; "" none)
   std::string isolated_task = "spin";      // spin | spin-refill | fifo-spin | fifo-spin-refill
   double isolated_folio_adds_per_s = 100;  // *-refill: the isolated task's own folio adds
+  double mbind_per_s = 0;                  // an mbind(MPOL_MF_MOVE) caller's calls/s (0: none)
+  double khugepaged_scan_ms = 0;           // khugepaged's scan period (0: THP unused, no scans)
   double duration_s = 1;                   // simulated
   double hung_task_s = 120;  // a drain waiting longer is reported stuck (hung_task_timeout_secs)
   std::uint64_t seed = 1;
@@ -82,6 +88,8 @@ struct StormResult {
   bool stuck = false;               // a drain waited past hung_task_s
   double oldest_flush_wait_s = 0;
   int flush_wait_cpu = -1;
+  std::uint64_t mbind_calls = 0, khugepaged_scans = 0;
+  engine::Histogram mbind_latency_ns;
   std::uint64_t events = 0;
 };
 

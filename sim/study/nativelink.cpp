@@ -18,7 +18,7 @@ constexpr int kBusyVcpus = 8;  // vCPUs with their own page activity
 
 struct Draw {
   std::uint64_t seed;
-  double blob_cpu_us, folios_per_blob, busy_folio_adds_per_s;
+  double blob_cpu_us, folios_per_blob, busy_folio_adds_per_s, idle_folio_adds_per_s;
   double apic_ipi_send_us, irq_entry_exit_us, kvm_ipi_exit_us, kvm_halt_wake_us;
 };
 
@@ -35,6 +35,7 @@ std::vector<Draw> draw_all(int n, std::uint64_t seed) {
     x.blob_cpu_us = log_uniform(rng, 100, 2000);
     x.folios_per_blob = log_uniform(rng, 4, 64);
     x.busy_folio_adds_per_s = log_uniform(rng, 5000, 50000);
+    x.idle_folio_adds_per_s = log_uniform(rng, 10, 2000);
     x.apic_ipi_send_us = log_uniform(rng, 0.05, 0.5);
     x.irq_entry_exit_us = log_uniform(rng, 0.2, 2);
     x.kvm_ipi_exit_us = log_uniform(rng, 0.5, 5);
@@ -56,6 +57,7 @@ run::StormConfig config(const Draw& d, int workers, double drain_fraction) {
   c.blob_cpu_us = d.blob_cpu_us;
   c.folios_per_blob = d.folios_per_blob;
   c.busy_folio_adds_per_s = d.busy_folio_adds_per_s;
+  c.idle_folio_adds_per_s = d.idle_folio_adds_per_s;
   c.linux_costs = {{"apic_ipi_send_us", d.apic_ipi_send_us},
                    {"irq_entry_exit_us", d.irq_entry_exit_us},
                    {"kvm_ipi_exit_us", d.kvm_ipi_exit_us},
@@ -114,13 +116,15 @@ NativelinkResult reproduce_nativelink(int draws, std::uint64_t seed) {
   out.assumptions = {
       "guest-255 (QEMU -smp 255: 255 one-vCPU sockets) under KVM, linux-6.1 (Debian 12's)",
       std::to_string(kWorkers) + " fadvise worker threads, fadvise(DONTNEED) on every blob; " +
-          std::to_string(kBusyVcpus) + " other vCPUs with page-cache activity, the rest idle",
+          std::to_string(kBusyVcpus) +
+          " busy vCPUs; the other vCPUs asleep (the actions waiting for their inputs) but "
+          "leaving folios in their batches",
       "blob path: one whose fadvise drains (mapped, spliced/sendfile, or read by another CPU); "
       "the others below",
       "unknowns, log-uniform, " + std::to_string(draws) +
-          " draws: blob CPU time 100..2000 us, folios per blob 4..64, the busy vCPUs' folio "
-          "adds 5k..50k/s, APIC send 0.05..0.5 us, IRQ entry/exit 0.2..2 us, KVM IPI exit "
-          "0.5..5 us, halted-vCPU wake 2..50 us",
+          " draws: blob CPU time 100..2000 us, folios per blob 4..64, folio adds per busy vCPU "
+          "5k..50k/s and per sleeping vCPU 10..2000/s, APIC send 0.05..0.5 us, IRQ entry/exit "
+          "0.2..2 us, KVM IPI exit 0.5..5 us, halted-vCPU wake 2..50 us",
       "each draw 1 simulated s; figures: median [5th, 95th percentile] over the draws"};
 
   NativelinkRow r1{"stall: fadvise p50 (ms)", "many ms", band(stall50), "p50 >= 1", false};

@@ -175,6 +175,28 @@ TEST(Storm, AKvmGuestPaysMorePerCallForTheSameInterrupts) {
   EXPECT_LT(kvm.fadvise_calls, metal.fadvise_calls);
 }
 
+TEST(Storm, MbindCallersAddTheGracePeriodsCalAndKhugepagedScansOnTime) {
+  run::StormConfig c = small();
+  c.strategy = "none";  // the only drains are theirs
+  c.duration_s = 1;
+  c.mbind_per_s = 50;
+  c.khugepaged_scan_ms = 100;
+  const run::StormResult r = run::run_storm(c);
+  EXPECT_GT(r.mbind_calls, 25u);
+  EXPECT_LT(r.mbind_calls, 100u);
+  // Scans start 0.1 s after the last one returned: 9 have returned by 1 s.
+  EXPECT_EQ(r.khugepaged_scans, 9u);
+  const auto& busy = cls(r, "busy");
+  // Every mbind interrupts every busy CPU once for its grace period (a CAL),
+  // beside the drains' own interrupts, one per drain.
+  const double drain_irqs = busy.drains_per_s;
+  const double all = busy.irqs_per_s[static_cast<int>(lx::Vector::kRES)] +
+                     busy.irqs_per_s[static_cast<int>(lx::Vector::kCAL)];
+  EXPECT_NEAR(all, drain_irqs + static_cast<double>(r.mbind_calls), 0.02 * all);
+  EXPECT_EQ(busy.by_cause_per_s[static_cast<int>(lx::Cause::kRcuExpedited)],
+            static_cast<double>(r.mbind_calls));
+}
+
 // The JSON's osnoise and cyclictest parts keep the shapes their tools use,
 // so a real measurement can be laid beside them.
 TEST(Storm, OsnoiseAndCyclictestJsonHaveTheirToolsShape) {

@@ -33,6 +33,28 @@ void Sched::start(Task& t) {
   if (!t.user_loop) t.resume();
 }
 
+void Sched::user_compute(Task& t, SimTime dt, Action then) {
+  t.in_user = true;
+  t.user_due = false;
+  t.resume = then;
+  t.user_until = sim_.now() + dt;
+  sim_.at(t.user_until, Action::bind<&Sched::user_compute_done>(this, t.id));
+}
+
+void Sched::user_compute_done(std::int64_t id) {
+  Task& t = task(static_cast<int>(id));
+  if (cpu(t.cpu).curr != &t) {  // preempted: it ends once it has run again for what it lost
+    t.user_due = true;
+    return;
+  }
+  if (sim_.now() < t.user_until) {  // it lost time to preemptions meanwhile
+    sim_.at(t.user_until, Action::bind<&Sched::user_compute_done>(this, id));
+    return;
+  }
+  t.in_user = false;
+  t.resume();
+}
+
 void Sched::set_curr(Cpu& x, Task* t) {
   const SimTime now = sim_.now();
   if (x.curr == nullptr && t != nullptr && x.busy_since < 0) x.busy_since = now;
@@ -50,7 +72,7 @@ void Sched::note_noise(int c, Cause why, SimTime ns, bool preemption) {
   if (x.preempted_at >= 0 && !preemption) return;
   x.noise_ns[static_cast<int>(why)] += ns;
   // What a busy loop sees (osnoise, cyclictest): each stretch it lost.
-  if (x.curr == nullptr || !x.curr->user_loop) return;
+  if (!user_mode(x.curr)) return;
   x.max_single_noise = std::max(x.max_single_noise, ns);
   x.noise_episodes.add(ns);
   if (preemption) ++x.thread_noise;
@@ -63,7 +85,7 @@ bool Sched::cpus_share_cache(int a, int b) const {
 bool Sched::rcu_in_eqs(int c) const {
   if (idle_cpu(c)) return true;
   const Cpu& x = cpu(c);
-  return x.nohz_full && x.curr != nullptr && x.curr->user_loop && x.rq.empty() && !x.switch_pending;
+  return x.nohz_full && user_mode(x.curr) && x.rq.empty() && !x.switch_pending;
 }
 
 // ttwu_queue_cond() (kernel/sched/core.c, 6.1): hand the activation to the
@@ -119,7 +141,7 @@ SimTime Sched::ttwu_do_activate(Task& p, int this_cpu) {
   }
   if (x.curr == nullptr)
     cost += resched_curr(c, this_cpu, Cause::kWakeup);
-  else if (x.curr->user_loop && !x.curr->fifo && p.kthread)
+  else if (user_mode(x.curr) && !x.curr->fifo && p.kthread)
     cost += resched_curr(c, this_cpu, Cause::kPreempt);
   return cost;
 }
@@ -181,7 +203,7 @@ SimTime Sched::raise(Vector v, Cause why, int from, int to) {
 void Sched::schedule(int c, SimTime at, bool from_idle) {
   Cpu& x = cpu(c);
   if (x.switch_pending || x.rq.empty()) return;
-  if (x.curr != nullptr && (!x.curr->user_loop || x.curr->fifo)) return;
+  if (x.curr != nullptr && (!user_mode(x.curr) || x.curr->fifo)) return;
   x.switch_pending = true;
   sim_.at(at + (from_idle ? c_.idle_exit : 0) + c_.context_switch,
           Action::bind<&Sched::switch_done>(this, c));
@@ -190,19 +212,29 @@ void Sched::schedule(int c, SimTime at, bool from_idle) {
 void Sched::switch_done(std::int64_t c) {
   Cpu& x = cpu(static_cast<int>(c));
   x.switch_pending = false;
-  if (Task* prev = x.curr; prev != nullptr && prev->user_loop) {
+  if (Task* prev = x.curr; user_mode(prev)) {
     x.rq.push_back(prev);  // preempted: still runnable (put_prev_task)
     x.preempted_at = sim_.now() - c_.context_switch;
   }
   Task* next = x.rq.front();
   x.rq.pop_front();
   set_curr(x, next);
-  if (next->user_loop && x.preempted_at >= 0) {  // the loop runs again: one noise
+  if (user_mode(next) && x.preempted_at >= 0) {  // the loop runs again: one noise
     const SimTime lost = sim_.now() - x.preempted_at;
     x.preempted_at = -1;
     note_noise(x.id, Cause::kPreempt, lost, /*preemption=*/true);
+    if (next->in_user) next->user_until += lost;
   }
-  if (!next->user_loop) next->resume();
+  if (next->user_loop) return;
+  if (next->in_user) {  // back in the middle of its user_compute()
+    if (next->user_due) {
+      next->user_due = false;
+      sim_.at(std::max(next->user_until, sim_.now()),
+              Action::bind<&Sched::user_compute_done>(this, next->id));
+    }
+    return;
+  }
+  next->resume();
 }
 
 void Sched::schedule_out(Task& t, Action resume) {

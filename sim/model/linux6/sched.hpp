@@ -59,7 +59,15 @@ struct Task {
   bool user_loop = false;  // a busy loop in user mode: runs until preempted, never sleeps
   bool sleeping = true;    // not runnable
   Action resume;           // where it goes on when next switched to
+  // Sched::user_compute: computing in user space until `user_until` (pushed
+  // on by the time it loses to preemptions), preemptible as a loop is.
+  bool in_user = false;
+  bool user_due = false;  // its end came while it was preempted
+  SimTime user_until = 0;
 };
+
+// In user mode now: a busy loop, or a task inside user_compute().
+inline bool user_mode(const Task* t) { return t != nullptr && (t->user_loop || t->in_user); }
 
 struct Cpu {
   int id = 0;
@@ -138,8 +146,14 @@ class Sched {
     return x.busy_ns + (x.busy_since >= 0 ? sim_.now() - x.busy_since : 0);
   }
 
-  // The current task computes for dt, then `then` (same task).
+  // The current task computes for dt, then `then` (same task): kernel
+  // code, which no wake-up preempts here.
   void compute(SimTime dt, Action then) { sim_.continue_after(dt, then); }
+  // The current task computes dt in user space, then `then`: a woken
+  // kworker preempts it (RES as for a busy loop), and `then` comes later by
+  // the time it lost.
+  void user_compute(Task& t, SimTime dt, Action then);
+  Task& task(int id) { return *tasks_[static_cast<std::size_t>(id)]; }
 
  private:
   bool ttwu_queue_cond(int c, int this_cpu) const;
@@ -151,6 +165,7 @@ class Sched {
   void tick_nohz_irq_work(std::int64_t c);
   void schedule(int c, SimTime at, bool from_idle);
   void switch_done(std::int64_t c);
+  void user_compute_done(std::int64_t task_id);
   // An IPI raised now from `from` lands on `to` at the returned time
   // (the sender's cost, the flight, a halted CPU's C1 exit), counted.
   SimTime raise(Vector v, Cause why, int from, int to);

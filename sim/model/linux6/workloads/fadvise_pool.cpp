@@ -40,7 +40,7 @@ void FadvisePool::Worker::read_blob(std::int64_t) {
   p.k_.lru.set_add_rate(task->cpu, p.cfg_.folios_per_blob / static_cast<double>(cpu));
   const SimTime lock = static_cast<SimTime>(p.cfg_.folios_per_blob *
                                             static_cast<double>(p.policy_.local_batch_op_cost()));
-  p.k_.sched.compute(cpu + lock, Action::bind<&Worker::blob_read>(this));
+  p.k_.sched.user_compute(*task, cpu + lock, Action::bind<&Worker::blob_read>(this));
 }
 
 void FadvisePool::Worker::blob_read(std::int64_t) {
