@@ -222,6 +222,15 @@ int run_compare(const CompareOptions& o) {
   if (o.uncertainty.given) {
     if (!o.csv_file.empty())
       throw InputError("compare --uncertainty writes --json only (bands per strategy), not --csv");
+    // Flags the bands would drop silently (#24 point 6).
+    if (o.breakdown)
+      throw InputError(
+          "--breakdown and --uncertainty do not go together: --breakdown shows one "
+          "run's ioport latency parts, --uncertainty bands over samples");
+    if (o.wide)
+      throw InputError(
+          "--wide and --uncertainty do not go together: --uncertainty prints its "
+          "bands at one width and writes no --csv");
     return compare_uncertainty_command(base, model::expand(g), base_kernel, base_strategy,
                                        o.uncertainty, o.jobs, o.run.json_file);
   }

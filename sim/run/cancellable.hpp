@@ -16,9 +16,12 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
+
+#include "io/limits.hpp"
 
 namespace ipistorm::run {
 
@@ -42,16 +45,22 @@ Cancelled<CancellableResult<Fn>> run_cancellable(Fn&& fn, Poll&& poll,
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
-  std::thread worker([&] {
-    try {
-      out.value.emplace(fn(&stop));
-    } catch (...) {
-      out.error = std::current_exception();
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    done = true;
-    cv.notify_all();
-  });
+  std::thread worker;
+  try {
+    worker = std::thread([&] {
+      try {
+        out.value.emplace(fn(&stop));
+      } catch (...) {
+        out.error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      done = true;
+      cv.notify_all();
+    });
+  } catch (const std::system_error& e) {  // `ulimit -u` reached: one line, no abort
+    out.error = std::make_exception_ptr(thread_start_error(e.code().message()));
+    return out;
+  }
   std::unique_lock<std::mutex> lock(mu);
   while (!cv.wait_for(lock, step, [&] { return done; })) {
     if (out.stopped) continue;

@@ -1,6 +1,7 @@
 // traced_run.cpp: pick the window, run with a TraceRecorder, check the window.
 #include "run/traced_run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -43,8 +44,12 @@ double densest_window_start(const model::Result& r) {
 void check_trace_request(const TraceRequest& req) {
   if (req.from_s && !(std::isfinite(*req.from_s) && *req.from_s >= 0))
     throw InputError("--trace-from must be a time >= 0 s inside the run, got " + secs(*req.from_s));
-  if (req.for_s && !(std::isfinite(*req.for_s) && *req.for_s > 0))
-    throw InputError("--trace-for must be a length > 0 s, got " + secs(*req.for_s));
+  // The longest window a run counts in (model::kMaxWindowS): the densest
+  // window is found at the trace's length, and no run is longer.
+  if (req.for_s &&
+      !(std::isfinite(*req.for_s) && *req.for_s > 0 && *req.for_s <= model::kMaxWindowS))
+    throw InputError("--trace-for must be a length in (0, " + secs(model::kMaxWindowS) + "], got " +
+                     secs(*req.for_s));
   if (!(std::isfinite(req.max_mb) && req.max_mb >= 1 && req.max_mb <= 4096))
     throw InputError("--trace-max-mb must be within 1..4096, got " + std::to_string(req.max_mb));
 }
@@ -61,7 +66,7 @@ TracedRun run_traced(const model::Config& config, const TraceRequest& req,
     // of those lies inside the densest second. The window width changes
     // only how the metrics are binned, never the run.
     model::Config probe = config;
-    probe.window_s = out.for_s;
+    probe.window_s = std::max(out.for_s, model::kMinWindowS);  // a window_s the model takes
     const model::Result first = model::run(probe, cancel);
     const double boot = model::metric_value("boot_time_s", first);
     if (out.for_s > boot)

@@ -80,6 +80,13 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   if (evtchn_vcpu >= cfg.dom0_vcpus)
     throw InputError("parameter dm_evtchn_vcpu " + std::to_string(static_cast<long>(evtchn_vcpu)) +
                      " is outside 0.." + std::to_string(cfg.dom0_vcpus - 1) + " (the dom0 vCPUs)");
+  // A count of CPUs is bounded by the machine, known only now (the table's
+  // range, 0..8192, is the largest machine's).
+  const double mm_cpus = cfg.params.get("dm_mm_other_cpus");
+  if (mm_cpus > topo.num_cpus())
+    throw InputError("parameter dm_mm_other_cpus " + io::format_number(mm_cpus) + " is above the " +
+                     std::to_string(topo.num_cpus()) + " CPUs of " + cfg.topology +
+                     " (it counts CPUs of the device model's mm_cpumask)");
   check_simulated_times(cfg.params);  // before the run: no delay may pass kMaxSimTime
   const std::vector<int> pcpus = place_vcpus(topo, cfg.dom0_vcpus, cfg.placement);
   r.topology_description = topo.description();

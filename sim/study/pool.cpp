@@ -7,8 +7,10 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
+#include "io/limits.hpp"
 #include "run/world.hpp"
 
 namespace ipistorm::model {
@@ -102,7 +104,21 @@ void parallel_for_ordered(std::uint64_t n, int jobs, std::size_t window,
   const auto threads_n = static_cast<int>(std::max<std::uint64_t>(
       1, std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(jobs, 1)), n)));
   std::vector<std::thread> threads;
-  for (int t = 1; t < threads_n; ++t) threads.emplace_back(worker);
+  for (int t = 1; t < threads_n; ++t) {
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error& e) {
+      // `ulimit -u` reached: the threads already started stop after their
+      // point, and the run fails with one line (never std::terminate from
+      // a joinable thread destroyed by the unwinding).
+      std::lock_guard<std::mutex> lock(mutex);
+      error = std::make_exception_ptr(thread_start_error(e.code().message()));
+      error_index = 0;
+      quit = true;
+      advanced.notify_all();
+      break;
+    }
+  }
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);

@@ -126,6 +126,151 @@ long long synthetic_pu_count(std::string_view spec, long long cap, long long* ma
   return product;
 }
 
+namespace {
+
+bool iequal_prefix(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t k = 0; k < prefix.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(s[k])) != prefix[k]) return false;
+  return true;
+}
+
+bool numa_type(std::string_view t) { return iequal_prefix(t, "numa") || iequal_prefix(t, "node"); }
+bool cache_type(std::string_view t) {
+  return (t.size() >= 2 && std::tolower(static_cast<unsigned char>(t[0])) == 'l' &&
+          std::isdigit(static_cast<unsigned char>(t[1]))) ||
+         iequal_prefix(t, "cache");
+}
+
+// A memory or cache size as hwloc reads it, decimal only: digits and an
+// optional unit (kB, kiB, MB, MiB, GB, GiB, TB, TiB).
+bool size_value(std::string_view v) {
+  std::size_t d = 0;
+  while (d < v.size() && std::isdigit(static_cast<unsigned char>(v[d]))) ++d;
+  if (d == 0 || d > 15) return false;  // 15 digits: no unit can overflow 64 bits
+  std::string unit(v.substr(d));
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* u : {"", "kb", "kib", "mb", "mib", "gb", "gib", "tb", "tib"})
+    if (unit == u) return true;
+  return false;
+}
+
+// One level's attribute group (the text inside its parentheses): each
+// attribute hwloc knows, where it means something, with a value it reads as
+// written; an explicit indexes= list with one number per object of the level.
+void check_attributes(const std::string& spec, std::string_view type, std::string_view level,
+                      std::string_view attrs, long long objects, long long cap) {
+  const std::string where = "topology '" + spec + "': level '" + std::string(level) + "'";
+  std::size_t i = 0;
+  while (i < attrs.size()) {
+    if (space(attrs[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t e = i;
+    while (e < attrs.size() && !space(attrs[e])) ++e;
+    const std::string_view attr = attrs.substr(i, e - i);
+    i = e;
+    const auto eq = attr.find('=');
+    const std::string_view key = attr.substr(0, eq == std::string_view::npos ? attr.size() : eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : attr.substr(eq + 1);
+    if (key == "indexes") {
+      if (value.find(':') != std::string_view::npos) continue;  // interleaving (pack:pu)
+      long long count = 0;
+      std::size_t k = 0;
+      bool ok = !value.empty();
+      while (ok && k <= value.size()) {
+        std::size_t c = value.find(',', k);
+        if (c == std::string_view::npos) c = value.size();
+        const std::string_view num = value.substr(k, c - k);
+        ok = !num.empty() && std::all_of(num.begin(), num.end(), [](char ch) {
+          return std::isdigit(static_cast<unsigned char>(ch));
+        });
+        ++count;
+        k = c + 1;
+      }
+      if (!ok)
+        throw InputError(where + " has indexes='" + std::string(value) +
+                         "'; give decimal CPU numbers separated by commas");
+      if (objects <= cap && count != objects)
+        throw InputError(where + " lists " + std::to_string(count) + " indexes= number" +
+                         (count == 1 ? "" : "s") + " for its " + std::to_string(objects) +
+                         " objects; give one per object");
+    } else if (key == "memory") {
+      if (!numa_type(type))
+        throw InputError(where +
+                         " has memory=, which hwloc gives only NUMA nodes "
+                         "('[numa(memory=16GB)]'); it would be ignored");
+      if (!size_value(value))
+        throw InputError(where + " has memory='" + std::string(value) +
+                         "'; give a decimal size such as 16GB");
+    } else if (key == "size") {
+      if (!cache_type(type))
+        throw InputError(where +
+                         " has size=, which hwloc gives only caches ('l3:1(size=32MB)')"
+                         "; it would be ignored");
+      if (!size_value(value))
+        throw InputError(where + " has size='" + std::string(value) +
+                         "'; give a decimal size such as 32MB");
+    } else {
+      throw InputError(where + " has the attribute '" + std::string(attr) +
+                       "'; hwloc's synthetic attributes are indexes=, memory= (NUMA nodes) and "
+                       "size= (caches)");
+    }
+  }
+}
+
+// The levels walked as synthetic_pu_count walks them, each attribute group
+// checked against its level (objects = the level's objects in all).
+void check_synthetic_attributes(const std::string& spec, long long cap) {
+  long long objects = 1;
+  std::size_t i = 0;
+  const std::string_view s = spec;
+  while (i < s.size()) {
+    if (space(s[i])) {
+      ++i;
+      continue;
+    }
+    if (s[i] == '[') {  // a memory child: one per parent object
+      const std::size_t end = skip_group(s, i);
+      const std::string_view inner = s.substr(i + 1, end > i + 1 ? end - i - 2 : 0);
+      const auto open = inner.find('(');
+      if (open != std::string_view::npos) {
+        const auto close = inner.rfind(')');
+        const std::string_view type = inner.substr(0, std::min(open, inner.find(':')));
+        check_attributes(
+            spec, type, s.substr(i, end - i),
+            inner.substr(open + 1,
+                         (close == std::string_view::npos || close < open ? inner.size() : close) -
+                             open - 1),
+            objects, cap);
+      }
+      i = end;
+      continue;
+    }
+    const std::size_t start = i;
+    std::string_view type;
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
+      const auto colon = s.find(':', i);
+      if (colon == std::string_view::npos) return;  // hwloc refuses it
+      type = s.substr(i, colon - i);
+      i = colon + 1;
+    }
+    const long long arity = strtoul_like(s, i, cap);
+    if (arity < 0) return;
+    if (arity > 1) objects = objects > cap / arity ? cap + 1 : objects * arity;
+    if (i < s.size() && s[i] == '(') {
+      const std::size_t end = skip_group(s, i);
+      check_attributes(spec, type, s.substr(start, i - start),
+                       s.substr(i + 1, end > i + 1 ? end - i - 2 : 0), objects, cap);
+      i = end;
+    }
+  }
+}
+
+}  // namespace
+
 int check_synthetic(const std::string& spec) {
   long long arity = 0, number = -1;
   const long long n = synthetic_pu_count(spec, kMaxCpus, &arity, &number);
@@ -142,10 +287,14 @@ int check_synthetic(const std::string& spec) {
                      (number > kMaxCpus ? "above " : "") + std::to_string(kMaxCpus) +
                      " in indexes=; CPU numbers run from 0 to " + std::to_string(kMaxCpus - 1) +
                      " (Linux's largest NR_CPUS is " + std::to_string(kMaxCpus) + ")");
+  check_synthetic_attributes(spec, kMaxCpus);
   return static_cast<int>(n);
 }
 
-int check_xml(std::string_view text, const std::string& path) {
+int check_xml(std::string_view text, const std::string& path, bool* os_index_repeats,
+              int* core_objects) {
+  std::vector<long long> pu_numbers;
+  int cores = 0;
   const std::string what = "topology file '" + path + "'";
   if (text.find('\0') != std::string_view::npos)
     throw InputError(what + " is not valid XML (it has a NUL byte)");
@@ -191,11 +340,53 @@ int check_xml(std::string_view text, const std::string& path) {
         if (++objects > kMaxXmlObjects)
           throw InputError(what + " has more than " + std::to_string(kMaxXmlObjects) +
                            " objects, the most a topology file may have");
+        if (tag.find(" type=\"Core\"") != std::string_view::npos ||
+            tag.find(" type='Core'") != std::string_view::npos)
+          ++cores;
         if (tag.find(" type=\"PU\"") != std::string_view::npos ||
-            tag.find(" type='PU'") != std::string_view::npos)
+            tag.find(" type='PU'") != std::string_view::npos) {
           if (++pus > kMaxCpus)
             throw InputError(what + " has more than " + std::to_string(kMaxCpus) +
                              " PUs, the most a topology may have");
+          const auto at = tag.find(" os_index=\"");
+          if (at != std::string_view::npos) {
+            const auto close = tag.find('"', at + 11);
+            const std::string_view num = tag.substr(at + 11, close - at - 11);
+            long long v = 0;
+            bool digits = !num.empty();
+            for (char c : num) {
+              digits = digits && std::isdigit(static_cast<unsigned char>(c));
+              if (v <= kMaxCpus) v = v * 10 + (c - '0');
+            }
+            // hwloc reads it with strtoul into an unsigned: 99999999999
+            // would be CPU 1215752191, "0x10" CPU 16.
+            if (!digits || v >= kMaxCpus)
+              throw InputError(what + " has a PU with os_index " + std::string(num.substr(0, 40)) +
+                               "; CPU numbers are decimal and run from 0 to " +
+                               std::to_string(kMaxCpus - 1));
+            pu_numbers.push_back(v);
+          }
+        }
+      }
+      if (tag.substr(0, 10) == "<u64values" && text[j - 1] != '/') {
+        // A distance matrix's values: decimal (hwloc's strtoull(.., 0)
+        // would read "0x14" as 20 and "-1" as 2^64-1).
+        const auto end = text.find("</u64values>", j);
+        const std::string_view values =
+            text.substr(j + 1, (end == std::string_view::npos ? text.size() : end) - j - 1);
+        std::size_t k = 0;
+        while (k < values.size()) {
+          while (k < values.size() && space(values[k])) ++k;
+          std::size_t e = k;
+          while (e < values.size() && !space(values[e])) ++e;
+          const std::string_view v = values.substr(k, e - k);
+          if (!v.empty() && !std::all_of(v.begin(), v.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+              }))
+            throw InputError(what + " has the NUMA distance value '" +
+                             std::string(v.substr(0, 40)) + "'; distances are decimal numbers");
+          k = e;
+        }
       }
       if (text[j - 1] != '/' && ++depth > kMaxXmlDepth)
         throw InputError(what + " nests XML elements deeper than " + std::to_string(kMaxXmlDepth) +
@@ -203,6 +394,12 @@ int check_xml(std::string_view text, const std::string& path) {
       i = j + 1;
     }
   }
+  if (os_index_repeats) {
+    std::sort(pu_numbers.begin(), pu_numbers.end());
+    *os_index_repeats =
+        std::adjacent_find(pu_numbers.begin(), pu_numbers.end()) != pu_numbers.end();
+  }
+  if (core_objects) *core_objects = cores;
   return pus;
 }
 

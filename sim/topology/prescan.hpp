@@ -34,6 +34,10 @@ constexpr long long kMaxSyntheticArity = 256;
 long long synthetic_pu_count(std::string_view spec, long long cap, long long* max_arity = nullptr,
                              long long* max_cpu_number = nullptr);
 
+// InputError naming `spec` when an attribute would be ignored or misread by
+// hwloc: an indexes= list whose length is not the level's object count,
+// memory= on a level that is not a NUMA node, size= on one that is not a
+// cache, a size that is not decimal, an attribute hwloc does not know.
 // InputError naming `spec` when the synthetic string has more than kMaxCpus
 // PUs, a level with more than kMaxSyntheticArity children per parent, or an
 // indexes= number of kMaxCpus or more (each one a bit hwloc allocates);
@@ -46,6 +50,9 @@ int check_synthetic(const std::string& spec);
 // crashes on '<topologyversion="2.0\0">', found by fuzz/topology_xml),
 // or is cut short inside a tag, comment or declaration; else the PU
 // objects it holds.
-int check_xml(std::string_view text, const std::string& path);
+// With `os_index_repeats`, whether two PU objects give the same os_index;
+// with `core_objects`, how many Core objects it holds.
+int check_xml(std::string_view text, const std::string& path, bool* os_index_repeats = nullptr,
+              int* core_objects = nullptr);
 
 }  // namespace ipistorm::topo

@@ -1,6 +1,7 @@
 // topology.cpp: reading a machine through libhwloc 2.x.
 #include "topology/topology.hpp"
 
+#include <fcntl.h>
 #include <hwloc.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include "did_you_mean.hpp"
 #include "errors.hpp"
 #include "io/files.hpp"
+#include "io/limits.hpp"
 #include "io/number.hpp"
 #include "topology/prescan.hpp"
 
@@ -90,22 +92,126 @@ double host_ghz() {
 // text is first loaded in a child process: a crash there is a refused file
 // here, not a crash of ipistorm or of the Python interpreter. The child only
 // runs hwloc and _exit()s (no thread, no atexit handler); the default
-// signal actions let it die without a sanitizer report.
-bool xml_loads_without_crashing(const std::string& text) {
+// signal actions let it die without a sanitizer report. What hwloc prints
+// there (its XML diagnostics) comes back through a pipe as `diagnostics`.
+// The check fails closed: when no child can be started (`ulimit -u`) the
+// file is refused with ResourceError, never loaded unchecked. An ignored
+// SIGCHLD (a parent's choice, inherited; Python may set it) would let the
+// kernel reap the child before its status is read, so SIGCHLD is set to
+// its default for the probe and restored after it.
+bool xml_loads_without_crashing(const std::string& text, const std::string& path,
+                                std::string* diagnostics) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw ResourceError("cannot check topology file '" + path + "' (pipe: " + std::strerror(errno) +
+                        ")");
+  struct sigaction old_chld {};
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  ::sigaction(SIGCHLD, &dfl, &old_chld);
   const pid_t pid = ::fork();
-  if (pid < 0) return true;  // no probe possible: hwloc reads it in-process
+  if (pid < 0) {
+    const int err = errno;
+    ::sigaction(SIGCHLD, &old_chld, nullptr);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw ResourceError("cannot check topology file '" + path +
+                        "' before hwloc reads it: no process can be started (fork: " +
+                        std::strerror(err) + "; ulimit -u)");
+  }
   if (pid == 0) {
     for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, SIG_DFL);
+    ::dup2(fds[1], STDERR_FILENO);
+    // hwloc says why it refuses a file only when asked (topology-xml.c);
+    // here it speaks into the pipe, for the one error line.
+    ::setenv("HWLOC_XML_VERBOSE", "1", 1);
     hwloc_topology_t t = nullptr;
     if (hwloc_topology_init(&t) == 0 &&
         hwloc_topology_set_xmlbuffer(t, text.c_str(), static_cast<int>(text.size() + 1)) == 0)
       hwloc_topology_load(t);
     ::_exit(0);  // loaded or refused: either way hwloc returned
   }
+  ::close(fds[1]);
+  std::string said;
+  char buf[4096];
+  for (;;) {
+    const ssize_t got = ::read(fds[0], buf, sizeof buf);
+    if (got > 0) {
+      if (said.size() < 65536) said.append(buf, static_cast<std::size_t>(got));
+    } else if (got == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fds[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return true;
+  pid_t waited = 0;
+  while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  const int wait_err = errno;
+  ::sigaction(SIGCHLD, &old_chld, nullptr);
+  if (waited < 0)
+    throw ResourceError("cannot check topology file '" + path +
+                        "' before hwloc reads it (waitpid: " + std::strerror(wait_err) + ")");
+  if (diagnostics) *diagnostics = said;
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// Standard error sent to /dev/null while it lives (when `on`): hwloc
+// prints its XML diagnostics there, and the probe has already caught them
+// for the one error line. Process-wide, so used only when hwloc is known
+// to speak.
+class QuietStderr {
+ public:
+  explicit QuietStderr(bool on) {
+    if (!on) return;
+    std::fflush(stderr);
+    saved_ = ::dup(STDERR_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietStderr() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+// hwloc's diagnostics (lines on stderr) as one clause: lines joined by "; ",
+// the "hwloc: " style prefixes kept, at most 300 characters.
+std::string one_clause(const std::string& text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t e = text.find('\n', i);
+    if (e == std::string::npos) e = text.size();
+    std::string line = text.substr(i, e - i);
+    i = e + 1;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    const auto first = line.find_first_not_of(" *\t");
+    if (first == std::string::npos) continue;
+    line = line.substr(first);
+    // The minimalistic parser's generic epilogue says nothing about the file.
+    if (line.find("minimalistic parser") != std::string::npos ||
+        line.find("generated by hwloc, try enabling") != std::string::npos ||
+        line.find("component discovery failed") != std::string::npos)
+      continue;
+    if (line.rfind("xmlbuffer: ", 0) == 0) line = "hwloc: " + line.substr(11);
+    if (!out.empty()) out += "; ";
+    out += line;
+    if (out.size() > 300) {
+      out = out.substr(0, 300) + "...";
+      break;
+    }
+  }
+  return out;
 }
 
 // Frequency when nothing says: 2.0 GHz, a round value for current servers.
@@ -130,8 +236,11 @@ Topology Topology::load(const std::string& spec) {
   // Keep offline/disallowed PUs out; we model the CPUs Linux would use.
   Topology out;
   out.spec_ = spec;
-  std::string xml_text;  // an XML file's text, alive until hwloc_topology_load
-  int declared_pus = 0;  // PUs the text declares (synthetic, XML), 0 if not counted
+  std::string xml_text;          // an XML file's text, alive until hwloc_topology_load
+  int declared_pus = 0;          // PUs the text declares (synthetic, XML), 0 if not counted
+  std::string hwloc_said;        // what hwloc printed on the XML (probe), one clause
+  bool os_index_repeats = true;  // XML: whether two PUs give one os_index
+  bool hwloc_spoke = false;      // the probe's hwloc printed something
 
   const Preset* preset = nullptr;
   for (const auto& p : presets())
@@ -154,16 +263,38 @@ Topology Topology::load(const std::string& spec) {
     out.kind_ = "xml";
     // Read through the one checked reader (regular file, 64 MiB cap), scanned
     // for depth and size, and handed to hwloc as this very text.
+    // hwloc reads HWLOC_XML_VERBOSE once per process and keeps it: set
+    // before its first XML read, so that every probe's child (a fork of
+    // this process) explains a refusal; this process's own read is quieted
+    // whenever the probe heard hwloc speak.
+    static const bool verbose_set = [] { return ::setenv("HWLOC_XML_VERBOSE", "1", 0) == 0; }();
+    (void)verbose_set;
     xml_text = io::read_input_file(spec, "topology file");
-    declared_pus = check_xml(xml_text, spec);
-    if (!xml_loads_without_crashing(xml_text))
+    int core_objects = 0;
+    declared_pus = check_xml(xml_text, spec, &os_index_repeats, &core_objects);
+    // Without Core objects every PU would be its own core to hwloc's count
+    // of PUs but "1 core" to its count of cores: a machine written wrong.
+    if (declared_pus > 0 && core_objects == 0)
+      throw InputError("topology file '" + spec + "' has " + std::to_string(declared_pus) +
+                       " PUs but no Core object; hwloc XML puts each PU in a Core "
+                       "(lstopo --of xml writes them)");
+    std::string said;  // hwloc's own diagnostics, as the probe's child printed them
+    if (!xml_loads_without_crashing(xml_text, spec, &said))
       throw InputError("topology file '" + spec +
-                       "' is not valid hwloc 2.x XML (hwloc's reader crashed on it)");
+                       "' is not valid hwloc 2.x XML (hwloc's reader crashed on it" +
+                       (said.empty() ? "" : ": " + one_clause(said)) + ")");
+    hwloc_said = one_clause(said);
+    hwloc_spoke = !said.empty();
     out.description_ = "hwloc XML " + spec;
-    if (hwloc_topology_set_xmlbuffer(raw, xml_text.c_str(),
-                                     static_cast<int>(xml_text.size() + 1)) != 0)
-      throw InputError("topology file '" + spec +
-                       "' is not valid hwloc 2.x XML (hwloc 2.9 cannot read the 3.0 format)");
+    const int set = [&] {
+      const QuietStderr quiet(hwloc_spoke);  // said once, in the one line below
+      return hwloc_topology_set_xmlbuffer(raw, xml_text.c_str(),
+                                          static_cast<int>(xml_text.size() + 1));
+    }();
+    if (set != 0)
+      throw InputError("topology file '" + spec + "' is not valid hwloc 2.x XML (" +
+                       (hwloc_said.empty() ? "hwloc 2.9 cannot read the 3.0 format" : hwloc_said) +
+                       ")");
   } else {
     out.kind_ = "synthetic";
     out.description_ = "hwloc synthetic " + spec;
@@ -180,8 +311,13 @@ Topology Topology::load(const std::string& spec) {
                        "'pack:2 [numa] core:4 pu:2'");
     }
   }
-  if (hwloc_topology_load(raw) != 0)
-    throw InputError("topology '" + spec + "' could not be loaded by hwloc");
+  const int loaded = [&] {
+    const QuietStderr quiet(hwloc_spoke);
+    return hwloc_topology_load(raw);
+  }();
+  if (loaded != 0)
+    throw InputError("topology '" + spec + "' could not be loaded by hwloc" +
+                     (hwloc_said.empty() ? "" : " (" + hwloc_said + ")"));
 
   const int npu = hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_PU);
   if (npu <= 0) throw InputError("topology '" + spec + "' has no CPUs");
@@ -190,10 +326,18 @@ Topology Topology::load(const std::string& spec) {
                      std::to_string(kMaxCpus) + ", the most a topology may have");
   // hwloc merges PUs that share a number ('pu:4(indexes=0,0,1,2)' gives 3):
   // a silently smaller machine than the one written.
-  if (declared_pus > 0 && npu != declared_pus)
+  if (declared_pus > 0 && npu != declared_pus) {
+    if (os_index_repeats)
+      throw InputError("topology '" + spec + "' declares " + std::to_string(declared_pus) +
+                       " PUs but only " + std::to_string(npu) +
+                       " are distinct (an os_index or indexes= number repeats)");
+    // Distinct numbers, yet hwloc dropped PUs: their cpusets do not hold
+    // their os_index, or the allowed/complete cpusets leave them out.
     throw InputError("topology '" + spec + "' declares " + std::to_string(declared_pus) +
-                     " PUs but only " + std::to_string(npu) +
-                     " are distinct (an os_index or indexes= number repeats)");
+                     " PUs but hwloc keeps " + std::to_string(npu) +
+                     ": a PU's cpuset does not hold its os_index, or the topology's "
+                     "allowed_cpuset or complete_cpuset leaves it out (disallowed CPUs)");
+  }
   if (out.ghz_ <= 0) {
     hwloc_obj_t pkg = hwloc_get_obj_by_type(raw, HWLOC_OBJ_PACKAGE, 0);
     if (pkg) out.ghz_ = ghz_from_model(hwloc_obj_get_info_by_name(pkg, "CPUModel"));
@@ -216,7 +360,14 @@ Topology Topology::load(const std::string& spec) {
   }
 
   out.packages_ = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_PACKAGE));
-  out.cores_ = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_CORE));
+  // A PU outside any Core (a synthetic 'pu:4') is a core of its own.
+  int lone_pus = 0;
+  for (int i = 0; i < npu; ++i)
+    if (!hwloc_get_ancestor_obj_by_type(
+            raw, HWLOC_OBJ_CORE,
+            hwloc_get_obj_by_type(raw, HWLOC_OBJ_PU, static_cast<unsigned>(i))))
+      ++lone_pus;
+  out.cores_ = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_CORE) + lone_pus);
   const int nnuma = std::max(1, hwloc_get_nbobjs_by_type(raw, HWLOC_OBJ_NUMANODE));
 
   struct Row {
@@ -269,14 +420,29 @@ Topology Topology::load(const std::string& spec) {
   if (hwloc_distances_get_by_type(raw, HWLOC_OBJ_NUMANODE, &nr, &dist,
                                   HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) == 0 &&
       nr >= 1 && dist) {
-    if (static_cast<int>(dist->nbobjs) == nnuma) {
-      for (unsigned a = 0; a < dist->nbobjs; ++a)
-        for (unsigned b = 0; b < dist->nbobjs; ++b)
-          out.numa_matrix_[dist->objs[a]->logical_index][dist->objs[b]->logical_index] =
-              static_cast<int>(dist->values[a * dist->nbobjs + b]);
-      out.numa_from_file_ = true;
+    // Each distance a whole number in [1, kMaxNumaDistance] (ACPI SLIT's
+    // are 10..254): 2^64-1 would read as -1.
+    std::string bad;
+    if (static_cast<int>(dist->nbobjs) != nnuma) {
+      bad = "its NUMA distance matrix covers " + std::to_string(dist->nbobjs) + " of its " +
+            std::to_string(nnuma) + " NUMA nodes";
+    } else {
+      for (unsigned a = 0; a < dist->nbobjs && bad.empty(); ++a)
+        for (unsigned b = 0; b < dist->nbobjs && bad.empty(); ++b) {
+          const hwloc_uint64_t v = dist->values[a * dist->nbobjs + b];
+          if (v < 1 || v > static_cast<hwloc_uint64_t>(kMaxNumaDistance))
+            bad = "its NUMA distance from node " + std::to_string(dist->objs[a]->logical_index) +
+                  " to node " + std::to_string(dist->objs[b]->logical_index) + " is " +
+                  std::to_string(v) + "; distances run from 1 to " +
+                  std::to_string(kMaxNumaDistance);
+          else
+            out.numa_matrix_[dist->objs[a]->logical_index][dist->objs[b]->logical_index] =
+                static_cast<int>(v);
+        }
     }
     hwloc_distances_release(raw, dist);
+    if (!bad.empty()) throw InputError("topology '" + spec + "': " + bad);
+    out.numa_from_file_ = true;
   }
   return out;
 }

@@ -92,5 +92,8 @@ class Topology {
 // (numactl -H on such boxes); a stated choice, not a measurement.
 constexpr int kNumaLocalDistance = 10;
 constexpr int kNumaRemoteDistance = 21;
+// The largest NUMA distance a topology may give (ACPI SLIT: 10..254; hwloc
+// latency matrices in nanoseconds stay far below it).
+constexpr int kMaxNumaDistance = 1000000;
 
 }  // namespace ipistorm::topo
