@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "errors.hpp"
+#include "interrupt.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "study/fit.hpp"
@@ -48,12 +49,11 @@ void bind_study(pyb::module_& m) {
          bool refit, int jobs) {
         if (jobs < 1) throw InputError("jobs must be >= 1, got " + std::to_string(jobs));
         const model::Config c = config_from_py(base);
-        std::vector<std::vector<double>> out;
-        {
-          pyb::gil_scoped_release release;
-          out = study::evaluate_figures(c, scenario, figures, names, rows, refit, jobs);
-        }
-        return out;
+        // Ctrl-C stays live: Python's signals are polled while the rows run,
+        // and a KeyboardInterrupt stops them (interrupt.hpp).
+        return call_interruptible([&](const std::atomic<bool>* stop) {
+          return study::evaluate_figures(c, scenario, figures, names, rows, refit, jobs, stop);
+        });
       },
       pyb::arg("base"), pyb::arg("scenario"), pyb::arg("figures"), pyb::arg("names"),
       pyb::arg("rows"), pyb::arg("refit"), pyb::arg("jobs"));

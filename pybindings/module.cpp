@@ -13,6 +13,8 @@
 #include "calibration/calibration_file.hpp"
 #include "errors.hpp"
 #include "io/files.hpp"
+#include "io/json.hpp"
+#include "io/limits.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "run/report.hpp"
@@ -31,6 +33,10 @@ PYBIND11_MODULE(_ipistorm, m) {
   pyb::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const ipistorm::ResourceError& e) {
+      // A process limit (no thread or process could be started): the
+      // environment's, not the argument's. OSError, with the CLI's text.
+      PyErr_SetString(PyExc_OSError, e.what());
     } catch (const ipistorm::InputError& e) {
       PyErr_SetString(PyExc_ValueError, e.what());
     }
@@ -42,6 +48,7 @@ PYBIND11_MODULE(_ipistorm, m) {
     if (kind == "input") throw ipistorm::InputError("bad input for the test");
     if (kind == "runtime") throw std::runtime_error("internal error for the test");
     if (kind == "logic") throw std::logic_error("logic error for the test");
+    if (kind == "resource") throw ipistorm::ResourceError("process limit for the test");
   });
 
   // tests/test_module.py: test_provenance
@@ -54,10 +61,33 @@ PYBIND11_MODULE(_ipistorm, m) {
   // tests/test_module.py: test_output_checks_and_atomic_writer, test_cli_refuses_device_output
   m.def(
       "_check_outputs",
-      [](const std::vector<std::pair<std::string, std::string>>& outputs) {
+      [](const std::vector<std::pair<std::string, std::string>>& outputs,
+         const std::vector<std::pair<std::string, std::string>>& inputs) {
+        // As the CLI's InputLedger: no output may name one of the inputs.
+        const ipistorm::io::InputLedger ledger;
+        for (const auto& [path, what] : inputs) ipistorm::io::note_input(path, what);
         ipistorm::io::check_outputs(outputs);
       },
-      "Refuse (ValueError) outputs that cannot be written, or the same twice.");
+      pyb::arg("outputs"), pyb::arg("inputs") = std::vector<std::pair<std::string, std::string>>{},
+      "Refuse (ValueError) outputs that cannot be written, the same twice, or one of the "
+      "inputs (path, what).");
+  // The CLI's checked reader (regular file, 64 MiB; FIFO, device, directory
+  // refused) and its JSON parser (a key twice refused), for the Python code
+  // that reads files: sensitivity's --config and --screen, ipistorm.lab.
+  // tests/test_bad_input.py: test_sensitivity_inputs_*, test_lab_json_*
+  m.def(
+      "_read_text_file",
+      [](const std::string& path, const std::string& what) {
+        return pyb::bytes(ipistorm::io::read_input_file(path, what));
+      },
+      pyb::arg("path"), pyb::arg("what"));
+  m.def(
+      "_read_json_file",
+      [](const std::string& path, const std::string& what) {
+        return ipistorm::py::from_json(ipistorm::io::parse_json(
+            ipistorm::io::read_input_file(path, what), what + " '" + path + "'"));
+      },
+      pyb::arg("path"), pyb::arg("what"));
   m.def(
       "_write_file_atomic",
       [](const std::string& path, const std::string& text, const std::string& what) {

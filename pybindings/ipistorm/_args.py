@@ -9,9 +9,12 @@ None is left out, and the C++ Config's default applies.
 """
 
 import difflib
+import json
+import math
 import numbers
 import operator
 import os
+import re
 from collections.abc import Mapping
 
 from . import _ipistorm
@@ -32,6 +35,13 @@ def param_names():
     if _param_names is None:
         _param_names = [p["name"] for p in _ipistorm._params()]
     return _param_names
+
+
+def one_line(text):
+    """A message as one printable line (the C++ one_line: control characters
+    escaped, at most 2000 characters)."""
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    return out if len(out) <= 2000 else out[:2000] + "..."
 
 
 def _type_name(value):
@@ -55,6 +65,107 @@ def check_number(name, value):
     return float(value) if not isinstance(value, numbers.Integral) else int(value)
 
 
+def check_bool(name, value):
+    """A bool (numpy's too), never a string or a number: refit="no" is not true."""
+    if type(value).__name__ == "bool_" or isinstance(value, bool):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {_type_name(value)} {value!r}")
+
+
+def check_real(name, value, lo=None, hi=None, *, open_lo=False):
+    """A finite real number (never a bool or a string) within [lo, hi]
+    ((lo, hi] with open_lo); NaN and infinities are ValueError."""
+    value = check_number(name, value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if ((lo is not None and (value <= lo if open_lo else value < lo))
+            or (hi is not None and value > hi)):
+        low = f"({lo}" if open_lo else f"[{lo}"
+        raise ValueError(f"{name} must be a number in {low}, {hi}], got {value!r}")
+    return value
+
+
+# The CLI's number grammar (sim/io/number.cpp): decimal digits with an
+# optional sign, nothing else (no spaces, underscores, 0x, non-ASCII digits).
+_DECIMAL_INT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL_REAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def parse_int_text(name, text, lo, hi):
+    """A flag's integer as the CLI reads it: whole decimal in [lo, hi], else
+    ValueError "<name> must be a whole number in [lo, hi], got '<text>'"."""
+    if not isinstance(text, str) or not _DECIMAL_INT.fullmatch(text) or not lo <= int(text) <= hi:
+        raise ValueError(f"{name} must be a whole number in [{lo}, {hi}], got '{text}'")
+    return int(text)
+
+
+def parse_real_text(name, text, lo=None, hi=None):
+    """A real number as the CLI reads it (io::parse_real): finite decimal,
+    within [lo, hi] when given."""
+    ok = isinstance(text, str) and _DECIMAL_REAL.fullmatch(text)
+    v = float(text) if ok else math.nan
+    if lo is None:
+        if not ok or not math.isfinite(v):
+            raise ValueError(f"{name} must be a finite decimal number, got '{text}'")
+    elif not ok or not math.isfinite(v) or not lo <= v <= hi:
+        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}], got '{text}'")
+    return v
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object gives one key twice (io::parse_json refuses it too)."""
+
+
+def _refuse_duplicates(what):
+    def hook(pairs):
+        seen = {}
+        for key, value in pairs:
+            if key in seen:
+                raise DuplicateKeyError(f"{what} has the key \"{key[:60]}\" twice in one object; "
+                                 "give it once")
+            seen[key] = value
+        return seen
+    return hook
+
+
+def _refuse_constant(what):
+    def hook(name):
+        raise ValueError(f"{what} is not valid JSON ({name} is not a JSON number)")
+    return hook
+
+
+def loads_json(text, what):
+    """JSON text as the C++ reader (io::parse_json) takes it: a key twice in
+    one object, NaN/Infinity and numbers that overflow are refused
+    (ValueError naming `what`)."""
+    try:
+        doc = json.loads(text, object_pairs_hook=_refuse_duplicates(what),
+                         parse_constant=_refuse_constant(what))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{what} is not valid JSON ({e.msg} at line {e.lineno} column "
+                         f"{e.colno})") from None
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply") from None
+
+    def finite(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"{what} is not valid JSON (a number overflows: {v})")
+        if isinstance(v, dict):
+            for x in v.values():
+                finite(x)
+        elif isinstance(v, list):
+            for x in v:
+                finite(x)
+    finite(doc)
+    return doc
+
+
+def read_json(path, what):
+    """A JSON file through the CLI's checked reader (regular file, 64 MiB;
+    a FIFO, device or directory refused) and io::parse_json."""
+    return _ipistorm._read_json_file(os.fspath(path), what)
+
+
 def check_str(name, value):
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {_type_name(value)} {value!r}")
@@ -76,10 +187,16 @@ def check_param_names(names, keywords=()):
     known = param_names()
     for name in names:
         if name not in known:
-            close = difflib.get_close_matches(name, [*keywords, *known], n=1)
+            fields = [f for f in (*_STR_FIELDS, *_INT_FIELDS, *_FLOAT_FIELDS)
+                      if f not in keywords]
+            close = difflib.get_close_matches(name, [*keywords, *known, *fields], n=1)
             if close and close[0] in keywords:
                 raise TypeError(f"unexpected keyword '{name}' (did you mean '{close[0]}'? "
                                 f"any other keyword is a cost parameter: ipistorm.params())")
+            if close and close[0] in fields:
+                raise TypeError(f"unexpected keyword '{name}' (did you mean "
+                                f"config={{'{close[0]}': ...}}? any other keyword is a cost "
+                                "parameter: ipistorm.params())")
             hint = f" (did you mean '{close[0]}'?)" if close else " (see ipistorm.params())"
             raise ValueError(f"unknown parameter '{name}'{hint}")
 

@@ -84,6 +84,9 @@ def latency_cdf(result):
     latency_us (each bucket's upper edge) and cdf (fraction of accesses at or
     below it), one row per bucket."""
     hist = result
+    if not isinstance(result, (dict, _ipistorm.SimResult)):
+        raise TypeError(f"result must be a SimResult or its distributions dict, got "
+                        f"{type(result).__name__}")
     if not isinstance(result, dict):
         hist = result.distributions["ioport_latency_histogram"]
     elif "ioport_latency_histogram" in result:

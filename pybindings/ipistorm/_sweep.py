@@ -91,6 +91,8 @@ def sweep(grid, jobs=None, client=None):
 
 def to_wide(df):
     """A long sweep frame -> one row per run, one column per metric."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"to_wide() needs a DataFrame, got {type(df).__name__}")
     if "metric" not in df.columns or "value" not in df.columns:
         raise ValueError("to_wide() needs a long frame with 'metric' and 'value' columns")
     ident = [c for c in df.columns if c not in ("metric", "value")]

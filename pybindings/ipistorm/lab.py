@@ -25,13 +25,12 @@ ipistorm-bench's own names follow that scheme with positional parts:
 distance class part fills the distance column).
 """
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import _ipistorm
+from . import _args, _ipistorm
 
 # Keys of a benchmark entry that are not user counters.
 _STANDARD_KEYS = {
@@ -83,10 +82,9 @@ def parse_name(name):
 def read_benchmark_json(path):
     """One Google Benchmark JSON file -> (DataFrame, context dict)."""
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path}: not valid JSON ({e})") from e
+    # The CLI's checked reader (a directory, FIFO or device refused) and its
+    # JSON rules (a key twice in one object refused, no NaN).
+    doc = _args.loads_json(_text(path, "benchmark results"), f"benchmark results '{path}'")
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
         raise ValueError(f"{path}: not Google Benchmark JSON (no 'benchmarks' list)")
     rows = []
@@ -147,11 +145,22 @@ def _json_files(path):
     return sorted(p for p in Path(path).glob("*.json") if p.is_file())
 
 
-def _load_json(p):
-    """The JSON document in file p, or None when it is not JSON."""
+def _text(path, what):
+    raw = _ipistorm._read_text_file(str(path), what)
     try:
-        return json.loads(p.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{what} '{path}' is not UTF-8 text") from None
+
+
+def _load_json(p):
+    """The JSON document in file p, or None when it is not JSON. A JSON file
+    with a key twice in one object is refused (ValueError), not skipped."""
+    try:
+        return _args.loads_json(_text(p, "lab file"), f"lab file '{p}'")
+    except _args.DuplicateKeyError:
+        raise
+    except ValueError:
         return None
 
 

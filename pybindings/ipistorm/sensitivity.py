@@ -21,31 +21,89 @@ be kept to the few costs that move a figure.
     >>> ipistorm.sensitivity(figure="resched_ipis_peak_per_s", scenario="pvops", n=64)
 """
 
+import contextlib
+import math
+import os
+import signal
+import threading
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from . import _args, _ipistorm
 
+# The Saltelli estimator's bootstrap needs a few base points: below 4 its
+# resamples are degenerate (every drawn point alike) and OpenTURNS returns
+# intervals of +-1.8e308. Below USEFUL_N the intervals are rough (wider
+# than the indices' range and skewed): a warning says so.
+MIN_N = 4
+USEFUL_N = 16
+MAX_N = 1 << 20
+DEFAULT_N = 32
+# Rough cost of one evaluation (one `reproduce` of the scenario's runs), per
+# core, as measured for results/sim/sensitivity-*.json (2 vCPUs, 2026): 0.5 s
+# with the costs fixed, 2.5 s with queue_work_us re-fitted per point.
+SECONDS_PER_EVALUATION = {False: 0.5, True: 2.5}
+
 COLUMNS = ["parameter", "first_order", "first_order_low", "first_order_high",
            "total", "total_low", "total_high"]
 
 
+_OT = []
+
+
 def _ot():
+    if _OT:
+        return _OT[0]
     try:
-        import openturns as ot
+        with _ot_section():
+            import openturns as ot
+            # Importing OpenTURNS installs its own C handler for SIGINT, which
+            # ends the process (OT::InterruptionException, std::terminate) at
+            # the next Ctrl-C, even in plain Python code. Python's handler is
+            # put back, so that Ctrl-C is a KeyboardInterrupt again.
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.getsignal(signal.SIGINT))
     except ImportError as e:  # pragma: no cover - setup.sh installs it
         raise RuntimeError("ipistorm.sensitivity needs OpenTURNS (Debian python3-openturns, "
                            "scripts/setup.sh)") from e
+    _OT.append(ot)
     return ot
+
+
+@contextlib.contextmanager
+def _ot_section():
+    """While OpenTURNS computes, a signal only is noted: OpenTURNS checks
+    Python's signals from its worker threads and turns a raised
+    KeyboardInterrupt into an OT::InterruptionException there, which ends
+    the process (std::terminate). The interrupt is raised once it returns."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got, old = [], {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        h = signal.getsignal(sig)
+        if callable(h):
+            old[sig] = signal.signal(sig, lambda s, f: got.append(s))
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+    if got:
+        raise KeyboardInterrupt
 
 
 def marginal(distribution, low, high):
     """An OpenTURNS marginal for a plausible range."""
     ot = _ot()
     if distribution == "uniform":
-        return ot.Uniform(float(low), float(high))
+        with _ot_section():
+            return ot.Uniform(float(low), float(high))
     if distribution == "log-uniform":
-        return ot.LogUniform(float(np.log(low)), float(np.log(high)))
+        with _ot_section():
+            return ot.LogUniform(float(np.log(low)), float(np.log(high)))
     raise ValueError(f"unknown distribution '{distribution}' (accepted: uniform, log-uniform)")
 
 
@@ -57,47 +115,103 @@ def sobol_indices(names, marginals, function, n, *, seed=1, bootstrap=100, confi
     OpenTURNS' SobolIndicesExperiment (n * (d + 2) points) and
     SaltelliSensitivityAlgorithm, one per output on the same design. A
     DataFrame, one row per input (and output: an "output" column first when
-    `outputs` is given), ranked by total index."""
+    `outputs` is given), ranked by total index.
+
+    n is at least MIN_N (4) and d at least 2 (with one input both indices
+    are 1 by definition); below USEFUL_N (16) a RuntimeWarning says the
+    intervals are rough. An interval that does not contain its estimate
+    (the estimator is biased at small n; the bootstrap's percentile
+    interval is not centred on it) is kept as computed and named in a
+    RuntimeWarning; a bound the bootstrap could not give (a degenerate
+    resample) is NaN, with a warning too."""
     ot = _ot()
-    n = _args.check_int("n", n, 2, 1 << 20)
+    n = _args.check_int("n", n, MIN_N, MAX_N)
+    seed = _args.check_int("seed", seed, 0, (1 << 64) - 1)
+    bootstrap = _args.check_int("bootstrap", bootstrap, 10, 100000)
+    confidence = _args.check_real("confidence", confidence, 0, 1, open_lo=True)
+    if confidence >= 1:
+        raise ValueError(f"confidence must be a number in (0, 1), got {confidence!r}")
+    names, marginals = list(names), list(marginals)
     if len(names) != len(marginals) or not names:
         raise ValueError("names and marginals must be non-empty and of the same length")
-    ot.RandomGenerator.SetSeed(int(seed))
-    dist = ot.ComposedDistribution(list(marginals))
-    x = ot.SobolIndicesExperiment(dist, n).generate()
-    state = ot.RandomGenerator.GetState()  # each output's bootstrap starts here
-    y = np.asarray(function(np.asarray(x)), dtype=float)
+    if len(names) < 2:
+        raise ValueError(f"one parameter ('{names[0]}') has Sobol' indices of 1 by definition "
+                         "(it carries all the variance): give two or more")
+    twice = sorted({x for x in names if names.count(x) > 1})
+    if twice:
+        raise ValueError(f"parameter '{twice[0]}' is given twice; give each once")
+    with _ot_section():
+        # OpenTURNS' seed is an unsigned 64-bit integer, as the CLI's --seed.
+        ot.RandomGenerator.SetSeed(seed)
+        dist = ot.ComposedDistribution(list(marginals))
+        x = ot.SobolIndicesExperiment(dist, n).generate()
+        state = ot.RandomGenerator.GetState()  # each output's bootstrap starts here
+        xa, size = np.asarray(x), int(x.getSize())
+    y = np.asarray(function(xa), dtype=float)
     y = y.reshape(y.shape[0], -1) if y.ndim else y.reshape(1, 1)
     k = 1 if outputs is None else len(outputs)
-    if y.shape != (x.getSize(), k) or not np.isfinite(y).all():
-        raise RuntimeError(f"the function must return {k} finite value(s) per row")
+    if y.shape != (size, k) or not np.isfinite(y).all():
+        raise ValueError(f"the function must return {k} finite value(s) per row")
     frames = []
     for o in range(k):
-        ot.RandomGenerator.SetState(state)
-        algo = ot.SaltelliSensitivityAlgorithm(x, ot.Sample(y[:, [o]]), n)
-        algo.setBootstrapSize(int(bootstrap))
-        algo.setConfidenceLevel(float(confidence))
-        s1, st = algo.getFirstOrderIndices(), algo.getTotalOrderIndices()
-        i1, it = algo.getFirstOrderIndicesInterval(), algo.getTotalOrderIndicesInterval()
-        rows = [{
-            "parameter": name,
-            "first_order": s1[j], "first_order_low": i1.getLowerBound()[j],
-            "first_order_high": i1.getUpperBound()[j],
-            "total": st[j], "total_low": it.getLowerBound()[j],
-            "total_high": it.getUpperBound()[j],
-        } for j, name in enumerate(names)]
+        with _ot_section():
+            ot.RandomGenerator.SetState(state)
+            algo = ot.SaltelliSensitivityAlgorithm(x, ot.Sample(y[:, [o]]), n)
+            algo.setBootstrapSize(int(bootstrap))
+            algo.setConfidenceLevel(float(confidence))
+            s1, st = algo.getFirstOrderIndices(), algo.getTotalOrderIndices()
+            i1, it = algo.getFirstOrderIndicesInterval(), algo.getTotalOrderIndicesInterval()
+            rows = [{
+                "parameter": name,
+                "first_order": s1[j], "first_order_low": i1.getLowerBound()[j],
+                "first_order_high": i1.getUpperBound()[j],
+                "total": st[j], "total_low": it.getLowerBound()[j],
+                "total_high": it.getUpperBound()[j],
+            } for j, name in enumerate(names)]
         df = pd.DataFrame(rows, columns=COLUMNS)
         df = df.sort_values("total", ascending=False, kind="stable").reset_index(drop=True)
         if outputs is not None:
             df.insert(0, "output", outputs[o])
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
-    df.attrs.update({"n": n, "evaluations": int(x.getSize()), "seed": int(seed),
+    notes = []
+    if n < USEFUL_N:
+        notes.append(f"n={n} is below {USEFUL_N}: the bootstrap intervals are rough (wide and "
+                     f"skewed); use n >= {USEFUL_N} for indices to rank costs by")
+    notes += _interval_notes(df, n)
+    for note in notes:
+        warnings.warn(note, RuntimeWarning, stacklevel=2)
+    df.attrs.update({"n": n, "evaluations": size, "seed": int(seed),
                      "confidence": float(confidence), "bootstrap": int(bootstrap),
-                     "estimator": "OpenTURNS SaltelliSensitivityAlgorithm"})
-    df.attrs["design"] = pd.DataFrame(np.asarray(x), columns=list(names))
+                     "estimator": "OpenTURNS SaltelliSensitivityAlgorithm",
+                     "warnings": notes})
+    df.attrs["design"] = pd.DataFrame(xa, columns=list(names))
     df.attrs["values"] = y
     return df
+
+
+def _interval_notes(df, n):
+    """Bounds the bootstrap could not give become NaN; each interval that
+    does not contain its estimate is named. Returns the notes (one line each)."""
+    notes = []
+    for kind in ("first_order", "total"):
+        for side in ("low", "high"):
+            col = f"{kind}_{side}"
+            bad = ~np.isfinite(df[col]) | (df[col].abs() > 1e300)
+            if bad.any():
+                df.loc[bad, col] = math.nan
+                notes.append(f"{kind} interval of {', '.join(df.parameter[bad])}: the bootstrap "
+                             f"gave no finite bound at n={n} (a degenerate resample); raise n")
+        est, lo, hi = df[kind], df[f"{kind}_low"], df[f"{kind}_high"]
+        out = (est < lo) | (est > hi)
+        for r in df[out].itertuples():
+            who = r.parameter + (f" ({r.output})" if "output" in df.columns else "")
+            notes.append(f"the {kind.replace('_', '-')} interval of {who} "
+                         f"[{getattr(r, kind + '_low'):.3g}, {getattr(r, kind + '_high'):.3g}] "
+                         f"does not contain its estimate {getattr(r, kind):.3g}: at n={n} the "
+                         "estimator is biased and the bootstrap's percentile interval is not "
+                         "centred on it; raise n")
+    return notes
 
 
 def screening(samples, figures, scenario="pvops"):
@@ -115,14 +229,18 @@ def screening(samples, figures, scenario="pvops"):
     A DataFrame (figure, parameter, spearman, abs_spearman), ranked by
     |spearman| per figure. With 64 samples, |rho| below ~0.25 is noise."""
     ot = _ot()
-    df = samples if isinstance(samples, pd.DataFrame) else pd.read_csv(samples)
+    df = samples if isinstance(samples, pd.DataFrame) else read_samples(samples)
     figures = [figures] if isinstance(figures, str) else list(figures)
+    for f in figures:
+        _args.check_str("figure", f)
+    scenario = _args.check_str("scenario", scenario)
     fitted = "queue_work_us"
     cols = list(df.columns)
     if "sample" not in cols or "all_within" not in cols:
         raise ValueError("screening needs the --csv of 'ipistorm reproduce --uncertainty'")
     params = [c for c in cols[1:] if "/" not in c
               and c not in (fitted, "fit_converged", "all_within")]
+    _finite_columns(df, params, "screening samples")
     x = ot.Sample(df[params].to_numpy(dtype=float))
     out = []
     for f in figures:
@@ -132,8 +250,10 @@ def screening(samples, figures, scenario="pvops"):
                              + ", ".join(c for c in cols if "/" in c) + ")")
         if fitted in cols and (scenario, f) == ("pvops", "boot_time_s"):
             col = fitted  # the boot is pinned by the re-fit; the fitted value moves instead
-        rho = np.asarray(ot.CorrelationAnalysis(
-            x, ot.Sample(df[[col]].to_numpy(dtype=float))).computeSpearmanCorrelation())
+        _finite_columns(df, [col], "screening samples")
+        with _ot_section():
+            rho = np.asarray(ot.CorrelationAnalysis(
+                x, ot.Sample(df[[col]].to_numpy(dtype=float))).computeSpearmanCorrelation())
         r = pd.DataFrame({"figure": f, "parameter": params, "spearman": rho,
                           "abs_spearman": np.abs(rho)})
         out.append(r.sort_values("abs_spearman", ascending=False, kind="stable"))
@@ -143,6 +263,61 @@ def screening(samples, figures, scenario="pvops"):
     return res
 
 
+def _finite_columns(df, columns, what):
+    """Every value of these columns a finite number (the number grammar: no
+    empty field, no NaN or infinity, no text): ValueError naming the column."""
+    for c in columns:
+        try:
+            v = pd.to_numeric(df[c], errors="raise").to_numpy(dtype=float)
+        except (ValueError, TypeError):
+            raise ValueError(f"{what}: column '{c}' holds a value that is not a number") from None
+        if not np.isfinite(v).all():
+            row = int(np.flatnonzero(~np.isfinite(v))[0])
+            raise ValueError(f"{what}: column '{c}' row {row + 1} is empty or not a finite "
+                             "number")
+
+
+def read_samples(path):
+    """A `reproduce --uncertainty --csv` file through the CLI's checked
+    reader (regular file, 64 MiB: a FIFO, device or directory is refused),
+    every field read as text and checked as the CLI's number grammar takes
+    it (decimal only; no empty field, NaN or infinity), one header per
+    column (a repeated column is refused, not renamed)."""
+    import csv
+    import io
+    path = os.fspath(path)
+    raw = _ipistorm._read_text_file(path, "--screen file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"--screen file '{path}' is not UTF-8 text") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not rows[0]:
+        raise ValueError(f"--screen file '{path}' is empty")
+    header = rows[0]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ValueError(f"--screen file '{path}' has the column '{twice[0]}' twice")
+    for i, r in enumerate(rows[1:], start=2):
+        if len(r) != len(header):
+            raise ValueError(f"--screen file '{path}' line {i} has {len(r)} fields, the header "
+                             f"{len(header)}")
+    data = {}
+    for j, h in enumerate(header):
+        col = [r[j] for r in rows[1:]]
+        if h in ("fit_converged", "all_within"):
+            bad = next((v for v in col if v not in ("true", "false", "True", "False", "1", "0")),
+                       None)
+            if bad is not None:
+                raise ValueError(f"--screen file '{path}' column '{h}': '{bad}' is not true "
+                                 "or false")
+            data[h] = [v in ("true", "True", "1") for v in col]
+        else:
+            data[h] = [_args.parse_real_text(f"--screen file '{path}' column '{h}'", v)
+                       for v in col]
+    return pd.DataFrame(data, columns=header)
+
+
 def _evaluate_chunk(base, scenario, figures, names, rows, refit):
     """One Dask task: the C++ model on a block of rows (one thread)."""
     from . import _ipistorm as ext  # the worker's own import of the package
@@ -150,9 +325,34 @@ def _evaluate_chunk(base, scenario, figures, names, rows, refit):
                          [list(map(float, r)) for r in rows], bool(refit), 1)
 
 
+_KEYWORDS = ("figure", "scenario", "n", "parameters", "refit", "seed", "jobs", "client", "chunk",
+             "bootstrap", "confidence", "config", "progress")
+
+
+def check_parameters(parameters, varied, flag="parameter"):
+    """Each name once, and each one with a plausible range to vary (a typo
+    gets the closest such name): ValueError otherwise."""
+    import difflib
+    seen = set()
+    for p in parameters:
+        if p in seen:
+            raise ValueError(f"{flag} '{p}' is given twice; give each once")
+        seen.add(p)
+        if p not in varied:
+            close = difflib.get_close_matches(p, varied, n=1)
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+            elif p in _args.param_names():
+                hint = (" (a fixed cost; those with a range: "
+                        + ", ".join(varied[:6]) + ", ...)")
+            else:
+                hint = " (those with a range: " + ", ".join(varied[:6]) + ", ...)"
+            raise ValueError(f"parameter '{p}' has no plausible range to vary{hint}")
+
+
 def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None, refit=None,
                 seed=1, jobs=None, client=None, chunk=8, bootstrap=100, confidence=0.95,
-                config=None, **overrides):
+                config=None, progress=None, **overrides):
     """Sobol' indices of reproduce figures over the chosen costs.
 
     figure, scenario: a figure of a `reproduce` scenario (e.g.
@@ -170,12 +370,14 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
       `chunk` rows, one task each. Without it, `jobs` local threads.
     Keywords and config= set the base as in reproduce() (config "ranges"
     replace the table's).
+    progress: None, or a function (done, total) called as evaluations end.
 
     Returns a DataFrame (parameter, first_order, first_order_low/high, total,
     total_low/high), ranked by total index, with a "figure" column first
     when `figure` is a list; attrs hold n, evaluations, seed, and the design
     and its values ("design", "values").
     """
+    _args.check_param_names(overrides, keywords=_KEYWORDS)
     base = _args.config_dict(config, overrides)
     names_ok = [tuple(p) for p in _ipistorm._figure_names(base)]
     scenario = _args.check_str("scenario", scenario)
@@ -195,13 +397,24 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
         raise ValueError("figure: a figure is listed twice")
     if refit is None:
         refit = not (scenario == "pvops" and "boot_time_s" in figures)
-    dims = _ipistorm._dimensions(base, bool(refit))
+    refit = _args.check_bool("refit", refit)
+    n = _args.check_int("n", n, MIN_N, MAX_N)
+    seed = _args.check_int("seed", seed, 0, (1 << 64) - 1)
+    chunk = _args.check_int("chunk", chunk, 1, 1 << 20)
+    if client is None:
+        jobs = _args.check_jobs(jobs)
+    elif jobs is not None:
+        raise ValueError("jobs is for local runs; with client= the cluster's workers "
+                         "decide how many evaluations run at once")
+    elif not hasattr(client, "map") or not hasattr(client, "gather"):
+        raise TypeError(f"client must be a dask.distributed.Client, got {type(client).__name__}")
+    dims = _ipistorm._dimensions(base, refit)
     if parameters is not None:
+        if isinstance(parameters, str):
+            raise TypeError(f"parameters must be a list of names, got str {parameters!r}")
+        parameters = [_args.check_str("parameters", p) for p in parameters]
+        check_parameters(parameters, [d["name"] for d in dims])
         known = {d["name"]: d for d in dims}
-        for p in parameters:
-            if p not in known:
-                raise ValueError(f"parameter '{p}' has no plausible range to vary "
-                                 "(see ipistorm.params())")
         dims = [known[p] for p in parameters]
     names = [d["name"] for d in dims]
     marginals = [marginal(d["distribution"], *d["range"]) for d in dims]
@@ -209,16 +422,28 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
     def model(x):
         rows = [list(map(float, r)) for r in x]
         if client is None:
-            return _ipistorm._evaluate(base, scenario, figures, names, rows, bool(refit),
-                                       _args.check_jobs(jobs))
+            out = []
+            # Blocks of rows, so that a progress bar can move and Ctrl-C is
+            # seen between them; each row's figures do not depend on its block.
+            step = max(1, len(rows) if progress is None else 2 * jobs)
+            for i in range(0, len(rows), step):
+                out += _ipistorm._evaluate(base, scenario, figures, names, rows[i:i + step],
+                                           refit, jobs)
+                if progress is not None:
+                    progress(len(out), len(rows))
+            return out
         blocks = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
         futures = client.map(_evaluate_chunk, [base] * len(blocks), [scenario] * len(blocks),
                              [figures] * len(blocks), [names] * len(blocks), blocks,
                              [refit] * len(blocks), pure=False)
         return [v for block in client.gather(futures) for v in block]
 
-    df = sobol_indices(names, marginals, model, n, seed=seed, bootstrap=bootstrap,
-                       confidence=confidence, outputs=figures if several else None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = sobol_indices(names, marginals, model, n, seed=seed, bootstrap=bootstrap,
+                           confidence=confidence, outputs=figures if several else None)
+    for w in caught:  # said where sensitivity() was called
+        warnings.warn(w.message, w.category, stacklevel=2)
     if several:
         df = df.rename(columns={"output": "figure"})
     df.attrs.update({"figure": figures if several else figure, "scenario": scenario,
@@ -226,88 +451,201 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
     return df
 
 
+def _progress_bar(stream):
+    """A one-line progress bar with an ETA, redrawn in place (a terminal only)."""
+    import time
+    t0 = time.monotonic()
+
+    def show(done, total):
+        el = time.monotonic() - t0
+        eta = el / done * (total - done) if done else 0
+        width = 30
+        fill = int(width * done / max(total, 1))
+        stream.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} evaluations, "
+                     f"{el:.0f} s, ETA {eta:.0f} s ")
+        if done >= total:
+            stream.write("\r" + " " * (width + 60) + "\r")
+        stream.flush()
+    return show
+
+
+def _help_epilog():
+    """The default design's size and rough cost, from the parameter table."""
+    try:
+        d_fixed = len(_ipistorm._dimensions({}, False))
+        d_refit = len(_ipistorm._dimensions({}, True))
+    except Exception:  # pragma: no cover - the table always loads
+        return ""
+    n = DEFAULT_N
+    runs = n * (d_refit + 2)
+    cost = runs * SECONDS_PER_EVALUATION[True] / 60
+    other = "" if d_fixed == d_refit else f"; {d_fixed} with --no-refit"
+    return (f"Cost: the model runs n * (d + 2) times, d the costs varied. The default, n={n} "
+            f"over every cost with a range (d={d_refit}{other}), is {runs} evaluations, each "
+            "a `reproduce` of the scenario "
+            f"(roughly {SECONDS_PER_EVALUATION[False]:g} s per core with the costs fixed, "
+            f"{SECONDS_PER_EVALUATION[True]:g} s re-fitted): about {cost:.0f} core-minutes. "
+            f"--screen or --parameter keep d small. n must be at least {MIN_N}; below "
+            f"{USEFUL_N} the intervals are rough (a warning says so). "
+            "Exit status: 0 ran and wrote what was asked; 2 bad input (one line on stderr, "
+            "nothing written); 130 interrupted (nothing written).")
+
+
 def main(argv=None):
     """`ipistorm sensitivity` (the CLI runs this module): the ranked table,
     --json FILE (indices, command, seed, n, provenance) and --csv FILE (the
     design, one row per model evaluation) for tools. Bad input: one line on
-    stderr, exit 2, nothing written."""
+    stderr, exit 2, nothing written; Ctrl-C (or SIGTERM, SIGHUP): one line,
+    exit 130, nothing written. Numbers follow the CLI's grammar (decimal
+    only), files go through the CLI's checked readers (sim/io)."""
     import argparse
     import json
-    import os
+    import signal
     import sys
     import time
 
+    def number(flag, lo, hi):
+        def parse(text):
+            try:
+                return _args.parse_int_text(flag, text, lo, hi)
+            except ValueError as e:  # argparse would hide the text of a ValueError
+                raise argparse.ArgumentTypeError(str(e)) from None
+        return parse
+
     ap = argparse.ArgumentParser(
-        prog="ipistorm sensitivity",
+        prog="ipistorm sensitivity", allow_abbrev=False,
         description="Sobol' indices (OpenTURNS) of reproduce figures over the chosen costs' "
                     "plausible ranges. Morris screening is not offered: Debian's OpenTURNS "
                     "1.20 lacks it (the separate otmorris module is not packaged); --screen "
                     "ranks the costs by Spearman correlation over an existing reproduce "
-                    "--uncertainty CSV instead, at no model run.")
+                    "--uncertainty CSV instead, at no model run.",
+        epilog=_help_epilog())
     ap.add_argument("--figure", action="append",
                     help="a figure of the scenario (repeatable: one design serves all; "
                          "default boot_time_s)")
     ap.add_argument("--scenario", default="pvops")
     ap.add_argument("--config", help="JSON config file, as for the other commands ('params', "
                                      "'ranges', topology, seed of the runs)")
-    ap.add_argument("-n", type=int, default=32, help="base sample size (runs: n * (d + 2))")
+    ap.add_argument("-n", type=number("-n", MIN_N, MAX_N), default=DEFAULT_N,
+                    help=f"base sample size (default {DEFAULT_N}; the model runs n * (d + 2) "
+                         f"times, d the costs varied; at least {MIN_N}, {USEFUL_N} or more "
+                         "for usable intervals)")
     ap.add_argument("--parameter", action="append", help="vary only these (repeatable)")
     ap.add_argument("--screen", metavar="CSV",
                     help="vary only the --top costs each figure follows most closely over the "
                          "samples of this 'reproduce --uncertainty --csv' file (Spearman)")
-    ap.add_argument("--top", type=int, default=6, help="with --screen: costs kept per figure")
+    ap.add_argument("--top", type=number("--top", 2, 1000), default=None,
+                    help="with --screen: costs kept per figure (default 6)")
     ap.add_argument("--no-refit", action="store_true", help="keep queue_work_us fixed")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("-j", "--jobs", type=int, default=None)
+    ap.add_argument("--seed", type=number("--seed", 0, (1 << 64) - 1), default=1)
+    ap.add_argument("-j", "--jobs", type=number("-j", 0, 1024), default=None,
+                    help="threads (default, or 0: every core)")
     ap.add_argument("--json", dest="json_file")
     ap.add_argument("--csv", dest="csv_file", help="the design and its values, one row per run")
 
     class Fail(Exception):
         pass
 
+    class Interrupted(BaseException):
+        pass
+
     def error(msg):
         raise Fail(msg)
     ap.error = error
+
+    # A signal is noted, and acted on between blocks of evaluations (the
+    # progress callback) or once OpenTURNS returns: raised inside a C++ call
+    # it would surface as that call's error instead.
+    pending = []
+
+    def interrupted(signum, frame):
+        pending.append(signum)
+        raise KeyboardInterrupt
+
+    def check_pending():
+        if pending:
+            raise Interrupted()
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        try:
+            old[sig] = signal.signal(sig, interrupted)
+        except (ValueError, OSError):  # not the main thread: leave Python's own
+            pass
+    screen = None
     try:
-        a = ap.parse_args(argv)
-        figures = a.figure or ["boot_time_s"]
-        # The CLI's checks (sim/io): a device, directory or FIFO, or one file twice, refused.
-        _ipistorm._check_outputs([(a.json_file or "", "--json"), (a.csv_file or "", "--csv")])
-        config = None
-        if a.config:
-            try:
-                with open(a.config) as f:
-                    config = json.load(f)
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-                raise ValueError(f"--config '{a.config}': {e}") from None
-            if not isinstance(config, dict):
-                raise ValueError(f"--config '{a.config}' must hold a JSON object")
-        refit = False if a.no_refit else None
-        if refit is None:
-            refit = not (a.scenario == "pvops" and "boot_time_s" in figures)
-        parameters, screen = a.parameter, None
-        if a.screen:
-            if a.parameter:
+        try:
+            a = ap.parse_args(argv)
+            figures = a.figure or ["boot_time_s"]
+            for flag, value in (("--json", a.json_file), ("--csv", a.csv_file),
+                                ("--config", a.config), ("--screen", a.screen)):
+                if value == "":
+                    raise ValueError(f"{flag} path is empty")
+            if a.top is not None and not a.screen:
+                raise ValueError("--top needs --screen (it keeps the top costs of the screening)")
+            top = 6 if a.top is None else a.top
+            if a.screen and a.parameter:
                 raise ValueError("--screen chooses the parameters: give it or --parameter")
-            _args.check_int("--top", a.top, 1, 1000)
-            if not os.path.isfile(a.screen):
-                raise OSError(f"cannot read --screen file '{a.screen}'")
-            screen = screening(a.screen, figures, a.scenario)
-            keep = set()
-            for f in figures:
-                keep.update(screen[screen.figure == f].parameter.head(a.top))
-            order = list(screen.parameter.drop_duplicates())
-            table = [d["name"] for d in _ipistorm._dimensions(_args.config_dict(config, {}),
-                                                              bool(refit))]
-            parameters = [p for p in table if p in keep] + sorted(keep - set(table), key=order.index)
-        t0 = time.perf_counter()
-        df = sensitivity(figures if len(figures) > 1 else figures[0], a.scenario, a.n,
-                         parameters=parameters, refit=refit, seed=a.seed, jobs=a.jobs,
-                         config=config)
-        wall = time.perf_counter() - t0
-    except (Fail, ValueError, TypeError, OSError) as e:
-        print(f"ipistorm: error: {e}", file=sys.stderr)
-        return 2
+            # The CLI's checks (sim/io): a device, directory or FIFO, one file
+            # twice, or an output that is one of the inputs, refused.
+            _ipistorm._check_outputs(
+                [(a.json_file or "", "--json"), (a.csv_file or "", "--csv")],
+                [(p, w) for p, w in ((a.config, "config file"), (a.screen, "--screen file"))
+                 if p])
+            config = _args.read_json(a.config, "config file") if a.config else None
+            if config is not None and not isinstance(config, dict):
+                raise ValueError(f"config file '{a.config}' must hold a JSON object")
+            refit = False if a.no_refit else None
+            if refit is None:
+                refit = not (a.scenario == "pvops" and "boot_time_s" in figures)
+            parameters = a.parameter
+            if a.screen:
+                screen = screening(read_samples(a.screen), figures, a.scenario)
+                keep = set()
+                for f in figures:
+                    keep.update(screen[screen.figure == f].parameter.head(top))
+                order = list(screen.parameter.drop_duplicates())
+                table = [d["name"] for d in _ipistorm._dimensions(
+                    _args.config_dict(config, {}), bool(refit))]
+                parameters = ([p for p in table if p in keep]
+                              + sorted(keep - set(table), key=order.index))
+            elif parameters is not None:
+                table = [d["name"] for d in _ipistorm._dimensions(
+                    _args.config_dict(config, {}), bool(refit))]
+                check_parameters(parameters, table, "--parameter")
+            # In blocks either way, so that Ctrl-C is seen within a block;
+            # the bar only on a terminal.
+            bar = _progress_bar(sys.stderr) if sys.stderr.isatty() else None
+
+            def progress(done, total):
+                check_pending()
+                if bar is not None:
+                    bar(done, total)
+            t0 = time.perf_counter()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                df = sensitivity(figures if len(figures) > 1 else figures[0], a.scenario, a.n,
+                                 parameters=parameters, refit=refit, seed=a.seed,
+                                 jobs=a.jobs or None, config=config, progress=progress)
+            check_pending()
+            wall = time.perf_counter() - t0
+        except (Fail, ValueError, TypeError, OSError) as e:
+            print(f"ipistorm: error: {_args.one_line(str(e))}", file=sys.stderr)
+            return 2
+        except RuntimeError:
+            # A signal that came while the model ran can surface as the
+            # call's (empty) RuntimeError: it is the interrupt.
+            if not pending:
+                raise
+            raise Interrupted() from None
+    except (Interrupted, KeyboardInterrupt):
+        print("\nipistorm: interrupted; nothing written" if sys.stderr.isatty()
+              else "ipistorm: interrupted; nothing written", file=sys.stderr)
+        return 130
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    for w in caught:
+        print(f"ipistorm: warning: {_args.one_line(str(w.message))}", file=sys.stderr)
     evals = df.attrs["evaluations"]
     print(f"ipistorm sensitivity: {', '.join(figures)} of {a.scenario}, n={df.attrs['n']}, "
           f"{len(df.attrs['design'].columns)} costs ({evals} model evaluations"
@@ -315,7 +653,7 @@ def main(argv=None):
           f"{int(100 * df.attrs['confidence'])} % bootstrap intervals")
     if screen is not None:
         print(f"costs screened from {a.screen} ({screen.attrs['samples']} samples, Spearman): "
-              f"the top {a.top} per figure")
+              f"the top {top} per figure")
     for f in figures:
         part = df[df.figure == f] if "figure" in df.columns else df
         print(f"\n{f}\n{'parameter':32s} {'first order':>22s} {'total':>22s}")
@@ -340,9 +678,11 @@ def main(argv=None):
                "figures": figures, "scenario": a.scenario, **attrs,
                "parameters": list(df.attrs["design"].columns), "wall_s": round(wall, 1),
                "evaluations_per_s": round(evals / max(wall, 1e-9), 3),
-               "indices": df.to_dict(orient="records"), "provenance": _ipistorm.provenance()}
+               "indices": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
+                            for k, v in r.items()} for r in df.to_dict(orient="records")],
+               "provenance": _ipistorm.provenance()}
         if screen is not None:
-            doc["screening"] = {"from": a.screen, "top": a.top, **screen.attrs,
+            doc["screening"] = {"from": a.screen, "top": top, **screen.attrs,
                                 "spearman": {f: dict(zip(g.parameter, g.spearman))
                                              for f, g in screen.groupby("figure", sort=False)}}
         _ipistorm._write_file_atomic(a.json_file, json.dumps(doc, indent=1), "--json")

@@ -63,7 +63,7 @@ def test_bad_names():
 
 @pytest.mark.parametrize("n", [1, 0, (1 << 20) + 1])
 def test_bad_sample_size(n):
-    with pytest.raises(ValueError, match="n must be in 2..1048576"):
+    with pytest.raises(ValueError, match="n must be in 4..1048576"):
         ipistorm.sensitivity(n=n, parameters=["evtchn_send_us"])
 
 

@@ -13,6 +13,7 @@ set -u
 BIN=$1
 BENCH=$2
 LAB=$3
+SRC=$(cd "$LAB/../../.." && pwd)  # the source tree (LAB is bench/testdata/lab-run)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 in=$tmp/in
@@ -354,6 +355,142 @@ t set-value-with-newline 'dom0_vcpus' -- "${S[@]}" --set "dom0_vcpus=4
 # ---- no command --------------------------------------------------------------------
 t unknown-subcommand "simulte" -- "$BIN" simulte
 
+# ==== #24, second round ===============================================================
+# ---- point 5: topology semantics: every synthetic attribute honoured or refused -------
+TP=("$BIN" topology)
+t syn-indexes-short "lists 3 indexes= numbers for its 4 objects" -- "${TP[@]}" "pack:2 core:2(indexes=0,1,2) pu:2"
+t syn-indexes-long "lists 9 indexes= numbers for its 8 objects" -- "${TP[@]}" "pack:2 core:2 pu:2(indexes=0,1,2,3,4,5,6,7,8)"
+t syn-indexes-pu-level "lists 2 indexes= numbers for its 8" -- "${TP[@]}" "pack:2 core:2 pu:2(indexes=0,1)"
+t syn-indexes-text "decimal CPU numbers" -- "${TP[@]}" "pack:2 pu:2(indexes=0,1,2,x)"
+t syn-indexes-empty "decimal CPU numbers" -- "${TP[@]}" "pack:2 pu:2(indexes=)"
+t syn-indexes-simulate "lists 3 indexes=" -- "${S[@]}" "${J[@]}" --topology "pack:1 core:4(indexes=0,1,2) pu:1"
+t syn-memory-on-package "memory=, which hwloc gives only NUMA" -- "${TP[@]}" "pack:2(memory=1GB) pu:2"
+t syn-memory-hex "memory='0x10'" -- "${TP[@]}" "pack:2 [numa(memory=0x10)] pu:2"
+t syn-memory-unit "memory='16XB'" -- "${TP[@]}" "pack:2 [numa(memory=16XB)] pu:2"
+t syn-size-on-core "size=, which hwloc gives only caches" -- "${TP[@]}" "pack:2 core:2(size=32MB) pu:2"
+t syn-size-negative "size='-1'" -- "${TP[@]}" "pack:2 l3:1(size=-1) pu:2"
+t syn-unknown-attribute "the attribute 'foo=3'" -- "${TP[@]}" "pack:2(foo=3) pu:2"
+# ---- point 5: XML without cores, malformed distances, bad cpusets: each its own line ----
+X=$in/xml
+mkdir -p "$X"
+NEH=$SRC/testdata/topologies/Intel-Nehalem-2xXeon-X5550.xml
+D2=$SRC/testdata/topologies/32em64t-2n8c2t-pci-noio.xml
+mkdist() { v=$2; sed "s|<u64values length=\"12\">10 20 20 10 </u64values>|<u64values length=\"${#v}\">$v</u64values>|" "$D2" >"$X/$1.xml"; cmp -s "$D2" "$X/$1.xml" && { echo "FAIL: $1.xml unchanged"; fail=1; }; }
+mkdist dist-max "10 18446744073709551615 20 10 "
+mkdist dist-zero "10 0 20 10 "
+mkdist dist-neg "10 -1 20 10 "
+mkdist dist-hex "10 0x14 20 10 "
+mkdist dist-short "10 20 20 "
+python3 - "$NEH" "$X" <<'PY'
+import sys
+t, d = open(sys.argv[1]).read(), sys.argv[2]
+def w(name, a, b, count=1):
+    assert a in t, name
+    open(f"{d}/{name}.xml", "w").write(t.replace(a, b, count))
+w("nocore", 'type="Core"', 'type="Group"', -1)
+w("badcpuset", '<object type="PU" os_index="0" cpuset="0x00000001"', '<object type="PU" os_index="0" cpuset="0x00010000"')
+w("overlap", '<object type="PU" os_index="0" cpuset="0x00000001"', '<object type="PU" os_index="0" cpuset="0x00000002"')
+w("disallowed", 'allowed_cpuset="0x0000ffff"', 'allowed_cpuset="0x0000fffe"')
+w("osbig", '<object type="PU" os_index="0" ', '<object type="PU" os_index="99999999999" ')
+w("oshex", '<object type="PU" os_index="0" ', '<object type="PU" os_index="0x10" ')
+w("v3", 'version="2.0"', 'version="3.0"')
+w("nocpuset", '<object type="Machine" os_index="0" cpuset="0x0000ffff"', '<object type="Machine" os_index="0"')
+PY
+printf '<topology version="1.0"><object y="0" cpuset=""type="NU"_></po>' >"$X/crash.xml"
+t xml-no-core "16 PUs but no Core object" -- "${TP[@]}" "$X/nocore.xml"
+t xml-no-core-simulate "no Core object" -- "${S[@]}" "${J[@]}" --topology "$X/nocore.xml"
+t xml-distance-max "is 18446744073709551615; distances run from 1" -- "${TP[@]}" "$X/dist-max.xml"
+t xml-distance-zero "node 0 to node 1 is 0" -- "${TP[@]}" "$X/dist-zero.xml"
+t xml-distance-negative "NUMA distance value '-1'" -- "${TP[@]}" "$X/dist-neg.xml"
+t xml-distance-hex "NUMA distance value '0x14'" -- "${TP[@]}" "$X/dist-hex.xml"
+t xml-distance-short "hwloc: distances2 with less than 4 u64values" -- "${TP[@]}" "$X/dist-short.xml"
+t xml-bad-cpuset "cpuset does not hold its os_index" -- "${TP[@]}" "$X/badcpuset.xml"
+t xml-overlapping-cpuset "hwloc keeps 15" -- "${TP[@]}" "$X/overlap.xml"
+t xml-disallowed-cpu "allowed_cpuset" -- "${TP[@]}" "$X/disallowed.xml"
+t xml-os-index-huge 'os_index 99999999999;' -- "${TP[@]}" "$X/osbig.xml"
+t xml-os-index-hex 'os_index 0x10;' -- "${TP[@]}" "$X/oshex.xml"
+# hwloc's own diagnostics: in the one line, never on stderr beside it
+t xml-hwloc-version "hwloc: cannot import XML version 3.0" -- "${TP[@]}" "$X/v3.xml"
+t xml-hwloc-no-cpuset "hwloc: invalid normal object Machine" -- "${TP[@]}" "$X/nocpuset.xml"
+t xml-hwloc-crash "crashed on it: hwloc: ignoring unknown object attribute" -- "${TP[@]}" "$X/crash.xml"
+t xml-hwloc-not-xml "could not be loaded by hwloc" -- "${TP[@]}" "$in/bad.xml"
+# ---- point 5: ranges that depend on the machine, checked once it is known --------------
+t dm-mm-cpus-above-machine "above the 16 CPUs of nehalem-ep" -- "${S[@]}" "${J[@]}" --set dm_mm_other_cpus=8192
+t dm-mm-cpus-synthetic "above the 4 CPUs of pu:4" -- "${S[@]}" "${J[@]}" --topology pu:4 --set dm_mm_other_cpus=5
+t dm-mm-cpus-reproduce "dm_mm_other_cpus" -- "$BIN" reproduce "${J[@]}" --set dm_mm_other_cpus=17
+t trace-for-20000 "--trace-for must be a length in (0, 10000 s], got 20000 s" -- "${S[@]}" "${tr[@]}" --trace-for 20000
+t trace-for-20000-from "--trace-for must be a length" -- "${S[@]}" "${tr[@]}" --trace-from 0 --trace-for 20000
+t trace-window-after-end "after the run" -- "${S[@]}" "${short[@]}" "${tr[@]}" --trace-from 3.46 --trace-for 0.1
+# ---- point 6: flags that conflict or would be dropped ----------------------------------
+t compare-breakdown-uncertainty "--breakdown and --uncertainty" -- "${C[@]}" "${J[@]}" --uncertainty 4 --breakdown
+t compare-wide-uncertainty "--wide and --uncertainty" -- "${C[@]}" "${J[@]}" --uncertainty 4 --wide
+t reproduce-check-uncertainty "--check and --uncertainty" -- "$BIN" reproduce "${J[@]}" --uncertainty 4 --check
+# ---- point 4: process limits; the crash guard fails closed -------------------------------
+# As an unprivileged user (root ignores RLIMIT_NPROC) with one process allowed:
+# no thread and no probe process can start.
+chmod 755 "$tmp" "$in" "$X"
+chmod 777 "$out"
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups prlimit --nproc=1 --)
+t nproc-xml-probe "no process can be started (fork" -- "${NOBODY[@]}" "$BIN" topology "$NEH"
+t nproc-xml-simulate "cannot check topology file" -- "${NOBODY[@]}" "${S[@]}" "${J[@]}" --topology "$NEH"
+t nproc-sweep-threads "cannot start a thread" "$out/s.csv" -- "${NOBODY[@]}" "${W[@]}" "${short[@]}" --seed 1,2,3 -j 3 --csv "$out/s.csv"
+t nproc-compare-threads "cannot start a thread" -- "${NOBODY[@]}" "${C[@]}" "${short[@]}" -j 2 --json "$out/c.json"
+t nproc-reproduce-threads "cannot start a thread" -- "${NOBODY[@]}" "$BIN" reproduce -j 2 --json "$out/r.json"
+t nproc-uncertainty-threads "cannot start a thread" -- "${NOBODY[@]}" "$BIN" reproduce --uncertainty 2 -j 2 --json "$out/r.json" --csv "$out/r.csv"
+# SIGCHLD ignored by the parent (inherited over exec): the probe still sees the crash.
+IGNCHLD=(python3 -c 'import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])')
+t sigchld-ignored-crash "crashed on it" -- "${IGNCHLD[@]}" "$BIN" topology "$X/crash.xml"
+t file-size-limit-sweep "File too large" -- bash -c 'ulimit -f 1; exec "$@"' _ "${W[@]}" "${short[@]}" --seed 1,2,3,4,5,6,7,8 --json "$out/big.json"
+# ---- point 7: sensitivity, the CLI's boundary (same checks, same readers) --------------
+# (a build without the Python module, IPISTORM_BUILD_PYTHON=OFF, has no sensitivity)
+if [ -f "$(dirname "$BIN")/../python/ipistorm/sensitivity.py" ]; then
+SE=("$BIN" sensitivity)
+printf '{"seed": 1, "seed": 2}' >"$in/sens-dup.json"
+printf '{"seed": NaN}' >"$in/sens-nan.json"
+printf 'sample,a,b,pvops/boot_time_s,all_within\n0,1,2,3,false\n1,nan,2,3,false\n' >"$in/screen-nan.csv"
+printf 'sample,a,b,pvops/boot_time_s,all_within\n0,1,,3,false\n' >"$in/screen-empty.csv"
+printf 'sample,a,b,pvops/boot_time_s,all_within\n0,0x10,2,3,false\n' >"$in/screen-hex.csv"
+printf 'sample,a,a,pvops/boot_time_s,all_within\n0,1,2,3,false\n' >"$in/screen-dup.csv"
+printf 'sample,a,b,pvops/boot_time_s,all_within\n0,1,2,false\n' >"$in/screen-short.csv"
+t sens-n-below-minimum "-n must be a whole number in [4, 1048576], got '3'" -- "${SE[@]}" -n 3
+t sens-n-hex "got '0x10'" -- "${SE[@]}" -n 0x10
+t sens-n-empty "got ''" -- "${SE[@]}" -n ""
+t sens-n-fraction "got '8.5'" -- "${SE[@]}" -n 8.5
+t sens-n-underscore "got '1_6'" -- "${SE[@]}" -n 1_6
+t sens-seed-fraction "--seed must be a whole number" -- "${SE[@]}" --seed 1.7
+t sens-seed-negative "--seed must be a whole number in [0, 18446744073709551615]" -- "${SE[@]}" --seed -1
+t sens-seed-too-big "18446744073709551616" -- "${SE[@]}" --seed 18446744073709551616
+t sens-seed-space "got ' 5'" -- "${SE[@]}" --seed " 5"
+t sens-jobs-hex "-j must be a whole number" -- "${SE[@]}" -j 0x2
+t sens-top-alone "--top needs --screen" -- "${SE[@]}" --top 3
+t sens-top-one "--top must be a whole number in [2, 1000]" -- "${SE[@]}" --screen "$in/screen-dup.csv" --top 1
+t sens-parameter-twice "'evtchn_send_us' is given twice" -- "${SE[@]}" --parameter evtchn_send_us --parameter evtchn_send_us
+t sens-parameter-typo "did you mean 'evtchn_send_us'" -- "${SE[@]}" --parameter evtchn_sned_us --parameter idle_exit_us
+t sens-parameter-fixed "no plausible range" -- "${SE[@]}" --parameter page_bytes --parameter idle_exit_us
+t sens-parameter-one "Sobol' indices of 1 by definition" -- "${SE[@]}" --parameter evtchn_send_us
+t sens-figure-twice "listed twice" -- "${SE[@]}" --figure boot_time_s --figure boot_time_s
+t sens-config-duplicate-key '"seed" twice' -- "${SE[@]}" --config "$in/sens-dup.json"
+t sens-config-nan "not valid JSON" -- "${SE[@]}" --config "$in/sens-nan.json"
+t sens-config-1e400 "not valid JSON" -- "${SE[@]}" --config "$in/overflow.json"
+t sens-config-fifo "is a FIFO" -- "${SE[@]}" --config "$in/fifo.json"
+t sens-config-dev-zero "is a character device" -- "${SE[@]}" --config /dev/zero
+t sens-config-directory "is a directory" -- "${SE[@]}" --config "$in"
+t sens-config-empty-path "--config path is empty" -- "${SE[@]}" --config ""
+t sens-config-window "window_s" -- "${SE[@]}" --config "$in/window-tiny.json"
+t sens-screen-fifo "is a FIFO" -- "${SE[@]}" --screen "$in/fifo.json"
+t sens-screen-dev-zero "is a character device" -- "${SE[@]}" --screen /dev/zero
+t sens-screen-nan "column 'a' must be a finite decimal number, got 'nan'" -- "${SE[@]}" --screen "$in/screen-nan.csv"
+t sens-screen-empty-field "column 'b' must be a finite decimal number, got ''" -- "${SE[@]}" --screen "$in/screen-empty.csv"
+t sens-screen-hex "got '0x10'" -- "${SE[@]}" --screen "$in/screen-hex.csv"
+t sens-screen-duplicate-column "column 'a' twice" -- "${SE[@]}" --screen "$in/screen-dup.csv"
+t sens-screen-short-line "line 2 has 4 fields" -- "${SE[@]}" --screen "$in/screen-short.csv"
+t sens-json-is-config "config file" "$in/window-tiny.json.tmp" -- "${SE[@]}" --config "$in/window-tiny.json" --json "$in/window-tiny.json"
+t sens-csv-is-screen "--screen file" -- "${SE[@]}" --screen "$in/screen-dup.csv" --csv "$in/screen-dup.csv"
+t sens-json-char-device "is a character device" -- "${SE[@]}" --json "$out/dev-null"
+t sens-unknown-flag "unrecognized arguments" -- "${SE[@]}" --frobnicate
+t sens-abbreviated-flag "unrecognized arguments" -- "${SE[@]}" --jso "$out/s.json"
+fi
+
 echo "$rows rows"
-[ "$rows" -ge 80 ] || { echo "FAIL: fewer than 80 rows"; fail=1; }
+[ "$rows" -ge 250 ] || { echo "FAIL: fewer than 250 rows"; fail=1; }
 exit $fail
