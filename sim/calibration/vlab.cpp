@@ -12,6 +12,7 @@
 #include "calibration/bench_results.hpp"
 #include "engine/simulator.hpp"
 #include "errors.hpp"
+#include "io/cpu_list.hpp"
 #include "io/number.hpp"
 #include "model/linux6/kernel.hpp"
 #include "model/linux6/kernels/linux_policy.hpp"
@@ -104,24 +105,13 @@ double count_of(const VlabCounts& c, int i) {
   }
 }
 
-// "5-7", "1,3-4", "" -> CPU numbers; InputError naming `what` otherwise.
+// "5-7", "1,3-4", "" or "-" (none) -> CPU numbers; InputError naming `what`.
 std::vector<int> parse_cpu_list(const std::string& text, int num_cpus, const std::string& what) {
-  std::vector<int> out;
-  if (text.empty() || text == "-") return out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string part = text.substr(pos, comma - pos);
-    const std::size_t dash = part.find('-');
-    const auto a = io::parse_int(part.substr(0, dash));
-    const auto b = dash == std::string::npos ? a : io::parse_int(part.substr(dash + 1));
-    if (!a || !b || *a < 0 || *b < *a || *b >= num_cpus)
-      throw InputError(what + " '" + text + "' is not a list of CPUs 0.." +
-                       std::to_string(num_cpus - 1));
-    for (auto c = *a; c <= *b; ++c) out.push_back(static_cast<int>(c));
-    pos = comma + 1;
-  }
-  return out;
+  const auto cpus = io::parse_cpu_list(text == "-" ? "" : text, num_cpus);
+  if (!cpus)
+    throw InputError(what + " '" + text + "' is not a list of CPUs 0.." +
+                     std::to_string(num_cpus - 1));
+  return *cpus;
 }
 
 const json& member(const json& j, const char* key, const std::string& what) {

@@ -8,6 +8,7 @@
 
 #include "engine/simulator.hpp"
 #include "errors.hpp"
+#include "io/cpu_list.hpp"
 #include "io/number.hpp"
 #include "model/linux6/kernel.hpp"
 #include "model/linux6/workloads/fadvise_pool.hpp"
@@ -26,25 +27,12 @@ namespace {
 
 constexpr double kMaxDurationS = 1e6;
 
-std::vector<int> parse_cpu_list(const std::string& text, int num_cpus) {
-  std::vector<int> out;
-  if (text.empty()) return out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string part = text.substr(pos, comma - pos);
-    const std::size_t dash = part.find('-');
-    const auto a = io::parse_int(part.substr(0, dash));
-    const auto b = dash == std::string::npos ? a : io::parse_int(part.substr(dash + 1));
-    if (!a || !b || *a < 0 || *b < *a || *b >= num_cpus)
-      throw InputError("--isolated '" + text + "' is not a list of CPUs 0.." +
-                       std::to_string(num_cpus - 1) + " (e.g. 4-7,12)");
-    for (auto c = *a; c <= *b; ++c)
-      if (std::find(out.begin(), out.end(), static_cast<int>(c)) == out.end())
-        out.push_back(static_cast<int>(c));
-    pos = comma + 1;
-  }
-  return out;
+std::vector<int> isolated_cpus(const std::string& text, int num_cpus) {
+  const auto cpus = io::parse_cpu_list(text, num_cpus);
+  if (!cpus)
+    throw InputError("--isolated '" + text + "' is not a list of CPUs 0.." +
+                     std::to_string(num_cpus - 1) + " (e.g. 4-7,12)");
+  return *cpus;
 }
 
 lx::FadviseStrategy strategy_of(const std::string& s) {
@@ -114,7 +102,7 @@ StormResult run_storm(const StormConfig& c) {
   check_storm_config(c);
   const topo::Topology topology = topo::Topology::load(c.topology);
   const int n = topology.num_cpus();
-  const std::vector<int> isolated = parse_cpu_list(c.isolated, n);
+  const std::vector<int> isolated = isolated_cpus(c.isolated, n);
   std::vector<bool> nohz_full(static_cast<std::size_t>(n));
   for (int cpu : isolated) nohz_full[static_cast<std::size_t>(cpu)] = true;
   std::vector<int> housekeeping;
