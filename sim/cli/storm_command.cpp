@@ -88,6 +88,7 @@ int run_storm_command(StormFlags& f) {
     t.row({"mbind latency (us)", dist_row(r.mbind_latency_ns)});
   }
   if (r.khugepaged_scans) t.row({"khugepaged scans", std::to_string(r.khugepaged_scans)});
+  if (r.memfd_seals) t.row({"memfd seals", std::to_string(r.memfd_seals)});
   if (c.strategy == "background")
     t.row({"blobs waiting for the fadvise thread", std::to_string(r.backlog)});
   t.row({"busy CPU (all CPUs)", fmt(r.busy_cpu_pct, 1) + "%"});
@@ -175,6 +176,10 @@ Subcommand storm_command() {
         cmd.add_option("--mbind-per-s", c.mbind_per_s,
                        "an mbind(MPOL_MF_MOVE) caller thread's calls per second "
                        "(lru_cache_disable; default 0: none)")
+            ->check(decimal_real());
+        cmd.add_option("--memfd-seals-per-s", c.memfd_seals_per_s,
+                       "a memfd F_SEAL_WRITE caller thread's calls per second (a drain each; "
+                       "default 0: none)")
             ->check(decimal_real());
         cmd.add_option("--khugepaged-scan-ms", c.khugepaged_scan_ms,
                        "khugepaged's scan period, ms; each scan drains (default 0: off; the "

@@ -86,6 +86,7 @@ void check_storm_config(const StormConfig& c) {
     throw InputError("--isolated-task '" + c.isolated_task +
                      "' is not one of spin, spin-refill, fifo-spin, fifo-spin-refill");
   check_rate(c.mbind_per_s, "--mbind-per-s", 1e6);
+  check_rate(c.memfd_seals_per_s, "--memfd-seals-per-s", 1e6);
   if (!std::isfinite(c.khugepaged_scan_ms) || c.khugepaged_scan_ms < 0 ||
       (c.khugepaged_scan_ms > 0 && c.khugepaged_scan_ms < 0.001) || c.khugepaged_scan_ms > 1e9)
     throw InputError("--khugepaged-scan-ms " + io::format_number(c.khugepaged_scan_ms) +
@@ -109,7 +110,8 @@ StormResult run_storm(const StormConfig& c) {
   for (int cpu = 0; cpu < n; ++cpu)
     if (!nohz_full[static_cast<std::size_t>(cpu)]) housekeeping.push_back(cpu);
   const bool background = c.strategy == "background";
-  const int callers = (c.mbind_per_s > 0 ? 1 : 0) + (c.khugepaged_scan_ms > 0 ? 1 : 0);
+  const int callers = (c.mbind_per_s > 0 ? 1 : 0) + (c.khugepaged_scan_ms > 0 ? 1 : 0) +
+                      (c.memfd_seals_per_s > 0 ? 1 : 0);
   const int needed = c.workers + (background ? 1 : 0) + c.busy_cpus + callers;
   if (needed > static_cast<int>(housekeeping.size()))
     throw InputError(
@@ -137,7 +139,7 @@ StormResult run_storm(const StormConfig& c) {
                         housekeeping.begin() + needed - callers);
   std::vector<int> caller_cpus(housekeeping.begin() + needed - callers,
                                housekeeping.begin() + needed);
-  std::unique_ptr<lx::PeriodicCaller> mbind, khugepaged;
+  std::unique_ptr<lx::PeriodicCaller> mbind, khugepaged, memfd;
   std::size_t next_caller = 0;
   if (c.mbind_per_s > 0)
     mbind = std::make_unique<lx::PeriodicCaller>(k, *policy, lx::PeriodicCaller::Kind::kMbind,
@@ -146,6 +148,10 @@ StormResult run_storm(const StormConfig& c) {
     khugepaged = std::make_unique<lx::PeriodicCaller>(
         k, *policy, lx::PeriodicCaller::Kind::kKhugepaged, caller_cpus[next_caller++],
         1e3 / c.khugepaged_scan_ms, c.seed);
+  if (c.memfd_seals_per_s > 0)
+    memfd = std::make_unique<lx::PeriodicCaller>(k, *policy, lx::PeriodicCaller::Kind::kMemfdSeal,
+                                                 caller_cpus[next_caller++], c.memfd_seals_per_s,
+                                                 c.seed);
   for (int cpu : busy) {  // a compiler-like task: user space, filling its batch
     lx::Task& t = k.sched.create_task("busy/" + std::to_string(cpu), cpu, false);
     t.user_loop = true;
@@ -168,6 +174,7 @@ StormResult run_storm(const StormConfig& c) {
   pool.start();
   if (mbind) mbind->start();
   if (khugepaged) khugepaged->start();
+  if (memfd) memfd->start();
   const SimTime end = static_cast<SimTime>(c.duration_s * 1e9);
   End stop{&sim};
   sim.at(end, Action::bind<&End::at>(&stop));
@@ -187,6 +194,7 @@ StormResult run_storm(const StormConfig& c) {
     r.mbind_latency_ns = mbind->latency_ns();
   }
   if (khugepaged) r.khugepaged_scans = khugepaged->calls();
+  if (memfd) r.memfd_seals = memfd->calls();
   if (r.drain.flush_wait_since >= 0) {
     r.oldest_flush_wait_s = static_cast<double>(sim.now() - r.drain.flush_wait_since) / 1e9;
     r.flush_wait_cpu = r.drain.flush_wait_cpu;
@@ -197,7 +205,7 @@ StormResult run_storm(const StormConfig& c) {
   std::vector<std::pair<std::string, std::vector<int>>> classes = {{"workers", pc.worker_cpus}};
   if (background) classes.push_back({"fadvise thread", {pc.background_cpu}});
   if (!busy.empty()) classes.push_back({"busy", busy});
-  if (!caller_cpus.empty()) classes.push_back({"mbind/khugepaged", caller_cpus});
+  if (!caller_cpus.empty()) classes.push_back({"other callers", caller_cpus});
   if (!isolated.empty()) classes.push_back({"isolated", isolated});
   std::vector<int> idle(housekeeping.begin() + needed, housekeeping.end());
   if (!idle.empty()) classes.push_back({"idle", idle});
@@ -338,6 +346,7 @@ json storm_json(const StormConfig& c, const StormResult& r) {
                  {"isolated_folio_adds_per_s", c.isolated_folio_adds_per_s},
                  {"mbind_per_s", c.mbind_per_s},
                  {"khugepaged_scan_ms", c.khugepaged_scan_ms},
+                 {"memfd_seals_per_s", c.memfd_seals_per_s},
                  {"duration_s", c.duration_s},
                  {"hung_task_s", c.hung_task_s}};
   json params = json::object();
@@ -366,6 +375,7 @@ json storm_json(const StormConfig& c, const StormResult& r) {
             {"mbind_calls", r.mbind_calls},
             {"mbind_latency_us", dist(r.mbind_latency_ns)},
             {"khugepaged_scans", r.khugepaged_scans},
+            {"memfd_seals", r.memfd_seals},
             {"busy_cpu_pct", r.busy_cpu_pct},
             {"stuck", r.stuck},
             {"oldest_flush_wait_s", r.oldest_flush_wait_s},

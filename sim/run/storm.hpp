@@ -41,6 +41,7 @@ struct StormConfig {
   double isolated_folio_adds_per_s = 100;  // *-refill: the isolated task's own folio adds
   double mbind_per_s = 0;                  // an mbind(MPOL_MF_MOVE) caller's calls/s (0: none)
   double khugepaged_scan_ms = 0;           // khugepaged's scan period (0: THP unused, no scans)
+  double memfd_seals_per_s = 0;            // a memfd F_SEAL_WRITE caller's calls/s (0: none)
   double duration_s = 1;                   // simulated
   double hung_task_s = 120;  // a drain waiting longer is reported stuck (hung_task_timeout_secs)
   std::uint64_t seed = 1;
@@ -88,7 +89,7 @@ struct StormResult {
   bool stuck = false;               // a drain waited past hung_task_s
   double oldest_flush_wait_s = 0;
   int flush_wait_cpu = -1;
-  std::uint64_t mbind_calls = 0, khugepaged_scans = 0;
+  std::uint64_t mbind_calls = 0, khugepaged_scans = 0, memfd_seals = 0;
   engine::Histogram mbind_latency_ns;
   std::uint64_t events = 0;
 };

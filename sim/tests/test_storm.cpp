@@ -181,13 +181,17 @@ TEST(Storm, MbindCallersAddTheGracePeriodsCalAndKhugepagedScansOnTime) {
   c.duration_s = 1;
   c.mbind_per_s = 50;
   c.khugepaged_scan_ms = 100;
+  c.memfd_seals_per_s = 20;
   const run::StormResult r = run::run_storm(c);
+  EXPECT_GT(r.memfd_seals, 5u);
+  EXPECT_LT(r.memfd_seals, 50u);
   EXPECT_GT(r.mbind_calls, 25u);
   EXPECT_LT(r.mbind_calls, 100u);
   // Scans start 0.1 s after the last one returned: 9 have returned by 1 s.
   EXPECT_EQ(r.khugepaged_scans, 9u);
   const auto& busy = cls(r, "busy");
-  // Every mbind interrupts every busy CPU once for its grace period (a CAL),
+  // Every mbind interrupts every busy CPU once for its grace period (a CAL;
+  // the memfd seals and khugepaged scans drain without one),
   // beside the drains' own interrupts, one per drain.
   const double drain_irqs = busy.drains_per_s;
   const double all = busy.irqs_per_s[static_cast<int>(lx::Vector::kRES)] +

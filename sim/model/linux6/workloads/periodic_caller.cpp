@@ -9,9 +9,9 @@ PeriodicCaller::PeriodicCaller(Kernel& k, LinuxPolicy& policy, Kind kind, int cp
       policy_(policy),
       kind_(kind),
       gap_ns_(1e9 / rate_per_s),
-      rng_(seed, /*stream=*/kind == Kind::kMbind ? 31 : 37) {
-  task_ = &k.sched.create_task(kind == Kind::kMbind ? "mbind caller" : "khugepaged", cpu,
-                               kind == Kind::kKhugepaged);
+      rng_(seed, /*stream=*/31 + 6 * static_cast<std::uint64_t>(kind)) {
+  static constexpr const char* kNames[] = {"mbind caller", "khugepaged", "memfd sealer"};
+  task_ = &k.sched.create_task(kNames[static_cast<int>(kind)], cpu, kind == Kind::kKhugepaged);
   task_->resume = Action::bind<&PeriodicCaller::wait>(this);
 }
 
@@ -20,7 +20,7 @@ void PeriodicCaller::start() { k_.sched.start(*task_); }
 // Between calls the thread sleeps (a timer wakes it on its own CPU): no
 // interrupt elsewhere, and its CPU idles.
 void PeriodicCaller::wait(std::int64_t) {
-  const double gap = kind_ == Kind::kMbind ? rng_.exponential(gap_ns_) : gap_ns_;
+  const double gap = kind_ == Kind::kKhugepaged ? gap_ns_ : rng_.exponential(gap_ns_);
   k_.sched.schedule_out(*task_, Action::bind<&PeriodicCaller::call>(this));
   struct Timer {
     static void fire(void* self, std::int64_t) {

@@ -6,7 +6,10 @@
 //    unprivileged for its own process; Poisson calls at `per_s`;
 //  - khugepaged (mm/khugepaged.c khugepaged_do_scan() -> lru_add_drain_all()
 //    on each scan once THP is in use), every scan_sleep_millisecs (10 s by
-//    default; /sys/kernel/mm/transparent_hugepage/khugepaged/).
+//    default; /sys/kernel/mm/transparent_hugepage/khugepaged/);
+//  - a memfd sealer: fcntl(F_ADD_SEALS, F_SEAL_WRITE) -> memfd_wait_for_pins()
+//    (mm/memfd.c), which drains when a folio has extra references;
+//    unprivileged; Poisson calls at `per_s`.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +23,8 @@ namespace ipistorm::model::linux6 {
 
 class PeriodicCaller {
  public:
-  enum class Kind { kMbind, kKhugepaged };
-  // kMbind: Poisson calls at `rate_per_s`; kKhugepaged: one every 1/rate s.
+  enum class Kind { kMbind, kKhugepaged, kMemfdSeal };
+  // kMbind, kMemfdSeal: Poisson calls at `rate_per_s`; kKhugepaged: one every 1/rate s.
   PeriodicCaller(Kernel& k, LinuxPolicy& policy, Kind kind, int cpu, double rate_per_s,
                  std::uint64_t seed);
   void start();
