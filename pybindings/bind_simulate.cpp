@@ -12,6 +12,7 @@
 
 #include "interrupt.hpp"
 #include "io/files.hpp"
+#include "io/limits.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "run/config.hpp"
@@ -189,6 +190,7 @@ void bind_simulate(pyb::module_& m) {
         io::check_writable(path, "--trace");
         run::TracedRun tr = call_interruptible(
             [&](const std::atomic<bool>* stop) { return run::run_traced(c, req, stop); });
+        const FileSizeLimitReported fsize;  // `ulimit -f`: an error, not SIGXFSZ
         io::write_file_atomic(path, tr.json, "--trace");
         return SimResult::from(tr.result);
       },

@@ -91,6 +91,7 @@ PYBIND11_MODULE(_ipistorm, m) {
   m.def(
       "_write_file_atomic",
       [](const std::string& path, const std::string& text, const std::string& what) {
+        const ipistorm::FileSizeLimitReported fsize;  // `ulimit -f`: an error, not SIGXFSZ
         ipistorm::io::write_file_atomic(path, text, what);
       },
       "Write text to path atomically (a temporary beside it, then a rename).");

@@ -499,6 +499,7 @@ def main(argv=None):
     exit 130, nothing written. Numbers follow the CLI's grammar (decimal
     only), files go through the CLI's checked readers (sim/io)."""
     import argparse
+    import errno
     import json
     import signal
     import sys
@@ -646,46 +647,55 @@ def main(argv=None):
             signal.signal(sig, handler)
     for w in caught:
         print(f"ipistorm: warning: {_args.one_line(str(w.message))}", file=sys.stderr)
-    evals = df.attrs["evaluations"]
-    print(f"ipistorm sensitivity: {', '.join(figures)} of {a.scenario}, n={df.attrs['n']}, "
-          f"{len(df.attrs['design'].columns)} costs ({evals} model evaluations"
-          f"{', each re-fitted' if df.attrs['refit'] else ''}), seed {a.seed}, "
-          f"{int(100 * df.attrs['confidence'])} % bootstrap intervals")
-    if screen is not None:
-        print(f"costs screened from {a.screen} ({screen.attrs['samples']} samples, Spearman): "
-              f"the top {top} per figure")
-    for f in figures:
-        part = df[df.figure == f] if "figure" in df.columns else df
-        print(f"\n{f}\n{'parameter':32s} {'first order':>22s} {'total':>22s}")
-        for r in part.itertuples():
-            print(f"{r.parameter:32s} {r.first_order:7.3f} [{r.first_order_low:6.3f},"
-                  f"{r.first_order_high:6.3f}] {r.total:7.3f} [{r.total_low:6.3f},"
-                  f"{r.total_high:6.3f}]")
-    print(f"\n{evals} evaluations in {wall:.1f} s ({evals / max(wall, 1e-9):.2f} /s)")
-    if "figure" not in df.columns:
-        df.insert(0, "figure", figures[0])
-    if a.csv_file:
-        design = df.attrs["design"].copy()
-        for k, f in enumerate(figures):
-            design[f"{a.scenario}/{f}"] = df.attrs["values"][:, k]
-        design.insert(0, "evaluation", range(len(design)))
-        _ipistorm._write_file_atomic(
-            a.csv_file, design.to_csv(index=False, float_format="%.17g"), "--csv")
-    if a.json_file:
-        attrs = {k: v for k, v in df.attrs.items() if k not in ("design", "values")}
-        doc = {"command": "ipistorm sensitivity " + " ".join(argv if argv is not None
-                                                             else sys.argv[1:]),
-               "figures": figures, "scenario": a.scenario, **attrs,
-               "parameters": list(df.attrs["design"].columns), "wall_s": round(wall, 1),
-               "evaluations_per_s": round(evals / max(wall, 1e-9), 3),
-               "indices": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
-                            for k, v in r.items()} for r in df.to_dict(orient="records")],
-               "provenance": _ipistorm.provenance()}
+    try:
+        evals = df.attrs["evaluations"]
+        print(f"ipistorm sensitivity: {', '.join(figures)} of {a.scenario}, n={df.attrs['n']}, "
+              f"{len(df.attrs['design'].columns)} costs ({evals} model evaluations"
+              f"{', each re-fitted' if df.attrs['refit'] else ''}), seed {a.seed}, "
+              f"{int(100 * df.attrs['confidence'])} % bootstrap intervals")
         if screen is not None:
-            doc["screening"] = {"from": a.screen, "top": top, **screen.attrs,
-                                "spearman": {f: dict(zip(g.parameter, g.spearman))
-                                             for f, g in screen.groupby("figure", sort=False)}}
-        _ipistorm._write_file_atomic(a.json_file, json.dumps(doc, indent=1), "--json")
+            print(f"costs screened from {a.screen} ({screen.attrs['samples']} samples, Spearman): "
+                  f"the top {top} per figure")
+        for f in figures:
+            part = df[df.figure == f] if "figure" in df.columns else df
+            print(f"\n{f}\n{'parameter':32s} {'first order':>22s} {'total':>22s}")
+            for r in part.itertuples():
+                print(f"{r.parameter:32s} {r.first_order:7.3f} [{r.first_order_low:6.3f},"
+                      f"{r.first_order_high:6.3f}] {r.total:7.3f} [{r.total_low:6.3f},"
+                      f"{r.total_high:6.3f}]")
+        print(f"\n{evals} evaluations in {wall:.1f} s ({evals / max(wall, 1e-9):.2f} /s)")
+        if "figure" not in df.columns:
+            df.insert(0, "figure", figures[0])
+        if a.csv_file:
+            design = df.attrs["design"].copy()
+            for k, f in enumerate(figures):
+                design[f"{a.scenario}/{f}"] = df.attrs["values"][:, k]
+            design.insert(0, "evaluation", range(len(design)))
+            _ipistorm._write_file_atomic(
+                a.csv_file, design.to_csv(index=False, float_format="%.17g"), "--csv")
+        if a.json_file:
+            attrs = {k: v for k, v in df.attrs.items() if k not in ("design", "values")}
+            doc = {"command": "ipistorm sensitivity " + " ".join(argv if argv is not None
+                                                                 else sys.argv[1:]),
+                   "figures": figures, "scenario": a.scenario, **attrs,
+                   "parameters": list(df.attrs["design"].columns), "wall_s": round(wall, 1),
+                   "evaluations_per_s": round(evals / max(wall, 1e-9), 3),
+                   "indices": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
+                                for k, v in r.items()} for r in df.to_dict(orient="records")],
+                   "provenance": _ipistorm.provenance()}
+            if screen is not None:
+                doc["screening"] = {"from": a.screen, "top": top, **screen.attrs,
+                                    "spearman": {f: dict(zip(g.parameter, g.spearman))
+                                                 for f, g in screen.groupby("figure", sort=False)}}
+            _ipistorm._write_file_atomic(a.json_file, json.dumps(doc, indent=1), "--json")
+        sys.stdout.flush()
+    except (ValueError, OSError) as e:
+        if isinstance(e, OSError) and not isinstance(e, FileNotFoundError) and e.errno in (
+                errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO):
+            print("ipistorm: error: cannot write standard output", file=sys.stderr)
+            return 1
+        print(f"ipistorm: error: {_args.one_line(str(e))}", file=sys.stderr)
+        return 2
     return 0
 
 

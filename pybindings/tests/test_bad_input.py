@@ -565,3 +565,17 @@ def test_sensitivity_progress_bar_on_a_terminal_and_small_n_warning(tmp_path):
     q = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert q.returncode == 0 and "ETA" not in q.stderr
     assert [line for line in q.stderr.splitlines() if line.startswith("ipistorm: warning: n=4")]
+
+
+def test_file_size_limit_is_an_error_not_sigxfsz(tmp_path):
+    """Under `ulimit -f` a trace written from Python fails with the CLI's
+    one line (ValueError), the interpreter lives, and no temporary is left
+    (SIGXFSZ would have killed it)."""
+    out = tmp_path / "t.json"
+    code = ("import ipistorm\ntry:\n    ipistorm.simulate(trace=%r, **%r)\nexcept ValueError as e:\n"
+            "    print('ValueError', e)\nprint('alive')" % (str(out), TINY))
+    p = subprocess.run(["bash", "-c", 'ulimit -f 1; exec "$@"', "_", "/usr/bin/python3", "-c",
+                        code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "ValueError cannot write --trace file" in p.stdout and "File too large" in p.stdout
+    assert "alive" in p.stdout and list(tmp_path.iterdir()) == []

@@ -489,6 +489,10 @@ t sens-csv-is-screen "--screen file" -- "${SE[@]}" --screen "$in/screen-dup.csv"
 t sens-json-char-device "is a character device" -- "${SE[@]}" --json "$out/dev-null"
 t sens-unknown-flag "unrecognized arguments" -- "${SE[@]}" --frobnicate
 t sens-abbreviated-flag "unrecognized arguments" -- "${SE[@]}" --jso "$out/s.json"
+# Over `ulimit -f` the write fails like any other (the Python process would
+# die of SIGXFSZ): one line, exit 2, no temporary.
+printf '{"params": {"boot_probe_polls": 2000, "boot_firmware_polls": 200, "boot_firmware_sectors": 0, "boot_init_polls": 10, "boot_init_cpu_s": 0.05}}' >"$in/tiny.json"
+t sens-file-size-limit "cannot write --json file" -- bash -c 'ulimit -f 1; exec "$@"' _ "${SE[@]}" --config "$in/tiny.json" -n 16 --parameter ipi_other_package_us --parameter evtchn_send_us --no-refit --json "$out/big.json"
 fi
 
 echo "$rows rows"
