@@ -154,10 +154,10 @@ NativelinkResult reproduce_nativelink(int draws, std::uint64_t seed) {
     std::vector<double> s, b;
     for (const Draw& d : ds) {
       const run::StormResult r = run::run_storm(config(d, kWorkers, p.drain_fraction));
-      s.push_back(p50_ms(r));
+      s.push_back(p99_ms(r));
       b.push_back(blobs_per_s(r));
     }
-    out.paths.push_back({std::string(p.name) + ": stall p50 (ms)", "", band(s), "", true});
+    out.paths.push_back({std::string(p.name) + ": stall p99 (ms)", "", band(s), "", true});
     out.paths.push_back({std::string(p.name) + ": blobs/s", "", band(b), "", true});
   }
   return out;

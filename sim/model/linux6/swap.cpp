@@ -19,13 +19,19 @@ void Lru::set_add_rate(int cpu, double folios_per_ns) {
   rate_[static_cast<std::size_t>(cpu)] = folios_per_ns;
 }
 
+// The adds since the last look happened over that stretch, not now: the
+// batches they filled drained themselves then, so they change the batch's
+// count but take no turn on the lock's timeline from now (their own lock
+// traffic, spread over the past, is not modelled).
 void Lru::settle(int cpu) {
   const auto i = static_cast<std::size_t>(cpu);
   const SimTime now = s_.sim().now();
   if (rate_[i] > 0 && now > looked_[i]) {
     const auto adds = rng_.poisson(rate_[i] * static_cast<double>(now - looked_[i]));
-    looked_[i] = now;
-    if (adds > 0) folio_add_lru(cpu, static_cast<int>(std::min<std::uint64_t>(adds, 1u << 30)));
+    if (adds > 0 && !lru_cache_disabled()) {
+      const auto size = static_cast<std::uint64_t>(s_.costs().folio_batch_size);
+      batch_[i] = static_cast<int>((static_cast<std::uint64_t>(batch_[i]) + adds) % size);
+    }
   }
   looked_[i] = now;
 }

@@ -44,9 +44,16 @@ class Lru {
   // lru_add_drain_cpu(cpu) by the task running on `cpu`: the batch onto the
   // LRU under the lock; `then` runs (same task) when it is released.
   void lru_add_drain_cpu(int cpu, Action then);
-  // lru_disable_count (lru_cache_disable / lru_cache_enable).
-  void disable() { ++disabled_; }
-  void enable() { --disabled_; }
+  // lru_disable_count (lru_cache_disable / lru_cache_enable). The adds
+  // drawn lazily up to now land as they did, batched or not, first.
+  void disable() {
+    settle_all();
+    ++disabled_;
+  }
+  void enable() {
+    settle_all();
+    --disabled_;
+  }
   bool lru_cache_disabled() const { return disabled_ > 0; }
   std::uint64_t drains() const { return drains_; }
   // lru_add_drain_cpu(cpu) run by another CPU, `by`, holding the target's
@@ -60,6 +67,9 @@ class Lru {
 
   // The adds drawn up to now at the CPU's rate.
   void settle(int cpu);
+  void settle_all() {
+    for (int c = 0; c < static_cast<int>(batch_.size()); ++c) settle(c);
+  }
 
   Sched& s_;
   const topo::Topology& topo_;
