@@ -227,10 +227,6 @@ int run_compare(const CompareOptions& o) {
       throw InputError(
           "--breakdown and --uncertainty do not go together: --breakdown shows one "
           "run's ioport latency parts, --uncertainty bands over samples");
-    if (o.wide)
-      throw InputError(
-          "--wide and --uncertainty do not go together: --uncertainty prints its "
-          "bands at one width and writes no --csv");
     return compare_uncertainty_command(base, model::expand(g), base_kernel, base_strategy,
                                        o.uncertainty, o.jobs, o.run.json_file);
   }

@@ -423,7 +423,6 @@ t trace-for-20000-from "--trace-for must be a length" -- "${S[@]}" "${tr[@]}" --
 t trace-window-after-end "after the run" -- "${S[@]}" "${short[@]}" "${tr[@]}" --trace-from 3.46 --trace-for 0.1
 # ---- point 6: flags that conflict or would be dropped ----------------------------------
 t compare-breakdown-uncertainty "--breakdown and --uncertainty" -- "${C[@]}" "${J[@]}" --uncertainty 4 --breakdown
-t compare-wide-uncertainty "--wide and --uncertainty" -- "${C[@]}" "${J[@]}" --uncertainty 4 --wide
 t reproduce-check-uncertainty "--check and --uncertainty" -- "$BIN" reproduce "${J[@]}" --uncertainty 4 --check
 # ---- point 4: process limits; the crash guard fails closed -------------------------------
 # As an unprivileged user (root ignores RLIMIT_NPROC) with one process allowed:
