@@ -740,6 +740,20 @@ int run_main(int argc, char** argv) {
     std::cerr << "ipistorm: error: " << msg << " (see --help)\n";
     return 2;
   }
+  // No flag takes an empty value (#24 point 2): '--json ""' or '--config ""'
+  // read as the flag not given, and the run went on without it.
+  for (CLI::App* sub : apps) {
+    if (!*sub || sub->get_prefix_command()) continue;
+    for (const CLI::Option* opt : sub->get_options()) {
+      if (!opt->nonpositional() || opt->get_type_size_min() == 0 || opt->count() == 0) continue;
+      for (const std::string& v : opt->results())
+        if (v.empty()) {
+          std::cerr << "ipistorm: error: " << opt->get_name() << " is empty; give it a value "
+                    << "(or leave the flag out)\n";
+          return 2;
+        }
+    }
+  }
   try {
     const ipistorm::io::InputLedger inputs;  // outputs never replace what the command reads
     for (std::size_t k = 0; k < table.size(); ++k) {

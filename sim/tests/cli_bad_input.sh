@@ -356,6 +356,19 @@ t set-value-with-newline 'dom0_vcpus' -- "${S[@]}" --set "dom0_vcpus=4
 t unknown-subcommand "simulte" -- "$BIN" simulte
 
 # ==== #24, second round ===============================================================
+# ---- point 2: no empty value: an empty path is not the flag left out ----------------------
+t empty-json "--json is empty" -- "${S[@]}" --json ""
+t empty-config "--config is empty" -- "${S[@]}" "${J[@]}" --config ""
+t empty-calibration "--calibration is empty" -- "${S[@]}" "${J[@]}" --calibration ""
+t empty-trace "--trace is empty" -- "${S[@]}" "${J[@]}" --trace ""
+t empty-kernel "--kernel is empty" -- "${S[@]}" "${J[@]}" --kernel ""
+t empty-sweep-grid "--grid is empty" -- "${W[@]}" "${J[@]}" --grid ""
+t empty-sweep-csv "--csv is empty" -- "${W[@]}" --csv ""
+t empty-compare-seed "--seed is empty" -- "${C[@]}" "${J[@]}" --seed ""
+t empty-reproduce-csv "--csv is empty" -- "$BIN" reproduce --uncertainty 2 "${J[@]}" --csv ""
+t empty-params-json "--json is empty" -- "$BIN" params --json ""
+t empty-fit-json "--json is empty" -- "$BIN" fit --json ""
+t empty-calibrate-out "--out is empty" -- "$BIN" calibrate "$in/run" --out ""
 # ---- point 5: topology semantics: every synthetic attribute honoured or refused -------
 TP=("$BIN" topology)
 t syn-indexes-short "lists 3 indexes= numbers for its 4 objects" -- "${TP[@]}" "pack:2 core:2(indexes=0,1,2) pu:2"
