@@ -36,7 +36,9 @@ def _trace_path(path):
     """The trace path as a str (the binding checks that it can be written)."""
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
-    return _args.check_str("trace", path)
+    if _args.check_str("trace", path) == "":
+        raise ValueError("trace is empty; give it a path (or leave it out)")
+    return path
 
 
 def simulate(topology=None, kernel=None, strategy=None, dom0_vcpus=None, placement=None,

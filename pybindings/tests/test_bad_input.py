@@ -253,6 +253,11 @@ def test_machine_dependent_range(cli, tmp_path, topology, value, cpus):
     ipistorm.simulate(topology=topology, dm_mm_other_cpus=cpus, **TINY)  # the bound itself runs
 
 
+def test_empty_trace_path_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="trace is empty"):
+        ipistorm.simulate(trace="", **TINY)
+
+
 @pytest.mark.parametrize("kwargs, fragment", [
     ({"trace_for": 20000}, "--trace-for must be a length in (0, 10000 s]"),
     ({"trace_from": 100}, "ends after the run"),
