@@ -121,7 +121,9 @@ TEST(Linux6, PresetForAKernelVersionIsChosenByOrder) {
   EXPECT_STREQ(lx::linux_policy_for_version(60100).name, "linux-6.1");
   EXPECT_STREQ(lx::linux_policy_for_version(60600).name, "linux-6.1");
   EXPECT_STREQ(lx::linux_policy_for_version(61200).name, "linux-6.12");
-  EXPECT_STREQ(lx::linux_policy_for_version(71000).name, "linux-6.12");
+  EXPECT_STREQ(lx::linux_policy_for_version(61600).name, "linux-6.12");
+  EXPECT_STREQ(lx::linux_policy_for_version(61700).name, "linux-6.17");
+  EXPECT_STREQ(lx::linux_policy_for_version(71000).name, "linux-6.17");  // proposals never
   EXPECT_THROW(lx::linux_policy_for_version(51000), InputError);
 }
 
@@ -176,6 +178,27 @@ TEST(Linux6, ACallerWaitingForTheMutexSharesTheDrainThatRanAfterItsRead) {
   EXPECT_EQ(p.shared(), 1u);      // c
   EXPECT_EQ(k.wq.queued(2), 1u);  // only a found a batch to drain
   EXPECT_EQ(k.lru.batch_folios(2), 0);
+}
+
+// 6.17's local drain first: a caller whose own CPU has folios drains them
+// itself before the mutex, so its own kworker gets no work item (6.12: one).
+TEST(Linux6, FromLinux617TheCallerDrainsItsOwnCpuFirst) {
+  for (const char* kernel : {"linux-6.12", "linux-6.17"}) {
+    engine::Simulator sim;
+    const lx::LinuxCosts costs;
+    lx::Kernel k(sim, costs, two_llcs(), {});
+    auto policy = lx::find_linux_policy(kernel).make(k);
+    k.lru.folio_add_lru(0, 2);
+    k.lru.folio_add_lru(3, 2);
+    Caller caller;
+    caller.bind(k, *policy, "caller", 0);
+    k.sched.start(*caller.task);
+    sim.run();
+    ASSERT_GT(caller.done, 0) << kernel;
+    EXPECT_EQ(k.wq.queued(0), std::string(kernel) == "linux-6.12" ? 1u : 0u) << kernel;
+    EXPECT_EQ(k.wq.queued(3), 1u) << kernel;
+    EXPECT_EQ(k.lru.batch_folios(0), 0) << kernel;
+  }
 }
 
 TEST(Linux6, ADrainBehindASchedFifoLoopNeverCompletesAndTheRunStillEnds) {

@@ -51,12 +51,15 @@ void LruAddDrainAll::Call::synchronize_rcu_expedited(Action next) {
 // __lru_add_drain_all(true): a step list of its own, run from inside
 // lru_cache_disable()'s (each Steps runs one list at a time).
 void LruAddDrainAll::Call::drain_all_forced(Action next) {
-  static constexpr Steps<Call>::Step kForced[] = {&Call::mutex_lock, &Call::queue_work,
-                                                  &Call::flush_work, &Call::mutex_unlock};
+  static constexpr Steps<Call>::Step kForced[] = {&Call::before_mutex, &Call::mutex_lock,
+                                                  &Call::queue_work, &Call::flush_work,
+                                                  &Call::mutex_unlock};
   force_all_cpus = true;
   this_gen = all->lru_drain_gen_;
   forced.run(*this, kForced, next);
 }
+
+void LruAddDrainAll::Call::before_mutex(Action next) { all->before_mutex(*caller, next); }
 
 void LruAddDrainAll::Call::mutex_lock(Action next) {
   asked = all->k_.sched.sim().now();

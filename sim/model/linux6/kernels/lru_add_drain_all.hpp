@@ -42,6 +42,12 @@ class LruAddDrainAll : public LinuxPolicy {
   // queue_percpu_work_on(): today queue_work_on(cpu, mm_percpu_wq, work),
   // which adds the caller's cost to `cost`.
   virtual void queue_percpu_work_on(int cpu, Task& caller, SimTime& cost);
+  // Between reading the generation and taking the mutex: nothing before
+  // 6.17, where the caller drains its own CPU first.
+  virtual void before_mutex(Task& caller, Action next) {
+    (void)caller;
+    next();
+  }
   Kernel& k_;
 
  private:
@@ -58,6 +64,7 @@ class LruAddDrainAll : public LinuxPolicy {
     Steps<Call> forced;  // __lru_add_drain_all(true) inside lru_cache_disable()
     SimTime asked = 0;   // when it called mutex_lock
     Action locked_then;
+    void before_mutex(Action next);
     void mutex_lock(Action next);
     void mutex_locked(std::int64_t);
     void queue_work(Action next);
