@@ -29,8 +29,9 @@ LruAddDrainAll::Call& LruAddDrainAll::call_of(Task& caller) {
 }
 
 void LruAddDrainAll::lru_add_drain_all(Task& caller, Action then) {
-  static constexpr Steps<Call>::Step kLruAddDrainAll[] = {&Call::mutex_lock, &Call::queue_work,
-                                                          &Call::flush_work, &Call::mutex_unlock};
+  static constexpr Steps<Call>::Step kLruAddDrainAll[] = {&Call::before_mutex, &Call::mutex_lock,
+                                                          &Call::queue_work, &Call::flush_work,
+                                                          &Call::mutex_unlock};
   Call& c = call_of(caller);
   c.force_all_cpus = false;
   c.this_gen = lru_drain_gen_;  // smp_load_acquire(&lru_drain_gen), before the mutex
