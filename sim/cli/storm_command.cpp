@@ -152,10 +152,17 @@ Subcommand storm_command() {
         cmd.add_option("--folios-per-blob", c.folios_per_blob,
                        "page-cache folios each blob's read adds (default 16)")
             ->check(decimal_real());
-        cmd.add_option("--drain-fraction", c.drain_fraction,
-                       "share of fadvise calls that drain: 1 for mapped or spliced blobs, 0 for "
-                       "blobs just written (6.1) (default 1)")
-            ->check(decimal_real());
+        auto* fraction =
+            cmd.add_option(
+                   "--drain-fraction", c.drain_fraction,
+                   "share of fadvise calls that drain: 1 for mapped or spliced blobs, 0 for "
+                   "blobs just written (6.1) (default 1)")
+                ->check(decimal_real());
+        auto* path = cmd.add_option(
+            "--blob-path", c.blob_path,
+            "how each blob was written and read: written or read (no drain on 6.x), "
+            "read-elsewhere, mmap or sendfile (a drain per call); instead of --drain-fraction");
+        path->excludes(fraction);
         cmd.add_option("--busy-cpus", c.busy_cpus,
                        "other CPUs busy in user space with page-cache activity (default 0)")
             ->check(decimal_integer());

@@ -57,7 +57,19 @@ struct End {
 
 }  // namespace
 
+double blob_path_drain_fraction(const std::string& path) {
+  // mm/fadvise.c generic_fadvise (6.1): folios under writeback or locked are
+  // skipped without a failure (written); the local lru_add_drain() frees the
+  // worker's own batch (read here); a folio in another CPU's batch, mapped,
+  // or held by a pipe fails to invalidate and calls lru_add_drain_all().
+  if (path == "written" || path == "read") return 0;
+  if (path == "read-elsewhere" || path == "mmap" || path == "sendfile") return 1;
+  throw InputError("--blob-path '" + path +
+                   "' is not one of written, read, read-elsewhere, mmap, sendfile");
+}
+
 void check_storm_config(const StormConfig& c) {
+  if (!c.blob_path.empty()) blob_path_drain_fraction(c.blob_path);
   lx::find_linux_policy(c.kernel);
   for (const auto& [name, v] : c.linux_costs) lx::check_linux_cost(name, v);
   if (c.host != "bare-metal" && c.host != "kvm")
@@ -130,7 +142,8 @@ StormResult run_storm(const StormConfig& c) {
   if (background) pc.background_cpu = housekeeping[static_cast<std::size_t>(c.workers)];
   pc.blob_cpu_us = c.blob_cpu_us;
   pc.folios_per_blob = c.folios_per_blob;
-  pc.drain_fraction = c.drain_fraction;
+  pc.drain_fraction =
+      c.blob_path.empty() ? c.drain_fraction : blob_path_drain_fraction(c.blob_path);
   pc.strategy = strategy_of(c.strategy);
   pc.every = c.every;
   lx::FadvisePool pool(k, *policy, pc, c.seed);
@@ -270,7 +283,12 @@ StormResult run_storm(const StormConfig& c) {
 
 json storm_json(const StormConfig& c, const StormResult& r) {
   auto dist = [](const engine::Histogram& h) {
+    json cdf = json::array();  // [fraction of calls, us at or below which they returned]
+    if (h.count() > 0)
+      for (double q : {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999})
+        cdf.push_back({q, h.quantile(q) / 1e3});
     return json{{"count", h.count()},
+                {"cdf", cdf},
                 {"mean", h.mean() / 1e3},
                 {"p50", h.quantile(0.5) / 1e3},
                 {"p99", h.quantile(0.99) / 1e3},
@@ -337,7 +355,9 @@ json storm_json(const StormConfig& c, const StormResult& r) {
                  {"every", c.every},
                  {"blob_cpu_us", c.blob_cpu_us},
                  {"folios_per_blob", c.folios_per_blob},
-                 {"drain_fraction", c.drain_fraction},
+                 {"drain_fraction",
+                  c.blob_path.empty() ? c.drain_fraction : blob_path_drain_fraction(c.blob_path)},
+                 {"blob_path", c.blob_path},
                  {"busy_cpus", c.busy_cpus},
                  {"busy_folio_adds_per_s", c.busy_folio_adds_per_s},
                  {"idle_folio_adds_per_s", c.idle_folio_adds_per_s},

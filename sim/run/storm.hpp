@@ -22,14 +22,18 @@ namespace ipistorm::run {
 
 struct StormConfig {
   std::string topology = "pack:2 [numa] core:8 pu:2";
-  std::string kernel = "linux-6.1";      // a Linux 6.x preset (linux_policies())
-  std::string host = "bare-metal";       // or "kvm"
-  int workers = 16;                      // fadvise worker threads, one per CPU
-  std::string strategy = "per-blob";     // per-blob | every-n | none | background
-  int every = 8;                         // every-n
-  double blob_cpu_us = 500;              // mean CPU time per blob
-  double folios_per_blob = 16;           // page-cache folios each blob's read adds
-  double drain_fraction = 1;             // share of fadvise calls that drain (the blob path mix)
+  std::string kernel = "linux-6.1";   // a Linux 6.x preset (linux_policies())
+  std::string host = "bare-metal";    // or "kvm"
+  int workers = 16;                   // fadvise worker threads, one per CPU
+  std::string strategy = "per-blob";  // per-blob | every-n | none | background
+  int every = 8;                      // every-n
+  double blob_cpu_us = 500;           // mean CPU time per blob
+  double folios_per_blob = 16;        // page-cache folios each blob's read adds
+  double drain_fraction = 1;          // share of fadvise calls that drain (the blob path mix)
+  // How each blob was written and read, which decides whether its fadvise
+  // drains on 6.x: written or read on the worker's CPU, no; read by another
+  // CPU, mapped or sent with sendfile/splice, yes. "" keeps drain_fraction.
+  std::string blob_path;
   int busy_cpus = 0;                     // other busy CPUs with page-cache activity
   double busy_folio_adds_per_s = 20000;  // per busy CPU
   // The rest of the housekeeping CPUs run nothing, but their tasks (asleep
@@ -51,6 +55,8 @@ struct StormConfig {
 
 // The checks every field gets, once; InputError naming the field.
 void check_storm_config(const StormConfig& c);
+// The share of fadvise calls that drain for a blob path (see blob_path).
+double blob_path_drain_fraction(const std::string& path);
 
 struct StormCpuClass {
   std::string name;  // workers | fadvise thread | busy | isolated | idle

@@ -65,6 +65,27 @@ TEST(Storm, BlobsJustWrittenDoNotDrainOn61) {
   EXPECT_EQ(r.drain.drains, 0u);
 }
 
+TEST(Storm, TheBlobPathDecidesWhetherFadviseDrains) {
+  for (const char* path : {"written", "read"}) {
+    run::StormConfig c = small();
+    c.blob_path = path;
+    const run::StormResult r = run::run_storm(c);
+    EXPECT_GT(r.fadvise_calls, 0u) << path;
+    EXPECT_EQ(r.fadvise_drained, 0u) << path;
+  }
+  for (const char* path : {"read-elsewhere", "mmap", "sendfile"}) {
+    run::StormConfig c = small();
+    c.blob_path = path;
+    const run::StormResult r = run::run_storm(c);
+    // Every call drains (those in flight at the end have drained, not returned).
+    EXPECT_GE(r.fadvise_drained, r.fadvise_calls) << path;
+    EXPECT_LE(r.fadvise_drained, r.fadvise_calls + static_cast<std::uint64_t>(c.workers)) << path;
+  }
+  run::StormConfig c = small();
+  c.blob_path = "nfs";
+  EXPECT_THROW(run::check_storm_config(c), InputError);
+}
+
 TEST(Storm, SameConfigAndSeedGiveTheSameResultAnotherSeedAnother) {
   run::StormConfig c = small();
   const auto a = run::storm_json(c, run::run_storm(c));
