@@ -136,6 +136,8 @@ def figures(doc):
         row["fadvise_p50_us"] = r["fadvise_latency_us"]["p50"]
         row["fadvise_p99_us"] = r["fadvise_latency_us"]["p99"]
         row["mutex_wait_p99_us"] = r["drain_mutex_wait_us"]["p99"]
+        for q, us in r["fadvise_latency_us"]["cdf"]:  # the CDF's points: q0.01 .. q0.999
+            row[f"fadvise_q{q:g}_us"] = us
     for cls in r["cpu_classes"]:
         name = cls["class"].replace(" ", "_")
         irq = cls["interrupts_per_s"]
