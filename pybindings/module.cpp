@@ -18,11 +18,15 @@
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "run/report.hpp"
+#include "topology/topology.hpp"
 
 namespace pyb = pybind11;
 
 PYBIND11_MODULE(_ipistorm, m) {
   m.doc() = "ipistorm: the mlock -> lru_add_drain_all IPI storm of a Xen pvops dom0, simulated";
+  // At import, before any thread of ours runs: hwloc's reasons for refusing
+  // an XML file go into the ValueError's one line (topology.hpp).
+  ipistorm::topo::ask_hwloc_for_reasons();
   // The simulator's own version, as every JSON output's provenance records it.
   m.attr("__version__") = ipistorm::model::provenance_json().at("version").get<std::string>();
 

@@ -1,6 +1,6 @@
 // bm_strategies.cpp: every real strategy, one iteration = acquire a buffer
 // for an argument of N bytes, copy the argument in, make the call, copy the
-// result out, release (DOMAIN.md section 4, done for real).
+// result out, release (docs/background.md section 4, done for real).
 #include <benchmark/benchmark.h>
 
 #include <cstring>

@@ -1,5 +1,5 @@
 // fanout.hpp: the fan-out primitives measurable from user space on any
-// kernel (DOMAIN.md section 6), the calibration source for the simulator's
+// kernel (docs/background.md section 6), the calibration source for the simulator's
 // IPI and wake-up costs.
 //   BusyPeers       k pinned threads of this process spinning: the CPUs that
 //                   membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) must IPI.

@@ -80,7 +80,7 @@ struct Validation {
 Validation validate(const BenchResults& r, const topo::Topology& topology,
                     const model::ParamValues& params, std::uint64_t seed = 1);
 
-// Schema documented in README "Lab runs" (validation.json).
+// Schema documented in docs/hardware.md (validation.json).
 nlohmann::json validation_json(const Validation& v, const nlohmann::json& provenance);
 
 }  // namespace ipistorm::calibration

@@ -778,6 +778,7 @@ int run_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   ipistorm::io::remove_temporaries_on_fatal_signals();  // no .tmp left by a signal
+  ipistorm::topo::ask_hwloc_for_reasons();              // hwloc's diagnostics, in one line
   const int rc = run_main(argc, argv);
   // A result nobody could read is not a success (`ipistorm params > /dev/full`).
   if (!ipistorm::io::flush_stdout()) {

@@ -3,7 +3,7 @@
 // and every sector transfer raises it; qemu_set_irq() calls the i8259
 // handler on every call with no check that the level changed, and the
 // handler calls xc_hvm_set_isa_irq_level(): one hypercall per access
-// (DOMAIN.md s2), made through the configured hypercall-buffer strategy.
+// (docs/background.md s2), made through the configured hypercall-buffer strategy.
 #pragma once
 
 #include "model/dom0.hpp"

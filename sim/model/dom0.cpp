@@ -330,7 +330,7 @@ void Dom0::deliver_event(int id, Task& t) {
   if (v.state == Vcpu::State::kWaking) return;  // on_wake_done runs the upcall
   // v is busy (or on its way to halt): the upcall interrupts what runs
   // there. Its time is not
-  // charged to the interrupted task (README "Model limits").
+  // charged to the interrupted task (docs/model.md "Model limits").
   if (tracing(trace_))
     trace_->instant(TraceTrack::vcpu(v.id), sim_.now(), "evtchn upcall (interrupt)");
   sim_.after(c_.evtchn_upcall, Action::bind<&Dom0::on_upcall_done>(this, v.id));

@@ -35,7 +35,7 @@ template <class T>
 using PtrFifo = InlineFifo<T*>;
 
 // A schedulable thread. It runs on its home vCPU only (dom0 kthreads and the
-// device model are modelled as bound; see README "Model limits").
+// device model are modelled as bound; see docs/model.md "Model limits").
 // Per-task state of a kernel era lives with the era, indexed by `id`.
 struct Task {
   std::string name;

@@ -1,6 +1,6 @@
 // other_drain_callers.hpp: lru_add_drain_all() from paths other than mlock
 // (page migration, GUP FOLL_LONGTERM pinning, CMA, memory offlining:
-// DOMAIN.md s3). A Poisson stream of calls at other_drain_all_per_s, each
+// docs/background.md s3). A Poisson stream of calls at other_drain_all_per_s, each
 // from a kernel thread on a vCPU drawn uniformly; 0 (off) in the report.
 #pragma once
 

@@ -1,11 +1,11 @@
 // params.cpp: the table of every cost and workload parameter.
 //
-// Sources are cited where one exists. DOMAIN.md section 5 lists the costs no
+// Sources are cited where one exists. docs/background.md section 5 lists the costs no
 // public source gives (event-channel send and wake, Xen vCPU wake and
 // schedule, PV hypercall cost, ioreq round trip, IPI latency by distance):
 // those defaults say "chosen" and why. Exactly one hardware/kernel cost is
 // fitted to the pvops boot time (fitted = true); the workload rows are fitted
-// to the linux-2.6.18-xen column of the report, as README "Calibration" says.
+// to the linux-2.6.18-xen column of the report, as docs/model.md "Calibration" says.
 #include "model/params.hpp"
 
 #include <algorithm>
@@ -255,7 +255,7 @@ const std::vector<ParamSpec>& param_specs() {
    "lru_add_drain_all() calls per second from other paths (migration, GUP longterm), over all vCPUs; 0 in the report", false,
    kReal, 0, 1e6, "other_drain_all_per_ns", [](Costs& c, double v) { c.other_drain_all_per_ns = v / 1e9; }},
 
-  // ---- hypercall buffers (the strategies of DOMAIN.md s4) ----
+  // ---- hypercall buffers (the strategies of docs/background.md s4) ----
   {"hcall_arg_bytes", 4, "bytes", "device_model",
    "size of the hypercall argument: struct xen_hvm_set_isa_irq_level { domid_t domid; uint8_t isa_irq; uint8_t level; } is 4 bytes (xen/include/public/hvm/hvm_op.h)", false,
    kCount, 1, 1048576, "hcall_arg_bytes", [](Costs& c, double v) { c.hcall_arg_bytes = whole<int>(v); }},

@@ -59,7 +59,7 @@ struct ParamSpec {
   const char* unit;
   const char* group;   // hardware | xen | dom0 | device_model | workload
   const char* source;  // commit, paper, measurement, or "chosen because ..."
-  bool fitted;         // fitted to an observation (see README "Calibration")
+  bool fitted;         // fitted to an observation (see docs/model.md "Calibration")
   ParamType type;
   // The accepted range, both ends included: generous but physical. set()
   // refuses anything outside it; the model has no clamps of its own.

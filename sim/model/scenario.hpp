@@ -17,7 +17,7 @@
 
 namespace ipistorm::model {
 
-// Bounds of the Config fields that are not parameters (README "Bad input").
+// Bounds of the Config fields that are not parameters (docs/cli.md, bad input).
 constexpr double kMinWindowS = 1e-3;  // window_s: statistics window, seconds
 constexpr double kMaxWindowS = 1e4;
 constexpr double kMinGhz = 0.1;  // cpu_ghz (0: the topology's own)

@@ -12,7 +12,7 @@
 namespace ipistorm::study {
 
 const FitTarget& fitted_cost() {
-  // README "Calibration": queue_work_us appears only in drains, so fitting it
+  // docs/model.md "Calibration": queue_work_us appears only in drains, so fitting it
   // leaves the 2.6.18 column untouched. The report gives 42 s to two
   // figures (+-0.5 s); 0.25 s is half that, and wider than the model's
   // largest step between neighbouring values of the cost (about 0.3 s where

@@ -1,4 +1,4 @@
-// reproduce.cpp: the report's scenarios (DOMAIN.md s1) and their checks.
+// reproduce.cpp: the report's scenarios (docs/background.md s1) and their checks.
 #include "study/reproduce.hpp"
 
 #include <stdexcept>
@@ -50,7 +50,7 @@ std::vector<ReproScenario> reproduce_scenarios(const Config& base, const ReproOp
     if (!opts.pvops_cx_uploaded && kernel == "linux-2.6.31-pvops") c.params.set("max_cstate", 1);
     return ReproScenario{name, c, {}};
   };
-  // nehalem-ep, 16 dom0 vCPUs, mlock-per-call unless stated (DOMAIN.md s1).
+  // nehalem-ep, 16 dom0 vCPUs, mlock-per-call unless stated (docs/background.md s1).
   ReproScenario xen18 = make("2.6.18-xen", "linux-2.6.18-xen", "mlock-per-call", 16);
   xen18.figures = {
       within("boot_time_s", "guest boot time (s)", 20, 0.15),

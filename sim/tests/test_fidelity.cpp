@@ -1,5 +1,5 @@
 // test_fidelity.cpp: the details where the 2009 sources differ from a naive
-// model (README "The model in a page"; DOMAIN.md s7), each on the 4-vCPU
+// model (docs/model.md; docs/background.md s7), each on the 4-vCPU
 // zero-cost toy (toy.hpp) with a few costs set, counted by hand:
 //   - a wake landing while the idle task still polls sends no IPI;
 //   - the ioreq event lands on vCPU 0, so qemu-dm elsewhere costs one more

@@ -1,4 +1,4 @@
-// test_fit.cpp: the one fitted cost (study::fit, README "Calibration"): the
+// test_fit.cpp: the one fitted cost (study::fit, docs/model.md "Calibration"): the
 // table's default is a fit, a changed cost is re-fitted to the target, and
 // an unreachable target is reported, not hidden.
 #include <gtest/gtest.h>

@@ -65,7 +65,7 @@ TEST(Topology, NehalemExAndCurrentServerPresets) {
 }
 
 TEST(Topology, SyntheticStringFromDomainDoc) {
-  // DOMAIN.md s5: this form gives two NUMA nodes, "package:2 core:4 pu:2" one.
+  // docs/background.md s5: this form gives two NUMA nodes, "package:2 core:4 pu:2" one.
   Topology two = Topology::load("pack:2 [numa] core:4 pu:2");
   EXPECT_EQ(two.kind(), "synthetic");
   EXPECT_EQ(two.num_cpus(), 16);

@@ -31,7 +31,7 @@ std::vector<Preset> make_presets() {
       "pack:2 [numa] core:56 pu:2(indexes=" + smt_split_indexes(112) + ")";
   return {
       // The report's box: 2 x Xeon X5550 (Nehalem-EP, family 6 model 26), SMT on,
-      // 16 logical CPUs, one NUMA node per package (DOMAIN.md section 5).
+      // 16 logical CPUs, one NUMA node per package (docs/background.md section 5).
       {"nehalem-ep", nehalem_ep.c_str(), 2.67, "2 x Xeon X5550: 2 packages x 4 cores x 2 threads"},
       // 4 x Xeon X7560 (Nehalem-EX), 2.26 GHz, 4 NUMA nodes.
       {"nehalem-ex", nehalem_ex.c_str(), 2.26, "4 x Xeon X7560: 4 packages x 8 cores x 2 threads"},

@@ -263,12 +263,6 @@ Topology Topology::load(const std::string& spec) {
     out.kind_ = "xml";
     // Read through the one checked reader (regular file, 64 MiB cap), scanned
     // for depth and size, and handed to hwloc as this very text.
-    // hwloc reads HWLOC_XML_VERBOSE once per process and keeps it: set
-    // before its first XML read, so that every probe's child (a fork of
-    // this process) explains a refusal; this process's own read is quieted
-    // whenever the probe heard hwloc speak.
-    static const bool verbose_set = [] { return ::setenv("HWLOC_XML_VERBOSE", "1", 0) == 0; }();
-    (void)verbose_set;
     xml_text = io::read_input_file(spec, "topology file");
     int core_objects = 0;
     declared_pus = check_xml(xml_text, spec, &os_index_repeats, &core_objects);
@@ -446,6 +440,8 @@ Topology Topology::load(const std::string& spec) {
   }
   return out;
 }
+
+void ask_hwloc_for_reasons() { ::setenv("HWLOC_XML_VERBOSE", "1", 0); }
 
 int Topology::numa_distance(int a, int b) const {
   return numa_matrix_[static_cast<std::size_t>(cpu(a).numa)][static_cast<std::size_t>(cpu(b).numa)];

@@ -96,4 +96,11 @@ constexpr int kNumaRemoteDistance = 21;
 // latency matrices in nanoseconds stay far below it).
 constexpr int kMaxNumaDistance = 1000000;
 
+// hwloc says why it refuses an XML file only when HWLOC_XML_VERBOSE is set,
+// and reads the variable once per process. The crash probe's child sets it
+// for itself; a program calls this at its start (single-threaded: setenv is
+// not thread-safe) so that every load, not just the first, can say why.
+// Leaves a value the user set alone.
+void ask_hwloc_for_reasons();
+
 }  // namespace ipistorm::topo

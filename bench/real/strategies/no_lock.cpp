@@ -1,5 +1,5 @@
 // no_lock.cpp: the unsafe "fix": no lock at all. Fast, but the kernel may
-// page out or migrate the argument's page while Xen reads it (DOMAIN.md s4).
+// page out or migrate the argument's page while Xen reads it (docs/background.md s4).
 #include "locked_memory.hpp"
 #include "strategies/strategy.hpp"
 

@@ -1,5 +1,5 @@
 // strategy.hpp: how dom0 user space makes a hypercall argument safe for Xen
-// to read, done for real (DOMAIN.md section 4). Names match the simulator's
+// to read, done for real (docs/background.md section 4). Names match the simulator's
 // strategies. One file per strategy, all listed in the one table in
 // registry.cpp.
 //
@@ -59,7 +59,7 @@ struct StrategyEntry {
   std::unique_ptr<HypercallBufferStrategy> (*make)();
 };
 
-// The registry, in DOMAIN.md section 4 order.
+// The registry, in docs/background.md section 4 order.
 const std::vector<StrategyEntry>& strategies();
 const StrategyEntry* find_strategy(const std::string& name);
 

@@ -1,5 +1,5 @@
 // strategy.hpp: how dom0 user space makes a hypercall whose argument lives
-// in its own memory (the hypercall-buffer strategies of DOMAIN.md s4). One
+// in its own memory (the hypercall-buffer strategies of docs/background.md s4). One
 // file per strategy under strategies/, each registering itself
 // (model/registry.hpp):
 //   const StrategyRegistration kMine{{"name", summary, mirrors, safe, order, make}};

@@ -6,7 +6,7 @@
 // batch (lru_add_drain), invalidates the file's folios and, when one failed
 // to invalidate, calls lru_add_drain_all() and tries again.
 //
-// Whether a folio fails decides everything (DOMAIN.md's section 8 in the
+// Whether a folio fails decides everything (docs/background.md's section 8 in the
 // project's words, docs/): on 6.1 a file just written has its folios under
 // writeback or locked, which the scan skips without counting a failure, so
 // it does not drain; a clean folio with an extra reference does (mapped,
