@@ -201,6 +201,35 @@ TEST(Linux6, FromLinux617TheCallerDrainsItsOwnCpuFirst) {
   }
 }
 
+// QPW by hand: the caller on CPU 0 drains CPU 2 (another package, a busy
+// loop with 3 folios) itself: the batch's lines come over (the lock and
+// count plus one line per 8 folio pointers: 3 transfers), then the folios
+// go onto the LRU under the lock (one hold, 3 folios), then flush_work
+// finds nothing pending. No work item, no interrupt on CPU 2.
+TEST(Linux6, QpwDrainsARemoteCpuByHand) {
+  engine::Simulator sim;
+  const lx::LinuxCosts c;
+  lx::Kernel k(sim, c, two_llcs(), {});
+  auto policy = lx::find_linux_policy("linux-6.12-qpw").make(k);
+  lx::Task& loop = k.sched.create_task("loop", 2, false);
+  loop.user_loop = true;
+  k.sched.start(loop);
+  k.lru.folio_add_lru(2, 3);
+  Caller caller;
+  caller.bind(k, *policy, "caller", 0);
+  k.sched.start(*caller.task);
+  sim.run();
+  const SimTime lines = 3 * c.line_transfer[static_cast<int>(topo::DistanceClass::kOtherPackage)];
+  const SimTime drained = lines + c.lru_lock_hold + 3 * c.lru_add_per_page;
+  EXPECT_EQ(caller.done, drained + c.flush_work);
+  EXPECT_EQ(k.wq.queued(2), 0u);
+  for (int v = 0; v < lx::kVectors; ++v)
+    EXPECT_EQ(k.sched.cpu(2).irqs[static_cast<std::size_t>(v)], 0u);
+  EXPECT_EQ(k.lru.batch_folios(2), 0);
+  EXPECT_EQ(policy->stats().remote_drains, 1u);
+  EXPECT_EQ(k.sched.cpu(2).curr, &loop);  // never preempted
+}
+
 TEST(Linux6, ADrainBehindASchedFifoLoopNeverCompletesAndTheRunStillEnds) {
   engine::Simulator sim;
   const lx::LinuxCosts costs;

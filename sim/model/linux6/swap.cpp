@@ -46,7 +46,7 @@ SimTime Lru::drain_remote(int cpu, int by, SimTime at) {
   const SimTime lines =
       c.line_transfer[static_cast<int>(topo_.distance(cpu, by))] * (2 + (folios + 7) / 8);
   if (folios == 0) return at + lines + c.drain_empty;
-  return move_to_lru(by, at + lines, folios);
+  return move_to_lru(cpu, at + lines, folios, 1, by);  // the folios' node's lock, held by `by`
 }
 
 void Lru::folio_add_lru(int cpu, int folios) {
@@ -76,15 +76,16 @@ void Lru::lru_add_drain_cpu(int cpu, Action then) {
   s_.sim().at(move_to_lru(cpu, s_.sim().now(), folios), then);
 }
 
-SimTime Lru::move_to_lru(int cpu, SimTime at, int folios, int batches) {
+SimTime Lru::move_to_lru(int cpu, SimTime at, int folios, int batches, int holder) {
   const LinuxCosts& c = s_.costs();
+  if (holder < 0) holder = cpu;
   LockTimeline& l = lruvec_lock_[static_cast<std::size_t>(
       std::min(topo_.cpu(cpu).numa, static_cast<int>(lruvec_lock_.size()) - 1))];
-  const int from = l.last_cpu < 0 ? cpu : l.last_cpu;
+  const int from = l.last_cpu < 0 ? holder : l.last_cpu;
   const SimTime acquired =
-      std::max(at, l.free_at) + c.line_transfer[static_cast<int>(topo_.distance(from, cpu))];
+      std::max(at, l.free_at) + c.line_transfer[static_cast<int>(topo_.distance(from, holder))];
   l.free_at = acquired + c.lru_lock_hold * batches + c.lru_add_per_page * folios;
-  l.last_cpu = cpu;
+  l.last_cpu = holder;
   return l.free_at;
 }
 

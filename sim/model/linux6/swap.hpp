@@ -61,9 +61,10 @@ class Lru {
   SimTime drain_remote(int cpu, int by, SimTime at);
 
  private:
-  // Moves `folios` from `cpu`'s batch under the lock from `at`, in
-  // `batches` turns (taken back to back); returns when the lock is released.
-  SimTime move_to_lru(int cpu, SimTime at, int folios, int batches = 1);
+  // Moves `folios` from `cpu`'s batch under its node's lock from `at`, in
+  // `batches` turns (taken back to back), the lock held by `holder` (-1:
+  // `cpu` itself); returns when the lock is released.
+  SimTime move_to_lru(int cpu, SimTime at, int folios, int batches = 1, int holder = -1);
 
   // The adds drawn up to now at the CPU's rate.
   void settle(int cpu);
