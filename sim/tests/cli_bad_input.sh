@@ -442,7 +442,10 @@ t reproduce-check-uncertainty "--check and --uncertainty" -- "$BIN" reproduce "$
 # no thread and no probe process can start.
 chmod 755 "$tmp" "$in" "$X"
 chmod 777 "$out"
-NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups prlimit --nproc=1 --)
+# LeakSanitizer (the ASan build) needs a thread of its own at exit, which
+# one process allowed forbids: it is off for these rows only.
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups prlimit --nproc=1 --
+        env "ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0")
 t nproc-xml-probe "no process can be started (fork" -- "${NOBODY[@]}" "$BIN" topology "$NEH"
 t nproc-xml-simulate "cannot check topology file" -- "${NOBODY[@]}" "${S[@]}" "${J[@]}" --topology "$NEH"
 t nproc-sweep-threads "cannot start a thread" "$out/s.csv" -- "${NOBODY[@]}" "${W[@]}" "${short[@]}" --seed 1,2,3 -j 3 --csv "$out/s.csv"
