@@ -213,6 +213,9 @@ BenchResults parse_bench_results(const std::string& text, const std::string& ori
   }
   using vt = nlohmann::json::value_t;
   std::size_t index = 0;
+  // (name, repetition_index): a repetition given twice is two runs in one
+  // file (e.g. two bench.json files joined), whose numbers would be mixed.
+  std::set<std::pair<std::string, std::int64_t>> repetitions_seen;
   for (const auto& b : j["benchmarks"]) {
     const std::string at = "benchmarks[" + std::to_string(index++) + "]";
     if (!b.is_object())
@@ -226,6 +229,12 @@ BenchResults parse_bench_results(const std::string& text, const std::string& ori
         strip_real_time(run_name ? run_name->get<std::string>() : name_v->get<std::string>());
     if (name.empty())
       throw InputError("benchmark results '" + origin + "': " + at + " has an empty name");
+    if (const auto ri = b.find("repetition_index");
+        ri != b.end() && ri->is_number_integer() &&
+        !repetitions_seen.insert({name, ri->get<std::int64_t>()}).second)
+      throw InputError("benchmark results '" + origin + "': " + name + " repetition " +
+                       std::to_string(ri->get<std::int64_t>()) +
+                       " appears twice (two runs in one file?); give each repetition once");
     const auto* err = optional_key(b, "error_occurred", vt::boolean, origin, name);
     const auto* msg = optional_key(b, "error_message", vt::string, origin, name);
     const auto* label = optional_key(b, "label", vt::string, origin, name);

@@ -131,6 +131,16 @@ b = json.load(open(sys.argv[1]))
 next(x for x in b["benchmarks"] if x["name"].startswith("syscall/"))["real_time"] = 0
 json.dump(b, open(sys.argv[1], "w"))
 PY
+cp -r "$LAB" "$in/run-dup" && rm -f "$in/run-dup/calibration.json" "$in/run-dup/validation.json"
+python3 - "$in/run-dup/bench.json" <<'PY'
+import copy, json, sys
+b = json.load(open(sys.argv[1]))
+first = next(x for x in b["benchmarks"] if x.get("run_type") == "iteration")
+twin = copy.deepcopy(first)
+twin["real_time"] = first["real_time"] * 7  # a conflicting second run
+b["benchmarks"].append(twin)
+json.dump(b, open(sys.argv[1], "w"))
+PY
 cp -r "$LAB" "$in/run" && rm -f "$in/run/validation.json"
 "$BIN" calibrate "$in/run" >/dev/null || { echo "FAIL: calibrate on the recorded run"; fail=1; }
 
@@ -330,6 +340,7 @@ t calibrate-malformed "not valid JSON" "$in/bad-bench/calibration.json" -- "$BIN
 # why: a type error in bench.json was exit 3 and left calibration.json behind
 t calibrate-type-error "fast" "$in/run-typed/calibration.json" -- "$BIN" calibrate "$in/run-typed"
 t calibrate-zero-time "real_time" "$in/run-zero/calibration.json" -- "$BIN" calibrate "$in/run-zero"
+t calibrate-duplicate-repetition "appears twice" "$in/run-dup/calibration.json" -- "$BIN" calibrate "$in/run-dup"
 t calibrate-out-char-device "is a character device" -- "$BIN" calibrate "$in/run" --out "$out/dev-null"
 t calibrate-out-directory "is a directory" -- "$BIN" calibrate "$in/run" --out "$out/dir.json"
 t calibrate-bench-fifo "is a FIFO" -- "$BIN" calibrate "$in/run" --bench "$in/fifo.json" --out "$out/c.json"
