@@ -132,9 +132,13 @@ run_layout A "1:busy-refill,2:idle,3:busy-empty" \
 # CI run's load. So what is asserted is what the kernel guarantees: one
 # work item, no TLB shootdown, at most one wake-up interrupt per call, and
 # at least one of the 20 calls woke it by an interrupt (it does sleep).
+# The busy-refill CPU here: 1 RES per call on a quiet host, 0.95 once under
+# a CI run's load (one call found its kworker not yet asleep from the call
+# before, so no wake-up and no IPI). Asserted: one work item per call, a
+# RES for most calls and never more than one wake-up interrupt per call.
 run_layout B "1:sleep-refill,2:busy-refill,3:idle" \
   1:drain=1 1:RES+CAL=0.05..1 1:TLB=0 \
-  2:drain=1 2:RES=1 2:CAL=0 2:TLB=0 \
+  2:drain=1 2:RES=0.5..1 2:RES+CAL=0.5..1 2:TLB=0 \
   3:drain=0 3:RES=0 3:CAL=0 3:TLB=0
 
 echo "smoke took $(( $(date +%s) - t0 )) s"  # clock: reported, never judged
