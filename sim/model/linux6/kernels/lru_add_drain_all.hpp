@@ -79,7 +79,7 @@ class LruAddDrainAll : public LinuxPolicy {
   static void lru_add_drain_per_cpu(void* self, int cpu, Action done);
 
   Mutex lock_;
-  SimTime lock_asked_ = 0, lock_taken_ = 0;  // the current owner's
+  SimTime lock_taken_ = 0;  // when the current owner took the mutex
   std::uint64_t lru_drain_gen_ = 0;
   std::vector<Work> lru_add_drain_work_;      // per CPU
   std::vector<std::unique_ptr<Call>> calls_;  // by the caller's task id
