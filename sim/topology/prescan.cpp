@@ -356,7 +356,7 @@ int check_xml(std::string_view text, const std::string& path, bool* os_index_rep
             bool digits = !num.empty();
             for (char c : num) {
               digits = digits && std::isdigit(static_cast<unsigned char>(c));
-              if (v <= kMaxCpus) v = v * 10 + (c - '0');
+              if (digits && v <= kMaxCpus) v = v * 10 + (c - '0');  // (a non-digit stops it)
             }
             // hwloc reads it with strtoul into an unsigned: 99999999999
             // would be CPU 1215752191, "0x10" CPU 16.
