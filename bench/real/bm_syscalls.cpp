@@ -4,6 +4,11 @@
 //   syscall/futex_wake_no_waiter   a wake call that finds nobody to wake
 //   syscall/mlock_munlock/pages:n  mlock() then munlock() of n resident pages;
 //                                  counters mlock_ns and munlock_ns split them
+//   syscall/mmap_locked_munmap/pages:n
+//                                  mmap(MAP_LOCKED|MAP_POPULATE) of n fresh
+//                                  pages (faulted in and locked) then munmap();
+//                                  counters mmap_ns and munmap_ns split them
+//                                  (map-locked's buffer without its madvise)
 #include <benchmark/benchmark.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -68,6 +73,36 @@ void bm_mlock_munlock(benchmark::State& state, int pages) {
   set_label(state, {ipi_label});
 }
 
+void bm_mmap_locked_munmap(benchmark::State& state, int pages) {
+  const Machine& m = Machine::host();
+  ScopedThreadPin pin(m, m.home_cpu());
+  const std::size_t bytes = static_cast<std::size_t>(pages) * page_size();
+  if (const std::string why = LockBudget::current().shortfall(bytes); !why.empty())
+    return state.SkipWithError(("mmap(MAP_LOCKED) skipped: " + why).c_str());
+  std::uint64_t map_ns = 0, unmap_ns = 0;
+  IpiCounters ipis;
+  for (auto _ : state) {
+    const std::uint64_t t0 = monotonic_ns();
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
+    if (p == MAP_FAILED) {
+      state.SkipWithError(lock_error("mmap(MAP_LOCKED)", errno).c_str());
+      break;
+    }
+    const std::uint64_t t1 = monotonic_ns();
+    munmap(p, bytes);
+    const std::uint64_t t2 = monotonic_ns();
+    map_ns += t1 - t0;
+    unmap_ns += t2 - t1;
+  }
+  if (state.error_occurred()) return;
+  const std::string ipi_label = ipis.report(state);
+  using benchmark::Counter;
+  state.counters["mmap_ns"] = Counter(static_cast<double>(map_ns), Counter::kAvgIterations);
+  state.counters["munmap_ns"] = Counter(static_cast<double>(unmap_ns), Counter::kAvgIterations);
+  set_label(state, {ipi_label});
+}
+
 }  // namespace
 
 void register_syscall_benchmarks(const Machine&) {
@@ -77,6 +112,11 @@ void register_syscall_benchmarks(const Machine&) {
   for (int pages : {1, 2, 4, 16})
     benchmark::RegisterBenchmark(("syscall/mlock_munlock/pages:" + std::to_string(pages)).c_str(),
                                  bm_mlock_munlock, pages)
+        ->UseRealTime();
+  for (int pages : {1, 16})
+    benchmark::RegisterBenchmark(
+        ("syscall/mmap_locked_munmap/pages:" + std::to_string(pages)).c_str(),
+        bm_mmap_locked_munmap, pages)
         ->UseRealTime();
 }
 

@@ -41,7 +41,9 @@ assert c["provenance"]["run_metadata"]["repetitions"] >= 5
 used = {o["benchmark"] for o in c["fit"]["observations"]}
 for p in c["fit"]["parameters"].values():
     used |= set(p["observations"])
-assert used and all(u.startswith(("syscall/", "wake/pingpong/", "fanout/membarrier/")) for u in used), used
+copy_pair = {"strategy/no-lock/bytes:64/load:idle", "strategy/no-lock/bytes:4096/load:idle"}
+assert used and all(u.startswith(("syscall/", "wake/pingpong/", "fanout/membarrier/")) or u in copy_pair
+                    for u in used), used
 assert c["provenance"]["bench_context"]["hypervisor"]
 PY
 
@@ -56,14 +58,14 @@ cmp -s "$work/validate1.txt" "$work/validate2.txt" || fail "validate is not dete
 cmp -s "$work/validation1.json" "$work/run/validation.json" || fail "validation.json changed on re-run"
 grep -q "fanout/schedule_on_each_cpu/same_package/k:1" "$work/validate1.txt" || fail "no k:1 row"
 grep -q "strategy/mlock-per-call/bytes:4096/load:idle" "$work/validate1.txt" || fail "no strategy row"
-grep -q "^verdict (median error <= 25% with median CV <= 12.5%): \(met\|not met\|inconclusive\)$" \
+grep -q "^verdict (median error <= 10% with median CV <= 5.0%): \(met\|not met\|inconclusive\)$" \
   "$work/validate1.txt" || fail "verdict line"
 "$py" - "$work/run/validation.json" "$rc" "$work/run" <<'PY' || fail "validation.json schema"
 import json, os, sys
 v = json.load(open(sys.argv[1]))
 rc = int(sys.argv[2])
 assert v["schema"] == "ipistorm-validation-2"
-assert v["target"] == 0.25 and v["noise_limit"] == 0.125
+assert v["target"] == 0.10 and v["noise_limit"] == 0.05
 rows = v["rows"]
 assert len(rows) == v["benchmarks"] >= 2, len(rows)
 for r in rows:

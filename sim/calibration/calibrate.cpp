@@ -18,6 +18,25 @@
 //                         the local CPU, which the model charges apart).
 //   munlock_page_us    <- syscall/mlock_munlock/pages:1: c(munlock_ns) -
 //                         syscall_us.
+//   mlock_next_page_us <- syscall/mlock_munlock/pages:16 and pages:1:
+//                         (c16(mlock_ns) - c1(mlock_ns)) / 15, what each page
+//                         after the first adds (the VMA work is paid once).
+//   munlock_next_page_us <- the same with munlock_ns.
+//   page_fault_us      <- syscall/mmap_locked_munmap/pages:16 and pages:1:
+//                         (c16(mmap_ns) - c1(mmap_ns)) / 15 - mlock_next_page_us,
+//                         each further page faulted in and locked by
+//                         MAP_POPULATE (BufferOps::mmap_locked's formula).
+//   mmap_us            <- syscall/mmap_locked_munmap/pages:1: c(mmap_ns) -
+//                         syscall_us - page_fault_us - mlock_page_us.
+//   munmap_us          <- syscall/mmap_locked_munmap/pages:1: c(munmap_ns) -
+//                         syscall_us - munlock_page_us (no other CPU runs the
+//                         benchmark's mm: no TLB shootdown).
+//   copy_per_kib_us    <- strategy/no-lock/bytes:64 and bytes:4096, load idle:
+//                         (t4096 - t64) / (2 x (4096 - 64) / 1024), the
+//                         memcpy in and out of the buffer around the call
+//                         (both cache-warm; bm_strategies.cpp). The two
+//                         benchmarks are in the declared subset and are not
+//                         scored by validate.
 //   context_switch_us  <- wake/pingpong/same_cpu: t/2 - queue_work_us -
 //                         syscall_us (each half: a wake call, the entry of a
 //                         wait call, one switch; no IPI on one CPU).
@@ -44,8 +63,9 @@
 // same formulas; it is not zero where one parameter serves several
 // observations (several distance classes) or a rule was clamped at 0.
 // fanout/membarrier at k > 1 is recorded but not used (the model has no
-// membarrier). Only syscall/, wake/pingpong/ and fanout/membarrier/ are read
-// (calibration_input); everything else is left to `ipistorm validate`.
+// membarrier). Only syscall/, wake/pingpong/, fanout/membarrier/ and the copy
+// pair are read (calibration_input); everything else is left to `ipistorm
+// validate`.
 #include "calibration/calibrate.hpp"
 
 #include <cmath>
@@ -57,6 +77,9 @@ namespace ipistorm::calibration {
 namespace {
 
 const char* const kDistances[] = {"same_core", "same_package", "other_package"};
+// The copy speed's pair: the same call with a 64-byte and a 4096-byte argument.
+const char* const kCopySmall = "strategy/no-lock/bytes:64/load:idle";
+const char* const kCopyPage = "strategy/no-lock/bytes:4096/load:idle";
 // Fewer IPIs per membarrier call than this and the observation is refused.
 constexpr double kMinMembarrierIpis = 0.5;
 std::string ipi_param(const std::string& d) { return "ipi_" + d + "_us"; }
@@ -114,7 +137,7 @@ model::ParamValues Calibration::values() const {
 bool calibration_input(const std::string& benchmark) {
   for (const char* prefix : {"syscall/", "wake/pingpong/", "fanout/membarrier/"})
     if (benchmark.rfind(prefix, 0) == 0) return true;
-  return false;
+  return benchmark == kCopySmall || benchmark == kCopyPage;
 }
 
 Calibration calibrate(const BenchResults& run) {
@@ -160,6 +183,62 @@ Calibration calibrate(const BenchResults& run) {
     f.skip("mlock_page_us", why);
     f.skip("munlock_page_us", why);
   }
+
+  // mlock_next_page_us, munlock_next_page_us: a 16-page range against one page.
+  const BenchRecord* ml16 = r.find("syscall/mlock_munlock/pages:16");
+  std::optional<double> mlock16_us, munlock16_us;
+  if (ml16) {
+    if (auto v = ml16->counter_median("mlock_ns")) mlock16_us = *v * us_per_ns;
+    if (auto v = ml16->counter_median("munlock_ns")) munlock16_us = *v * us_per_ns;
+  }
+  if (mlock_us && munlock_us && mlock16_us && munlock16_us) {
+    f.set("mlock_next_page_us", (*mlock16_us - *mlock_us) / 15,
+          "(c16(mlock_ns) - c1(mlock_ns)) / 15", {ml->name, ml16->name});
+    f.set("munlock_next_page_us", (*munlock16_us - *munlock_us) / 15,
+          "(c16(munlock_ns) - c1(munlock_ns)) / 15", {ml->name, ml16->name});
+  } else {
+    const std::string why =
+        !ml16 ? f.why_missing("syscall/mlock_munlock/pages:16")
+              : "syscall/mlock_munlock/pages:1 and pages:16 need both mlock_ns and munlock_ns";
+    f.skip("mlock_next_page_us", why);
+    f.skip("munlock_next_page_us", why);
+  }
+
+  // page_fault_us, mmap_us, munmap_us: a locked, populated mapping of 1 and 16 pages.
+  const BenchRecord* mm1 = r.find("syscall/mmap_locked_munmap/pages:1");
+  const BenchRecord* mm16 = r.find("syscall/mmap_locked_munmap/pages:16");
+  auto counter_us = [&](const BenchRecord* b, const char* n) -> std::optional<double> {
+    if (!b) return std::nullopt;
+    if (auto v = b->counter_median(n)) return *v * us_per_ns;
+    return std::nullopt;
+  };
+  const auto map1 = counter_us(mm1, "mmap_ns"), map16 = counter_us(mm16, "mmap_ns");
+  const auto unmap1 = counter_us(mm1, "munmap_ns"), unmap16 = counter_us(mm16, "munmap_ns");
+  if (map1 && map16 && unmap1) {
+    f.set("page_fault_us", (*map16 - *map1) / 15 - f.get("mlock_next_page_us"),
+          "(c16(mmap_ns) - c1(mmap_ns)) / 15 - mlock_next_page_us", {mm1->name, mm16->name});
+    f.set("mmap_us", *map1 - f.get("syscall_us") - f.get("page_fault_us") - f.get("mlock_page_us"),
+          "c1(mmap_ns) - syscall_us - page_fault_us - mlock_page_us", {mm1->name});
+    f.set("munmap_us", *unmap1 - f.get("syscall_us") - f.get("munlock_page_us"),
+          "c1(munmap_ns) - syscall_us - munlock_page_us", {mm1->name});
+  } else {
+    const std::string why =
+        !mm1    ? f.why_missing("syscall/mmap_locked_munmap/pages:1")
+        : !mm16 ? f.why_missing("syscall/mmap_locked_munmap/pages:16")
+                : "syscall/mmap_locked_munmap/pages:1 and pages:16 need mmap_ns and munmap_ns";
+    for (const char* p : {"page_fault_us", "mmap_us", "munmap_us"}) f.skip(p, why);
+  }
+
+  // copy_per_kib_us: the same call with a 64-byte and a 4096-byte argument.
+  const BenchRecord* copy_small = r.find(kCopySmall);
+  const BenchRecord* copy_page = r.find(kCopyPage);
+  constexpr double kCopiedKib = 2 * (4096 - 64) / 1024.0;  // in and out
+  if (copy_small && copy_page)
+    f.set("copy_per_kib_us", (copy_page->median_us() - copy_small->median_us()) / kCopiedKib,
+          "(t(no-lock/bytes:4096) - t(no-lock/bytes:64)) / (2 x 3.94 KiB)",
+          {copy_small->name, copy_page->name});
+  else
+    f.skip("copy_per_kib_us", f.why_missing(copy_small ? kCopyPage : kCopySmall));
 
   // context_switch_us: ping-pong on one CPU.
   const BenchRecord* same = r.find("wake/pingpong/same_cpu");
@@ -238,6 +317,30 @@ Calibration calibrate(const BenchResults& run) {
               v.get("syscall_us") + v.get("drain_empty_us") + v.get("mlock_page_us"));
     f.observe(*ml, "munlock_ns", *munlock_us, v.get("syscall_us") + v.get("munlock_page_us"));
   }
+  if (ml16 && mlock16_us && munlock16_us && mlock_us && munlock_us) {
+    f.observe(*ml16, "mlock_ns", *mlock16_us,
+              v.get("syscall_us") + v.get("drain_empty_us") + v.get("mlock_page_us") +
+                  15 * v.get("mlock_next_page_us"));
+    f.observe(*ml16, "munlock_ns", *munlock16_us,
+              v.get("syscall_us") + v.get("munlock_page_us") + 15 * v.get("munlock_next_page_us"));
+  }
+  if (map1 && map16 && unmap1) {
+    auto mapped = [&](int n) {
+      return v.get("syscall_us") + v.get("mmap_us") + n * v.get("page_fault_us") +
+             v.get("mlock_page_us") + (n - 1) * v.get("mlock_next_page_us");
+    };
+    auto unmapped = [&](int n) {
+      return v.get("syscall_us") + v.get("munmap_us") + v.get("munlock_page_us") +
+             (n - 1) * v.get("munlock_next_page_us");
+    };
+    f.observe(*mm1, "mmap_ns", *map1, mapped(1));
+    f.observe(*mm16, "mmap_ns", *map16, mapped(16));
+    f.observe(*mm1, "munmap_ns", *unmap1, unmapped(1));
+    if (unmap16) f.observe(*mm16, "munmap_ns", *unmap16, unmapped(16));
+  }
+  if (copy_small && copy_page)
+    f.observe(*copy_page, "real_time", copy_page->median_us(),
+              copy_small->median_us() + kCopiedKib * v.get("copy_per_kib_us"));
   if (same)
     f.observe(*same, "real_time", same->median_us(),
               2 * (v.get("queue_work_us") + v.get("syscall_us") + v.get("context_switch_us")));

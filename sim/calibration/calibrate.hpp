@@ -47,7 +47,8 @@ struct Calibration {
 };
 
 // The declared subset calibrate fits on: the system calls (syscall/), the
-// ping-pong wakes (wake/pingpong/) and membarrier (fanout/membarrier/).
+// ping-pong wakes (wake/pingpong/), membarrier (fanout/membarrier/) and the
+// copy pair (strategy/no-lock/bytes:64 and bytes:4096, load idle).
 // calibrate() drops every other benchmark before it looks at the run, and
 // validate() scores only benchmarks outside it.
 bool calibration_input(const std::string& benchmark);

@@ -137,7 +137,8 @@ int run_calibrate(const CalibrateArgs& a) {
   os << "ipistorm calibrate: " << a.run_dir << " ("
      << context_text(r.context, "cpu_model", "unknown CPU") << ", "
      << context_text(r.context, "hypervisor", "?") << ")\n"
-     << "fitted on the declared subset only: syscall/, wake/pingpong/, fanout/membarrier/\n\n";
+     << "fitted on the declared subset only: syscall/, wake/pingpong/, fanout/membarrier/,\n"
+     << "strategy/no-lock/bytes:64|4096/load:idle\n\n";
   Table t({"parameter", "value", "default", "unit", "rule"});
   for (const auto& p : c.params) {
     char v[32], d[32];

@@ -24,8 +24,9 @@ struct Costs {
       set_irq_level;
   double xen_wake_jitter_ns;
   // dom0
-  SimTime syscall, idle_exit, idle_entry, mlock_page, munlock_page, context_switch, evtchn_upcall,
-      queue_work, flush_work, complete, drain_empty, lru_lock_hold, lru_add_per_page;
+  SimTime syscall, idle_exit, idle_entry, mlock_page, mlock_next_page, munlock_page,
+      munlock_next_page, context_switch, evtchn_upcall, queue_work, flush_work, complete,
+      drain_empty, lru_lock_hold, lru_add_per_page;
   int pagevec_size;
   double dom0_page_adds_per_ns, dm_page_adds_per_ioreq, other_drain_all_per_ns;
   // device model
@@ -36,6 +37,15 @@ struct Costs {
   double copy_per_kib_ns, nolock_fault_prob;
   std::int64_t dm_process_bytes;
   SimTime mutex, alloc, page_fault, mmap, munmap, tlb_flush_per_cpu;
+  // mlock_fixup()/munlock_vma_pages_range() over n resident pages (mm/mlock.c):
+  // the first page carries the VMA work (split, flags), each further page
+  // only follow_page and its PG_mlocked bit.
+  SimTime mlock_pages(std::int64_t n) const {
+    return n > 0 ? mlock_page + (n - 1) * mlock_next_page : 0;
+  }
+  SimTime munlock_pages(std::int64_t n) const {
+    return n > 0 ? munlock_page + (n - 1) * munlock_next_page : 0;
+  }
   // Time to copy `bytes` into or out of a buffer.
   SimTime copy(std::int64_t bytes) const {
     return static_cast<SimTime>(copy_per_kib_ns * static_cast<double>(bytes) / 1024.0 + 0.5);

@@ -149,7 +149,7 @@ TEST(LabFiles, CalibrateNeverSeesABenchmarkValidateScores) {
         row("syscall/futex_wake_no_waiter", 0.3) + "," + row("wake/pingpong/same_cpu", 5) + "," +
         row("fanout/membarrier/same_package/k:1", 10, R"(, "ipis_per_op": 1)") + "," +
         row("strategy/mlock-per-call/bytes:64/load:idle", scored_us) + "," +
-        row("strategy/no-lock/bytes:4096/load:idle", scored_us) + "," +
+        row("strategy/no-lock/bytes:8192/load:idle", scored_us) + "," +
         row("fanout/schedule_on_each_cpu/same_package/k:1", scored_us,
             R"(, "label": "home=0 targets=1")") +
         "]}";

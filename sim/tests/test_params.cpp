@@ -101,6 +101,22 @@ TEST(Params, CostsAreTheRowsWithoutClamps) {
   EXPECT_EQ(c.ipi[0], 0);
 }
 
+// An mlock or munlock range: the first page carries the VMA work, each
+// further page its own cost (calibrate fits the two apart).
+TEST(Params, ALockedRangeCostsItsFirstPageThenEachFurtherOne) {
+  ParamValues p;
+  p.set("mlock_page_us", 1.2);
+  p.set("mlock_next_page_us", 0.1);
+  p.set("munlock_page_us", 0.9);
+  p.set("munlock_next_page_us", 0.08);
+  const Costs c(p);
+  EXPECT_EQ(c.mlock_pages(0), 0);
+  EXPECT_EQ(c.mlock_pages(1), 1200);
+  EXPECT_EQ(c.mlock_pages(16), 1200 + 15 * 100);
+  EXPECT_EQ(c.munlock_pages(1), 900);
+  EXPECT_EQ(c.munlock_pages(16), 900 + 15 * 80);
+}
+
 TEST(Number, ParsesWholeTextOnly) {
   EXPECT_EQ(io::parse_int("+7"), 7);
   EXPECT_EQ(io::parse_int("-7"), -7);

@@ -8,7 +8,8 @@
 //     the ioreq wakes the device model (10), the notify is syscall + send (2)
 //   hypercall_us 0.5 + set_irq_level_us 0.5                   -> trap 1 us
 //   copy_per_kib_us 256: the 4-byte argument copies in 1 us   -> in+out 2 us
-//   mlock_page_us 2, munlock_page_us 3, mutex_us 0.25, alloc_us 0.5,
+//   mlock_page_us 2 (each further page of a range: mlock_next_page_us 1.5),
+//   munlock_page_us 3 (munlock_next_page_us 2.5), mutex_us 0.25, alloc_us 0.5,
 //   mmap_us 4, munmap_us 5, page_fault_us 6, tlb_flush_per_cpu_us 7 (x2 CPUs),
 //   dm_process_bytes 8192 (two pages).
 // So: hypercall H = 2 + 1 = 3; mlock(1 page) M = 1 + 2 = 3; munlock U = 1 + 3 = 4.
@@ -37,6 +38,8 @@ model::Config toy(const std::string& strategy) {
   c.params.set("copy_per_kib_us", 256);
   c.params.set("mlock_page_us", 2);
   c.params.set("munlock_page_us", 3);
+  c.params.set("mlock_next_page_us", 1.5);
+  c.params.set("munlock_next_page_us", 2.5);
   c.params.set("mutex_us", 0.25);
   c.params.set("alloc_us", 0.5);
   c.params.set("mmap_us", 4);
@@ -71,8 +74,8 @@ TEST(Strategies, OneStatusPollCostsWhatTheHandCountSays) {
       {"map-locked", 12 + 40, 4096, 3, 1},
       // open+mmap 2 + mmap 4 + alloc 0.5 = 6.5; H 3 -> 9.5
       {"kernel-buffer", 12 + 9.5, 4096, 2, 1},
-      // mlockall of two pages: 1 + 2 x 2 = 5; H 3 -> 8
-      {"mlockall", 12 + 8, 8192, 1, 1},
+      // mlockall of two pages: 1 + 2 + 1.5 (the second page) = 4.5; H 3 -> 7.5
+      {"mlockall", 12 + 7.5, 8192, 1, 1},
       // a status poll leaves the (already low) line low: no hypercall at all
       {"irq-level-filter", 12 + 0, 0, 0, 0},
       // first of a batch of 4: queued, no hypercall yet

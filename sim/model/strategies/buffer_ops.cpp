@@ -42,8 +42,8 @@ void BufferOps::mlock_pages(Action next) {
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // putback_lru_page
   s.dom0.metrics().lock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
-    tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_page * n);
-  s.dom0.compute(c.mlock_page * n, next);
+    tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_pages(n));
+  s.dom0.compute(c.mlock_pages(n), next);
 }
 
 void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
@@ -59,9 +59,9 @@ void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
   m.unlock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
-              s.dom0.sim().now() + c.syscall + c.munlock_page * n, "sys_munlock",
+              s.dom0.sim().now() + c.syscall + c.munlock_pages(n), "sys_munlock",
               TraceCat::kKernel);
-  s.dom0.compute(c.syscall + c.munlock_page * n, then);
+  s.dom0.compute(c.syscall + c.munlock_pages(n), then);
 }
 
 void BufferOps::hypercall(HypercallSite& s, std::int64_t bytes, bool unlocked, Action then) {
@@ -114,9 +114,9 @@ void BufferOps::mmap_locked(HypercallSite& s, std::int64_t bytes, Action then) {
   m.lock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
-              s.dom0.sim().now() + 2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page),
+              s.dom0.sim().now() + 2 * c.syscall + c.mmap + n * c.page_fault + c.mlock_pages(n),
               "mmap(MAP_LOCKED)", TraceCat::kKernel);
-  s.dom0.compute(2 * c.syscall + c.mmap + n * (c.page_fault + c.mlock_page), then);
+  s.dom0.compute(2 * c.syscall + c.mmap + n * c.page_fault + c.mlock_pages(n), then);
 }
 
 void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
@@ -131,7 +131,7 @@ void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
     s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // munlock_vma_pages_all
   m.unlock_bytes(n * c.page_bytes);
   const SimTime cost =
-      c.syscall + c.munmap + n * c.munlock_page + c.tlb_flush_per_cpu * c.dm_mm_other_cpus;
+      c.syscall + c.munmap + c.munlock_pages(n) + c.tlb_flush_per_cpu * c.dm_mm_other_cpus;
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(), s.dom0.sim().now() + cost,
               "munmap", TraceCat::kKernel);
