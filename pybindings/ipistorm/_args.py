@@ -134,13 +134,17 @@ def _refuse_constant(what):
     return hook
 
 
-def loads_json(text, what):
+def loads_json(text, what, bare_nan_as_null=False):
     """JSON text as the C++ reader (io::parse_json) takes it: a key twice in
     one object, NaN/Infinity and numbers that overflow are refused
-    (ValueError naming `what`)."""
+    (ValueError naming `what`). With bare_nan_as_null, a bare NaN, Infinity
+    or -Infinity reads as None, as the C++ reader of Google Benchmark's
+    output does (calibration/bench_results.cpp json_without_nan: the CV of a
+    counter that is 0 in every repetition is written as NaN)."""
+    constant = (lambda name: None) if bare_nan_as_null else _refuse_constant(what)
     try:
         doc = json.loads(text, object_pairs_hook=_refuse_duplicates(what),
-                         parse_constant=_refuse_constant(what))
+                         parse_constant=constant)
     except json.JSONDecodeError as e:
         raise ValueError(f"{what} is not valid JSON ({e.msg} at line {e.lineno} column "
                          f"{e.colno})") from None

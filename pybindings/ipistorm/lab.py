@@ -84,7 +84,8 @@ def read_benchmark_json(path):
     path = Path(path)
     # The CLI's checked reader (a directory, FIFO or device refused) and its
     # JSON rules (a key twice in one object refused, no NaN).
-    doc = _args.loads_json(_text(path, "benchmark results"), f"benchmark results '{path}'")
+    doc = _args.loads_json(_text(path, "benchmark results"), f"benchmark results '{path}'",
+                           bare_nan_as_null=True)
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
         raise ValueError(f"{path}: not Google Benchmark JSON (no 'benchmarks' list)")
     rows = []
@@ -157,7 +158,7 @@ def _load_json(p):
     """The JSON document in file p, or None when it is not JSON. A JSON file
     with a key twice in one object is refused (ValueError), not skipped."""
     try:
-        return _args.loads_json(_text(p, "lab file"), f"lab file '{p}'")
+        return _args.loads_json(_text(p, "lab file"), f"lab file '{p}'", bare_nan_as_null=True)
     except _args.DuplicateKeyError:
         raise
     except ValueError:

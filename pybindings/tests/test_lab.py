@@ -158,3 +158,18 @@ def test_read_calibration_checks_params(tmp_path):
     (tmp_path / "calibration.json").write_text(json.dumps({"params": {"no_such": 1.0}}))
     with pytest.raises(ValueError, match="no_such"):
         lab.read_calibration(tmp_path)
+
+
+def test_bare_nan_of_google_benchmark_reads_as_missing(tmp_path):
+    # Google Benchmark writes the CV of a counter that is 0 in every
+    # repetition as a bare NaN; the C++ reader takes it as null, and so must
+    # this one (a real run, results/lab/vm-20261207T150455Z, has 98 of them).
+    run = tmp_path / "vm-20261207T150455Z"
+    run.mkdir()
+    (run / "bench.json").write_text(
+        '{"context": {}, "benchmarks": [{"name": "BM_X_cv", "run_name": "BM_X",'
+        ' "run_type": "aggregate", "aggregate_name": "cv", "real_time": 0.01,'
+        ' "cpu_time": 0.01, "time_unit": "ns", "ipis_per_op": NaN}]}')
+    assert lab.latest_run(tmp_path) == run
+    df = lab.read_run(run)
+    assert len(df) == 1 and df["ipis_per_op"].isna().all()
