@@ -21,15 +21,31 @@
  * console), so nothing is printed while a window is measured.
  *
  * Roles (per CPU):  idle, busy-empty, busy-refill, sleep-refill,
- *                   isolated-spin, isolated-spin-refill  (CPU 0 is "probe").
+ *                   isolated-spin, isolated-spin-refill, busy-touch
+ *                   (CPU 0 is "probe").  busy-touch spins and, before each
+ *                   call, touches the trigger's page from its own CPU: for
+ *                   fadvise it reads the file's first page twice (a miss adds
+ *                   the folio to this CPU's batch), for memfd-seal it writes
+ *                   the call's memfd (the new folio goes to this CPU's batch).
  * Triggers:         collapse  madvise(MADV_COLLAPSE) on an already huge 2 MB
  *                             page: a plain lru_add_drain_all(), nothing else
  *                   mbind     mbind(MPOL_BIND, MPOL_MF_MOVE) of one page to the
  *                             node it is on: lru_cache_disable()
  *                   none      nothing (a check of the method: nets are 0)
+ *   posix_fadvise(POSIX_FADV_DONTNEED) of the first page of --file F (ext4 on
+ *   virtio-blk: on tmpfs DONTNEED does nothing), mm/fadvise.c generic_fadvise:
+ *                   fadvise-written        the probe writes the page, then fadvise
+ *                   fadvise-read           the probe reads it twice, then fadvise
+ *                   fadvise-read-elsewhere busy-touch CPUs read it, then fadvise
+ *                   fadvise-mapped         the page stays mapped (MAP_SHARED, read)
+ *                   fadvise-spliced        the page stays in a pipe (splice)
+ *   memfd-seal      fcntl(F_ADD_SEALS, F_SEAL_WRITE) on a fresh one-page memfd
+ *                   per call (mm/memfd.c memfd_wait_for_pins), written first
+ *                   by busy-touch CPUs (if any), then by the probe
  *
  * usage: probe --roles R0,R1,... [--calls N] [--warmup N] [--trigger T]
  *              [--settle-us U] [--thp never|madvise|always] [--housekeeping 0|1]
+ *              [--file PATH]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,10 +76,10 @@
 #define MPOL_MF_MOVE_ (1 << 1)
 
 enum role { R_PROBE, R_IDLE, R_BUSY_EMPTY, R_BUSY_REFILL, R_SLEEP_REFILL,
-            R_ISO_SPIN, R_ISO_SPIN_REFILL };
+            R_ISO_SPIN, R_ISO_SPIN_REFILL, R_BUSY_TOUCH };
 static const char *role_names[] = { "probe", "idle", "busy-empty", "busy-refill",
                                     "sleep-refill", "isolated-spin",
-                                    "isolated-spin-refill" };
+                                    "isolated-spin-refill", "busy-touch" };
 
 struct shared {
     int gen;            /* futex word: the call number workers must serve */
@@ -82,6 +98,11 @@ static long settle_us = -1;
 static const char *trigger = "collapse";
 static const char *thp = "never";
 static int hk = 1;
+static const char *file_path;   /* --file: the fadvise triggers' file */
+static int file_fd = -1;
+#define MAXMEMFD 1024
+static int memfds[MAXMEMFD];    /* memfd-seal: one per lockstep generation */
+static int nmemfd;
 
 /* ---- output: everything is buffered and printed at the end ---- */
 static char *out;
@@ -202,7 +223,15 @@ static void worker(int cpu, enum role r, long npages)
         }
         if (__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) _exit(0);
         mygen = g;
-        if (is_refill(r) && idx < npages) {
+        if (r == R_BUSY_TOUCH) {
+            char b[64];
+            if (file_fd >= 0) {          /* fadvise-read-elsewhere: read it twice */
+                if (pread(file_fd, b, sizeof b, 0) > 0 && pread(file_fd, b, sizeof b, 0) > 0)
+                    sh->refills[cpu]++;
+            } else if (nmemfd && mygen < nmemfd) {   /* memfd-seal: write this call's memfd */
+                if (pwrite(memfds[mygen], "t", 1, 0) == 1) sh->refills[cpu]++;
+            }
+        } else if (is_refill(r) && idx < npages) {
             /* fault one new anonymous page: its folio goes to this CPU's
              * lru_add folio batch, so cpu_needs_drain(cpu) is true */
             ((volatile char *)region)[idx * PAGE] = 1;
@@ -263,8 +292,26 @@ static void housekeeping(void)
 static char *huge_page;   /* 2 MB, PMD-mapped after the first collapse */
 static char *mbind_page;
 
+static int is_fadvise(void) { return !strncmp(trigger, "fadvise-", 8); }
+static char *mapped_page;
+static int spliced[2] = { -1, -1 };
+
 static int do_trigger(void)
 {
+    if (is_fadvise()) {
+        char b[64];
+        if (!strcmp(trigger, "fadvise-written") && pwrite(file_fd, "w", 1, 0) != 1) return errno;
+        if (!strcmp(trigger, "fadvise-read") &&
+            (pread(file_fd, b, sizeof b, 0) < 0 || pread(file_fd, b, sizeof b, 0) < 0))
+            return errno;
+        return posix_fadvise(file_fd, 0, PAGE, POSIX_FADV_DONTNEED);
+    }
+    if (!strcmp(trigger, "memfd-seal")) {
+        int g = __atomic_load_n(&sh->gen, __ATOMIC_ACQUIRE);
+        if (g >= nmemfd) return ERANGE;
+        if (pwrite(memfds[g], "p", 1, 0) != 1) return errno;
+        return fcntl(memfds[g], F_ADD_SEALS, F_SEAL_WRITE) ? errno : 0;
+    }
     if (!strcmp(trigger, "collapse"))
         return madvise(huge_page, HUGE, MADV_COLLAPSE) ? errno : 0;
     if (!strcmp(trigger, "mbind")) {
@@ -299,8 +346,46 @@ static void setup_trigger(void)
         unsigned long mask = 1;
         syscall(SYS_mbind, mbind_page, PAGE, MPOL_BIND_, &mask, 64, 0);
         mbind_page[0] = 1;
-    } else if (strcmp(trigger, "none")) {
+    } else if (is_fadvise()) {
+        /* file_fd was opened before the workers were forked */
+        if (!strcmp(trigger, "fadvise-mapped")) {
+            mapped_page = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, file_fd, 0);
+            if (mapped_page == MAP_FAILED) die("mmap %s: %s", file_path, strerror(errno));
+            emit("FILE-SETUP mapped first_byte=%d\n", ((volatile char *)mapped_page)[0]);
+        } else if (!strcmp(trigger, "fadvise-spliced")) {
+            loff_t off = 0;
+            if (pipe(spliced)) die("pipe");
+            ssize_t n = splice(file_fd, &off, spliced[1], NULL, PAGE, 0);
+            if (n <= 0) die("splice %s: %s", file_path, strerror(errno));
+            emit("FILE-SETUP spliced bytes=%ld\n", (long)n);
+        }
+    } else if (strcmp(trigger, "none") && strcmp(trigger, "memfd-seal")) {
         die("unknown trigger %s", trigger);
+    }
+}
+
+/* before the fork: the fadvise triggers' file, or memfd-seal's memfds (one
+ * per lockstep generation: warm-up, calls and background), so that the
+ * busy-touch workers share them */
+static void open_trigger_files(void)
+{
+    if (is_fadvise()) {
+        if (!file_path) die("trigger %s needs --file (a file on a block-backed filesystem)", trigger);
+        file_fd = open(file_path, O_RDWR);
+        if (file_fd < 0) die("open %s: %s", file_path, strerror(errno));
+        char b[PAGE];
+        memset(b, 'f', sizeof b);
+        if (pwrite(file_fd, b, sizeof b, 0) != (ssize_t)sizeof b || fsync(file_fd))
+            die("write %s: %s", file_path, strerror(errno));
+        emit("FILE %s\n", file_path);
+    } else if (!strcmp(trigger, "memfd-seal")) {
+        nmemfd = warmup + 2 * calls + 8;
+        if (nmemfd > MAXMEMFD) die("memfd-seal: at most %d calls", (MAXMEMFD - 8) / 2);
+        for (int i = 0; i < nmemfd; i++) {
+            memfds[i] = memfd_create("vlab", MFD_ALLOW_SEALING);
+            if (memfds[i] < 0 || ftruncate(memfds[i], PAGE)) die("memfd_create: %s", strerror(errno));
+        }
+        emit("FILE memfds=%d\n", nmemfd);
     }
 }
 
@@ -493,6 +578,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--settle-us")) settle_us = atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--thp")) thp = argv[i + 1];
         else if (!strcmp(argv[i], "--housekeeping")) hk = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--file")) file_path = argv[i + 1];
         else die("unknown argument %s", argv[i]);
     }
     if (!roles_arg) die("--roles missing");
@@ -562,6 +648,7 @@ int main(int argc, char **argv)
     memset(sh, 0, sizeof *sh);
     long npages = warmup + 2L * calls + 16;
     int any_sleeper = 0;
+    open_trigger_files();
     for (int c = 1; c < ncpu; c++) {
         if (roles[c] == R_IDLE) continue;
         any_sleeper |= is_sleeper(roles[c]);

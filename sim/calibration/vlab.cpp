@@ -16,6 +16,7 @@
 #include "io/number.hpp"
 #include "model/linux6/kernel.hpp"
 #include "model/linux6/kernels/linux_policy.hpp"
+#include "run/storm.hpp"
 
 namespace ipistorm::calibration {
 
@@ -27,12 +28,29 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kRoleNames[] = {
-    "probe",        "idle",          "busy-empty",          "busy-refill",
-    "sleep-refill", "isolated-spin", "isolated-spin-refill"};
+    "probe",        "idle",          "busy-empty",           "busy-refill",
+    "sleep-refill", "isolated-spin", "isolated-spin-refill", "busy-touch"};
+constexpr int kNumRoles = sizeof kRoleNames / sizeof kRoleNames[0];
 
+struct TriggerName {
+  const char* name;
+  VlabTrigger trigger;
+  const char* blob_path;  // the storm's blob path of a fadvise trigger, else nullptr
+};
+constexpr TriggerName kTriggers[] = {
+    {"collapse", VlabTrigger::kCollapse, nullptr},
+    {"mbind", VlabTrigger::kMbind, nullptr},
+    {"fadvise-written", VlabTrigger::kFadviseWritten, "written"},
+    {"fadvise-read", VlabTrigger::kFadviseRead, "read"},
+    {"fadvise-read-elsewhere", VlabTrigger::kFadviseReadElsewhere, "read-elsewhere"},
+    {"fadvise-mapped", VlabTrigger::kFadviseMapped, "mmap"},
+    {"fadvise-spliced", VlabTrigger::kFadviseSpliced, "sendfile"},
+    {"memfd-seal", VlabTrigger::kMemfdSeal, nullptr}};
+
+// The touched folio sits in a busy-touch CPU's batch like a refilled one.
 bool refills(VlabRole r) {
   return r == VlabRole::kBusyRefill || r == VlabRole::kSleepRefill ||
-         r == VlabRole::kIsolatedSpinRefill;
+         r == VlabRole::kIsolatedSpinRefill || r == VlabRole::kBusyTouch;
 }
 bool isolated(VlabRole r) {
   return r == VlabRole::kIsolatedSpin || r == VlabRole::kIsolatedSpinRefill;
@@ -46,6 +64,7 @@ struct Probe {
   lx::Task* task = nullptr;
   std::vector<int> refill;
   VlabTrigger trigger = VlabTrigger::kCollapse;
+  bool drains = true;  // a fadvise or memfd call: does it reach lru_add_drain_all()?
   int warmup = 1, remaining = 0;
   std::vector<VlabCounts> start;  // totals when the measured calls began
   // Long past any call's last kworker (tens of us): each call finds every
@@ -61,8 +80,16 @@ struct Probe {
   void call(std::int64_t) {
     if (trigger == VlabTrigger::kCollapse)
       policy->lru_add_drain_all(*task, Action::bind<&Probe::returned>(this));
-    else
+    else if (trigger == VlabTrigger::kMbind)
       policy->lru_cache_disable(*task, Action::bind<&Probe::migrated>(this));
+    else  // generic_fadvise / memfd_tag_pins: lru_add_drain() of this CPU first
+      k->lru.lru_add_drain_cpu(task->cpu, Action::bind<&Probe::locally_drained>(this));
+  }
+  void locally_drained(std::int64_t) {
+    if (drains)
+      policy->lru_add_drain_all(*task, Action::bind<&Probe::returned>(this));
+    else
+      returned(0);
   }
   void migrated(std::int64_t) {  // mbind's migration itself touches no batch
     policy->lru_cache_enable();
@@ -148,19 +175,24 @@ int kernel_version(const std::string& release, const std::string& what) {
 }  // namespace
 
 VlabRole vlab_role(const std::string& name) {
-  for (int i = 0; i < 7; ++i)
+  std::string accepted;
+  for (int i = 0; i < kNumRoles; ++i) {
     if (name == kRoleNames[i]) return static_cast<VlabRole>(i);
-  throw InputError("unknown vlab role '" + name +
-                   "' (accepted: probe, idle, busy-empty, busy-refill, sleep-refill, "
-                   "isolated-spin, isolated-spin-refill)");
+    accepted += std::string(i ? ", " : "") + kRoleNames[i];
+  }
+  throw InputError("unknown vlab role '" + name + "' (accepted: " + accepted + ")");
 }
 
 const char* vlab_role_name(VlabRole r) { return kRoleNames[static_cast<int>(r)]; }
 
 VlabTrigger vlab_trigger(const std::string& name) {
-  if (name == "collapse") return VlabTrigger::kCollapse;
-  if (name == "mbind") return VlabTrigger::kMbind;
-  throw InputError("the simulator has no vlab trigger '" + name + "' (it models: collapse, mbind)");
+  std::string accepted;
+  for (const TriggerName& t : kTriggers) {
+    if (name == t.name) return t.trigger;
+    accepted += std::string(accepted.empty() ? "" : ", ") + t.name;
+  }
+  throw InputError("the simulator has no vlab trigger '" + name + "' (it models: " + accepted +
+                   ")");
 }
 
 std::vector<VlabCounts> simulate_vlab(const topo::Topology& topology, const VlabSetup& setup,
@@ -188,11 +220,19 @@ std::vector<VlabCounts> simulate_vlab(const topo::Topology& topology, const Vlab
   probe.policy = policy.get();
   probe.trigger = setup.trigger;
   probe.remaining = setup.calls;
+  const bool touched =
+      std::find(setup.roles.begin(), setup.roles.end(), VlabRole::kBusyTouch) != setup.roles.end();
+  for (const TriggerName& t : kTriggers)
+    if (t.trigger == setup.trigger && t.blob_path)
+      probe.drains = run::blob_path_drain_fraction(t.blob_path) > 0 &&
+                     (setup.trigger != VlabTrigger::kFadviseReadElsewhere || touched);
+  if (setup.trigger == VlabTrigger::kMemfdSeal) probe.drains = touched;
   for (int c = 1; c < n; ++c) {
     const VlabRole r = setup.roles[static_cast<std::size_t>(c)];
     if (r == VlabRole::kProbe) throw InputError("a vlab layout has one probe, on CPU 0");
     if (refills(r)) probe.refill.push_back(c);
-    if (r == VlabRole::kBusyEmpty || r == VlabRole::kBusyRefill || isolated(r)) {
+    if (r == VlabRole::kBusyEmpty || r == VlabRole::kBusyRefill || r == VlabRole::kBusyTouch ||
+        isolated(r)) {
       lx::Task& spinner = k.sched.create_task(
           std::string(vlab_role_name(r)) + "/" + std::to_string(c), c, /*kthread=*/false);
       spinner.user_loop = true;

@@ -30,15 +30,31 @@ enum class VlabRole {
   kBusyRefill,
   kSleepRefill,
   kIsolatedSpin,
-  kIsolatedSpinRefill
+  kIsolatedSpinRefill,
+  kBusyTouch  // spins; before each call touches the trigger's page (a folio in its batch)
 };
 // probe.c's names: "probe", "idle", "busy-empty", ...; InputError when unknown.
 VlabRole vlab_role(const std::string& name);
 const char* vlab_role_name(VlabRole r);
 
-enum class VlabTrigger { kCollapse, kMbind };
-// "collapse" (MADV_COLLAPSE: lru_add_drain_all) or "mbind" (MPOL_MF_MOVE:
-// lru_cache_disable); InputError otherwise.
+enum class VlabTrigger {
+  kCollapse,  // MADV_COLLAPSE on a huge page: lru_add_drain_all()
+  kMbind,     // MPOL_MF_MOVE: lru_cache_disable()
+  // posix_fadvise(DONTNEED) of a page (mm/fadvise.c generic_fadvise): the
+  // local lru_add_drain(), then lru_add_drain_all() when the page failed to
+  // invalidate, as the storm's blob paths decide (run::blob_path_drain_fraction)
+  kFadviseWritten,        // blob path "written": skipped, no drain
+  kFadviseRead,           // "read": the local drain frees it
+  kFadviseReadElsewhere,  // "read-elsewhere": drains when a busy-touch CPU read it
+  kFadviseMapped,         // "mmap"
+  kFadviseSpliced,        // "sendfile" (a pipe holds the page)
+  // fcntl(F_ADD_SEALS, F_SEAL_WRITE) on a memfd (mm/memfd.c
+  // memfd_wait_for_pins): the local drain, then lru_add_drain_all() when a
+  // page still has an extra reference (in a busy-touch CPU's batch)
+  kMemfdSeal
+};
+// probe.c's trigger names ("collapse", "mbind", "fadvise-written", ...,
+// "memfd-seal"); InputError otherwise.
 VlabTrigger vlab_trigger(const std::string& name);
 
 // What a CPU takes per call: work items queued on it, and interrupts by

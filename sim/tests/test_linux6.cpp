@@ -70,6 +70,47 @@ TEST(Linux6, AnIdleCpuWithABatchIsWokenThroughItsWakeList) {
   EXPECT_EQ(c[2].work_items + c[2].cal + c[2].res, 0);
 }
 
+// posix_fadvise(DONTNEED) and memfd seals (bench/vlab's file triggers): the
+// caller's local drain, then lru_add_drain_all() only when a page failed to
+// invalidate: the storm's blob paths (written and read: never; mapped,
+// spliced: always; read elsewhere and a memfd: when another CPU's batch
+// holds the page, i.e. a busy-touch CPU touched it).
+TEST(Linux6, FileTriggersDrainOnlyWhereAPageFailsToInvalidate) {
+  const std::vector<VlabRole> plain = {VlabRole::kProbe, VlabRole::kBusyRefill,
+                                       VlabRole::kBusyRefill, VlabRole::kBusyEmpty};
+  const std::vector<VlabRole> touched = {VlabRole::kProbe, VlabRole::kBusyRefill,
+                                         VlabRole::kBusyTouch, VlabRole::kBusyEmpty};
+  struct Case {
+    VlabTrigger trigger;
+    const std::vector<VlabRole>& roles;
+    bool drains;
+  };
+  const Case cases[] = {
+      {VlabTrigger::kFadviseWritten, plain, false},
+      {VlabTrigger::kFadviseRead, plain, false},
+      {VlabTrigger::kFadviseReadElsewhere, plain, false},  // nobody read it elsewhere
+      {VlabTrigger::kFadviseReadElsewhere, touched, true},
+      {VlabTrigger::kFadviseMapped, plain, true},
+      {VlabTrigger::kFadviseSpliced, plain, true},
+      {VlabTrigger::kMemfdSeal, plain, false},
+      {VlabTrigger::kMemfdSeal, touched, true},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(static_cast<int>(k.trigger));
+    const auto c = run(k.roles, k.trigger);
+    // CPU 1 shares the caller's LLC (RES), CPU 2 does not (CAL); a
+    // busy-touch CPU's touched page sits in its batch like a refill.
+    EXPECT_EQ(c[1].work_items, k.drains ? 1 : 0);
+    EXPECT_EQ(c[1].res, k.drains ? 1 : 0);
+    EXPECT_EQ(c[2].work_items, k.drains ? 1 : 0);
+    EXPECT_EQ(c[2].cal, k.drains ? 1 : 0);
+    EXPECT_EQ(c[3].work_items + c[3].res + c[3].cal, 0);
+  }
+  EXPECT_EQ(calibration::vlab_trigger("fadvise-spliced"), VlabTrigger::kFadviseSpliced);
+  EXPECT_EQ(calibration::vlab_role("busy-touch"), VlabRole::kBusyTouch);
+  EXPECT_THROW(calibration::vlab_trigger("fadvise-nope"), InputError);
+}
+
 TEST(Linux6, ExpeditedGracePeriodSkipsIdleAndNohzFullUserCpus) {
   const auto c =
       run({VlabRole::kProbe, VlabRole::kBusyEmpty, VlabRole::kIdle, VlabRole::kIsolatedSpin},
