@@ -65,20 +65,13 @@ void print_result(const model::Result& r) {
             << r.config.dom0_vcpus << " dom0 vCPUs (" << r.config.placement << ") on "
             << r.config.topology << ", seed " << r.config.seed << "\n\n";
   Table t({"metric", "value", "unit"});
-  // Rows of the metric table; latencies show cycles with microseconds beside.
-  for (const char* name :
-       {"boot_time_s", "ioport_latency_cycles.mean", "ioport_latency_cycles.p50",
-        "ioport_latency_cycles.p99", "dom0_util_pct.mean", "dom0_util_pct.peak",
-        "resched_ipis_total", "resched_ipis_per_s.mean", "resched_ipis_per_s.peak",
-        "ipis_by_distance.same_core", "ipis_by_distance.same_package",
-        "ipis_by_distance.other_package", "drain_target_ipis_per_mlock", "mlock_calls", "drains",
-        "hypercalls", "lock_wait_s", "events", "wall_s"}) {
-    const model::MetricSpec& m = model::metric(name);
-    std::string unit = m.unit;
-    if (const std::string n = name; n.rfind("ioport_latency_cycles.", 0) == 0)
-      unit +=
-          " (" + ipistorm::cli::show("ioport_latency_us." + n.substr(n.find('.') + 1), r) + " us)";
-    t.row({m.label, ipistorm::cli::show(name, r), unit});
+  // The metric table's simulate view; a latency in cycles shows its
+  // microseconds beside the unit.
+  for (const model::MetricSpec* m : model::metrics_in_view(model::View::kSimulate)) {
+    std::string unit = m->unit;
+    if (const char* beside = m->in(model::View::kSimulate)->beside)
+      unit += " (" + ipistorm::cli::show(beside, r) + " " + model::metric(beside).unit + ")";
+    t.row({m->label, ipistorm::cli::show(m->name, r), unit});
   }
   t.print(std::cout);
   std::cout << ipistorm::cli::clock_line(r);

@@ -160,23 +160,6 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
             "ipistorm compare --kernel linux-2.6.31-pvops,linux-3.12 --seed 1,2,3 --csv cmp.csv"});
 }
 
-// The compare columns: metric-table rows (label, unit and format make the
-// header and the cells; the name is the --wide CSV's column, as in sweep's
-// long CSV and simulate --json).
-const std::vector<std::string>& compare_figures() {
-  static const std::vector<std::string> f = {
-      "boot_time_s",
-      "ioport_latency_us.p50",
-      "ioport_latency_us.p99",
-      "dom0_util_pct.peak",
-      "resched_ipis_per_s.peak",
-      "peak_locked_bytes",
-      "syscalls_per_hypercall",
-      "failed_hypercalls",
-  };
-  return f;
-}
-
 // "41.72" for one value; "41.72 [41.60..41.85]" (mean [min..max]) for several.
 std::string mean_range(const std::vector<double>& v, const std::function<std::string(double)>& p) {
   double sum = 0, lo = v.front(), hi = v.front();
@@ -272,10 +255,13 @@ int run_compare(const CompareOptions& o) {
             << " (same seed)\n\n";
   // "safe" beside the strategy, so that a narrow table keeps it.
   std::vector<std::string> header = {"kernel", "strategy", "safe"};
-  const auto& figs = compare_figures();
-  header.push_back(column_title(figs[0]));
+  // The compare view of the metric table (label, unit and format make the
+  // header and the cells; the name is the --wide CSV's column, as in
+  // sweep's long CSV and simulate --json); "x baseline" after the first.
+  const std::vector<const model::MetricSpec*> figs = model::metrics_in_view(model::View::kCompare);
+  header.push_back(column_title(figs[0]->name));
   header.emplace_back("x baseline");
-  for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f]));
+  for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f]->name));
   Table t(header);
   for (const auto& key : keys) {
     const auto& idx = runs_of[key];
@@ -287,7 +273,7 @@ int run_compare(const CompareOptions& o) {
     std::vector<std::string> row = {key.first, key.second,
                                     model::find_strategy(key.second).safe ? "yes" : "NO"};
     for (std::size_t f = 0; f < figs.size(); ++f) {
-      const model::MetricSpec& m = model::metric(figs[f]);
+      const model::MetricSpec& m = *figs[f];
       row.push_back(mean_range(column([&](std::size_t i) { return m.value(results[i]); }),
                                [&m](double v) { return format_value(m, v); }));
       if (f == 0)
@@ -319,14 +305,14 @@ int run_compare(const CompareOptions& o) {
       using ipistorm::io::csv_line;
       using ipistorm::io::csv_number;
       std::vector<std::string> head = {"kernel", "strategy", "seed"};
-      for (const auto& f : figs) head.push_back(f);
+      for (const auto* f : figs) head.emplace_back(f->name);
       head.insert(head.end(), {"boot_time_x_baseline", "safe"});
       csv = csv_line(head);
       for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         std::vector<std::string> row = {r.config.kernel, r.config.strategy,
                                         std::to_string(r.config.seed)};
-        for (const auto& f : figs) row.push_back(csv_number(model::metric_value(f, r)));
+        for (const auto* f : figs) row.push_back(csv_number(f->value(r)));
         row.push_back(csv_number(ratio[i]));
         row.push_back(model::find_strategy(r.config.strategy).safe ? "true" : "false");
         csv += csv_line(row);
@@ -476,11 +462,10 @@ int run_sweep_command(const SweepOptions& o) {
     json->write(json_text.begin());
   }
   // People: one row per run, one column per swept dimension (the fixed
-  // ones once above the table), then the headline figures with units; the
+  // ones once above the table), then the metric table's sweep view; the
   // first 40 runs and the last 5.
   const std::vector<SweptColumn> swept = swept_columns(g);
-  static const char* const kShown[] = {"boot_time_s", "ioport_latency_us.mean",
-                                       "resched_ipis_per_s.peak", "dom0_util_pct.peak"};
+  const std::vector<const model::MetricSpec*> shown = model::metrics_in_view(model::View::kSweep);
   std::vector<std::vector<std::string>> rows;
   const auto t0 = std::chrono::steady_clock::now();
   run_study(n, [&](const std::atomic<bool>* stop, model::Progress progress) {
@@ -492,7 +477,7 @@ int run_sweep_command(const SweepOptions& o) {
           if (i < 40 || i + 5 >= n) {
             std::vector<std::string> row = {std::to_string(i)};
             for (const auto& c : swept) row.push_back(c.cell(r.config));
-            for (const char* name : kShown) row.push_back(show(name, r));
+            for (const auto* m : shown) row.push_back(format_value(*m, m->value(r)));
             rows.push_back(std::move(row));
           } else if (i == 40) {
             rows.push_back({"..."});
@@ -507,7 +492,7 @@ int run_sweep_command(const SweepOptions& o) {
             << "\n";
   std::vector<std::string> header = {"run"};
   for (const auto& c : swept) header.push_back(c.title);
-  for (const char* name : kShown) header.push_back(column_title(name));
+  for (const auto* m : shown) header.push_back(column_title(m->name));
   Table t(header);
   for (const auto& row : rows) t.row(row);
   t.print(std::cout);

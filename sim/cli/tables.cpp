@@ -133,10 +133,9 @@ void print_breakdown(std::ostream& os, const std::vector<std::string>& labels,
   std::vector<std::string> head = {"ioport latency part"};
   for (const auto& l : labels) head.push_back(l + " us");
   Table t(head);
-  for (const char* part : model::kLatencyPartNames) {  // rows of the metric table, chain order
-    const std::string name = std::string("ioport_breakdown_us.") + part;
-    std::vector<std::string> row = {model::metric(name).label};
-    for (const auto* r : runs) row.push_back(show(name, *r));
+  for (const model::MetricSpec* m : model::metrics_in_view(model::View::kBreakdown)) {
+    std::vector<std::string> row = {m->label};
+    for (const auto* r : runs) row.push_back(format_value(*m, m->value(*r)));
     t.row(row);
   }
   std::vector<std::string> total = {"= mean latency"};

@@ -148,6 +148,33 @@ enum class MetricFormat {
   kFixed4,
 };
 
+// The tables for people that show a selection of the rows (the JSON, the
+// CSV files and the uncertainty bands show every row). A row lists the views
+// it appears in (MetricSpec::views); each view's table is built from that
+// column alone, so a new row with a view shows there with no other edit.
+enum class View : std::uint8_t {
+  kSimulate,   // simulate's table: metric, value, unit
+  kCompare,    // compare's columns (and its --wide CSV's, under the row's name)
+  kSweep,      // sweep's headline columns
+  kReproduce,  // the report's figures, under their reproduce JSON names
+  kBreakdown,  // the ioport latency breakdown (simulate, compare --breakdown)
+};
+inline constexpr int kViews = 5;
+// "simulate", "compare", "sweep", "reproduce", "breakdown".
+const char* view_name(View v);
+
+// One row's place in one view.
+struct MetricView {
+  View view;
+  int position = 0;  // order in the view (ties: table order)
+  // The view's name for the row (reproduce's "dom0_util_peak_pct");
+  // nullptr: the row's name.
+  const char* short_name = nullptr;
+  // Another row whose value the view shows beside this one's unit
+  // (simulate: the cycle latencies with microseconds); nullptr: none.
+  const char* beside = nullptr;
+};
+
 struct MetricSpec {
   const char* name;         // dotted path in the "metrics" JSON object ("dom0_util_pct.peak")
   const char* label;        // for tables
@@ -156,10 +183,27 @@ struct MetricSpec {
   const char* computation;  // how it is computed, in words
   bool deterministic;       // false: differs run to run (wall time); CSV and sweeps leave it out
   double (*value)(const Result&);
+  std::vector<MetricView> views = {};  // the tables for people that show the row
+  // This row's place in `v`, or nullptr when `v` does not show it.
+  const MetricView* in(View v) const;
 };
 
-// Every derived figure, in the order tables show them.
+// Every derived figure, in table order (the JSON's and the CSV's).
 const std::vector<MetricSpec>& metric_table();
+// A row added to the table from another file (tests: a row registered from
+// the test binary shows in every view it lists). Only during static
+// initialisation: references into the table stay valid after it.
+// logic_error when the name is taken.
+struct MetricRegistration {
+  explicit MetricRegistration(MetricSpec m);
+};
+// The rows `v` shows, in its order (position, then table order).
+std::vector<const MetricSpec*> metrics_in_view(View v);
+// The row `v` shows under `short_name` (its short name, else its name);
+// logic_error when there is none (names are fixed in code).
+const MetricSpec& metric_in_view(View v, const std::string& short_name);
+// The name `v` gives row `m` (its short name, else its name).
+std::string view_name_of(const MetricSpec& m, View v);
 // The entry named `name`; throws std::logic_error when there is none (a
 // programming error: names are fixed in code).
 const MetricSpec& metric(const std::string& name);

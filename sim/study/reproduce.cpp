@@ -1,8 +1,6 @@
 // reproduce.cpp: the report's scenarios (docs/background.md s1) and their checks.
 #include "study/reproduce.hpp"
 
-#include <stdexcept>
-
 #include "run/config.hpp"
 #include "run/report.hpp"
 #include "study/sweep.hpp"
@@ -20,19 +18,10 @@ Figure range(const std::string& name, const std::string& label, double ref, doub
 
 }  // namespace
 
-// The report's figures are rows of the metric table, under the names the
-// reproduce JSON has always used.
+// The report's figures are the rows of the metric table's reproduce view,
+// under the names the reproduce JSON has always used.
 const MetricSpec& figure_metric(const std::string& name) {
-  static const std::pair<const char*, const char*> figures[] = {
-      {"boot_time_s", "boot_time_s"},
-      {"dom0_util_peak_pct", "dom0_util_pct.peak"},
-      {"ioport_latency_mean_cycles", "ioport_latency_cycles.mean"},
-      {"resched_ipis_peak_per_s", "resched_ipis_per_s.peak"},
-      {"drain_target_ipis_per_mlock", "drain_target_ipis_per_mlock"},
-  };
-  for (const auto& [figure, metric_name] : figures)
-    if (name == figure) return metric(metric_name);
-  throw std::logic_error("unknown figure " + name);
+  return metric_in_view(View::kReproduce, name);
 }
 
 double figure_value(const std::string& name, const Result& r) {
