@@ -2,21 +2,33 @@
 
 The chosen costs' plausible ranges (ipistorm.params(): distribution,
 range_low, range_high; a config's "ranges" replace them) become OpenTURNS
-marginals (Uniform, LogUniform); OpenTURNS draws the pick-freeze design
-(SobolIndicesExperiment) and estimates first-order and total indices with
-bootstrap confidence intervals (SaltelliSensitivityAlgorithm). The model is
-the C++ study (the same runs as `reproduce`, queue_work_us re-fitted per
-point), evaluated on local threads or, with client=, on a Dask cluster.
-No estimator is written here: sobol_indices() is OpenTURNS end to end, and
-the Ishigami test goes through it as the model does. Several figures of one
-scenario share one design and one set of runs (figure=[...]).
+marginals (Uniform, LogUniform); OpenTURNS draws the Monte Carlo
+pick-freeze design (SobolIndicesExperiment: n * (d + 2) points). The
+indices are the estimators Saltelli et al. (2010) recommend for that
+design, written here in a few lines of numpy (estimate()): first order
+Saltelli 2010, total Jansen 1999, with percentile-bootstrap intervals over
+the n base rows (bootstrap_intervals()). OpenTURNS 1.20's own
+SaltelliSensitivityAlgorithm is not used: its estimators give a cost that
+changes nothing intervals as wide as the top cost's (about [-0.4, 0.56] at
+n = 32 over the 44 costs), and OpenTURNS' intervals are quantiles of a
+kernel smoothing of the bootstrap, 1.1 to 1.7 times wider than the same
+resamples' percentiles, the more so the more inputs (measured at d = 3,
+10 and 40 on Ishigami).
+The Ishigami and linear-model tests check the estimators and their
+intervals' coverage against the known indices.
+
+The model is the C++ study (the same runs as `reproduce`, queue_work_us
+re-fitted per point unless refit=False), evaluated on local threads or,
+with client=, on a Dask cluster. Several figures of one scenario share one
+design and one set of runs (figure=[...]). By default every cost with a
+plausible range is varied.
 
 Morris screening is not available: Debian's OpenTURNS (1.20) does not ship
-it (it is the separate otmorris module, not packaged), and it is not written
-here by hand. screening() ranks the costs instead by OpenTURNS'
-CorrelationAnalysis (Spearman) over the samples of an existing
-`reproduce --uncertainty` CSV, at no model run, so that a Sobol' study can
-be kept to the few costs that move a figure.
+it (it is the separate otmorris module, not packaged). screening() ranks
+the costs by OpenTURNS' CorrelationAnalysis (Spearman) over the samples of
+an existing `reproduce --uncertainty` CSV, at no model run, for a quick
+look or to keep a study small (--screen); the committed studies vary every
+cost.
 
     >>> ipistorm.sensitivity(figure="resched_ipis_peak_per_s", scenario="pvops", n=64)
 """
@@ -33,21 +45,22 @@ import pandas as pd
 
 from . import _args, _ipistorm
 
-# The Saltelli estimator's bootstrap needs a few base points: below 4 its
-# resamples are degenerate (every drawn point alike) and OpenTURNS returns
-# intervals of +-1.8e308. Below USEFUL_N the intervals are rough (wider
-# than the indices' range and skewed): a warning says so.
+# The bootstrap needs a few base points: below 4 its resamples are
+# degenerate (every drawn point alike). Below USEFUL_N the intervals are
+# rough (wider than the indices' range and skewed): a warning says so.
 MIN_N = 4
 USEFUL_N = 16
 MAX_N = 1 << 20
 DEFAULT_N = 32
-# Rough cost of one evaluation (one `reproduce` of the scenario's runs), per
-# core, as measured for results/sim/sensitivity-*.json (2 vCPUs, 2026): 0.5 s
-# with the costs fixed, 2.5 s with queue_work_us re-fitted per point.
-SECONDS_PER_EVALUATION = {False: 0.5, True: 2.5}
+DEFAULT_BOOTSTRAP = 1000
+# Rough CPU cost of one evaluation of the pvops scenario (one run; with
+# queue_work_us re-fitted, the fit's runs too), per core, measured on the
+# 2-vCPU machine of results/sim/sensitivity-*.json: 0.33 s with the costs
+# fixed, 1.2 s re-fitted.
+SECONDS_PER_EVALUATION = {False: 0.33, True: 1.2}
 
 COLUMNS = ["parameter", "first_order", "first_order_low", "first_order_high",
-           "total", "total_low", "total_high"]
+           "total", "total_low", "total_high", "no_effect"]
 
 
 _OT = []
@@ -107,23 +120,27 @@ def marginal(distribution, low, high):
     raise ValueError(f"unknown distribution '{distribution}' (accepted: uniform, log-uniform)")
 
 
-def sobol_indices(names, marginals, function, n, *, seed=1, bootstrap=100, confidence=0.95,
-                  outputs=None):
+def sobol_indices(names, marginals, function, n, *, seed=1, bootstrap=DEFAULT_BOOTSTRAP,
+                  confidence=0.95, outputs=None):
     """First-order and total Sobol' indices of `function` (rows of an
     (N, d) array -> N values, or an (N, k) array for k `outputs`) over
-    independent `marginals`, with `confidence` bootstrap intervals:
-    OpenTURNS' SobolIndicesExperiment (n * (d + 2) points) and
-    SaltelliSensitivityAlgorithm, one per output on the same design. A
-    DataFrame, one row per input (and output: an "output" column first when
-    `outputs` is given), ranked by total index.
+    independent `marginals`, with `confidence` percentile-bootstrap
+    intervals. The design is OpenTURNS' SobolIndicesExperiment (Monte
+    Carlo pick-freeze: base samples A and B of n rows, then for each input
+    i the matrix A with column i taken from B; n * (d + 2) points). The
+    estimators are the ones Saltelli et al. (2010) recommend for that
+    design (estimate()): first order Saltelli 2010 (Sobol' 2007), total
+    Jansen (1999). The intervals resample the n base rows `bootstrap`
+    times (numpy, seeded by `seed`). A DataFrame, one row per input (and
+    output: an "output" column first when `outputs` is given), ranked by
+    total index.
 
     n is at least MIN_N (4) and d at least 2 (with one input both indices
     are 1 by definition); below USEFUL_N (16) a RuntimeWarning says the
-    intervals are rough. An interval that does not contain its estimate
-    (the estimator is biased at small n; the bootstrap's percentile
-    interval is not centred on it) is kept as computed and named in a
-    RuntimeWarning; a bound the bootstrap could not give (a degenerate
-    resample) is NaN, with a warning too."""
+    intervals are rough. An input that changed no value at any of the n
+    points (f(A with column i from B) == f(A), exactly) has both indices
+    0 with the interval [0, 0] and no_effect True. A figure that is the
+    same at every point has no indices (NaN, with a warning)."""
     ot = _ot()
     n = _args.check_int("n", n, MIN_N, MAX_N)
     seed = _args.check_int("seed", seed, 0, (1 << 64) - 1)
@@ -145,49 +162,120 @@ def sobol_indices(names, marginals, function, n, *, seed=1, bootstrap=100, confi
         ot.RandomGenerator.SetSeed(seed)
         dist = ot.ComposedDistribution(list(marginals))
         x = ot.SobolIndicesExperiment(dist, n).generate()
-        state = ot.RandomGenerator.GetState()  # each output's bootstrap starts here
         xa, size = np.asarray(x), int(x.getSize())
     y = np.asarray(function(xa), dtype=float)
     y = y.reshape(y.shape[0], -1) if y.ndim else y.reshape(1, 1)
     k = 1 if outputs is None else len(outputs)
     if y.shape != (size, k) or not np.isfinite(y).all():
         raise ValueError(f"the function must return {k} finite value(s) per row")
-    frames = []
+    d = len(names)
+    frames, notes = [], []
     for o in range(k):
-        with _ot_section():
-            ot.RandomGenerator.SetState(state)
-            algo = ot.SaltelliSensitivityAlgorithm(x, ot.Sample(y[:, [o]]), n)
-            algo.setBootstrapSize(int(bootstrap))
-            algo.setConfidenceLevel(float(confidence))
-            s1, st = algo.getFirstOrderIndices(), algo.getTotalOrderIndices()
-            i1, it = algo.getFirstOrderIndicesInterval(), algo.getTotalOrderIndicesInterval()
-            rows = [{
-                "parameter": name,
-                "first_order": s1[j], "first_order_low": i1.getLowerBound()[j],
-                "first_order_high": i1.getUpperBound()[j],
-                "total": st[j], "total_low": it.getLowerBound()[j],
-                "total_high": it.getUpperBound()[j],
-            } for j, name in enumerate(names)]
-        df = pd.DataFrame(rows, columns=COLUMNS)
+        est = estimate(y[:, o], n, d)
+        # Each output's bootstrap draws the same resamples (one seed).
+        low1, high1, lowt, hight = bootstrap_intervals(y[:, o], n, d, bootstrap, confidence,
+                                                       seed)
+        if not np.isfinite(est["variance"]) or est["variance"] == 0:
+            who = "the function" if outputs is None else f"'{outputs[o]}'"
+            notes.append(f"{who} has the same value at every point: its Sobol' indices are "
+                         "undefined (NaN)")
+        df = pd.DataFrame({
+            "parameter": names,
+            "first_order": est["first_order"], "first_order_low": low1,
+            "first_order_high": high1,
+            "total": est["total"], "total_low": lowt, "total_high": hight,
+            "no_effect": est["no_effect"]}, columns=COLUMNS)
         df = df.sort_values("total", ascending=False, kind="stable").reset_index(drop=True)
         if outputs is not None:
             df.insert(0, "output", outputs[o])
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
-    notes = []
     if n < USEFUL_N:
-        notes.append(f"n={n} is below {USEFUL_N}: the bootstrap intervals are rough (wide and "
-                     f"skewed); use n >= {USEFUL_N} for indices to rank costs by")
+        notes.insert(0, f"n={n} is below {USEFUL_N}: the bootstrap intervals are rough (wide "
+                     f"and skewed); use n >= {USEFUL_N} for indices to rank costs by")
     notes += _interval_notes(df, n)
     for note in notes:
         warnings.warn(note, RuntimeWarning, stacklevel=2)
     df.attrs.update({"n": n, "evaluations": size, "seed": int(seed),
                      "confidence": float(confidence), "bootstrap": int(bootstrap),
-                     "estimator": "OpenTURNS SaltelliSensitivityAlgorithm",
+                     "sampling": SAMPLING,
+                     "estimator": ESTIMATOR,
                      "warnings": notes})
     df.attrs["design"] = pd.DataFrame(xa, columns=list(names))
     df.attrs["values"] = y
     return df
+
+
+SAMPLING = ("OpenTURNS SobolIndicesExperiment: Monte Carlo pick-freeze, A and B of n rows "
+            "and A with column i from B for each of the d inputs, n * (d + 2) points")
+ESTIMATOR = ("first order: Saltelli et al. 2010 (mean of f(B) * (f(A_B^i) - f(A))); total: "
+             "Jansen 1999 (half the mean of (f(A) - f(A_B^i))^2); both over the variance of "
+             "f on A and B; percentile bootstrap intervals over the n base rows")
+
+
+def _split(y, n, d):
+    """The pick-freeze blocks of one output: f(A), f(B) (n each) and
+    f(A_B^i) as an (n, d) array (SobolIndicesExperiment's order: A, B,
+    then A with column i from B for i = 1..d)."""
+    y = np.asarray(y, dtype=float)
+    if y.shape != (n * (d + 2),):
+        raise ValueError(f"{y.shape[0]} values for a design of n={n}, d={d} "
+                         f"({n * (d + 2)} points)")
+    return y[:n], y[n:2 * n], y[2 * n:].reshape(d, n).T
+
+
+def _indices(ya, yb, ye):
+    """First-order and total indices on the last axis but one: ya, yb of
+    shape (..., n), ye (..., n, d). Returns (first, total, variance)."""
+    ab = np.concatenate([ya, yb], axis=-1)
+    v = ab.var(axis=-1, ddof=1)
+    m = ab.mean(axis=-1)
+    diff = ye - ya[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = np.mean((yb - m[..., None])[..., None] * diff, axis=-2) / v[..., None]
+        total = 0.5 * np.mean(diff ** 2, axis=-2) / v[..., None]
+    return first, total, v
+
+
+def estimate(y, n, d):
+    """The point estimates from the n * (d + 2) values of one output, in
+    the design's order: {"first_order", "total" (arrays of d), "variance",
+    "no_effect" (input i changed no value)}.
+
+    First order (Saltelli et al. 2010, their Table 2 (b); Sobol' 2007):
+      S_i = mean(f(B) (f(A_B^i) - f(A))) / V, f(B) centred,
+    total (Jansen 1999):
+      ST_i = mean((f(A) - f(A_B^i))^2) / (2 V),
+    V the variance of f over the 2n points of A and B. Both vanish exactly
+    for an input that changes no value; the first-order one's error shrinks
+    with the input's total effect, so small indices come out small."""
+    ya, yb, ye = _split(y, n, d)
+    first, total, v = _indices(ya, yb, ye)
+    return {"first_order": first, "total": total, "variance": float(v),
+            "no_effect": np.all(ye == ya[:, None], axis=0)}
+
+
+def bootstrap_intervals(y, n, d, size, confidence, seed, block=64):
+    """Percentile bootstrap intervals of estimate()'s indices: `size`
+    resamples of the n base rows (each row with its f(A), f(B) and its d
+    f(A_B^i) values), numpy's PCG64 seeded by `seed`. Returns (first_low,
+    first_high, total_low, total_high), arrays of d; NaN where every
+    resample was degenerate."""
+    ya, yb, ye = _split(y, n, d)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    f1, ft = [], []
+    for start in range(0, size, block):
+        idx = rng.integers(0, n, size=(min(block, size - start), n))
+        a, t, _ = _indices(ya[idx], yb[idx], ye[idx])
+        f1.append(a)
+        ft.append(t)
+    f1, ft = np.concatenate(f1), np.concatenate(ft)
+    q = [50 * (1 - confidence), 50 * (1 + confidence)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: NaN bounds
+        l1, h1 = np.nanpercentile(f1, q, axis=0)
+        lt, ht = np.nanpercentile(ft, q, axis=0)
+    return l1, h1, lt, ht
 
 
 def _interval_notes(df, n):
@@ -351,8 +439,8 @@ def check_parameters(parameters, varied, flag="parameter"):
 
 
 def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None, refit=None,
-                seed=1, jobs=None, client=None, chunk=8, bootstrap=100, confidence=0.95,
-                config=None, progress=None, **overrides):
+                seed=1, jobs=None, client=None, chunk=8, bootstrap=DEFAULT_BOOTSTRAP,
+                confidence=0.95, config=None, progress=None, **overrides):
     """Sobol' indices of reproduce figures over the chosen costs.
 
     figure, scenario: a figure of a `reproduce` scenario (e.g.
@@ -372,8 +460,11 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
     replace the table's).
     progress: None, or a function (done, total) called as evaluations end.
 
+    bootstrap, confidence: the intervals' resamples and level (see
+      sobol_indices()).
+
     Returns a DataFrame (parameter, first_order, first_order_low/high, total,
-    total_low/high), ranked by total index, with a "figure" column first
+    total_low/high, no_effect), ranked by total index, with a "figure" column first
     when `figure` is a list; attrs hold n, evaluations, seed, and the design
     and its values ("design", "values").
     """
@@ -425,7 +516,9 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
             out = []
             # Blocks of rows, so that a progress bar can move and Ctrl-C is
             # seen between them; each row's figures do not depend on its block.
-            step = max(1, len(rows) if progress is None else 2 * jobs)
+            # Blocks of 16 rows per thread: the threads wait for the slowest
+            # row of each block only once per 16.
+            step = max(1, len(rows) if progress is None else 16 * jobs)
             for i in range(0, len(rows), step):
                 out += _ipistorm._evaluate(base, scenario, figures, names, rows[i:i + step],
                                            refit, jobs)
@@ -447,7 +540,9 @@ def sensitivity(figure="boot_time_s", scenario="pvops", n=32, *, parameters=None
     if several:
         df = df.rename(columns={"output": "figure"})
     df.attrs.update({"figure": figures if several else figure, "scenario": scenario,
-                     "refit": bool(refit)})
+                     "refit": bool(refit),
+                     "dimensions": [{k: d[k] for k in ("name", "distribution", "range",
+                                                       "range_source")} for d in dims]})
     return df
 
 
@@ -489,6 +584,34 @@ def _help_epilog():
             f"{USEFUL_N} the intervals are rough (a warning says so). "
             "Exit status: 0 ran and wrote what was asked; 2 bad input (one line on stderr, "
             "nothing written); 130 interrupted (nothing written).")
+
+
+def _cpu_seconds():
+    """CPU time of this process and its threads (user + system)."""
+    import resource
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _load_average():
+    """The 1-minute load average (None where the system has none)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:  # pragma: no cover - Linux has it
+        return None
+
+
+def _star(low, high):
+    return "*" if (low > 0 or high < 0) else " "
+
+
+def _clear(part, kind):
+    return int(((part[kind + "_low"] > 0) | (part[kind + "_high"] < 0)).sum())
+
+
+def _wrap(text, width=100):
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="  "))
 
 
 def main(argv=None):
@@ -539,6 +662,10 @@ def main(argv=None):
                     help="with --screen: costs kept per figure (default 6)")
     ap.add_argument("--no-refit", action="store_true", help="keep queue_work_us fixed")
     ap.add_argument("--seed", type=number("--seed", 0, (1 << 64) - 1), default=1)
+    ap.add_argument("--bootstrap", type=number("--bootstrap", 10, 100000),
+                    default=DEFAULT_BOOTSTRAP,
+                    help=f"bootstrap resamples for the 95 %% intervals (default "
+                         f"{DEFAULT_BOOTSTRAP}; they cost no model run)")
     ap.add_argument("-j", "--jobs", type=number("-j", 0, 1024), default=None,
                     help="threads (default, or 0: every core)")
     ap.add_argument("--json", dest="json_file")
@@ -621,14 +748,17 @@ def main(argv=None):
                 check_pending()
                 if bar is not None:
                     bar(done, total)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu_seconds()
+            load0 = _load_average()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 df = sensitivity(figures if len(figures) > 1 else figures[0], a.scenario, a.n,
                                  parameters=parameters, refit=refit, seed=a.seed,
-                                 jobs=a.jobs or None, config=config, progress=progress)
+                                 jobs=a.jobs or None, config=config, progress=progress,
+                                 bootstrap=a.bootstrap)
             check_pending()
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+            load1 = _load_average()
         except (Fail, ValueError, TypeError, OSError) as e:
             print(f"ipistorm: error: {_args.one_line(str(e))}", file=sys.stderr)
             return 2
@@ -656,14 +786,26 @@ def main(argv=None):
         if screen is not None:
             print(f"costs screened from {a.screen} ({screen.attrs['samples']} samples, Spearman): "
                   f"the top {top} per figure")
+        print(f"estimators: {ESTIMATOR} ({df.attrs['bootstrap']} resamples); "
+              "* an interval that excludes 0")
         for f in figures:
             part = df[df.figure == f] if "figure" in df.columns else df
-            print(f"\n{f}\n{'parameter':32s} {'first order':>22s} {'total':>22s}")
-            for r in part.itertuples():
+            print(f"\n{f}\n{'parameter':32s} {'first order':>23s} {'total':>23s}")
+            for r in part[~part.no_effect].itertuples():
                 print(f"{r.parameter:32s} {r.first_order:7.3f} [{r.first_order_low:6.3f},"
-                      f"{r.first_order_high:6.3f}] {r.total:7.3f} [{r.total_low:6.3f},"
-                      f"{r.total_high:6.3f}]")
-        print(f"\n{evals} evaluations in {wall:.1f} s ({evals / max(wall, 1e-9):.2f} /s)")
+                      f"{r.first_order_high:6.3f}]{_star(r.first_order_low, r.first_order_high)}"
+                      f" {r.total:7.3f} [{r.total_low:6.3f},{r.total_high:6.3f}]"
+                      f"{_star(r.total_low, r.total_high)}")
+            idle = list(part[part.no_effect].parameter)
+            if idle:
+                print(_wrap(f"no effect (the figure unchanged at all {df.attrs['n']} points, "
+                            f"both indices 0): {', '.join(idle)}"))
+            top = part[~part.no_effect].head(5)
+            print(f"top {len(top)} by total: first-order interval excludes 0 for "
+                  f"{_clear(top, 'first_order')} of {len(top)}, total for "
+                  f"{_clear(top, 'total')} of {len(top)}")
+        print(f"\n{evals} evaluations in {wall:.1f} s ({evals / max(wall, 1e-9):.2f} /s), "
+              f"{cpu:.0f} s of CPU, load average {load0} at the start, {load1} at the end")
         if "figure" not in df.columns:
             df.insert(0, "figure", figures[0])
         if a.csv_file:
@@ -677,8 +819,10 @@ def main(argv=None):
             attrs = {k: v for k, v in df.attrs.items() if k not in ("design", "values")}
             doc = {"command": "ipistorm sensitivity " + " ".join(argv if argv is not None
                                                                  else sys.argv[1:]),
-                   "figures": figures, "scenario": a.scenario, **attrs,
+                   "figures": figures, "scenario": a.scenario, "config": config, **attrs,
                    "parameters": list(df.attrs["design"].columns), "wall_s": round(wall, 1),
+                   "cpu_s": round(cpu, 1),
+                   "load_average": {"start": load0, "end": load1},
                    "evaluations_per_s": round(evals / max(wall, 1e-9), 3),
                    "indices": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
                                 for k, v in r.items()} for r in df.to_dict(orient="records")],
