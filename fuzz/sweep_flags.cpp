@@ -8,7 +8,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "cli/sweep_commands.hpp"
+#include "cli/sweep_command.hpp"
 #include "harness.hpp"
 #include "model/params.hpp"
 #include "study/grid.hpp"

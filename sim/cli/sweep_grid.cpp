@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/sweep_commands.hpp"
+#include "cli/sweep_command.hpp"
 #include "errors.hpp"
 #include "io/json.hpp"
 #include "model/params.hpp"

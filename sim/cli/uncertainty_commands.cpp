@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/sweep_commands.hpp"
+#include "cli/study_runner.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "study/uncertainty.hpp"

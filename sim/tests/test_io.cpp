@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/sweep_commands.hpp"
+#include "cli/sweep_command.hpp"
 #include "engine/stats.hpp"
 #include "errors.hpp"
 #include "io/csv.hpp"

@@ -1,0 +1,129 @@
+// params_command.cpp: every cost parameter, and the registries' names.
+#include "cli/params_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+#include "cli/help.hpp"
+#include "cli/tables.hpp"
+#include "io/number.hpp"
+#include "model/kernels/kernel_policy.hpp"
+#include "model/params.hpp"
+#include "model/placement.hpp"
+#include "model/strategies/strategy.hpp"
+#include "run/report.hpp"
+#include "topology/topology.hpp"
+
+namespace ipistorm::cli {
+
+namespace {
+
+// "log-uniform [0.2, 0.8]", or "" for a row without a plausible range.
+std::string plausible(const model::ParamSpec& p) {
+  if (p.range.empty()) return "";
+  return std::string(model::distribution_name(p.range.distribution)) + " " +
+         ipistorm::io::format_range(p.range.low, p.range.high);
+}
+
+// The README's parameter table, generated so that it cannot drift.
+int cmd_params_markdown() {
+  std::cout
+      << "| name | value | unit | group | fitted | type | accepted | plausible | range source "
+         "| source |\n"
+         "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& p : model::param_specs()) {
+    char v[64];
+    std::snprintf(v, sizeof v, "%g", p.value);
+    std::cout << "| `" << p.name << "` | " << v << " | " << p.unit << " | " << p.group << " | "
+              << (p.fitted ? "yes" : "") << " | " << model::type_name(p.type) << " | "
+              << ipistorm::io::format_range(p.min, p.max) << " | " << plausible(p) << " | "
+              << p.range.source << " | " << p.source << " |\n";
+  }
+  return 0;
+}
+
+// params --json: every row, the plausible range as "range": [low, high]
+// (null without one), "distribution" and "range_source".
+int cmd_params_json(const std::string& path) {
+  check_writable(path);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& p : model::param_specs()) {
+    const bool has = !p.range.empty();
+    rows.push_back({{"name", p.name},
+                    {"value", p.value},
+                    {"unit", p.unit},
+                    {"group", p.group},
+                    {"fitted", p.fitted},
+                    {"type", model::type_name(p.type)},
+                    {"accepted", {p.min, p.max}},
+                    {"field", p.field},
+                    {"source", p.source},
+                    {"range", has ? nlohmann::json{p.range.low, p.range.high} : nlohmann::json()},
+                    {"distribution", model::distribution_name(p.range.distribution)},
+                    {"range_source", p.range.source}});
+  }
+  write_json_file(path, {{"params", rows}, {"provenance", model::provenance_json()}});
+  return 0;
+}
+
+int cmd_params() {
+  // 100 columns: the source, cut to fit, beside the value; --wide: every column.
+  const bool wide = ipistorm::cli::table_width() == 0;
+  Table t(wide ? std::vector<std::string>{"name", "value", "unit", "group", "fitted", "type",
+                                          "accepted", "plausible", "source"}
+               : std::vector<std::string>{"name", "value", "unit", "fitted", "source", "group",
+                                          "type", "accepted", "plausible"});
+  for (const auto& p : model::param_specs()) {
+    char v[64];
+    std::snprintf(v, sizeof v, "%g", p.value);
+    const std::string fitted = p.fitted ? "yes" : "", type = model::type_name(p.type),
+                      accepted = ipistorm::io::format_range(p.min, p.max);
+    if (wide)
+      t.row({p.name, v, p.unit, p.group, fitted, type, accepted, plausible(p), p.source});
+    else
+      t.row({p.name, v, p.unit, fitted, p.source, p.group, type, accepted, plausible(p)});
+  }
+  if (!wide) t.clip(4);
+  t.print(std::cout);
+  std::string kernels = "kernels:", strategies = "strategies:", presets = "topology presets:",
+              placements = "placements:";
+  for (const auto& k : model::kernel_policies()) kernels += " " + std::string(k.name);
+  for (const auto& s : model::strategies()) strategies += " " + std::string(s.name);
+  for (const auto& p : topo::presets()) presets += " " + std::string(p.name);
+  for (const auto& p : model::placement_names()) placements += " " + std::string(p);
+  std::cout << "\n"
+            << ipistorm::cli::wrap(kernels, "  ") << ipistorm::cli::wrap(strategies, "  ")
+            << ipistorm::cli::wrap(presets, "  ") << ipistorm::cli::wrap(placements, "  ");
+  return 0;
+}
+
+}  // namespace
+
+Subcommand params_command() {
+  struct Flags {
+    bool markdown = false;
+    std::string json;
+  };
+  auto f = std::make_shared<Flags>();
+  return {"params", "every cost parameter with value, unit and source",
+          [f](CLI::App& cmd) {
+            cmd.add_flag("--markdown", f->markdown,
+                         "print the table as Markdown (docs/parameters.md)");
+            cmd.add_option("--json", f->json,
+                           "write every row as JSON (plausible range: \"range\", "
+                           "\"distribution\", \"range_source\")");
+            set_help(&cmd, {}, {"ipistorm params", "ipistorm params --markdown > params.md"});
+          },
+          [f](CLI::App&) {
+            if (!f->json.empty()) cmd_params_json(f->json);
+            return f->markdown ? cmd_params_markdown() : cmd_params();
+          }};
+}
+
+}  // namespace ipistorm::cli

@@ -1,0 +1,189 @@
+// sweep_command.cpp: `ipistorm sweep`: every combination of the given
+// lists on a thread pool (output independent of -j). It streams its runs:
+// CSV/JSON rows go out as runs finish, into files renamed into place only at
+// the end (an interrupted sweep leaves none); memory does not grow with the
+// number of runs.
+#include "cli/sweep_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/help.hpp"
+#include "cli/study_runner.hpp"
+#include "cli/tables.hpp"
+#include "io/files.hpp"
+#include "model/params.hpp"
+#include "study/sweep.hpp"
+
+namespace ipistorm::cli {
+
+namespace {
+
+void setup_sweep(CLI::App* cmd, SweepOptions& o) {
+  const model::Config def;
+  cmd->add_option("--config", o.config_file, "base config (JSON) for everything not swept");
+  cmd->add_option("--calibration", o.calibration_file, "calibration JSON applied to the base");
+  cmd->add_option("--grid", o.grid_file,
+                  "JSON grid file (keys: topology, kernel, strategy, "
+                  "placement, dom0_vcpus, seed, params, base)");
+  cmd->add_option("--topology", o.topologies,
+                  "topology (repeat the flag for several; default " + def.topology + ")");
+  cmd->add_option("--kernel", o.kernels,
+                  "kernel presets, comma list or repeated (default " + def.kernel + ")");
+  cmd->add_option("--strategy", o.strategies,
+                  "strategies, comma list or repeated (default " + def.strategy + ")");
+  cmd->add_option("--placement", o.placements,
+                  "placements, comma list or repeated (default " + def.placement + ")");
+  cmd->add_option("--dom0-vcpus", o.vcpus,
+                  "vCPU counts, comma list or repeated (default: one per CPU)");
+  cmd->add_option("--seed", o.seeds,
+                  "seeds, comma list or repeated (default " + std::to_string(def.seed) + ")");
+  cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
+  cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
+      ->transform(ipistorm::cli::jobs_check());
+  cmd->add_option("--csv", o.csv_file, "long-format CSV: run, keys, metric, value ('-': stdout)");
+  cmd->add_option("--json", o.json_file,
+                  "the grid and every run's config and metrics ('-': stdout)");
+  cmd->add_flag("--yes", o.yes, "allow more than 1,000,000 runs");
+  add_uncertainty_flags(cmd, o.uncertainty);
+  set_help(cmd, {true, true, true, true},
+           {"ipistorm sweep --kernel linux-2.6.18-xen,linux-2.6.31-pvops --dom0-vcpus 1,4,16",
+            "ipistorm sweep --placement pinned,spread --set evtchn_send_us=1,2 --csv sweep.csv"});
+}
+
+// One column of the sweep table: a dimension with more than one value.
+struct SweptColumn {
+  std::string title;
+  std::function<std::string(const model::Config&)> cell;
+};
+
+std::string param_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string param_title(const std::string& name) {
+  const model::ParamSpec* p = model::find_param(name);
+  return p && *p->unit ? name + " (" + p->unit + ")" : name;
+}
+
+std::vector<SweptColumn> swept_columns(const model::Grid& g) {
+  std::vector<SweptColumn> out;
+  if (g.topologies.size() > 1)
+    out.push_back({"topology", [](const model::Config& c) { return c.topology.substr(0, 24); }});
+  if (g.kernels.size() > 1)
+    out.push_back({"kernel", [](const model::Config& c) { return c.kernel; }});
+  if (g.strategies.size() > 1)
+    out.push_back({"strategy", [](const model::Config& c) { return c.strategy; }});
+  if (g.placements.size() > 1)
+    out.push_back({"placement", [](const model::Config& c) { return c.placement; }});
+  if (g.dom0_vcpus.size() > 1)
+    out.push_back({"vCPUs", [](const model::Config& c) { return std::to_string(c.dom0_vcpus); }});
+  for (const auto& p : g.params) {
+    const std::string name = p.first;
+    out.push_back({param_title(name),
+                   [name](const model::Config& c) { return param_text(c.params.get(name)); }});
+  }
+  if (g.seeds.size() > 1)
+    out.push_back({"seed", [](const model::Config& c) { return std::to_string(c.seed); }});
+  return out;
+}
+
+// "topology nehalem-ep, kernel linux-2.6.31-pvops, ..." for the dimensions not swept.
+std::string fixed_dimensions(const model::Grid& g) {
+  std::vector<std::string> parts;
+  if (g.topologies.size() == 1) parts.push_back("topology " + g.topologies[0]);
+  if (g.kernels.size() == 1) parts.push_back("kernel " + g.kernels[0]);
+  if (g.strategies.size() == 1) parts.push_back("strategy " + g.strategies[0]);
+  if (g.placements.size() == 1) parts.push_back("placement " + g.placements[0]);
+  if (g.dom0_vcpus.size() == 1)
+    parts.push_back(g.dom0_vcpus[0] ? "dom0 vCPUs " + std::to_string(g.dom0_vcpus[0])
+                                    : "dom0 vCPUs all");
+  if (g.seeds.size() == 1) parts.push_back("seed " + std::to_string(g.seeds[0]));
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out.empty() ? "nothing" : out;
+}
+
+}  // namespace
+
+int run_sweep_command(const SweepOptions& o) {
+  const model::Grid g = sweep_grid(o);
+  const std::uint64_t n = model::grid_size(g);
+  check_outputs({{o.csv_file, "--csv"}, {o.json_file, "--json"}});
+  if (o.uncertainty.given)
+    return sweep_uncertainty_command(g, model::expand(g), o.uncertainty, o.jobs, o.json_file,
+                                     o.csv_file);
+
+  // Streamed: each point is made from its index, its rows go to the files as
+  // soon as the runs before it are done, and the files are renamed into
+  // place only at the end (an interrupted sweep leaves none).
+  std::optional<io::AtomicFile> csv, json;
+  if (!o.csv_file.empty()) {
+    csv.emplace(o.csv_file, "--csv");
+    csv->write(model::sweep_csv_header(g));
+  }
+  model::SweepJsonText json_text(g);
+  if (!o.json_file.empty()) {
+    json.emplace(o.json_file, "--json");
+    json->write(json_text.begin());
+  }
+  // People: one row per run, one column per swept dimension (the fixed
+  // ones once above the table), then the metric table's sweep view; the
+  // first 40 runs and the last 5.
+  const std::vector<SweptColumn> swept = swept_columns(g);
+  const std::vector<const model::MetricSpec*> shown = model::metrics_in_view(model::View::kSweep);
+  std::vector<std::vector<std::string>> rows;
+  const auto t0 = std::chrono::steady_clock::now();
+  run_study(n, [&](const std::atomic<bool>* stop, model::Progress progress) {
+    model::stream_sweep(
+        g, resolve_jobs(o.jobs),
+        [&](std::uint64_t i, const model::Result& r) {
+          if (csv) csv->write(model::sweep_csv_rows(g, i, r));
+          if (json) json->write(json_text.run(model::sweep_json_run(g, i, r)));
+          if (i < 40 || i + 5 >= n) {
+            std::vector<std::string> row = {std::to_string(i)};
+            for (const auto& c : swept) row.push_back(c.cell(r.config));
+            for (const auto* m : shown) row.push_back(format_value(*m, m->value(r)));
+            rows.push_back(std::move(row));
+          } else if (i == 40) {
+            rows.push_back({"..."});
+          }
+        },
+        stop, std::move(progress));
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::cout << wrap("ipistorm sweep: " + std::to_string(n) + " runs; fixed: " + fixed_dimensions(g),
+                    "  ")
+            << "\n";
+  std::vector<std::string> header = {"run"};
+  for (const auto& c : swept) header.push_back(c.title);
+  for (const auto* m : shown) header.push_back(column_title(m->name));
+  Table t(header);
+  for (const auto& row : rows) t.row(row);
+  t.print(std::cout);
+  std::cout << "\n"
+            << n << " runs in " << fmt(wall, 1) << " s (" << fmt(runs_per_s(n, wall), 1)
+            << " runs/s)\n";
+  if (csv) csv->commit();
+  if (json) {
+    json->write(json_text.end());
+    json->commit();
+  }
+  return 0;
+}
+
+Subcommand sweep_command() {
+  auto o = std::make_shared<SweepOptions>();
+  return {"sweep", "every combination of the given lists, in parallel; tidy CSV/JSON",
+          [o](CLI::App& cmd) { setup_sweep(&cmd, *o); },
+          [o](CLI::App&) { return run_sweep_command(*o); }};
+}
+
+}  // namespace ipistorm::cli

@@ -1,0 +1,202 @@
+// topology_command.cpp: what a topology spec resolves to, as a table or JSON.
+#include "cli/topology_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+#include "cli/help.hpp"
+#include "cli/tables.hpp"
+#include "errors.hpp"
+#include "model/params.hpp"
+#include "model/placement.hpp"
+#include "model/scenario.hpp"
+#include "run/report.hpp"
+#include "topology/topology.hpp"
+
+namespace ipistorm::cli {
+
+namespace {
+
+struct TopologyFlags {
+  std::string spec, placement;
+  double ghz = 0;
+  int dom0_vcpus = 0, dm_vcpu = 0;
+  bool json = false;
+};
+
+std::vector<int> smt_siblings(const topo::Topology& t, int i) {
+  std::vector<int> sib;
+  for (int j = 0; j < t.num_cpus(); ++j)
+    if (j != i && t.distance(i, j) == topo::DistanceClass::kSameCore)
+      sib.push_back(t.cpu(j).os_index);
+  return sib;
+}
+
+// Where the dom0 vCPUs, the device model (qemu-dm) and, where the model has
+// it, the vCPU its event channel notifies land for one placement.
+struct PlacementMap {
+  std::string placement;
+  int vcpus = 0, dm_vcpu = 0, evtchn_vcpu = -1;
+  std::vector<int> cpu_of_vcpu;  // OS CPU numbers
+};
+
+PlacementMap placement_map(const topo::Topology& t, const TopologyFlags& f) {
+  PlacementMap m;
+  const model::Config def;
+  m.placement = f.placement.empty() ? def.placement : f.placement;
+  m.vcpus = f.dom0_vcpus ? f.dom0_vcpus : t.num_cpus();
+  if (m.vcpus < 1 || m.vcpus > t.num_cpus())
+    throw InputError("--dom0-vcpus " + std::to_string(m.vcpus) + " is outside 1.." +
+                     std::to_string(t.num_cpus()) + " (the CPUs of " + f.spec + ")");
+  m.dm_vcpu = f.dm_vcpu;
+  if (m.dm_vcpu < 0 || m.dm_vcpu >= m.vcpus)
+    throw InputError("--dm-vcpu " + std::to_string(m.dm_vcpu) + " is outside 0.." +
+                     std::to_string(m.vcpus - 1));
+  for (int i : model::place_vcpus(t, m.vcpus, m.placement))
+    m.cpu_of_vcpu.push_back(t.cpu(i).os_index);
+  if (model::find_param("dm_evtchn_vcpu")) {
+    const int v = static_cast<int>(model::ParamValues().get("dm_evtchn_vcpu"));
+    if (v < m.vcpus) m.evtchn_vcpu = v;
+  }
+  return m;
+}
+
+nlohmann::json topology_json(const topo::Topology& t, const TopologyFlags& f,
+                             const PlacementMap& m) {
+  nlohmann::json cpus = nlohmann::json::array();
+  for (int i = 0; i < t.num_cpus(); ++i) {
+    const auto& c = t.cpu(i);
+    cpus.push_back({{"os_index", c.os_index},
+                    {"package", c.package},
+                    {"core", c.core},
+                    {"numa", c.numa},
+                    {"smt_siblings", smt_siblings(t, i)}});
+  }
+  nlohmann::json counts = nlohmann::json::object();
+  const char* names[] = {"same_cpu", "same_core", "same_package", "other_package"};
+  int n[topo::kDistanceClasses] = {};
+  for (int j = 0; j < t.num_cpus(); ++j) ++n[static_cast<int>(t.distance(0, j))];
+  for (int k = 1; k < topo::kDistanceClasses; ++k) counts[names[k]] = n[k];
+  nlohmann::json vmap = nlohmann::json::array();
+  for (int v = 0; v < m.vcpus; ++v) vmap.push_back({{"vcpu", v}, {"cpu", m.cpu_of_vcpu[v]}});
+  nlohmann::json place = {{"placement", m.placement},
+                          {"dom0_vcpus", m.vcpus},
+                          {"vcpu_to_cpu", vmap},
+                          {"dm_vcpu", m.dm_vcpu},
+                          {"dm_cpu", m.cpu_of_vcpu[m.dm_vcpu]}};
+  if (m.evtchn_vcpu >= 0) {
+    place["evtchn_vcpu"] = m.evtchn_vcpu;
+    place["evtchn_cpu"] = m.cpu_of_vcpu[m.evtchn_vcpu];
+  }
+  return {{"spec", f.spec},
+          {"kind", t.kind()},
+          {"description", t.description()},
+          {"num_cpus", t.num_cpus()},
+          {"num_cores", t.num_cores()},
+          {"num_packages", t.num_packages()},
+          {"num_numa_nodes", t.num_numa_nodes()},
+          {"ghz", t.ghz()},
+          {"ghz_source", t.ghz_source()},
+          {"numa_distances", t.numa_matrix()},
+          {"numa_distances_from_file", t.numa_distances_from_file()},
+          {"cpus", cpus},
+          {"distance_counts_from_cpu0", counts},
+          {"dom0", place},
+          {"provenance", model::provenance_json()}};
+}
+
+int cmd_topology(const TopologyFlags& f) {
+  topo::Topology t = topo::Topology::load(f.spec);
+  if (f.ghz > 0) t.set_ghz(f.ghz);
+  const PlacementMap m = placement_map(t, f);
+  if (f.json) {
+    std::cout << topology_json(t, f, m).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "topology " << f.spec << " (" << t.kind() << "): " << t.description() << "\n";
+  std::cout << "  CPUs " << t.num_cpus() << ", cores " << t.num_cores() << ", packages "
+            << t.num_packages() << ", NUMA nodes " << t.num_numa_nodes() << ", " << fmt(t.ghz(), 2)
+            << " GHz";
+  if (const std::string note = ipistorm::cli::clock_note(t.ghz(), t.ghz_assumed()); !note.empty())
+    std::cout << " " << note;
+  std::cout << "\n";
+  std::cout << "  NUMA distances ("
+            << (t.numa_distances_from_file() ? "from the topology" : "default: 10 local, 21 remote")
+            << "):\n";
+  for (const auto& row : t.numa_matrix()) {
+    std::cout << "   ";
+    for (int d : row) std::cout << " " << d;
+    std::cout << "\n";
+  }
+  // Which dom0 vCPU (if any) runs on each CPU under this placement.
+  std::vector<std::string> on_cpu(static_cast<std::size_t>(t.num_cpus()));
+  for (int v = 0; v < m.vcpus; ++v)
+    for (int i = 0; i < t.num_cpus(); ++i)
+      if (t.cpu(i).os_index == m.cpu_of_vcpu[v]) {
+        std::string tag = "vCPU " + std::to_string(v);
+        if (v == m.dm_vcpu) tag += " (qemu-dm)";
+        if (v == m.evtchn_vcpu && m.evtchn_vcpu != m.dm_vcpu) tag += " (ioreq event)";
+        on_cpu[static_cast<std::size_t>(i)] = tag;
+      }
+  std::cout << "  CPU  package  core  numa  SMT siblings  dom0 (" << m.placement << ", " << m.vcpus
+            << " vCPUs)\n";
+  for (int i = 0; i < t.num_cpus(); ++i) {
+    const auto& c = t.cpu(i);
+    std::string sib;
+    for (int s : smt_siblings(t, i)) sib += (sib.empty() ? "" : ",") + std::to_string(s);
+    const std::string& tag = on_cpu[static_cast<std::size_t>(i)];
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %3d  %7d  %4d  %4d  %-12s  %s\n", c.os_index, c.package,
+                  c.core, c.numa, sib.empty() ? "-" : sib.c_str(), tag.empty() ? "-" : tag.c_str());
+    std::cout << buf;
+  }
+  // Distance classes seen from CPU 0.
+  int counts[topo::kDistanceClasses] = {};
+  for (int j = 0; j < t.num_cpus(); ++j) ++counts[static_cast<int>(t.distance(0, j))];
+  std::cout << "  from CPU " << t.cpu(0).os_index << ": same_core " << counts[1]
+            << ", same_package " << counts[2] << ", other_package " << counts[3] << "\n";
+  std::string map = "  vCPU -> CPU (" + m.placement + "):";
+  for (int v = 0; v < m.vcpus; ++v)
+    map += " " + std::to_string(v) + "->" + std::to_string(m.cpu_of_vcpu[v]);
+  std::cout << ipistorm::cli::wrap(map, "    ");
+  std::cout << "  device model (qemu-dm): vCPU " << m.dm_vcpu << " on CPU "
+            << m.cpu_of_vcpu[m.dm_vcpu] << "\n";
+  if (m.evtchn_vcpu >= 0)
+    std::cout << "  ioreq event channel notifies vCPU " << m.evtchn_vcpu << " on CPU "
+              << m.cpu_of_vcpu[m.evtchn_vcpu] << " (dm_evtchn_vcpu)\n";
+  return 0;
+}
+
+}  // namespace
+
+Subcommand topology_command() {
+  auto f = std::make_shared<TopologyFlags>();
+  return {"topology", "show what a topology spec resolves to and where dom0's vCPUs land on it",
+          [f](CLI::App& cmd) {
+            cmd.add_option("spec", f->spec, "preset, hwloc XML file, synthetic string, or 'host'")
+                ->required();
+            cmd.add_option("--cpu-ghz", f->ghz, "frequency override (default: the topology's)")
+                ->check(ipistorm::cli::decimal_real())
+                ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
+            cmd.add_option("--dom0-vcpus", f->dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)")
+                ->transform(ipistorm::cli::decimal_integer())
+                ->check(CLI::Range(1, topo::kMaxCpus));
+            cmd.add_option("--placement", f->placement,
+                           "placement of the vCPUs (default " + model::Config().placement + ")");
+            cmd.add_option("--dm-vcpu", f->dm_vcpu, "vCPU of the device model (default 0)")
+                ->transform(ipistorm::cli::decimal_integer());
+            cmd.add_flag("--json", f->json, "print the topology and the placement map as JSON");
+            set_help(&cmd, {false, false, true, true},
+                     {"ipistorm topology nehalem-ep --dom0-vcpus 4 --placement spread",
+                      "ipistorm topology \"pack:2 [numa] core:4 pu:2\" --json"});
+          },
+          [f](CLI::App&) { return cmd_topology(*f); }};
+}
+
+}  // namespace ipistorm::cli
