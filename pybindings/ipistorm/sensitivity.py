@@ -800,10 +800,10 @@ def main(argv=None):
             if idle:
                 print(_wrap(f"no effect (the figure unchanged at all {df.attrs['n']} points, "
                             f"both indices 0): {', '.join(idle)}"))
-            top = part[~part.no_effect].head(5)
-            print(f"top {len(top)} by total: first-order interval excludes 0 for "
-                  f"{_clear(top, 'first_order')} of {len(top)}, total for "
-                  f"{_clear(top, 'total')} of {len(top)}")
+            lead = part[~part.no_effect].head(5)
+            print(f"top {len(lead)} by total: first-order interval excludes 0 for "
+                  f"{_clear(lead, 'first_order')} of {len(lead)}, total for "
+                  f"{_clear(lead, 'total')} of {len(lead)}")
         print(f"\n{evals} evaluations in {wall:.1f} s ({evals / max(wall, 1e-9):.2f} /s), "
               f"{cpu:.0f} s of CPU, load average {load0} at the start, {load1} at the end")
         if "figure" not in df.columns:

@@ -93,6 +93,8 @@ if [ "$python" = python ]; then
   expect_2 "sensitivity: --screen with --parameter" sensitivity --screen "$tmp/inverted.json" \
     --parameter evtchn_send_us
   expect_2 "sensitivity: bad --config" sensitivity --config "$tmp/inverted.json"
+  expect_2 "sensitivity: --bootstrap below 10" sensitivity --bootstrap 5
+  expect_2 "sensitivity: --bootstrap not a number" sensitivity --bootstrap many
   # --screen: the costs come from a reproduce --uncertainty CSV, the top 2
   # per figure; two figures share one design; JSON (command, seed, n,
   # screening, provenance) and CSV (one row per evaluation) written.
@@ -117,6 +119,42 @@ for f in j["figures"]:
 assert len(rows) == j["evaluations"] == 4 * (d + 2)
 assert {r["figure"] for r in j["indices"]} == {"boot_time_s", "resched_ipis_peak_per_s"}
 assert list(rows[0])[1:d + 1] == j["parameters"] and "pvops/resched_ipis_peak_per_s" in rows[0]
+PY
+  # Every ranged cost (no --screen, no --parameter), as the committed
+  # studies: one row per cost and figure, the costs the pvops boot never
+  # reads exactly 0 (no_effect), and the run's record (bootstrap, cpu_s,
+  # load_average, config, dimensions).
+  "$bin" sensitivity --config "$tmp/tiny.json" -n 4 --no-refit --bootstrap 50 -j 2 \
+    --figure boot_time_s --figure dom0_util_peak_pct \
+    --json "$tmp/all.json" --csv "$tmp/all.csv" > "$tmp/all.txt" 2> "$tmp/all.err" ||
+    { cat "$tmp/all.txt" "$tmp/all.err"; fail=1; }
+  grep -q '^no effect (the figure unchanged at all 4 points, both indices 0): ' "$tmp/all.txt" ||
+    { echo "sensitivity: no 'no effect' line"; cat "$tmp/all.txt"; fail=1; }
+  grep -q '^top 5 by total: first-order interval excludes 0 for [0-5] of 5, total for [0-5] of 5$' \
+    "$tmp/all.txt" || { echo "sensitivity: no top-5 count"; fail=1; }
+  "$bin" params --json "$tmp/params.json" > /dev/null || fail=1
+  /usr/bin/python3 - "$tmp/all.json" "$tmp/all.csv" "$tmp/params.json" <<'PY' || fail=1
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+ranged = [p["name"] for p in json.load(open(sys.argv[3]))["params"]
+          if p.get("distribution", "none") != "none" and not p.get("fitted")]
+assert j["parameters"] == ranged, (j["parameters"], ranged)
+d = len(ranged)
+assert j["bootstrap"] == 50 and j["n"] == 4 and len(rows) == j["evaluations"] == 4 * (d + 2)
+assert j["cpu_s"] >= 0 and set(j["load_average"]) == {"start", "end"}
+assert j["config"]["params"]["boot_probe_polls"] == 300
+assert [x["name"] for x in j["dimensions"]] == ranged
+assert {"distribution", "range", "range_source"} <= set(j["dimensions"][0])
+assert "Jansen" in j["estimator"] and "SobolIndicesExperiment" in j["sampling"]
+assert len(j["indices"]) == 2 * d
+for r in j["indices"]:
+    if r["no_effect"]:
+        assert [r[k] for k in ("first_order", "first_order_low", "first_order_high", "total",
+                               "total_low", "total_high")] == [0.0] * 6, r
+    assert r["total_low"] >= 0, r  # a mean of squares
+off = {r["parameter"] for r in j["indices"] if r["no_effect"] and r["figure"] == "boot_time_s"}
+assert "nolock_fault_prob" in off and "evtchn_send_us" not in off, off
 PY
 fi
 [ $fail -eq 0 ] && echo "uncertainty CLI checks passed"
