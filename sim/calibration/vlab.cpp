@@ -220,8 +220,12 @@ std::vector<VlabCounts> simulate_vlab(const topo::Topology& topology, const Vlab
   probe.policy = policy.get();
   probe.trigger = setup.trigger;
   probe.remaining = setup.calls;
-  const bool touched =
-      std::find(setup.roles.begin(), setup.roles.end(), VlabRole::kBusyTouch) != setup.roles.end();
+  const auto touchers = std::count(setup.roles.begin(), setup.roles.end(), VlabRole::kBusyTouch);
+  if (touchers > 1)
+    throw InputError("a vlab layout has " + std::to_string(touchers) +
+                     " busy-touch CPUs; the simulator models one (several share one folio per "
+                     "call, and which one holds it is a race)");
+  const bool touched = touchers == 1;
   for (const TriggerName& t : kTriggers)
     if (t.trigger == setup.trigger && t.blob_path)
       probe.drains = run::blob_path_drain_fraction(t.blob_path) > 0 &&

@@ -109,6 +109,11 @@ TEST(Linux6, FileTriggersDrainOnlyWhereAPageFailsToInvalidate) {
   EXPECT_EQ(calibration::vlab_trigger("fadvise-spliced"), VlabTrigger::kFadviseSpliced);
   EXPECT_EQ(calibration::vlab_role("busy-touch"), VlabRole::kBusyTouch);
   EXPECT_THROW(calibration::vlab_trigger("fadvise-nope"), InputError);
+  // Two touchers share one folio per call: which one holds it is a race.
+  EXPECT_THROW(
+      run({VlabRole::kProbe, VlabRole::kBusyTouch, VlabRole::kBusyTouch, VlabRole::kBusyEmpty},
+          VlabTrigger::kMemfdSeal),
+      InputError);
 }
 
 TEST(Linux6, ExpeditedGracePeriodSkipsIdleAndNohzFullUserCpus) {
@@ -344,3 +349,36 @@ TEST(Linux6, OneDrainTimelineByHand) {
 }
 
 }  // namespace
+
+// A policy is one file (sim/tests/test_only_kernel.cpp registers
+// "test-only-remote-drain" with public calls only): found by name, it
+// drains a busy remote CPU's batch from the caller with no work item, no
+// interrupt, and the caller pays for it; never picked for a kernel version.
+TEST(Linux6, AOneFileTestOnlyPolicyDrainsRemoteCpusWithoutInterrupts) {
+  engine::Simulator sim;
+  const lx::LinuxCosts costs;
+  lx::Kernel k(sim, costs, two_llcs(), {});
+  const lx::LinuxPolicyEntry& e = lx::find_linux_policy("test-only-remote-drain");
+  EXPECT_FALSE(e.released);
+  auto policy = e.make(k);
+  lx::Task& loop = k.sched.create_task("loop", 2, false);
+  loop.user_loop = true;
+  k.sched.start(loop);
+  k.lru.folio_add_lru(1, 2);
+  k.lru.folio_add_lru(2, 3);
+  Caller caller;
+  caller.bind(k, *policy, "caller", 0);
+  k.sched.start(*caller.task);
+  sim.run();
+  ASSERT_GT(caller.done, 0);
+  for (int cpu : {1, 2}) {
+    EXPECT_EQ(k.lru.batch_folios(cpu), 0) << cpu;
+    EXPECT_EQ(k.wq.queued(cpu), 0u) << cpu;
+    const lx::Cpu& x = k.sched.cpu(cpu);
+    std::uint64_t irqs = 0;
+    for (std::uint64_t n : x.irqs) irqs += n;
+    EXPECT_EQ(irqs, 0u) << cpu;
+  }
+  EXPECT_EQ(policy->stats().remote_drains, 2u);
+  EXPECT_STRNE(lx::linux_policy_for_version(99999).name, "test-only-remote-drain");
+}
