@@ -24,6 +24,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "engine/action.hpp"
 
@@ -59,6 +61,24 @@ class Steps {
   const Step* at_ = nullptr;
   const Step* end_ = nullptr;
   engine::Action then_;
+};
+
+// The state of one call in flight per calling task (its Steps, what it has
+// seen), by the task's id: made on the task's first call, reused after (a
+// task makes one call at a time; calls of different tasks overlap). Stable
+// addresses: an Action may point into it.
+template <class Call>
+class PerTask {
+ public:
+  Call& operator[](int task_id) {
+    const auto id = static_cast<std::size_t>(task_id);
+    if (calls_.size() <= id) calls_.resize(id + 1);
+    if (!calls_[id]) calls_[id] = std::make_unique<Call>();
+    return *calls_[id];
+  }
+
+ private:
+  std::vector<std::unique_ptr<Call>> calls_;
 };
 
 }  // namespace ipistorm::model

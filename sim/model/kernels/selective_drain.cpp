@@ -15,10 +15,7 @@ void SelectiveDrainAll::run(Dom0& dom0, Task& caller, Action then) {
   static constexpr Steps<Call>::Step kLruAddDrainAll[] = {
       &Call::lock_mutex, &Call::drain_cpus_with_pages, &Call::unlock_mutex};
   dom0_ = &dom0;
-  const auto id = static_cast<std::size_t>(caller.id);
-  if (calls_.size() <= id) calls_.resize(id + 1);
-  if (!calls_[id]) calls_[id] = std::make_unique<Call>();
-  Call& c = *calls_[id];
+  Call& c = calls_[caller.id];
   c.all = this;
   c.caller = &caller;
   c.generation_seen = generation_;

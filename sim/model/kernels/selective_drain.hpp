@@ -44,7 +44,7 @@ class SelectiveDrainAll {
   Dom0* dom0_ = nullptr;
   Dom0::Mutex mutex_;
   std::uint64_t generation_ = 0;
-  std::vector<std::unique_ptr<Call>> calls_;  // by calling Task::id (callers can overlap)
+  PerTask<Call> calls_;  // by calling Task::id (callers can overlap)
 };
 
 class SelectiveDrainKernel : public KernelPolicy {

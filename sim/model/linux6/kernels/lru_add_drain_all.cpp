@@ -19,10 +19,7 @@ void LruAddDrainAll::lru_add_drain_per_cpu(void* self, int cpu, Action done) {
 }
 
 LruAddDrainAll::Call& LruAddDrainAll::call_of(Task& caller) {
-  const auto id = static_cast<std::size_t>(caller.id);
-  if (calls_.size() <= id) calls_.resize(id + 1);
-  if (!calls_[id]) calls_[id] = std::make_unique<Call>();
-  Call& c = *calls_[id];
+  Call& c = calls_[caller.id];
   c.all = this;
   c.caller = &caller;
   return c;

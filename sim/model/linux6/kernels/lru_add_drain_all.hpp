@@ -82,7 +82,7 @@ class LruAddDrainAll : public LinuxPolicy {
   SimTime lock_taken_ = 0;  // when the current owner took the mutex
   std::uint64_t lru_drain_gen_ = 0;
   std::vector<Work> lru_add_drain_work_;      // per CPU
-  std::vector<std::unique_ptr<Call>> calls_;  // by the caller's task id
+  PerTask<Call> calls_;  // by the caller's task id
 };
 
 }  // namespace ipistorm::model::linux6
