@@ -41,6 +41,36 @@ void bm_futex_wake_no_waiter(benchmark::State& state) {
   set_label(state, {ipis.report(state)});
 }
 
+// One iteration = `acquire` (returns the region, or nullptr with errno set)
+// then `release` of it, each timed apart: counters `<a>_ns` and `<b>_ns`.
+template <class Acquire, class Release>
+void time_pair(benchmark::State& state, const char* a, const char* b, const char* what,
+               Acquire acquire, Release release) {
+  std::uint64_t a_ns = 0, b_ns = 0;
+  IpiCounters ipis;
+  for (auto _ : state) {
+    const std::uint64_t t0 = monotonic_ns();
+    void* p = acquire();
+    if (!p) {
+      state.SkipWithError(lock_error(what, errno).c_str());
+      break;
+    }
+    const std::uint64_t t1 = monotonic_ns();
+    release(p);
+    const std::uint64_t t2 = monotonic_ns();
+    a_ns += t1 - t0;
+    b_ns += t2 - t1;
+  }
+  if (state.error_occurred()) return;
+  const std::string ipi_label = ipis.report(state);
+  using benchmark::Counter;
+  state.counters[std::string(a) + "_ns"] =
+      Counter(static_cast<double>(a_ns), Counter::kAvgIterations);
+  state.counters[std::string(b) + "_ns"] =
+      Counter(static_cast<double>(b_ns), Counter::kAvgIterations);
+  set_label(state, {ipi_label});
+}
+
 void bm_mlock_munlock(benchmark::State& state, int pages) {
   const Machine& m = Machine::host();
   ScopedThreadPin pin(m, m.home_cpu());
@@ -51,26 +81,10 @@ void bm_mlock_munlock(benchmark::State& state, int pages) {
   if (sys_mlock(region.data(), bytes) != 0)
     return state.SkipWithError(lock_error("mlock", errno).c_str());
   sys_munlock(region.data(), bytes);
-  std::uint64_t lock_ns = 0, unlock_ns = 0;
-  IpiCounters ipis;
-  for (auto _ : state) {
-    const std::uint64_t t0 = monotonic_ns();
-    if (sys_mlock(region.data(), bytes) != 0) {
-      state.SkipWithError(lock_error("mlock", errno).c_str());
-      break;
-    }
-    const std::uint64_t t1 = monotonic_ns();
-    sys_munlock(region.data(), bytes);
-    const std::uint64_t t2 = monotonic_ns();
-    lock_ns += t1 - t0;
-    unlock_ns += t2 - t1;
-  }
-  if (state.error_occurred()) return;
-  const std::string ipi_label = ipis.report(state);
-  using benchmark::Counter;
-  state.counters["mlock_ns"] = Counter(static_cast<double>(lock_ns), Counter::kAvgIterations);
-  state.counters["munlock_ns"] = Counter(static_cast<double>(unlock_ns), Counter::kAvgIterations);
-  set_label(state, {ipi_label});
+  time_pair(
+      state, "mlock", "munlock", "mlock",
+      [&]() -> void* { return sys_mlock(region.data(), bytes) == 0 ? region.data() : nullptr; },
+      [&](void* p) { sys_munlock(p, bytes); });
 }
 
 void bm_mmap_locked_munmap(benchmark::State& state, int pages) {
@@ -79,28 +93,14 @@ void bm_mmap_locked_munmap(benchmark::State& state, int pages) {
   const std::size_t bytes = static_cast<std::size_t>(pages) * page_size();
   if (const std::string why = LockBudget::current().shortfall(bytes); !why.empty())
     return state.SkipWithError(("mmap(MAP_LOCKED) skipped: " + why).c_str());
-  std::uint64_t map_ns = 0, unmap_ns = 0;
-  IpiCounters ipis;
-  for (auto _ : state) {
-    const std::uint64_t t0 = monotonic_ns();
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
-    if (p == MAP_FAILED) {
-      state.SkipWithError(lock_error("mmap(MAP_LOCKED)", errno).c_str());
-      break;
-    }
-    const std::uint64_t t1 = monotonic_ns();
-    munmap(p, bytes);
-    const std::uint64_t t2 = monotonic_ns();
-    map_ns += t1 - t0;
-    unmap_ns += t2 - t1;
-  }
-  if (state.error_occurred()) return;
-  const std::string ipi_label = ipis.report(state);
-  using benchmark::Counter;
-  state.counters["mmap_ns"] = Counter(static_cast<double>(map_ns), Counter::kAvgIterations);
-  state.counters["munmap_ns"] = Counter(static_cast<double>(unmap_ns), Counter::kAvgIterations);
-  set_label(state, {ipi_label});
+  time_pair(
+      state, "mmap", "munmap", "mmap(MAP_LOCKED)",
+      [&]() -> void* {
+        void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
+        return p == MAP_FAILED ? nullptr : p;
+      },
+      [&](void* p) { munmap(p, bytes); });
 }
 
 }  // namespace
