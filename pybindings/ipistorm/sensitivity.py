@@ -602,11 +602,13 @@ def _load_average():
 
 
 def _star(low, high):
-    return "*" if (low > 0 or high < 0) else " "
+    """An index lies in [0, 1]: only an interval above 0 says the cost
+    matters (one below 0 is the estimator's noise at a small index)."""
+    return "*" if low > 0 else " "
 
 
 def _clear(part, kind):
-    return int(((part[kind + "_low"] > 0) | (part[kind + "_high"] < 0)).sum())
+    return int((part[kind + "_low"] > 0).sum())
 
 
 def _wrap(text, width=100):
@@ -787,7 +789,7 @@ def main(argv=None):
             print(f"costs screened from {a.screen} ({screen.attrs['samples']} samples, Spearman): "
                   f"the top {top} per figure")
         print(f"estimators: {ESTIMATOR} ({df.attrs['bootstrap']} resamples); "
-              "* an interval that excludes 0")
+              "* an interval above 0")
         for f in figures:
             part = df[df.figure == f] if "figure" in df.columns else df
             print(f"\n{f}\n{'parameter':32s} {'first order':>23s} {'total':>23s}")
@@ -801,7 +803,7 @@ def main(argv=None):
                 print(_wrap(f"no effect (the figure unchanged at all {df.attrs['n']} points, "
                             f"both indices 0): {', '.join(idle)}"))
             lead = part[~part.no_effect].head(5)
-            print(f"top {len(lead)} by total: first-order interval excludes 0 for "
+            print(f"top {len(lead)} by total: first-order interval above 0 for "
                   f"{_clear(lead, 'first_order')} of {len(lead)}, total for "
                   f"{_clear(lead, 'total')} of {len(lead)}")
         print(f"\n{evals} evaluations in {wall:.1f} s ({evals / max(wall, 1e-9):.2f} /s), "

@@ -130,7 +130,7 @@ PY
     { cat "$tmp/all.txt" "$tmp/all.err"; fail=1; }
   grep -q '^no effect (the figure unchanged at all 4 points, both indices 0): ' "$tmp/all.txt" ||
     { echo "sensitivity: no 'no effect' line"; cat "$tmp/all.txt"; fail=1; }
-  grep -q '^top 5 by total: first-order interval excludes 0 for [0-5] of 5, total for [0-5] of 5$' \
+  grep -q '^top 5 by total: first-order interval above 0 for [0-5] of 5, total for [0-5] of 5$' \
     "$tmp/all.txt" || { echo "sensitivity: no top-5 count"; fail=1; }
   "$bin" params --json "$tmp/params.json" > /dev/null || fail=1
   /usr/bin/python3 - "$tmp/all.json" "$tmp/all.csv" "$tmp/params.json" <<'PY' || fail=1
