@@ -115,4 +115,5 @@ PYBIND11_MODULE(_ipistorm, m) {
   ipistorm::py::bind_sweep(m);
   ipistorm::py::bind_reproduce(m);
   ipistorm::py::bind_study(m);
+  ipistorm::py::bind_compare(m);
 }

@@ -40,4 +40,5 @@ void bind_simulate(pyb::module_& m);   // bind_simulate.cpp, tests/test_simulate
 void bind_sweep(pyb::module_& m);      // bind_sweep.cpp, tests/test_sweep.py, test_dask.py
 void bind_reproduce(pyb::module_& m);  // bind_reproduce.cpp, tests/test_reproduce.py
 void bind_study(pyb::module_& m);      // bind_study.cpp, tests/test_fit.py
+void bind_compare(pyb::module_& m);    // bind_compare.cpp, tests/test_compare.py
 }  // namespace ipistorm::py

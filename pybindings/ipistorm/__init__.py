@@ -26,7 +26,7 @@ from ._ipistorm import (  # noqa: F401  (re-exported)
     provenance,
 )
 from ._run import fit, latency_cdf, reproduce, resolve_config, simulate, topology  # noqa: F401
-from ._sweep import sweep, to_wide  # noqa: F401
+from ._sweep import compare, sweep, to_wide  # noqa: F401
 from ._tables import kernels, metrics, params, presets, strategies  # noqa: F401
 from . import lab  # noqa: F401
 from .sensitivity import sensitivity, sobol_indices  # noqa: F401

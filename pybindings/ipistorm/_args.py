@@ -242,5 +242,5 @@ def config_dict(config=None, overrides=None, **fields):
 def check_jobs(jobs):
     """Threads for a local run: None = every core, else an int >= 1."""
     if jobs is None:
-        return max(1, os.cpu_count() or 1)
+        return _ipistorm._default_jobs()  # every core, as the CLI's -j 0 (study/pool.hpp)
     return check_int("jobs", jobs, 1, 1024)  # as the CLI's -j (0 there: every core, None here)

@@ -99,3 +99,57 @@ def to_wide(df):
     wide = df.pivot(index=ident, columns="metric", values="value").reset_index()
     wide.columns.name = None
     return wide.sort_values("run", kind="stable").reset_index(drop=True)
+
+
+COMPARE_COLUMNS = ["kernel", "strategy", "seed", "safe", "boot_time_x_baseline"]
+
+
+def _flat(prefix, obj, out):
+    for k, v in obj.items():
+        name = f"{prefix}.{k}" if prefix else k
+        if isinstance(v, Mapping):
+            _flat(name, v, out)
+        else:
+            out[name] = v
+
+
+def compare(kernels=None, strategies=None, seeds=None, baseline=None, jobs=None, *,
+            topology=None, dom0_vcpus=None, placement=None, cpu_ghz=None, config=None,
+            as_json=False, **overrides):
+    """Every (kernel, strategy) side by side over the same seeds, each boot time
+    divided by the baseline run's of the same seed, as `ipistorm compare` runs them.
+
+    kernels, strategies: lists of names (default: the config's kernel; every
+    strategy); seeds: list of ints (default: the config's seed); baseline:
+    "KERNEL" or "KERNEL/STRATEGY" (default "linux-2.6.18-xen/mlock-per-call"),
+    run as well when the lists leave it out. One row per run: kernel,
+    strategy, seed, safe, boot_time_x_baseline, then every metric (dotted
+    names, as sweep's; wall_s left out). attrs["baseline"] is the baseline.
+    With as_json=True, the `ipistorm compare --json` document instead.
+    """
+    def names(what, value):
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [_args.check_str(what, v) for v in value]
+
+    base = _args.config_dict(config, overrides, topology=topology, dom0_vcpus=dom0_vcpus,
+                             placement=placement, cpu_ghz=cpu_ghz)
+    seed_list = [] if seeds is None else [
+        _args.check_int("seeds", s, 0, 2**64 - 1) for s in
+        ([seeds] if isinstance(seeds, int) else seeds)]
+    doc = _ipistorm._compare(base, names("kernels", kernels), names("strategies", strategies),
+                             seed_list, "" if baseline is None else
+                             _args.check_str("baseline", baseline), _args.check_jobs(jobs))
+    if as_json:
+        return doc
+    records = []
+    for row in doc["rows"]:
+        rec = {c: row[c] for c in COMPARE_COLUMNS}
+        _flat("", row["metrics"], rec)
+        records.append(rec)
+    df = pd.DataFrame.from_records(records)
+    df.attrs["baseline"] = dict(doc["baseline"])
+    df.attrs["provenance"] = doc["provenance"]
+    return df

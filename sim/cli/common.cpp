@@ -8,7 +8,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include "calibration/calibration_file.hpp"
 #include "errors.hpp"
@@ -63,10 +62,6 @@ CLI::Validator jobs_check() {
         return std::string();
       },
       "N");
-}
-
-int resolve_jobs(int jobs) {
-  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {

@@ -20,6 +20,7 @@
 #include "model/strategies/strategy.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
+#include "study/compare.hpp"
 #include "study/sweep.hpp"
 
 namespace ipistorm::cli {
@@ -38,7 +39,7 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
                   "seeds, comma list or repeated (default 1); cells show mean [min..max]");
   cmd->add_option("--baseline", o.baseline,
                   std::string("KERNEL[/STRATEGY] every boot time is divided by (default ") +
-                      kDefaultBaseline + ")");
+                      study::default_baseline_text() + ")");
   o.run.o_vcpus =
       cmd->add_option("--dom0-vcpus", o.run.dom0_vcpus, "dom0 vCPUs (default: one per CPU)")
           ->transform(decimal_integer());
@@ -71,34 +72,18 @@ std::string mean_range(const std::vector<double>& v, const std::function<std::st
   return p(mean) + " [" + p(lo) + ".." + p(hi) + "]";
 }
 
-std::pair<std::string, std::string> parse_baseline(const std::string& text) {
-  std::string spec = text.empty() ? kDefaultBaseline : text;
-  const auto slash = spec.find('/');
-  std::string kernel = spec.substr(0, slash);
-  std::string strategy = slash == std::string::npos ? "mlock-per-call" : spec.substr(slash + 1);
-  if (kernel.empty() || strategy.empty())
-    throw InputError("--baseline needs KERNEL or KERNEL/STRATEGY, got '" + text + "'");
-  model::find_kernel_policy(kernel);
-  model::find_strategy(strategy);
-  return {kernel, strategy};
-}
-
 }  // namespace
 
 int run_compare(const CompareOptions& o) {
-  model::Config base = build_config(o.run);
-  const auto [base_kernel, base_strategy] = parse_baseline(o.baseline);
-  model::Grid g;
-  g.base = base;
-  g.kernels = o.kernels.empty() ? std::vector<std::string>{base.kernel} : split_list(o.kernels);
-  if (o.strategies.empty()) {
-    for (const auto& s : model::strategies()) g.strategies.emplace_back(s.name);
-  } else {
-    g.strategies = split_list(o.strategies);
-  }
-  if (!o.seeds.empty()) g.seeds = parse_seed_list(o.seeds, "--seed");
-  model::complete_grid(g);
-  model::validate_grid(g);
+  study::CompareSpec spec;
+  spec.base = build_config(o.run);
+  spec.baseline = study::parse_baseline(o.baseline);
+  if (!o.kernels.empty()) spec.kernels = split_list(o.kernels);
+  if (!o.strategies.empty()) spec.strategies = split_list(o.strategies);
+  if (!o.seeds.empty()) spec.seeds = parse_seed_list(o.seeds, "--seed");
+  model::Grid g = study::compare_grid(spec);
+  const model::Config& base = spec.base;
+  const study::Baseline& bl = spec.baseline;
   check_outputs({{o.run.json_file, "--json"}, {o.csv_file, "--csv"}});
   if (o.uncertainty.given) {
     if (!o.csv_file.empty())
@@ -108,48 +93,23 @@ int run_compare(const CompareOptions& o) {
       throw InputError(
           "--breakdown and --uncertainty do not go together: --breakdown shows one "
           "run's ioport latency parts, --uncertainty bands over samples");
-    return compare_uncertainty_command(base, model::expand(g), base_kernel, base_strategy,
+    return compare_uncertainty_command(base, model::expand(g), bl.kernel, bl.strategy,
                                        o.uncertainty, o.jobs, o.run.json_file);
   }
-  // The baseline runs first when the grid does not hold them (same seeds).
-  std::vector<model::Config> points;
-  const bool have_baseline =
-      std::find(g.kernels.begin(), g.kernels.end(), base_kernel) != g.kernels.end() &&
-      std::find(g.strategies.begin(), g.strategies.end(), base_strategy) != g.strategies.end();
-  if (!have_baseline) {
-    model::Grid bg = g;
-    bg.kernels = {base_kernel};
-    bg.strategies = {base_strategy};
-    points = model::expand(bg);
-  }
-  for (auto& c : model::expand(g)) points.push_back(std::move(c));
-  const auto results = run_grid(points, o.jobs);
+  study::ComparePlan plan = study::plan_compare(std::move(g), bl);
+  const std::vector<model::Config> points = plan.points;
+  const study::CompareResult c = study::compare_results(std::move(plan), run_grid(points, o.jobs));
+  const std::vector<model::Result>& results = c.results;
 
-  // The baseline's boot time per seed, and each run's ratio to it.
-  std::map<std::uint64_t, double> base_boot;
-  for (const auto& r : results)
-    if (r.config.kernel == base_kernel && r.config.strategy == base_strategy)
-      base_boot[r.config.seed] = model::metric_value("boot_time_s", r);
-  std::vector<double> ratio;
-  for (const auto& r : results)
-    ratio.push_back(model::metric_value("boot_time_s", r) / base_boot.at(r.config.seed));
-
-  // Rows: (kernel, strategy) in run order; columns: the figures over the seeds.
-  std::vector<std::pair<std::string, std::string>> keys;
-  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> runs_of;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto key = std::make_pair(results[i].config.kernel, results[i].config.strategy);
-    if (!runs_of.count(key)) keys.push_back(key);
-    runs_of[key].push_back(i);
-  }
+  const std::vector<std::uint64_t>& seed_list = c.plan.grid.seeds;
   std::string seeds;
-  for (auto s : g.seeds) seeds += (seeds.empty() ? "" : ",") + std::to_string(s);
+  for (auto s : seed_list) seeds += (seeds.empty() ? "" : ",") + std::to_string(s);
   std::cout << wrap("ipistorm compare: " + base.topology + ", " +
                         std::to_string(results.front().config.dom0_vcpus) + " dom0 vCPUs (" +
-                        base.placement + "), seed" + (g.seeds.size() > 1 ? "s " : " ") + seeds +
-                        (g.seeds.size() > 1 ? "; cells: mean [min..max] over the seeds" : ""),
+                        base.placement + "), seed" + (seed_list.size() > 1 ? "s " : " ") + seeds +
+                        (seed_list.size() > 1 ? "; cells: mean [min..max] over the seeds" : ""),
                     "  ")
-            << "x baseline: boot time / boot time of " << base_kernel << " " << base_strategy
+            << "x baseline: boot time / boot time of " << bl.kernel << " " << bl.strategy
             << " (same seed)\n\n";
   // "safe" beside the strategy, so that a narrow table keeps it.
   std::vector<std::string> header = {"kernel", "strategy", "safe"};
@@ -161,87 +121,43 @@ int run_compare(const CompareOptions& o) {
   header.emplace_back("x baseline");
   for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f]->name));
   Table t(header);
-  for (const auto& key : keys) {
-    const auto& idx = runs_of[key];
+  for (const study::CompareRow& row_of : c.rows) {
+    const auto& idx = row_of.runs;
     auto column = [&](const std::function<double(std::size_t)>& v) {
       std::vector<double> out;
       for (auto i : idx) out.push_back(v(i));
       return out;
     };
-    std::vector<std::string> row = {key.first, key.second,
-                                    model::find_strategy(key.second).safe ? "yes" : "NO"};
+    std::vector<std::string> row = {row_of.kernel, row_of.strategy, row_of.safe ? "yes" : "NO"};
     for (std::size_t f = 0; f < figs.size(); ++f) {
       const model::MetricSpec& m = *figs[f];
       row.push_back(mean_range(column([&](std::size_t i) { return m.value(results[i]); }),
                                [&m](double v) { return format_value(m, v); }));
       if (f == 0)
-        row.push_back(mean_range(column([&](std::size_t i) { return ratio[i]; }),
+        row.push_back(mean_range(column([&](std::size_t i) { return c.x_baseline[i]; }),
                                  [](double v) { return fmt(v, 2); }));
     }
     t.row(row);
   }
   t.print(std::cout);
-  if (!have_baseline)
+  if (c.plan.baseline_added)
     std::cout << "\n(the baseline row is not part of the comparison asked for; it was run for "
                  "the x baseline column)\n";
   if (o.breakdown) {
     std::vector<std::string> labels;
     std::vector<const model::Result*> runs;
     std::set<std::string> kernels_shown;
-    for (const auto& key : keys) kernels_shown.insert(key.first);
-    for (const auto& key : keys) {
-      labels.push_back(kernels_shown.size() > 1 ? key.first + " " + key.second : key.second);
-      runs.push_back(&results[runs_of[key].front()]);
+    for (const auto& row : c.rows) kernels_shown.insert(row.kernel);
+    for (const auto& row : c.rows) {
+      labels.push_back(kernels_shown.size() > 1 ? row.kernel + " " + row.strategy : row.strategy);
+      runs.push_back(&results[row.runs.front()]);
     }
     std::cout << "\n";
     print_breakdown(std::cout, labels, runs);
   }
 
-  if (!o.csv_file.empty()) {
-    std::string csv;
-    if (o.wide) {
-      using ipistorm::io::csv_line;
-      using ipistorm::io::csv_number;
-      std::vector<std::string> head = {"kernel", "strategy", "seed"};
-      for (const auto* f : figs) head.emplace_back(f->name);
-      head.insert(head.end(), {"boot_time_x_baseline", "safe"});
-      csv = csv_line(head);
-      for (std::size_t i = 0; i < results.size(); ++i) {
-        const auto& r = results[i];
-        std::vector<std::string> row = {r.config.kernel, r.config.strategy,
-                                        std::to_string(r.config.seed)};
-        for (const auto* f : figs) row.push_back(csv_number(f->value(r)));
-        row.push_back(csv_number(ratio[i]));
-        row.push_back(model::find_strategy(r.config.strategy).safe ? "true" : "false");
-        csv += csv_line(row);
-      }
-    } else {
-      std::vector<std::vector<std::pair<std::string, double>>> extra;
-      for (double x : ratio) extra.push_back({{"boot_time_x_baseline", x}});
-      csv = model::sweep_csv(g, results, &extra);
-    }
-    write_file_atomic(o.csv_file, csv, "--csv");
-  }
-  if (!o.run.json_file.empty()) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      const auto& r = results[i];
-      nlohmann::json mj = model::metrics_json(r);
-      mj.erase("wall_s");
-      rows.push_back({{"kernel", r.config.kernel},
-                      {"strategy", r.config.strategy},
-                      {"seed", r.config.seed},
-                      {"safe", model::find_strategy(r.config.strategy).safe},
-                      {"boot_time_x_baseline", ratio[i]},
-                      {"metrics", mj}});
-    }
-    write_json_file(o.run.json_file,
-                    {{"config", model::to_json(results.front().config)},
-                     {"baseline", {{"kernel", base_kernel}, {"strategy", base_strategy}}},
-                     {"seeds", g.seeds},
-                     {"rows", rows},
-                     {"provenance", model::provenance_json()}});
-  }
+  if (!o.csv_file.empty()) write_file_atomic(o.csv_file, study::compare_csv(c, o.wide), "--csv");
+  if (!o.run.json_file.empty()) write_json_file(o.run.json_file, study::compare_json(c));
   return 0;
 }
 

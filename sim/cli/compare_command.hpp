@@ -16,16 +16,13 @@ struct CompareOptions {
   std::vector<std::string> kernels;     // repeatable / comma list
   std::vector<std::string> strategies;  // default: every strategy in the registry
   std::vector<std::string> seeds;       // default: the config's seed
-  std::string baseline;                 // KERNEL[/STRATEGY]; default kDefaultBaseline
+  std::string baseline;                 // KERNEL[/STRATEGY] (study::parse_baseline)
   std::string csv_file;
   bool wide = false;  // --csv one row per run, one column per figure
   int jobs = 0;
   UncertaintyFlags uncertainty;
   bool breakdown = false;  // also the ioport latency breakdown per strategy
 };
-// The run every compare row is divided by ("x baseline"): the 2.6.18 kernel,
-// whose mlock drains nothing remote, with the strategy the report's libxc used.
-constexpr const char* kDefaultBaseline = "linux-2.6.18-xen/mlock-per-call";
 int run_compare(const CompareOptions& o);
 
 // The row of main.cpp's subcommand table.

@@ -142,4 +142,8 @@ std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
   return results;
 }
 
+int resolve_jobs(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 }  // namespace ipistorm::model

@@ -37,6 +37,10 @@ void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)
 std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
                               const std::atomic<bool>* stop = nullptr, Progress progress = {});
 
+// The threads a jobs value asks for: itself, or every core for 0 or less.
+// The one place the default is computed (the CLI's -j 0, Python's jobs=None).
+int resolve_jobs(int jobs);
+
 struct SweepInterrupted : std::runtime_error {
   SweepInterrupted() : std::runtime_error("sweep interrupted") {}
 };

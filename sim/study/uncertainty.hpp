@@ -15,6 +15,7 @@
 
 #include "model/params.hpp"
 #include "model/scenario.hpp"
+#include "study/compare.hpp"
 #include "study/fit.hpp"
 #include "study/reproduce.hpp"
 #include "study/sweep.hpp"
@@ -147,11 +148,7 @@ nlohmann::json samples_json(const std::vector<Dimension>& dims, const std::vecto
 // compare: bands per point and metric, win fractions on boot time for every
 // ordered pair, and verdict lines against mlock-per-call (same kernel) and
 // against the baseline (compare's --baseline; by default the 2.6.18 kernel
-// with mlock-per-call).
-struct Baseline {
-  std::string kernel = "linux-2.6.18-xen";
-  std::string strategy = "mlock-per-call";
-};
+// with mlock-per-call; study/compare.hpp).
 struct CompareUncertainty {
   PointsUncertainty runs;
   Baseline baseline;
