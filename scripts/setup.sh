@@ -20,8 +20,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libnuma-dev numactl util-linux procps
   # the virtual lab (bench/vlab): a real Debian kernel under QEMU/TCG, a
   # static busybox initramfs and probe (gcc -static: libc6-dev); the kernel
-  # image itself is fetched by bench/vlab/vlab with apt-get download
-  qemu-system-x86 busybox-static cpio libc6-dev
+  # image itself is fetched by bench/vlab/vlab with apt-get download; the
+  # fadvise triggers' ext4 disk (mkfs.ext4 -d) and 6.12's .ko.xz modules
+  qemu-system-x86 busybox-static cpio libc6-dev e2fsprogs xz-utils
   # python module, notebooks, dask
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pandas
   python3-matplotlib python3-pytest jupyter-nbconvert python3-nbclient
