@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "errors.hpp"
-#include "io/csv.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/metrics.hpp"
 #include "model/strategies/strategy.hpp"
+#include "report/rows.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 #include "study/sweep_output.hpp"
@@ -131,23 +131,20 @@ std::string compare_csv(const CompareResult& c, bool wide) {
     for (double x : c.x_baseline) extra.push_back({{"boot_time_x_baseline", x}});
     return model::sweep_csv(c.plan.grid, c.results, &extra);
   }
-  using io::csv_line;
-  using io::csv_number;
   const auto figs = model::metrics_in_view(model::View::kCompare);
-  std::vector<std::string> head = {"kernel", "strategy", "seed"};
-  for (const auto* f : figs) head.emplace_back(f->name);
-  head.insert(head.end(), {"boot_time_x_baseline", "safe"});
-  std::string csv = csv_line(head);
+  report::Rows rows;
+  rows.columns = {"kernel", "strategy", "seed"};
+  for (const auto* f : figs) rows.columns.emplace_back(f->name);
+  rows.columns.insert(rows.columns.end(), {"boot_time_x_baseline", "safe"});
   for (std::size_t i = 0; i < c.results.size(); ++i) {
     const auto& r = c.results[i];
-    std::vector<std::string> row = {r.config.kernel, r.config.strategy,
-                                    std::to_string(r.config.seed)};
-    for (const auto* f : figs) row.push_back(csv_number(f->value(r)));
-    row.push_back(csv_number(c.x_baseline[i]));
-    row.push_back(model::find_strategy(r.config.strategy).safe ? "true" : "false");
-    csv += csv_line(row);
+    std::vector<report::Cell> row = {r.config.kernel, r.config.strategy, r.config.seed};
+    for (const auto* f : figs) row.emplace_back(f->value(r));
+    row.emplace_back(c.x_baseline[i]);
+    row.emplace_back(model::find_strategy(r.config.strategy).safe);
+    rows.add(std::move(row));
   }
-  return csv;
+  return report::to_csv(rows);
 }
 
 }  // namespace ipistorm::study
