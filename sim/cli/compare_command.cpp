@@ -167,4 +167,5 @@ Subcommand compare_command() {
           [o](CLI::App& cmd) { setup_compare(&cmd, *o); },
           [o](CLI::App&) { return run_compare(*o); }};
 }
+
 }  // namespace ipistorm::cli

@@ -33,10 +33,11 @@ json metrics_json(const Result& r) {
   return out;
 }
 
-json distributions_json(const Result& r) {
-  const Metrics& m = r.metrics;
-  // The histogram's buckets from the first to the last non-empty one.
-  const auto& b = m.ioport_ns.buckets();
+namespace {
+
+// The histogram's buckets from the first to the last non-empty one.
+json latency_histogram(const Result& r) {
+  const auto& b = r.metrics.ioport_ns.buckets();
   std::size_t lo = 0, hi = b.size();
   while (lo < hi && b[lo] == 0) ++lo;
   while (hi > lo && b[hi - 1] == 0) --hi;
@@ -48,20 +49,41 @@ json distributions_json(const Result& r) {
   if (hi > lo)
     edges.push_back(
         (engine::Histogram::bucket_lo(hi - 1) + engine::Histogram::bucket_width(hi - 1)) / 1e3);
+  return json{{"unit", "us"},
+              {"note", "log-linear buckets [edges[i], edges[i+1]) of the latency, issue to resume"},
+              {"edges", edges},
+              {"counts", counts}};
+}
+
+json wakes_by_idle_state(const Result& r) {
   static const char* kStates[4] = {"C0", "C1", "C3", "C6"};
   json wakes = json::object();
   for (int s = 0; s < 4; ++s) {
     json per = json::array();
-    for (const auto& v : m.wakes_by_cstate) per.push_back(v[static_cast<std::size_t>(s)]);
+    for (const auto& v : r.metrics.wakes_by_cstate) per.push_back(v[static_cast<std::size_t>(s)]);
     wakes[kStates[s]] = per;
   }
-  return json{
+  return wakes;
+}
+
+}  // namespace
+
+const std::vector<DistributionSpec>& distribution_table() {
+  static const std::vector<DistributionSpec> table = {
       {"ioport_latency_histogram",
-       {{"unit", "us"},
-        {"note", "log-linear buckets [edges[i], edges[i+1]) of the latency, issue to resume"},
-        {"edges", edges},
-        {"counts", counts}}},
-      {"vcpu_wakes_by_idle_state", wakes}};
+       "guest IDE access latency, issue to resume: counts per log-linear bucket (us)",
+       latency_histogram},
+      {"vcpu_wakes_by_idle_state",
+       "wakes of each dom0 vCPU by Xen, by the idle state (C0..C6) its pCPU was in",
+       wakes_by_idle_state},
+  };
+  return table;
+}
+
+json distributions_json(const Result& r) {
+  json out = json::object();
+  for (const DistributionSpec& d : distribution_table()) out[d.name] = d.value(r);
+  return out;
 }
 
 json provenance_json() {

@@ -180,5 +180,15 @@ TEST(MetricViews, SweepShowsItsView) {
   EXPECT_NE(text.find("4242.25"), std::string::npos) << text;
 }
 
+TEST(MetricViews, DistributionsAreRowsToo) {
+  const nlohmann::json d = model::distributions_json(model::run(tiny()));
+  ASSERT_EQ(d.size(), model::distribution_table().size());
+  for (const auto& row : model::distribution_table()) {
+    EXPECT_TRUE(d.contains(row.name)) << row.name;
+    EXPECT_GT(std::string(row.computation).size(), 10u) << row.name;
+  }
+  EXPECT_FALSE(d["ioport_latency_histogram"]["counts"].empty());
+}
+
 }  // namespace
 }  // namespace ipistorm
