@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <functional>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <set>
 
@@ -15,9 +14,9 @@
 #include "cli/study_runner.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
-#include "io/csv.hpp"
 #include "model/kernels/kernel_policy.hpp"
 #include "model/strategies/strategy.hpp"
+#include "report/rows.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 #include "study/compare.hpp"
@@ -156,7 +155,10 @@ int run_compare(const CompareOptions& o) {
     print_breakdown(std::cout, labels, runs);
   }
 
-  if (!o.csv_file.empty()) write_file_atomic(o.csv_file, study::compare_csv(c, o.wide), "--csv");
+  if (!o.csv_file.empty() && o.wide)
+    report::write(study::compare_wide_rows(c), report::Format::kCsv, o.csv_file, "--csv");
+  else if (!o.csv_file.empty())
+    write_file_atomic(o.csv_file, study::compare_csv(c), "--csv");
   if (!o.run.json_file.empty()) write_json_file(o.run.json_file, study::compare_json(c));
   return 0;
 }

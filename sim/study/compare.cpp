@@ -125,12 +125,13 @@ nlohmann::json compare_json(const CompareResult& c) {
           {"provenance", model::provenance_json()}};
 }
 
-std::string compare_csv(const CompareResult& c, bool wide) {
-  if (!wide) {
-    std::vector<std::vector<std::pair<std::string, double>>> extra;
-    for (double x : c.x_baseline) extra.push_back({{"boot_time_x_baseline", x}});
-    return model::sweep_csv(c.plan.grid, c.results, &extra);
-  }
+std::string compare_csv(const CompareResult& c) {
+  std::vector<std::vector<std::pair<std::string, double>>> extra;
+  for (double x : c.x_baseline) extra.push_back({{"boot_time_x_baseline", x}});
+  return model::sweep_csv(c.plan.grid, c.results, &extra);
+}
+
+report::Rows compare_wide_rows(const CompareResult& c) {
   const auto figs = model::metrics_in_view(model::View::kCompare);
   report::Rows rows;
   rows.columns = {"kernel", "strategy", "seed"};
@@ -144,7 +145,7 @@ std::string compare_csv(const CompareResult& c, bool wide) {
     row.emplace_back(model::find_strategy(r.config.strategy).safe);
     rows.add(std::move(row));
   }
-  return report::to_csv(rows);
+  return rows;
 }
 
 }  // namespace ipistorm::study

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "report/rows.hpp"
 #include "study/grid.hpp"
 #include "study/pool.hpp"
 
@@ -75,8 +76,11 @@ CompareResult run_compare(const CompareSpec& spec, int jobs,
 // `compare --json`: {"config", "baseline", "seeds", "rows": [{kernel,
 // strategy, seed, safe, boot_time_x_baseline, metrics}], "provenance"}.
 nlohmann::json compare_json(const CompareResult& c);
-// `compare --csv`: sweep's long CSV with boot_time_x_baseline rows; `wide`:
-// one row per run, one column per figure of the metric table's compare view.
-std::string compare_csv(const CompareResult& c, bool wide);
+// `compare --csv`: sweep's long CSV with boot_time_x_baseline rows.
+std::string compare_csv(const CompareResult& c);
+// `compare --csv --wide`: one row per run (kernel, strategy, seed), one
+// column per figure of the metric table's compare view, then
+// boot_time_x_baseline and safe.
+report::Rows compare_wide_rows(const CompareResult& c);
 
 }  // namespace ipistorm::study
