@@ -81,8 +81,8 @@ class LruAddDrainAll : public LinuxPolicy {
   Mutex lock_;
   SimTime lock_taken_ = 0;  // when the current owner took the mutex
   std::uint64_t lru_drain_gen_ = 0;
-  std::vector<Work> lru_add_drain_work_;      // per CPU
-  PerTask<Call> calls_;  // by the caller's task id
+  std::vector<Work> lru_add_drain_work_;  // per CPU
+  PerTask<Call> calls_;                   // by the caller's task id
 };
 
 }  // namespace ipistorm::model::linux6
