@@ -23,7 +23,11 @@
 #include "engine/random.hpp"
 #include "engine/simulator.hpp"
 #include "model/scenario.hpp"
+// Builds of older commits (scripts/sim-speed-vs.sh) may predate the storm.
+#if __has_include("run/storm.hpp")
 #include "run/storm.hpp"
+#define IPISTORM_HAS_STORM 1
+#endif
 #include "run/world.hpp"
 #include "study/reproduce.hpp"
 
@@ -173,6 +177,7 @@ void BM_Reproduce(benchmark::State& state) {
 }
 BENCHMARK(BM_Reproduce)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
+#ifdef IPISTORM_HAS_STORM
 void BM_Storm384(benchmark::State& state) {
   ipistorm::run::StormConfig c;
   c.topology = "epyc-9654-2s";
@@ -196,6 +201,7 @@ void BM_Storm384(benchmark::State& state) {
   state.counters["fadvise_calls"] = calls;
 }
 BENCHMARK(BM_Storm384)->Unit(benchmark::kMillisecond)->Iterations(1);
+#endif
 
 }  // namespace
 

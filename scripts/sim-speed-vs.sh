@@ -3,11 +3,18 @@
 # speed benchmarks (bench/sim_speed.cpp) of two builds side by side, run
 # interleaved (old, new, old, new, ...) so that both see the same machine,
 # and their ratios. Build OLD_BENCH from the same bench/sim_speed.cpp linked
-# against the old library, e.g. for commit C:
-#   git archive C | tar -x -C /tmp/old && cmake -S /tmp/old -B /tmp/old-build ... &&
-#   cmake --build /tmp/old-build --target ipistorm_sim &&
+# against the old library, e.g. for commit C (8cbc296, issue #23's base):
+#   git archive C | tar -x -C /tmp/old &&
+#   cmake -S /tmp/old -B /tmp/old-build -DCMAKE_BUILD_TYPE=Release \
+#     -DIPISTORM_BUILD_TESTS=OFF -DIPISTORM_BUILD_BENCH=OFF -DIPISTORM_BUILD_PYTHON=OFF &&
+#   cmake --build /tmp/old-build --target ipistorm &&
 #   g++ -O3 -DNDEBUG -std=c++17 -I/tmp/old/sim bench/sim_speed.cpp \
-#       /tmp/old-build/sim/libipistorm_sim.a -lbenchmark -lhwloc -lpthread -o old-bench
+#       $(find /tmp/old-build/sim/CMakeFiles/ipistorm_registered.dir -name '*.o') \
+#       /tmp/old-build/sim/libipistorm_sim.a -lbenchmark -lhwloc -lpthread -o /tmp/old-bench
+# (the kernels and strategies register themselves from the objects of
+# ipistorm_registered; without them no kernel is known). Benchmarks the old
+# tree lacks (BM_Storm384 before the storm existed) are left out of its build
+# and of the table.
 set -eu
 OLD=$1
 NEW=$2

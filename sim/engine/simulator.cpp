@@ -1,6 +1,7 @@
 // simulator.cpp: the event loop and its 4-ary heap of compact keys.
 #include "engine/simulator.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ipistorm::engine {
@@ -20,6 +21,7 @@ std::uint32_t Simulator::take_slot(Action a) {
 void Simulator::at(SimTime t, Action a) {
   if (t < now_) throw std::logic_error("event scheduled in the past");
   if (seq_ >> (64 - kSlotBits)) throw std::length_error("event sequence numbers exhausted");
+  if (t <= clear_until_) clear_until_ = t - 1;
   if (root_free_) {
     // The running event's key is at the root and no later than k: put k
     // there and sift it down (one pass instead of pop + push), its action in
@@ -67,17 +69,21 @@ void Simulator::sift_down(std::size_t i, Key k) {
   h[i] = k;
 }
 
-bool Simulator::advance(SimTime t) {
+bool Simulator::advance_slow(SimTime t) {
   if (t < now_) throw std::logic_error("clock moved into the past");
   if (t > until_ || stopped_) return false;
+  // The earliest pending event: the root, or when the root is the running
+  // event, the earliest of its children.
+  SimTime next = INT64_MAX;
   const std::size_t n = heap_.size();
   if (root_free_) {
-    // The root is the running event: the next one is among its children.
     for (std::size_t c = 1; c < n && c <= 4; ++c)
-      if (heap_[c].t <= t) return false;
-  } else if (n > 0 && heap_.front().t <= t) {
-    return false;
+      if (heap_[c].t < next) next = heap_[c].t;
+  } else if (n > 0) {
+    next = heap_.front().t;
   }
+  if (next <= t) return false;
+  clear_until_ = std::min(next - 1, until_);
   now_ = t;
   return true;
 }
@@ -85,11 +91,13 @@ bool Simulator::advance(SimTime t) {
 std::uint64_t Simulator::run(SimTime until) {
   stopped_ = false;
   until_ = until;
+  clear_until_ = kNoClearance;
   std::uint64_t ran = 0;
   while (!heap_.empty() && !stopped_) {
     const Key top = heap_.front();
     if (top.t > until) break;
     running_slot_ = top.slot();
+    clear_until_ = kNoClearance;
     const Action a = actions_[running_slot_];
     now_ = top.t;
     ++processed_;
@@ -109,6 +117,7 @@ std::uint64_t Simulator::run(SimTime until) {
     }
   }
   until_ = INT64_MAX;
+  clear_until_ = kNoClearance;
   return ran;
 }
 

@@ -73,6 +73,12 @@ class WindowSeries {
     }
     values_[slot_for(t)] += n;
   }
+  // The end of the window (of the current width) that holds time t >= 0:
+  // counts added at t and at later times before it land in one window.
+  SimTime window_end(SimTime t) const {
+    const SimTime lo = t / window_ * window_;
+    return lo + (window_ < INT64_MAX - lo ? window_ : INT64_MAX - lo);
+  }
   // Widen the windows, if needed, until [0, end) fits: the series of one run
   // covered to its end all have the same width.
   void cover(SimTime end);

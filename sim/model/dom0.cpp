@@ -2,6 +2,7 @@
 #include "model/dom0.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -15,25 +16,26 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
       c_(c),
       xen_(xen),
       m_(m),
-      topo_(topo),
       page_add_gap_ns_(c.dom0_page_adds_per_ns > 0 ? 1.0 / c.dom0_page_adds_per_ns : 0),
+      poll_len_(c.context_switch + c.idle_entry),
+      halt_len_(c.context_switch + c.idle_entry + c.hypercall),
+      wake_to_run_(c.evtchn_upcall + c.idle_exit + c.context_switch),
       rng_(seed, /*stream=*/2) {
   const std::size_t n = pcpu_of_vcpu.size();
-  vcpus_.resize(n);  // never resized again: tasks keep pointers into it
+  cpus_.resize(n);  // never resized again: tasks keep pointers into it
   for (std::size_t i = 0; i < n; ++i) {
-    vcpus_[i].id = static_cast<int>(i);
-    vcpus_[i].pcpu = pcpu_of_vcpu[i];
+    cpus_[i].v.id = static_cast<int>(i);
+    cpus_[i].v.pcpu = pcpu_of_vcpu[i];
+    cpus_[i].v.core = topo.cpu(pcpu_of_vcpu[i]).core;
+    cpus_[i].v.package = topo.cpu(pcpu_of_vcpu[i]).package;
   }
-  workers_.resize(n);
   m_.wakes_by_cstate.assign(n, {});
-  pagevecs_.resize(n);
-  for (Pagevec& pv : pagevecs_)
-    pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(page_add_gap_ns_)
-                                           : std::numeric_limits<double>::infinity();
-  drain_then_.resize(n);
+  for (PerCpu& pc : cpus_)
+    pc.pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(page_add_gap_ns_)
+                                              : std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < n; ++i) {
     Task& t = create_task("events/" + std::to_string(i), static_cast<int>(i));
-    workers_[i].task = &t;
+    cpus_[i].wk.task = &t;
     t.resume = Action::bind<&Dom0::worker_run>(this, static_cast<std::int64_t>(i));
   }
 }
@@ -43,19 +45,19 @@ Dom0::~Dom0() = default;
 void Dom0::set_trace(TraceObserver* t) {
   trace_ = t;
   if (!trace_) return;
-  const std::size_t n = vcpus_.size();
+  const std::size_t n = cpus_.size();
   trace_names_.assign(2 * n, {});
   for (std::size_t i = 0; i < n; ++i) {
     trace_names_[i] = "dom0 vCPU " + std::to_string(i);
     trace_names_[n + i] = "run queue vCPU " + std::to_string(i);
     // Every vCPU starts in the idle task (blocked in Xen).
-    if (vcpus_[i].state == Vcpu::State::kIdle)
+    if (cpus_[i].v.state == Vcpu::State::kIdle)
       trace_->begin(TraceTrack::vcpu(static_cast<int>(i)), sim_.now(), "idle", TraceCat::kSched);
   }
 }
 
 void Dom0::trace_runq(const Vcpu& v) {
-  trace_->counter(TraceTrack::kDom0, trace_names_[vcpus_.size() + static_cast<std::size_t>(v.id)],
+  trace_->counter(TraceTrack::kDom0, trace_names_[cpus_.size() + static_cast<std::size_t>(v.id)],
                   sim_.now(), static_cast<double>(v.runq.size()));
 }
 
@@ -79,17 +81,14 @@ CpuDrain& Dom0::cpu_drain(Task& t) {
 
 void Dom0::sleep(Task& t, Action resume) { sleep_at(t, resume, sim_.now()); }
 
-void Dom0::sleep_at(Task& t, Action resume, SimTime at) {
-  Vcpu& v = *t.vcpu;
-  t.resume = resume;
-  t.sleeping = true;
-  v.current = nullptr;
+// sleep_at() when tracing or when another task is queued on v.
+void Dom0::sleep_at_slow(Vcpu& v, SimTime at) {
   if (tracing(trace_)) {
     const TraceTrack tr = TraceTrack::vcpu(v.id);
     trace_->end(tr, at);  // the task's run slice
     if (v.runq.empty()) {
       trace_->begin(tr, at, "idle", TraceCat::kSched);
-      trace_->slice(tr, at, at + c_.context_switch + c_.idle_entry, "idle entry", TraceCat::kSched);
+      trace_->slice(tr, at, at + poll_len_, "idle entry", TraceCat::kSched);
     } else {
       trace_->begin(tr, at, "context switch", TraceCat::kSched);
     }
@@ -99,12 +98,7 @@ void Dom0::sleep_at(Task& t, Action resume, SimTime at) {
     sim_.at(at + c_.context_switch, Action::bind<&Dom0::on_switch_done>(this, v.id));
     return;
   }
-  // Nothing to run: switch to the idle task, which stops the tick
-  // (tick_nohz_stop_sched_tick) with TS_POLLING set, then xen_idle()
-  // (arch/x86/xen/setup.c, 2.6.31) clears it around safe_halt() =
-  // SCHEDOP_block: cpu_idle(), arch/x86/kernel/process_64.c. No event:
-  // settle() and wake() read where on that way the vCPU is.
-  v.state = Vcpu::State::kBlocking;
+  v.state = Vcpu::State::kBlocking;  // see sleep_at()
   v.tail_from = at;
 }
 
@@ -113,7 +107,7 @@ void Dom0::sleep_at(Task& t, Action resume, SimTime at) {
 // item is done by `now` sleeps first.
 void Dom0::settle_lazy(Vcpu& v, SimTime now) {
   if (v.lazy_done <= now) {
-    Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+    Worker& wk = cpus_[static_cast<std::size_t>(v.id)].wk;
     const SimTime done = v.lazy_done;
     v.lazy_done = kNever;
     wk.queue.pop_front();  // nobody waits for it (a waiter would have evented it)
@@ -122,15 +116,17 @@ void Dom0::settle_lazy(Vcpu& v, SimTime now) {
   if (v.state == Vcpu::State::kBlocking && halt_end(v) <= now) block(v, halt_end(v));
 }
 
-void Dom0::block(Vcpu& v, SimTime at) {
+[[gnu::always_inline]] inline void Dom0::block(Vcpu& v, SimTime at) {
   v.state = Vcpu::State::kIdle;
   m_.dom0_busy_ns.add_interval(v.busy_since, at);
-  if (tracing(trace_)) {
-    trace_->slice(TraceTrack::vcpu(v.id), poll_end(v), at, "SCHEDOP_block", TraceCat::kXen);
-    trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, at,
-                  trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
-  }
+  if (tracing(trace_)) trace_block(v, at);
   xen_.pcpu_goes_idle(v.pcpu, at);
+}
+
+void Dom0::trace_block(const Vcpu& v, SimTime at) {
+  trace_->slice(TraceTrack::vcpu(v.id), poll_end(v), at, "SCHEDOP_block", TraceCat::kXen);
+  trace_->slice(TraceTrack::pcpu(v.pcpu), v.busy_since, at,
+                trace_names_[static_cast<std::size_t>(v.id)], TraceCat::kSched);
 }
 
 // A task made runnable on a vCPU whose idle task is on its way to halt.
@@ -190,25 +186,110 @@ void Dom0::on_block_done(std::int64_t id) {
   xen_.pcpu_goes_idle(v.pcpu, sim_.now());
 }
 
-SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
-  Vcpu& v = *t.vcpu;
+// Per vCPU woken from Xen: the idle state it left, and the boundaries the
+// latency parts split a wait for it along.
+[[gnu::always_inline]] inline void Dom0::note_wake(Vcpu& v, SimTime sender_cost,
+                                                   topo::DistanceClass d) {
+  const int cstate = xen_.idle_state(v.pcpu);
+  ++m_.wakes_by_cstate[static_cast<std::size_t>(v.id)][static_cast<std::size_t>(cstate)];
+  v.woke_sent = sim_.now();
+  v.woke_send_end = v.woke_sent + sender_cost;
+  v.woke_arrive = v.woke_send_end + c_.ipi[static_cast<int>(d)];
+  v.woke_exit = v.woke_arrive + c_.cstate_exit[cstate];
+}
+
+// The reschedule IPI from `waker` to idle `v`, landing on v's pCPU where
+// Xen's wake-up begins (tracing).
+void Dom0::trace_ipi_to_idle(const Vcpu& waker, const Vcpu& v, topo::DistanceClass d) {
   const SimTime now = sim_.now();
-  settle(v, now);
+  trace_->slice(TraceTrack::vcpu(waker.id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
+                TraceCat::kXen);
+  trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker.id), now, TraceFlow::kIpi),
+                   TraceTrack::pcpu(v.pcpu), now + c_.evtchn_send + c_.ipi[static_cast<int>(d)]);
+}
+
+// What on_wake_done, on_switch_done and worker_run would do for events/N
+// woken from idle, computed at the wake (no other task is on this vCPU and
+// no event channel is bound to it, so nothing can change it meanwhile):
+// Xen runs the vCPU at `woken`, the upcall, idle exit and the switch follow,
+// then lru_add_drain(). Pagevecs with pages: the drain asks for the
+// lru_lock at `run`, its turn taken once the clock passes it (take_turns).
+// Either way the item's completion is seen lazily (settle, materialize).
+inline void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
+  Worker& wk = cpus_[static_cast<std::size_t>(v.id)].wk;
+  v.state = Vcpu::State::kRunning;
+  v.busy_since = woken - c_.xen_context_switch;  // see on_wake_done
+  v.current = wk.task;
+  const SimTime run = woken + wake_to_run_;
+  wk.run_at = run;
+  if (tracing(trace_)) trace_worker_after_wake(v, woken, run);
+  if (forecast_pages(cpus_[static_cast<std::size_t>(v.id)].pv, run) > 0) {
+    ask_lock(run, v.id);
+    return;
+  }
+  const SimTime done = drain_pagevecs(v, run, 0);
+  wk.queue.front()->done_at = done;
+  v.lazy_done = done;
+}
+
+void Dom0::trace_worker_after_wake(Vcpu& v, SimTime woken, SimTime run) {
+  const TraceTrack tr = TraceTrack::vcpu(v.id);
+  const std::string& q = trace_names_[cpus_.size() + static_cast<std::size_t>(v.id)];
+  trace_->counter(TraceTrack::kDom0, q, sim_.now(), static_cast<double>(v.runq.size() + 1));
+  trace_exit_idle(v, woken, c_.evtchn_upcall, true);
+  trace_->counter(TraceTrack::kDom0, q, run, static_cast<double>(v.runq.size()));
+  trace_->end(tr, run);  // idle
+  trace_->begin(tr, run, v.current->name, TraceCat::kSched);
+}
+
+// wake() of events/N on idle v for its one item, v bound to no event
+// channel: the general path's kIdle case, its chain computed
+// (run_worker_after_wake) instead of evented. Inline: every idle drain
+// target takes it.
+inline SimTime Dom0::wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind) {
+  const SimTime now = sim_.now();
+  ++m_.vcpu_wakes;
+  SimTime sender_cost = 0;
+  topo::DistanceClass d = topo::DistanceClass::kSamePackage;  // Xen's own event (ioreq, timer)
+  if (waker != nullptr) {
+    d = distance(*waker, v);
+    m_.count_ipi(now, d, kind);
+    sender_cost = c_.evtchn_send;
+    if (tracing(trace_)) trace_ipi_to_idle(*waker, v, d);
+  }
+  note_wake(v, sender_cost, d);
+  const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);
+  run_worker_after_wake(v, woken);
+  return sender_cost;
+}
+
+SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
+  settle(*t.vcpu, sim_.now());
+  return wake_settled(t, waker, kind);
+}
+
+SimTime Dom0::wake_settled(Task& t, Vcpu* waker, IpiKind kind) {
   if (!t.sleeping) return 0;
   t.sleeping = false;
+  Vcpu& v = *t.vcpu;
   // resched_task() (kernel/sched.c, 2.6.31) sends the IPI only
   // `if (!tsk_is_polling(p))`: an idle task still polling on its way to
   // halt sees need_resched by itself.
   if (v.state == Vcpu::State::kBlocking) return wake_on_way_to_halt(v, t, waker, kind);
-  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
+  const Worker& wk = cpus_[static_cast<std::size_t>(v.id)].wk;
   // events/N woken from idle for one item, on a vCPU no event channel is
   // bound to: its chain up to the drain is computed here (no event).
-  const bool collapse = v.state == Vcpu::State::kIdle && &t == wk.task &&
-                        v.id != c_.dm_evtchn_vcpu && wk.queue.size() == 1;
-  if (!collapse) {
-    v.runq.push_back(&t);
-    if (tracing(trace_)) trace_runq(v);
-  }
+  if (v.state == Vcpu::State::kIdle && &t == wk.task && v.id != c_.dm_evtchn_vcpu &&
+      wk.queue.size() == 1)
+    return wake_collapsed(v, waker, kind);
+  return wake_general(v, t, waker, kind);
+}
+
+// wake() of a task the collapsed path does not take.
+SimTime Dom0::wake_general(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
+  const SimTime now = sim_.now();
+  v.runq.push_back(&t);
+  if (tracing(trace_)) trace_runq(v);
   if (v.state == Vcpu::State::kHalting && waker != nullptr && waker != &v) {
     // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
     // vCPU needs no wake-up from Xen (its block returns at once).
@@ -233,61 +314,18 @@ SimTime Dom0::wake(Task& t, Vcpu* waker, IpiKind kind) {
     d = distance(*waker, v);
     m_.count_ipi(now, d, kind);
     sender_cost = c_.evtchn_send;
-    if (tracing(trace_)) {
-      // The IPI lands on the target's pCPU, where Xen's wake-up begins.
-      trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
-                    TraceCat::kXen);
-      trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
-                       TraceTrack::pcpu(v.pcpu), now + sender_cost + c_.ipi[static_cast<int>(d)]);
-    }
+    if (tracing(trace_)) trace_ipi_to_idle(*waker, v, d);
   }
   note_wake(v, sender_cost, d);
   const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);
-  if (collapse) {
-    run_worker_after_wake(v, woken);
-    return sender_cost;
-  }
   sim_.at(woken, Action::bind<&Dom0::on_wake_done>(this, v.id));
   return sender_cost;
-}
-
-// What on_wake_done, on_switch_done and worker_run would do for events/N
-// woken from idle, computed at the wake (no other task is on this vCPU and
-// no event channel is bound to it, so nothing can change it meanwhile):
-// Xen runs the vCPU at `woken`, the upcall, idle exit and the switch follow,
-// then lru_add_drain(). Pagevecs with pages: the drain asks for the
-// lru_lock at `run`, its turn taken once the clock passes it (take_turns).
-// Either way the item's completion is seen lazily (settle, materialize).
-void Dom0::run_worker_after_wake(Vcpu& v, SimTime woken) {
-  Worker& wk = workers_[static_cast<std::size_t>(v.id)];
-  Task& t = *wk.task;
-  v.state = Vcpu::State::kRunning;
-  v.busy_since = woken - c_.xen_context_switch;  // see on_wake_done
-  v.current = &t;
-  const SimTime run = woken + c_.evtchn_upcall + c_.idle_exit + c_.context_switch;
-  wk.run_at = run;
-  if (tracing(trace_)) {
-    const TraceTrack tr = TraceTrack::vcpu(v.id);
-    const std::string& q = trace_names_[vcpus_.size() + static_cast<std::size_t>(v.id)];
-    trace_->counter(TraceTrack::kDom0, q, sim_.now(), static_cast<double>(v.runq.size() + 1));
-    trace_exit_idle(v, woken, c_.evtchn_upcall, true);
-    trace_->counter(TraceTrack::kDom0, q, run, static_cast<double>(v.runq.size()));
-    trace_->end(tr, run);  // idle
-    trace_->begin(tr, run, t.name, TraceCat::kSched);
-  }
-  if (pagevec_forecast(v.id, run) > 0) {
-    ask_lock(run, v.id);
-    return;
-  }
-  const SimTime done = drain_pagevecs(v, run, 0);
-  wk.queue.front()->done_at = done;
-  v.lazy_done = done;
 }
 
 // Something needs a collapsed worker's completion as an event (a waiter to
 // wake, more work, another task to switch to): schedule it at done_at.
 // Every caller has taken the turns asked for up to now (settle, work_done).
-void Dom0::materialize(Vcpu& v) {
+void Dom0::materialize_slow(Vcpu& v) {
   if (v.lock_attempt != kNever) {  // its turn lies ahead: the completion follows it
     if (!v.turn_evented) {
       v.turn_evented = true;
@@ -380,17 +418,6 @@ void Dom0::on_wake_done(std::int64_t id) {
              Action::bind<&Dom0::on_switch_done>(this, v.id));
 }
 
-// Per vCPU woken from Xen: the idle state it left, and the boundaries the
-// latency parts split a wait for it along.
-void Dom0::note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d) {
-  const int cstate = xen_.idle_state(v.pcpu);
-  ++m_.wakes_by_cstate[static_cast<std::size_t>(v.id)][static_cast<std::size_t>(cstate)];
-  v.woke_sent = sim_.now();
-  v.woke_send_end = v.woke_sent + sender_cost;
-  v.woke_arrive = v.woke_send_end + c_.ipi[static_cast<int>(d)];
-  v.woke_exit = v.woke_arrive + c_.cstate_exit[cstate];
-}
-
 // The idle loop leaving for a task, from `at`: the event upcall (`upcall`
 // long; none when the idle task saw the work while polling), idle exit,
 // the switch to the task (tracing only).
@@ -422,7 +449,8 @@ void Dom0::finish(SimTime end) {
          lru_lock_.handoffs.pop_front())
       trace_->counter(TraceTrack::kDom0, "lru_lock waiters", lru_lock_.handoffs.front(),
                       static_cast<double>(lru_lock_.handoffs.size() - 1));
-  for (Vcpu& v : vcpus_) {
+  for (PerCpu& pc : cpus_) {
+    Vcpu& v = pc.v;
     settle(v, end);
     if (trace_ && v.state == Vcpu::State::kBlocking && poll_end(v) <= end)
       trace_->slice(TraceTrack::vcpu(v.id), poll_end(v), halt_end(v), "SCHEDOP_block",
@@ -442,19 +470,40 @@ void Dom0::finish(SimTime end) {
 // Poisson process at the background rate. A full pagevec drains itself
 // (pagevec_add returns 0 -> __pagevec_lru_add), hence the counts mod
 // PAGEVEC_SIZE.
-std::size_t Dom0::adds_until(Pagevec& pv, SimTime t) {
+// adds_until() past its quick answers: count the drawn ones, draw more.
+std::size_t Dom0::adds_drawn_until(Pagevec& pv, SimTime t) {
   const double until = static_cast<double>(t);
-  if (pv.next > until) return 0;
+  if (pv.after.empty()) {  // the usual case: only `next` drawn, at or before t
+    double last = pv.next;
+    std::size_t k = 1;
+    for (;; ++k) {
+      last += rng_.exponential(page_add_gap_ns_);
+      pv.after.push_back(last);
+      if (last > until) break;
+    }
+    pv.seen_t = t;
+    pv.seen_k = k;
+    return k;
+  }
   // `next` and each drawn one at or before t count; the first after t stops.
   const std::size_t drawn = pv.after.size();
+  std::size_t k = 0;
   for (std::size_t i = 0; i < drawn; ++i)
-    if (pv.after[i] > until) return i + 1;
-  double last = drawn > 0 ? pv.after[drawn - 1] : pv.next;
-  for (std::size_t k = drawn + 1;; ++k) {
-    last += rng_.exponential(page_add_gap_ns_);
-    pv.after.push_back(last);
-    if (last > until) return k;
+    if (pv.after[i] > until) {
+      k = i + 1;
+      break;
+    }
+  if (k == 0) {
+    double last = drawn > 0 ? pv.after[drawn - 1] : pv.next;
+    for (k = drawn + 1;; ++k) {
+      last += rng_.exponential(page_add_gap_ns_);
+      pv.after.push_back(last);
+      if (last > until) break;
+    }
   }
+  pv.seen_t = t;
+  pv.seen_k = k;
+  return k;
 }
 
 int Dom0::pagevec_pages(int id) {
@@ -464,27 +513,29 @@ int Dom0::pagevec_pages(int id) {
 
 // The pages in v's pagevecs at `at` (no earlier than the last look).
 int Dom0::pagevec_take(int id, SimTime at) {
-  Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
+  return take_pages(cpus_[static_cast<std::size_t>(id)].pv, at);
+}
+
+inline int Dom0::take_pages(Pagevec& pv, SimTime at) {
   if (const std::size_t k = adds_until(pv, at); k > 0) {
     pv.next = pv.after[k - 1];
     pv.after.pop_front(k);
-    pv.pages = static_cast<int>((static_cast<std::size_t>(pv.pages) + k) %
-                                static_cast<std::size_t>(c_.pagevec_size));
+    pv.seen_t = -1;
+    pv.pages = wrap_pages(static_cast<std::size_t>(pv.pages) + k);
   }
   return pv.pages;
 }
 
 // The pages v's pagevecs will hold at t > now if only background activity
 // adds to them (no task runs on v before t).
-int Dom0::pagevec_forecast(int id, SimTime t) {
-  Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
-  return static_cast<int>((static_cast<std::size_t>(pv.pages) + adds_until(pv, t)) %
-                          static_cast<std::size_t>(c_.pagevec_size));
+inline int Dom0::forecast_pages(Pagevec& pv, SimTime t) {
+  if (pv.next > static_cast<double>(t)) return pv.pages;  // pages < pagevec_size: no wrap
+  return wrap_pages(static_cast<std::size_t>(pv.pages) + adds_until(pv, t));
 }
 
 void Dom0::add_pages(int id, double pages) {
   pagevec_pages(id);  // account background activity up to now first
-  Pagevec& pv = pagevecs_[static_cast<std::size_t>(id)];
+  Pagevec& pv = cpus_[static_cast<std::size_t>(id)].pv;
   pv.frac += pages;
   const double whole = std::floor(pv.frac);
   pv.frac -= whole;
@@ -498,11 +549,11 @@ void Dom0::drain_local(Vcpu& v, Action then) {
     compute(c_.drain_empty, then);
     return;
   }
-  drain_then_[static_cast<std::size_t>(v.id)] = then;
+  cpus_[static_cast<std::size_t>(v.id)].drain_then = then;
   sim_.at(done, Action::bind<&Dom0::drain_released>(this, v.id));
 }
 
-void Dom0::drain_released(std::int64_t id) { drain_then_[static_cast<std::size_t>(id)](); }
+void Dom0::drain_released(std::int64_t id) { cpus_[static_cast<std::size_t>(id)].drain_then(); }
 
 // lru_add_drain() on v from `at`, its pagevecs holding `pages` (taken by the
 // caller): nothing to move, drain_empty; else under the lru_lock, its turn
@@ -519,7 +570,7 @@ inline SimTime Dom0::drain_pagevecs(Vcpu& v, SimTime at, int pages) {
     return at + c_.drain_empty;
   }
   if (tracing(trace_)) trace_->begin(tr, at, "lru_add_drain", TraceCat::kKernel);
-  pagevecs_[static_cast<std::size_t>(v.id)].pages = 0;
+  cpus_[static_cast<std::size_t>(v.id)].pv.pages = 0;
   const SimTime done = lock_turn(v, at, pages);
   if (tracing(trace_)) trace_->end(tr, done);
   return done;
@@ -532,16 +583,16 @@ inline SimTime Dom0::drain_pagevecs(Vcpu& v, SimTime at, int pages) {
 // Returns when it releases the lock. Nothing can touch v or the holder
 // meanwhile (a waiter only spins), so neither the wait, the hand-off nor
 // the hold is an event: the caller schedules what follows the release.
-SimTime Dom0::lock_turn(Vcpu& v, SimTime at, int pages) {
+inline SimTime Dom0::lock_turn(Vcpu& v, SimTime at, int pages) {
   ++m_.lock_acquisitions;
-  const int from = lru_lock_.last_pcpu < 0 ? v.pcpu : lru_lock_.last_pcpu;
-  const SimTime transfer = c_.line_transfer[static_cast<int>(topo_.distance(from, v.pcpu))];
+  const Vcpu& from = lru_lock_.last ? *lru_lock_.last : v;
+  const SimTime transfer = c_.line_transfer[static_cast<int>(distance(from, v))];
   const bool contended = lru_lock_.free_at > at;  // the last turn still holds it
   const SimTime handoff = contended ? lru_lock_.free_at : at;
   const SimTime acquired = handoff + transfer;
   const SimTime released = acquired + c_.lru_lock_hold + c_.lru_add_per_page * pages;
   lru_lock_.free_at = released;
-  lru_lock_.last_pcpu = v.pcpu;
+  lru_lock_.last = &v;
   LatencyParts* lp = v.current ? v.current->latency : nullptr;
   if (contended) {
     ++m_.lock_contended;
@@ -571,7 +622,7 @@ SimTime Dom0::lock_turn(Vcpu& v, SimTime at, int pages) {
 // the clock passes `at`, since turns asked for meanwhile may come first.
 // Asks mostly arrive in time order (their wake latencies differ little),
 // so the insertion walks back a few places at most.
-void Dom0::ask_lock(SimTime at, int id) {
+inline void Dom0::ask_lock(SimTime at, int id) {
   vcpu(id).lock_attempt = at;
   std::size_t i = asks_.size();
   asks_.push_back({at, id});
@@ -584,14 +635,22 @@ void Dom0::ask_lock(SimTime at, int id) {
 // drain as drain_local() would run it at its ask (worker_run's event there,
 // drain_released's at its release), its completion left for the next look
 // (lazy_done) or scheduled when someone asked for it (materialize).
-void Dom0::take_turns_until(SimTime now) {
-  while (asks_head_ < asks_.size() && asks_[asks_head_].at <= now) {
-    const LockAsk a = asks_[asks_head_++];
-    Vcpu& v = vcpu(a.vcpu);
+void Dom0::take_turns_until(SimTime now) { take_due_turns(now); }
+
+// take_turns_until(), inline in the drain's loop over CPUs (an ask comes
+// due every few targets there).
+inline void Dom0::take_due_turns(SimTime now) {
+  // Nothing here asks for a turn: the queue's end stays put.
+  const std::size_t n = asks_.size();
+  std::size_t head = asks_head_;
+  for (; head < n && asks_[head].at <= now; ++head) {
+    const LockAsk a = asks_[head];
+    PerCpu& pc = cpus_[static_cast<std::size_t>(a.vcpu)];
+    Vcpu& v = pc.v;
     v.lock_attempt = kNever;
     // (0 pages when the forecast's were drained meanwhile)
-    const SimTime done = drain_pagevecs(v, a.at, pagevec_take(a.vcpu, a.at));
-    workers_[static_cast<std::size_t>(a.vcpu)].queue.front()->done_at = done;
+    const SimTime done = drain_pagevecs(v, a.at, take_pages(pc.pv, a.at));
+    pc.wk.queue.front()->done_at = done;
     if (v.turn_evented) {
       v.turn_evented = false;
       sim_.at(done, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
@@ -599,6 +658,7 @@ void Dom0::take_turns_until(SimTime now) {
       v.lazy_done = done;
     }
   }
+  asks_head_ = head;
   if (asks_head_ == asks_.size()) {
     asks_.clear();
     asks_head_ = 0;
@@ -618,25 +678,148 @@ void Dom0::on_turn_due(std::int64_t) { take_turns(sim_.now()); }
 
 // ---- workqueue ------------------------------------------------------------------
 
-SimTime Dom0::queue_drain_work(int cpu, Work& w, Vcpu& from) {
-  Worker& wk = workers_[static_cast<std::size_t>(cpu)];
-  settle(vcpu(cpu), sim_.now());
+// schedule_work_on(cpu) at `now`: settle the target, queue the item, wake
+// its worker.
+SimTime Dom0::queue_one(int cpu, Work& w, Vcpu& from, SimTime now) {
+  PerCpu& pc = cpus_[static_cast<std::size_t>(cpu)];
+  Worker& wk = pc.wk;
+  Vcpu& v = pc.v;
+  settle(v, now);
   w.done_at = kNever;
   w.waiter = nullptr;
-  w.queued_at = sim_.now();
+  w.queued_at = now;
   wk.queue.push_back(&w);
-  materialize(vcpu(cpu));  // a collapsed worker runs this item after its own
-  const SimTime send = wake(*wk.task, &from, IpiKind::kDrainTarget);
+  materialize(v);  // a collapsed worker runs this item after its own
+  const SimTime send = wake_settled(*wk.task, &from, IpiKind::kDrainTarget);  // settled above
   if (tracing(trace_))
-    trace_->slice(TraceTrack::vcpu(from.id), sim_.now() + send, sim_.now() + send + c_.queue_work,
-                  "queue_work", TraceCat::kKernel);
+    trace_->slice(TraceTrack::vcpu(from.id), now + send, now + send + c_.queue_work, "queue_work",
+                  TraceCat::kKernel);
   return c_.queue_work + send;
+}
+
+// The distance class from `from` to every vCPU, by vCPU id: made for the
+// last caller that drained, remade when another drains.
+const std::uint8_t* Dom0::distances_from(const Vcpu& from) {
+  if (dist_from_ != from.id) {
+    dist_.resize(cpus_.size());
+    for (std::size_t i = 0; i < cpus_.size(); ++i)
+      dist_[i] = static_cast<std::uint8_t>(distance(from, cpus_[i].v));
+    dist_from_ = from.id;
+  }
+  return dist_.data();
+}
+
+// The drain's loop over CPUs, its costs and the caller's distances read
+// once. The usual target, an idle vCPU whose worker's last item was done
+// lazily (its sleep at lazy_done and the vCPU's halt after it both before
+// now), nothing else on it and no event channel bound to it, is queued
+// inline here: what settle(), materialize(), wake_settled(),
+// wake_collapsed() and run_worker_after_wake() do for it, in their order,
+// without their tests. The worker stays the vCPU's current task and stays
+// awake (it sleeps and is woken at once; its resume is worker_run, always),
+// its old item leaves the queue and the new one takes its place. The
+// counts every such target adds to (wakes, IPIs, empty drains) are summed
+// here and added once (integers: the same sums). Every other target, and
+// every target while tracing, takes queue_one().
+SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos_io, Work* works,
+                                Vcpu& from) {
+  const bool fast = !tracing(trace_);
+  Metrics& m = m_;
+  const std::uint8_t* dist = distances_from(from);
+  std::array<std::uint64_t, 4>* wakes_by_cstate = m.wakes_by_cstate.data();
+  const SimTime queue_work = c_.queue_work, send = c_.evtchn_send;
+  const SimTime halt_len = halt_len_, wake_to_run = wake_to_run_;
+  const SimTime xen_switch = c_.xen_context_switch, drain_empty = c_.drain_empty;
+  const int evtchn_vcpu = c_.dm_evtchn_vcpu;
+  // Sums of the inline targets' counts, added at the end.
+  std::uint64_t wakes = 0, empty_drains = 0;
+  std::uint64_t ipis_by_distance[topo::kDistanceClasses] = {};
+  // Their reschedule IPIs of one window of m.resched_ipis: from ipi_t, before ipi_end.
+  SimTime ipi_t = 0, ipi_end = -1;
+  double ipis_in_window = 0;
+  std::size_t pos = pos_io;
+  SimTime wait = -1;
+  while (pos < n) {
+    const int cpu = cpus[pos++];
+    Work& w = works[cpu];
+    const SimTime now = sim_.now();
+    if (first_ask_ <= now) take_due_turns(now);
+    PerCpu& pc = cpus_[static_cast<std::size_t>(cpu)];
+    Vcpu& v = pc.v;
+    Worker& wk = pc.wk;
+    SimTime cost;
+    if (fast && v.lazy_done <= now - halt_len && v.lock_attempt == kNever && wk.queue.size() == 1 &&
+        v.runq.empty() && cpu != evtchn_vcpu) {
+      // settle(): the worker slept at `done`, the vCPU halted after it.
+      const SimTime done = v.lazy_done;
+      v.tail_from = done;
+      const SimTime halted = done + halt_len;
+      m.dom0_busy_ns.add_interval(v.busy_since, halted);
+      // wake_collapsed(): the IPI, the pCPU's idle state and Xen's wake-up
+      // (pcpu_goes_idle() at the halt, note_wake(), vcpu_wake_latency()).
+      const auto d = static_cast<topo::DistanceClass>(dist[cpu]);
+      ++wakes;
+      ++ipis_by_distance[static_cast<int>(d)];
+      if (now < ipi_end) {
+        ipis_in_window += 1;
+      } else {
+        if (ipis_in_window > 0) m.resched_ipis.add_count(ipi_t, ipis_in_window);
+        ipi_t = now;
+        ipi_end = m.resched_ipis.window_end(now);
+        ipis_in_window = 1;
+      }
+      const SimTime sent = now + send;
+      int cstate;
+      const SimTime latency = xen_.idle_then_wake(v.pcpu, halted, d, sent, cstate);
+      ++wakes_by_cstate[cpu][static_cast<std::size_t>(cstate)];
+      v.woke_sent = now;
+      v.woke_send_end = sent;
+      v.woke_arrive = sent + c_.ipi[static_cast<int>(d)];
+      v.woke_exit = v.woke_arrive + c_.cstate_exit[cstate];
+      // run_worker_after_wake(): the worker runs the item at `run`.
+      const SimTime woken = sent + latency;
+      v.state = Vcpu::State::kRunning;
+      v.busy_since = woken - xen_switch;
+      const SimTime run = woken + wake_to_run;
+      wk.run_at = run;
+      w.waiter = nullptr;
+      w.queued_at = now;
+      wk.queue.replace_front(&w);
+      if (forecast_pages(pc.pv, run) > 0) {
+        w.done_at = kNever;
+        v.lazy_done = kNever;
+        ask_lock(run, cpu);
+      } else {
+        // drain_pagevecs(v, run, 0); the worker has no latency parts
+        ++empty_drains;
+        v.lock_wait_from = v.lock_wait_to = run;
+        w.done_at = v.lazy_done = run + drain_empty;
+      }
+      cost = queue_work + send;
+    } else {
+      cost = queue_one(cpu, w, from, now);
+    }
+    if (!sim_.advance(now + cost)) {
+      wait = cost;
+      break;
+    }
+  }
+  pos_io = pos;
+  if (wakes > 0) {
+    m.vcpu_wakes += wakes;
+    m.ipis_total += wakes;
+    m.ipis_by_kind[static_cast<int>(IpiKind::kDrainTarget)] += wakes;
+    for (int d = 0; d < topo::kDistanceClasses; ++d) m.ipis_by_distance[d] += ipis_by_distance[d];
+    m.resched_ipis.add_count(ipi_t, ipis_in_window);
+    m.drains_local += empty_drains;
+  }
+  return wait;
 }
 
 // Mirrors worker_thread()/run_workqueue(): run queued work items in order,
 // then sleep until more work arrives.
 void Dom0::worker_run(std::int64_t id) {
-  Worker& wk = workers_[static_cast<std::size_t>(id)];
+  Worker& wk = cpus_[static_cast<std::size_t>(id)].wk;
   if (wk.queue.empty()) {
     sleep(*wk.task, Action::bind<&Dom0::worker_run>(this, id));
     return;
@@ -646,7 +829,7 @@ void Dom0::worker_run(std::int64_t id) {
 }
 
 void Dom0::worker_drained(std::int64_t id) {
-  Worker& wk = workers_[static_cast<std::size_t>(id)];
+  Worker& wk = cpus_[static_cast<std::size_t>(id)].wk;
   Work* w = wk.queue.front();
   wk.queue.pop_front();
   w->done_at = sim_.now();

@@ -57,7 +57,8 @@ struct Vcpu {
   // event, after an upcall on a woken vCPU found nothing to run.
   enum class State { kIdle, kWaking, kRunning, kBlocking, kHalting };
   int id = 0;
-  int pcpu = 0;  // topology CPU index it runs on
+  int pcpu = 0;               // topology CPU index it runs on
+  int core = 0, package = 0;  // its pCPU's (topo::Cpu), for distance() without the topology
   State state = State::kIdle;
   Task* current = nullptr;
   PtrFifo<Task> runq;
@@ -107,10 +108,14 @@ class Dom0 {
   const std::vector<std::unique_ptr<Task>>& tasks() const { return tasks_; }
   const Costs& costs() const { return c_; }
   Metrics& metrics() { return m_; }
-  int num_vcpus() const { return static_cast<int>(vcpus_.size()); }
-  Vcpu& vcpu(int i) { return vcpus_[static_cast<std::size_t>(i)]; }
-  topo::DistanceClass distance(const Vcpu& a, const Vcpu& b) const {
-    return topo_.distance(a.pcpu, b.pcpu);
+  int num_vcpus() const { return static_cast<int>(cpus_.size()); }
+  Vcpu& vcpu(int i) { return cpus_[static_cast<std::size_t>(i)].v; }
+  // topo::Topology::distance() of their pCPUs, from the copies in Vcpu.
+  static topo::DistanceClass distance(const Vcpu& a, const Vcpu& b) {
+    if (a.pcpu == b.pcpu) return topo::DistanceClass::kSameCpu;
+    if (a.core == b.core) return topo::DistanceClass::kSameCore;
+    if (a.package == b.package) return topo::DistanceClass::kSamePackage;
+    return topo::DistanceClass::kOtherPackage;
   }
 
   // A task bound to vCPU v, initially sleeping (its resume is set when woken).
@@ -152,10 +157,14 @@ class Dom0 {
   void drain_local(Vcpu& v, Action then);
 
   // --- workqueue (events/N) ---
-  // Queue the drain work on CPU `cpu` from the current task of `from`.
-  // Returns the caller's cost (queue_work plus the IPI if the worker's vCPU
-  // is idle). Mirrors schedule_work_on().
-  SimTime queue_drain_work(int cpu, Work& w, Vcpu& from);
+  // Queue the drain work on CPU cpus[pos], cpus[pos + 1], ... (works
+  // indexed by CPU) from the current task of `from`, one after the other:
+  // each costs the caller queue_work plus the IPI if the worker's vCPU is
+  // idle (schedule_work_on()), inline while nothing else happens meanwhile.
+  // Returns -1 when every CPU up to `n` is queued, else the cost the caller
+  // must wait, as an event, before it goes on (pos is past the ones queued).
+  SimTime queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos, Work* works,
+                            Vcpu& from);
   // flush_work()'s check: has the work run by now?
   bool work_done(const Work& w) {
     if (w.done_at > sim_.now()) take_turns(sim_.now());
@@ -191,6 +200,10 @@ class Dom0 {
     // the ones after it; a look before `next` draws nothing.
     double next = 0;
     InlineFifo<double> after;
+    // The last adds_until(): its time and count, valid until the adds are
+    // taken (a forecast, then the take at the same time, counts once).
+    SimTime seen_t = -1;
+    std::size_t seen_k = 0;
   };
   // The zone lru_lock, a FIFO ticket spinlock (2.6.25+) whose waiters spin
   // (stay busy). FIFO makes it a timeline: a drain that asks at `at` gets
@@ -201,7 +214,7 @@ class Dom0 {
   // it waits in `asks` until the clock passes it (take_turns).
   struct LruLock {
     SimTime free_at = 0;           // the last turn's release
-    int last_pcpu = -1;            // where the lock's cache line is: the last holder's pCPU
+    const Vcpu* last = nullptr;    // where the lock's cache line is: the last holder's pCPU
     std::deque<SimTime> handoffs;  // tracing: hand-offs to waiters yet to come
   };
   struct LockAsk {
@@ -212,31 +225,71 @@ class Dom0 {
   void on_switch_done(std::int64_t v);
   void on_block_done(std::int64_t v);
   void on_upcall_done(std::int64_t v);
-  void sleep_at(Task& t, Action resume, SimTime at);
-  SimTime poll_end(const Vcpu& v) const { return v.tail_from + c_.context_switch + c_.idle_entry; }
-  SimTime halt_end(const Vcpu& v) const { return poll_end(v) + c_.hypercall; }
+  void sleep_at(Task& t, Action resume, SimTime at) {
+    Vcpu& v = *t.vcpu;
+    t.resume = resume;
+    t.sleeping = true;
+    v.current = nullptr;
+    if (tracing(trace_) || !v.runq.empty()) {
+      sleep_at_slow(v, at);
+      return;
+    }
+    // Nothing to run: switch to the idle task, which stops the tick
+    // (tick_nohz_stop_sched_tick) with TS_POLLING set, then xen_idle()
+    // (arch/x86/xen/setup.c, 2.6.31) clears it around safe_halt() =
+    // SCHEDOP_block: cpu_idle(), arch/x86/kernel/process_64.c. No event:
+    // settle() and wake() read where on that way the vCPU is.
+    v.state = Vcpu::State::kBlocking;
+    v.tail_from = at;
+  }
+  SimTime poll_end(const Vcpu& v) const { return v.tail_from + poll_len_; }
+  SimTime halt_end(const Vcpu& v) const { return v.tail_from + halt_len_; }
   void settle(Vcpu& v, SimTime now) {
     take_turns(now);
     if (v.lazy_done <= now || v.state == Vcpu::State::kBlocking) settle_lazy(v, now);
   }
+  // wake() once settle() has run for t's vCPU.
+  SimTime wake_settled(Task& t, Vcpu* waker, IpiKind kind);
+  SimTime wake_general(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind);
+  [[gnu::always_inline]] inline SimTime wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind);
+  SimTime queue_one(int cpu, Work& w, Vcpu& from, SimTime now);
   // Take the lru_lock turns asked for at or before `now`, in order.
   void take_turns(SimTime now) {
     if (first_ask_ <= now) take_turns_until(now);
   }
   void take_turns_until(SimTime now);
-  void ask_lock(SimTime at, int v);
+  [[gnu::always_inline]] inline void take_due_turns(SimTime now);
+  // (pages + adds) % pagevec_size, without a division in the usual case.
+  int wrap_pages(std::size_t p) const {
+    const auto size = static_cast<std::size_t>(c_.pagevec_size);
+    return static_cast<int>(p < size ? p : p % size);
+  }
+  [[gnu::always_inline]] inline void ask_lock(SimTime at, int v);
   void on_turn_due(std::int64_t v);
   void settle_lazy(Vcpu& v, SimTime now);
-  void block(Vcpu& v, SimTime at);
+  inline void block(Vcpu& v, SimTime at);
+  void trace_block(const Vcpu& v, SimTime at);
+  void sleep_at_slow(Vcpu& v, SimTime at);
   SimTime wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind);
-  void run_worker_after_wake(Vcpu& v, SimTime woken);
-  void materialize(Vcpu& v);
+  [[gnu::always_inline]] inline void run_worker_after_wake(Vcpu& v, SimTime woken);
+  void trace_worker_after_wake(Vcpu& v, SimTime woken, SimTime run);
+  // Nothing to do unless v holds a collapsed worker's turn or completion.
+  void materialize(Vcpu& v) {
+    if (v.lock_attempt != kNever || v.lazy_done != kNever) materialize_slow(v);
+  }
+  void materialize_slow(Vcpu& v);
   void on_collapsed_done(std::int64_t v);
   void worker_run(std::int64_t v);
   void worker_drained(std::int64_t v);
-  std::size_t adds_until(Pagevec& pv, SimTime t);
-  int pagevec_forecast(int v, SimTime t);
-  SimTime lock_turn(Vcpu& v, SimTime at, int pages);
+  std::size_t adds_until(Pagevec& pv, SimTime t) {
+    if (pv.next > static_cast<double>(t)) return 0;
+    if (t == pv.seen_t) return pv.seen_k;
+    return adds_drawn_until(pv, t);
+  }
+  std::size_t adds_drawn_until(Pagevec& pv, SimTime t);
+  [[gnu::always_inline]] inline int forecast_pages(Pagevec& pv, SimTime t);
+  [[gnu::always_inline]] inline int take_pages(Pagevec& pv, SimTime at);
+  [[gnu::always_inline]] inline SimTime lock_turn(Vcpu& v, SimTime at, int pages);
   int pagevec_take(int v, SimTime at);
   // NOTE: inlined for speed: an idle target's empty drain runs it 0.7 times per
   // mlock per vCPU (a call cost 1.6 % of the instructions at 1024 vCPUs).
@@ -247,14 +300,27 @@ class Dom0 {
   const Costs& c_;
   Hypervisor& xen_;
   Metrics& m_;
-  const topo::Topology& topo_;
   const double page_add_gap_ns_;  // mean gap between background page adds (1 / rate)
-  std::vector<Vcpu> vcpus_;       // contiguous: a drain walks them all
+  // Sums of costs every target's chain adds (integers: the same in any order).
+  const SimTime poll_len_;     // sleep to the end of polling: context_switch + idle_entry
+  const SimTime halt_len_;     // ... to SCHEDOP_block's return: + hypercall
+  const SimTime wake_to_run_;  // Xen runs the vCPU to its task running: upcall, idle exit, switch
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::unique_ptr<CpuDrain>> cpu_drains_;  // by task id
-  std::vector<Worker> workers_;
-  std::vector<Pagevec> pagevecs_;
-  std::vector<Action> drain_then_;  // per vCPU: continuation of drain_local
+  // Per vCPU, what a drain touches of it side by side (a drain walks them
+  // all, in order): the vCPU, its events/N worker, its pagevecs, and the
+  // continuation of a drain_local() on it.
+  struct PerCpu {
+    Vcpu v;
+    Worker wk;
+    Pagevec pv;
+    Action drain_then;
+  };
+  std::vector<PerCpu> cpus_;
+  // distances_from(): the distance class from vCPU dist_from_ to each.
+  const std::uint8_t* distances_from(const Vcpu& from);
+  std::vector<std::uint8_t> dist_;
+  int dist_from_ = -1;
   LruLock lru_lock_;
   std::vector<LockAsk> asks_;  // collapsed workers' asks not yet taken, by time from asks_head_
   std::size_t asks_head_ = 0;
@@ -264,7 +330,8 @@ class Dom0 {
   std::vector<std::string> trace_names_;  // per vCPU: "dom0 vCPU N", "run queue vCPU N"
   void trace_runq(const Vcpu& v);
   void trace_exit_idle(const Vcpu& v, SimTime at, SimTime upcall, bool upcall_ran);
-  void note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d);
+  [[gnu::always_inline]] inline void note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d);
+  void trace_ipi_to_idle(const Vcpu& waker, const Vcpu& v, topo::DistanceClass d);
 };
 
 }  // namespace ipistorm::model

@@ -42,15 +42,11 @@ void CpuDrain::flush_each(Action next) {
 // other, each queue_work (and IPI) at its own time; the run continues
 // inline while nothing else happens in between, else from an event.
 void CpuDrain::queue_next(std::int64_t) {
-  engine::Simulator& sim = dom0_.sim();
-  while (pos_ < cpus_.size()) {
-    const int cpu = cpus_[pos_++];
-    Work& w = works_[static_cast<std::size_t>(cpu)];
-    const SimTime cost = dom0_.queue_drain_work(cpu, w, *caller_.vcpu);
-    if (!sim.advance(sim.now() + cost)) {
-      sim.after(cost, Action::bind<&CpuDrain::queue_next>(this));
-      return;
-    }
+  const SimTime cost =
+      dom0_.queue_drain_works(cpus_.data(), cpus_.size(), pos_, works_.data(), *caller_.vcpu);
+  if (cost >= 0) {
+    dom0_.sim().after(cost, Action::bind<&CpuDrain::queue_next>(this));
+    return;
   }
   loop_done_();
 }

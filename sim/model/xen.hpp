@@ -18,11 +18,54 @@ class Hypervisor {
   Hypervisor(const Costs& c, int num_pcpus, std::uint64_t seed);
 
   // The dom0 vCPU on pCPU p blocked at time t; the pCPU enters an idle state
-  // chosen from its previous idle duration.
-  void pcpu_goes_idle(int p, SimTime t);
+  // chosen from its previous idle duration. Inline, as the next: an idle
+  // drain target runs each once per lru_add_drain_all().
+  void pcpu_goes_idle(int p, SimTime t) {
+    Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
+    pc.idle_since = t;
+    pc.idle = true;
+    // Deepest allowed state whose target residency fits the predicted idle
+    // time; below C1's residency the pCPU polls (exit cost 0).
+    int s = 0;
+    for (int k = 1; k <= c_.max_cstate; ++k)
+      if (pc.last_idle >= c_.cstate_residency[k]) s = k;
+    pc.state = s;
+  }
   // Delay from "vCPU made runnable at `now`" to "vCPU running", for a
   // tickle sent over distance class `d`; ends the pCPU's idle period.
-  SimTime vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now);
+  SimTime vcpu_wake_latency(int p, topo::DistanceClass d, SimTime now) {
+    Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
+    // The pCPU's idle period ends when the tickle IPI arrives; the exit
+    // latency and Xen's scheduling follow.
+    const SimTime ipi = c_.ipi[static_cast<int>(d)];
+    pc.last_idle = now + ipi - pc.idle_since;
+    SimTime jitter = 0;
+    if (c_.xen_wake_jitter_ns > 0)
+      jitter = static_cast<SimTime>(rng_.exponential(c_.xen_wake_jitter_ns));
+    pc.idle = false;
+    if (tracing(trace_)) trace_wake(p, d, now, jitter);
+    return ipi + c_.xen_vcpu_wake + jitter + c_.cstate_exit[pc.state] + c_.xen_context_switch;
+  }
+  // pcpu_goes_idle(p, idle_at), then vcpu_wake_latency(p, d, now), in one
+  // look at the pCPU (an idle drain target's chain): the idle state it
+  // entered, idle_state(p) from then on, is written to `cstate`.
+  SimTime idle_then_wake(int p, SimTime idle_at, topo::DistanceClass d, SimTime now, int& cstate) {
+    Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
+    pc.idle_since = idle_at;
+    int s = 0;
+    for (int k = 1; k <= c_.max_cstate; ++k)
+      if (pc.last_idle >= c_.cstate_residency[k]) s = k;
+    pc.state = s;
+    cstate = s;
+    const SimTime ipi = c_.ipi[static_cast<int>(d)];
+    pc.last_idle = now + ipi - idle_at;
+    SimTime jitter = 0;
+    if (c_.xen_wake_jitter_ns > 0)
+      jitter = static_cast<SimTime>(rng_.exponential(c_.xen_wake_jitter_ns));
+    pc.idle = false;  // idle from idle_at, woken now
+    if (tracing(trace_)) trace_wake(p, d, now, jitter);
+    return ipi + c_.xen_vcpu_wake + jitter + c_.cstate_exit[s] + c_.xen_context_switch;
+  }
   // The idle state pCPU p is in (or was in when last woken): wake counts by state.
   int idle_state(int p) const { return pcpus_[static_cast<std::size_t>(p)].state; }
   // Tracing (null: off): idle states, their exits and Xen's wake-ups per pCPU.
@@ -37,6 +80,7 @@ class Hypervisor {
     int state = 0;
     bool idle = false;
   };
+  void trace_wake(int p, topo::DistanceClass d, SimTime now, SimTime jitter);
   const Costs& c_;
   std::vector<Pcpu> pcpus_;
   engine::RandomStream rng_;

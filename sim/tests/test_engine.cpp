@@ -164,6 +164,36 @@ TEST(Engine, ContinueAfterInlinesWhatNothingCanObserve) {
   EXPECT_EQ(sim2.events_processed(), 3u);  // the first step, the recorder, the step at 5
 }
 
+// advance() remembers how far the clock may move without a look at the
+// queue (up to the next pending event): an event scheduled after that look,
+// inside that stretch, still stops it, as does stop().
+struct Clearance {
+  Simulator* sim;
+  std::vector<bool> moved;
+  void probe(std::int64_t) {
+    moved.push_back(sim->advance(sim->now() + 10));  // nothing until 100: clear to 99
+    sim->at(sim->now() + 30, Action::bind<&Clearance::noop>(this));
+    moved.push_back(sim->advance(sim->now() + 10));  // to 20: before the new one at 40
+    moved.push_back(sim->advance(sim->now() + 25));  // to 45: past it
+    moved.push_back(sim->advance(sim->now() + 20));  // to 40: onto it (ties go to the event)
+    moved.push_back(sim->advance(sim->now() + 19));  // to 39
+    sim->stop();
+    moved.push_back(sim->advance(sim->now() + 0));
+  }
+  void noop(std::int64_t) {}
+};
+
+TEST(Engine, AdvanceSeesEventsScheduledSinceItsLastLook) {
+  Simulator sim;
+  Clearance c{&sim, {}};
+  sim.at(0, Action::bind<&Clearance::probe>(&c));
+  sim.at(100, Action::bind<&Clearance::noop>(&c));
+  sim.run();
+  EXPECT_EQ(c.moved, (std::vector<bool>{true, true, false, false, true, false}));
+  EXPECT_EQ(sim.now(), 39);  // stopped: the events at 40 and 100 did not run
+  EXPECT_EQ(sim.pending(), 2u);
+}
+
 TEST(Engine, AdvanceRespectsTheRunHorizon) {
   Simulator sim;
   Stepper s{&sim, {}};
