@@ -31,7 +31,7 @@ Dom0::Dom0(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
   }
   m_.wakes_by_cstate.assign(n, {});
   for (PerCpu& pc : cpus_)
-    pc.pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.exponential(page_add_gap_ns_)
+    pc.pv.next = c_.dom0_page_adds_per_ns > 0 ? rng_.fast_exponential(page_add_gap_ns_)
                                               : std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < n; ++i) {
     Task& t = create_task("events/" + std::to_string(i), static_cast<int>(i));
@@ -477,7 +477,7 @@ std::size_t Dom0::adds_drawn_until(Pagevec& pv, SimTime t) {
     double last = pv.next;
     std::size_t k = 1;
     for (;; ++k) {
-      last += rng_.exponential(page_add_gap_ns_);
+      last += rng_.fast_exponential(page_add_gap_ns_);
       pv.after.push_back(last);
       if (last > until) break;
     }
@@ -496,7 +496,7 @@ std::size_t Dom0::adds_drawn_until(Pagevec& pv, SimTime t) {
   if (k == 0) {
     double last = drawn > 0 ? pv.after[drawn - 1] : pv.next;
     for (k = drawn + 1;; ++k) {
-      last += rng_.exponential(page_add_gap_ns_);
+      last += rng_.fast_exponential(page_add_gap_ns_);
       pv.after.push_back(last);
       if (last > until) break;
     }

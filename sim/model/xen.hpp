@@ -41,7 +41,7 @@ class Hypervisor {
     pc.last_idle = now + ipi - pc.idle_since;
     SimTime jitter = 0;
     if (c_.xen_wake_jitter_ns > 0)
-      jitter = static_cast<SimTime>(rng_.exponential(c_.xen_wake_jitter_ns));
+      jitter = static_cast<SimTime>(rng_.fast_exponential(c_.xen_wake_jitter_ns));
     pc.idle = false;
     if (tracing(trace_)) trace_wake(p, d, now, jitter);
     return ipi + c_.xen_vcpu_wake + jitter + c_.cstate_exit[pc.state] + c_.xen_context_switch;
@@ -61,7 +61,7 @@ class Hypervisor {
     pc.last_idle = now + ipi - idle_at;
     SimTime jitter = 0;
     if (c_.xen_wake_jitter_ns > 0)
-      jitter = static_cast<SimTime>(rng_.exponential(c_.xen_wake_jitter_ns));
+      jitter = static_cast<SimTime>(rng_.fast_exponential(c_.xen_wake_jitter_ns));
     pc.idle = false;  // idle from idle_at, woken now
     if (tracing(trace_)) trace_wake(p, d, now, jitter);
     return ipi + c_.xen_vcpu_wake + jitter + c_.cstate_exit[s] + c_.xen_context_switch;
