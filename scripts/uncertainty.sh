@@ -7,22 +7,24 @@
 #                                                        the pvops boot time and both peaks, one
 #                                                        design (no re-fit: the boot is the fit's
 #                                                        target), base size NB
+# and, only when STEPS names it (not committed: about 4 times the CPU of the
+# boot study at NP=64, each point re-fitted):
 #   results/sim/sensitivity-pvops-peaks.json/.csv/.txt   ... of the two peaks with queue_work_us
 #                                                        re-fitted at every point, base size NP
 # The sensitivity studies vary every cost with a plausible range (d of them:
-# n * (d + 2) model runs, each re-fitted in the peaks study). The committed
-# sensitivity results are made by one command (about 35 CPU-minutes per core
-# for the boot study at NB=256 on the 2-vCPU machine, 4 times that re-fitted
-# at NP=64 for the peaks; the JSON records wall_s, cpu_s and the load):
-#   nice scripts/uncertainty.sh STEPS=sensitivity   (or STEPS="sensitivity-boot")
+# n * (d + 2) model runs). The committed sensitivity result is made by one
+# command, about 35 CPU-minutes per core at NB=256 on the 2-vCPU machine (its
+# JSON records wall_s, cpu_s and the load average at the start and the end):
+#   nice scripts/uncertainty.sh STEPS=sensitivity
 # Each reproduce/compare JSON gains "command" and "wall_s" beside the
 # "uncertainty" block (samples, seed, design, re-fit) and "provenance"
 # (version, commit, host) the CLI writes; the sensitivity JSON has its own
-# command, seed, n, wall_s, cpu_s, load_average, dimensions and provenance.
-# Defaults: N=64 M=32 NB=256 NP=64 SEED=1 JOBS=2;
-# STEPS="reproduce compare sensitivity" runs only some steps ("sensitivity"
-# is "sensitivity-boot sensitivity-peaks"). Variables may be given as
-# arguments (NAME=value) or in the environment.
+# command, config, dimensions, seed, n, bootstrap, wall_s, cpu_s,
+# load_average and provenance. Defaults: N=64 M=32 NB=256 NP=64 SEED=1
+# JOBS=2; STEPS="reproduce compare sensitivity" runs only some steps
+# ("sensitivity" is "sensitivity-boot"; "sensitivity-peaks" is the re-fitted
+# peaks study). Variables may be given as arguments (NAME=value) or in the
+# environment.
 set -euo pipefail
 for arg in "$@"; do
   case "$arg" in
@@ -41,7 +43,7 @@ SEED=${SEED:-1}
 JOBS=${JOBS:-2}
 STEPS=${STEPS:-reproduce compare sensitivity}
 STEPS=" $STEPS "
-STEPS=${STEPS// sensitivity / sensitivity-boot sensitivity-peaks }
+STEPS=${STEPS// sensitivity / sensitivity-boot }
 out=results/sim
 mkdir -p "$out"
 

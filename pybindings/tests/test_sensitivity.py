@@ -73,7 +73,7 @@ def test_linear_model_indices():
 def test_interval_coverage_on_ishigami():
     """Over 100 designs (seeds 100..199, n = 256, 200 resamples), each 95 %
     interval holds the known index in at least 85 % of the designs (measured:
-    0.89 to 1.0; a percentile bootstrap runs a little under its level at
+    0.88 to 1.0; a percentile bootstrap runs a little under its level at
     this n). Deterministic: the seeds fix every design and resample."""
     names = ["x1", "x2", "x3", "x4"]
     s1, st = np.array(S1 + [0.0]), np.array(ST + [0.0])
