@@ -139,7 +139,7 @@ void simulate(benchmark::State& state, const ipistorm::model::Config& c) {
   double wall = 0, per_mlock_vcpu = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = ipistorm::model::run(c);
+    auto r = ipistorm::run::run(c);
     wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     events += r.events;
     per_mlock_vcpu = ipistorm::model::metric_value("events_per_mlock_per_vcpu", r);
@@ -173,7 +173,7 @@ void BM_Simulate1024(benchmark::State& state) {
 BENCHMARK(BM_Simulate1024)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_Reproduce(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(ipistorm::model::run_reproduce({}, 2));
+  for (auto _ : state) benchmark::DoNotOptimize(ipistorm::study::run_reproduce({}, 2));
 }
 BENCHMARK(BM_Reproduce)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 

@@ -1,5 +1,5 @@
 // config_json.cpp: a `--config` file (simulate, compare, sweep): the text
-// through io::parse_json and model::apply_json, then the name checks of
+// through io::parse_json and run::apply_json, then the name checks of
 // cli::build_config. An accepted config must read back the same from
 // to_json (the config a result file records).
 #include "harness.hpp"
@@ -13,12 +13,12 @@ using namespace ipistorm;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return fuzz::run_one([&] {
     model::Config c;
-    model::apply_json(c, io::parse_json(fuzz::text(data, size), "config file 'fuzz'"));
+    run::apply_json(c, io::parse_json(fuzz::text(data, size), "config file 'fuzz'"));
     model::find_kernel_policy(c.kernel);
     model::find_strategy(c.strategy);
-    const nlohmann::json recorded = model::to_json(c);
+    const nlohmann::json recorded = run::to_json(c);
     model::Config again;
-    model::apply_json(again, io::parse_json(recorded.dump(), "recorded config"));
-    IPISTORM_FUZZ_CHECK(model::to_json(again) == recorded);
+    run::apply_json(again, io::parse_json(recorded.dump(), "recorded config"));
+    IPISTORM_FUZZ_CHECK(run::to_json(again) == recorded);
   });
 }

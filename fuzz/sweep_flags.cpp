@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (flag == "--seed") o.seeds.push_back(value);
       if (flag == "--set") o.sets.push_back(value);
     }
-    const model::Grid g = cli::sweep_grid(o);
-    const std::uint64_t n = model::grid_size(g);
+    const study::Grid g = cli::sweep_grid(o);
+    const std::uint64_t n = study::grid_size(g);
     IPISTORM_FUZZ_CHECK(n >= 1);
     IPISTORM_FUZZ_CHECK(o.yes || n <= cli::kMaxRunsWithoutYes);
     for (const int v : g.dom0_vcpus) IPISTORM_FUZZ_CHECK(v >= 0 && v <= topo::kMaxCpus);

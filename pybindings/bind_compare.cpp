@@ -40,9 +40,9 @@ void bind_compare(pyb::module_& m) {
       "The compare --json document: every (kernel, strategy) over the seeds against a baseline.");
 
   // The threads jobs=None means (every core): the CLI's -j 0, computed once
-  // (model::resolve_jobs). tests/test_compare.py: test_default_jobs
+  // (study::resolve_jobs). tests/test_compare.py: test_default_jobs
   m.def(
-      "_default_jobs", [] { return model::resolve_jobs(0); },
+      "_default_jobs", [] { return study::resolve_jobs(0); },
       "Threads a local run uses when jobs is None: every core.");
 }
 

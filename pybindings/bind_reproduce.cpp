@@ -1,5 +1,5 @@
 // bind_reproduce.cpp: the 2009 report's scenarios beside the report's
-// figures, as `ipistorm reproduce --json` writes them (model::reproduce_json);
+// figures, as `ipistorm reproduce --json` writes them (study::reproduce_json);
 // ipistorm.reproduce() flattens that into one row per figure. Covered by
 // tests/test_reproduce.py.
 #include <pybind11/pybind11.h>
@@ -17,12 +17,12 @@ void bind_reproduce(pyb::module_& m) {
       [](pyb::object base, int jobs) {
         if (jobs < 1) throw InputError("jobs must be >= 1, got " + std::to_string(jobs));
         const model::Config c = config_from_py(base);
-        std::vector<model::ReproOutcome> outcomes;
+        std::vector<study::ReproOutcome> outcomes;
         {
           pyb::gil_scoped_release release;
-          outcomes = model::run_reproduce(c, jobs);
+          outcomes = study::run_reproduce(c, jobs);
         }
-        return from_json(model::reproduce_json(outcomes));
+        return from_json(study::reproduce_json(outcomes));
       },
       pyb::arg("base"), pyb::arg("jobs"),
       "The reproduce --json document for a base config (topology, seed, params).");

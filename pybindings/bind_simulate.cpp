@@ -1,5 +1,5 @@
 // bind_simulate.cpp: one simulated run. The config travels as the same
-// JSON object a `simulate --config` file holds (model::apply_json checks it),
+// JSON object a `simulate --config` file holds (run::apply_json checks it),
 // the run happens without the GIL (Ctrl-C cancels it), and the result holds the run's
 // `simulate --json` document (metrics, config, provenance exactly as the CLI writes them)
 // and its series as plain data, so a SimResult pickles.
@@ -46,12 +46,12 @@ struct SimResult {
 
   static SimResult from(const Result& r) {
     SimResult s;
-    s.doc = model::result_json(r);
+    s.doc = run::result_json(r);
     s.series = r.series;
     s.events = r.events;
     s.wall_s = r.wall_s;
     s.topology_description = r.topology_description;
-    s.flat_metrics = model::flat_metrics(r);
+    s.flat_metrics = study::flat_metrics(r);
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f s", model::metric_value("boot_time_s", r));
     s.repr = "<ipistorm.SimResult " + r.config.kernel + ", " + r.config.strategy + ", " +
@@ -83,7 +83,7 @@ Series series_from_state(const pyb::tuple& t) {
 // Shared with bind_sweep.cpp and bind_reproduce.cpp.
 Config config_from_py(pyb::handle config) {
   Config c;
-  if (!config.is_none()) model::apply_json(c, to_json(config, "config"));
+  if (!config.is_none()) run::apply_json(c, to_json(config, "config"));
   return c;
 }
 
@@ -170,7 +170,7 @@ void bind_simulate(pyb::module_& m) {
       [](pyb::object config) {
         const Config c = config_from_py(config);
         return SimResult::from(
-            call_interruptible([&](const std::atomic<bool>* stop) { return model::run(c, stop); }));
+            call_interruptible([&](const std::atomic<bool>* stop) { return run::run(c, stop); }));
       },
       pyb::arg("config"), "Run one config (a JSON-style dict). Use ipistorm.simulate().");
 
@@ -202,7 +202,7 @@ void bind_simulate(pyb::module_& m) {
   // tests/test_simulate.py: test_default_config
   m.def(
       "_resolve_config",
-      [](pyb::object config) { return from_json(model::to_json(config_from_py(config))); },
+      [](pyb::object config) { return from_json(run::to_json(config_from_py(config))); },
       pyb::arg("config"), "The config with every default filled in (no run).");
 }
 

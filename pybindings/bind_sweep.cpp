@@ -1,7 +1,7 @@
-// bind_sweep.cpp: the grid sweep. The grid is expanded in C++ (model::expand,
+// bind_sweep.cpp: the grid sweep. The grid is expanded in C++ (study::expand,
 // one fixed order), so the local thread pool and a Dask cluster run the same
 // points in the same order; each run comes back as a plain dict (resolved
-// config + model::flat_metrics rows) that pickles to any worker and back.
+// config + study::flat_metrics rows) that pickles to any worker and back.
 // ipistorm.sweep() (ipistorm/_sweep.py) turns those rows into the long
 // DataFrame with the CLI sweep's columns. Covered by tests/test_sweep.py and
 // tests/test_dask.py.
@@ -22,17 +22,17 @@ namespace ipistorm::py {
 namespace {
 
 using model::Config;
-using model::Grid;
 using model::Result;
+using study::Grid;
 
 // More points than this is a typo, not a sweep (and would exhaust memory
 // before the first run).
 constexpr std::uint64_t kMaxGridPoints = 1000000;
 
 Grid grid_from_py(pyb::handle grid) {
-  Grid g = model::grid_from_json(to_json(grid, "grid"), Config{});
-  model::validate_grid(g);
-  const std::uint64_t n = model::grid_size(g);
+  Grid g = study::grid_from_json(to_json(grid, "grid"), Config{});
+  study::validate_grid(g);
+  const std::uint64_t n = study::grid_size(g);
   if (n > kMaxGridPoints)
     throw InputError("grid has " + std::to_string(n) + " points, more than the " +
                      std::to_string(kMaxGridPoints) + " a sweep accepts");
@@ -43,10 +43,10 @@ Grid grid_from_py(pyb::handle grid) {
 pyb::dict row_dict(const Result& r) {
   pyb::list metrics;
   // Metrics that differ run to run (wall_s) are left out, as sweep_csv does.
-  for (const auto& [name, value] : model::flat_metrics(r))
+  for (const auto& [name, value] : study::flat_metrics(r))
     if (model::metric(name).deterministic) metrics.append(pyb::make_tuple(name, value));
   pyb::dict d;
-  d["config"] = from_json(model::to_json(r.config));
+  d["config"] = from_json(run::to_json(r.config));
   d["metrics"] = metrics;
   d["wall_s"] = r.wall_s;
   return d;
@@ -55,7 +55,7 @@ pyb::dict row_dict(const Result& r) {
 // Runs the points in order on `jobs` threads; Ctrl-C cancels (interrupt.hpp).
 std::vector<Result> run_points(const std::vector<Config>& points, int jobs) {
   return call_interruptible(
-      [&](const std::atomic<bool>* stop) { return model::run_sweep(points, jobs, stop); });
+      [&](const std::atomic<bool>* stop) { return study::run_sweep(points, jobs, stop); });
 }
 
 int check_jobs(int jobs) {
@@ -72,7 +72,7 @@ void bind_sweep(pyb::module_& m) {
       [](pyb::object grid) {
         const Grid g = grid_from_py(grid);
         pyb::list points;
-        for (const Config& c : model::expand(g)) points.append(from_json(model::to_json(c)));
+        for (const Config& c : study::expand(g)) points.append(from_json(run::to_json(c)));
         pyb::list swept;
         for (const auto& p : g.params) swept.append(p.first);
         pyb::dict d;
@@ -84,7 +84,7 @@ void bind_sweep(pyb::module_& m) {
 
   // tests/test_sweep.py: test_grid_size
   m.def(
-      "grid_size", [](pyb::object grid) { return model::grid_size(grid_from_py(grid)); },
+      "grid_size", [](pyb::object grid) { return study::grid_size(grid_from_py(grid)); },
       pyb::arg("grid"), "How many runs a grid expands to.");
 
   // tests/test_dask.py (what each worker calls), tests/test_sweep.py: test_run_point
@@ -93,7 +93,7 @@ void bind_sweep(pyb::module_& m) {
       [](pyb::object config) {
         const Config c = config_from_py(config);
         return row_dict(
-            call_interruptible([&](const std::atomic<bool>* stop) { return model::run(c, stop); }));
+            call_interruptible([&](const std::atomic<bool>* stop) { return run::run(c, stop); }));
       },
       pyb::arg("config"), "Run one grid point; a plain, picklable dict.");
 
@@ -115,11 +115,11 @@ void bind_sweep(pyb::module_& m) {
       "_sweep_csv",
       [](pyb::object grid, int jobs) {
         const Grid g = grid_from_py(grid);
-        const std::vector<Result> results = run_points(model::expand(g), check_jobs(jobs));
-        return model::sweep_csv(g, results);
+        const std::vector<Result> results = run_points(study::expand(g), check_jobs(jobs));
+        return study::sweep_csv(g, results);
       },
       pyb::arg("grid"), pyb::arg("jobs"),
-      "The CLI sweep's CSV text for a grid (model::sweep_csv).");
+      "The CLI sweep's CSV text for a grid (study::sweep_csv).");
 }
 
 }  // namespace ipistorm::py

@@ -1,6 +1,6 @@
 // interrupt.hpp: run simulator work without the GIL and keep Ctrl-C live.
 // The work runs on a helper thread with a cancel flag (run/cancellable.hpp;
-// model::run and model::run_sweep take one); this thread, GIL released, wakes
+// run::run and study::run_sweep take one); this thread, GIL released, wakes
 // every 100 ms to let Python check its signals. On KeyboardInterrupt it sets
 // the flag, waits for the work to stop (runs in flight are cancelled) and
 // lets the interrupt propagate. Other Python threads run meanwhile.

@@ -28,7 +28,7 @@ PYBIND11_MODULE(_ipistorm, m) {
   // an XML file go into the ValueError's one line (topology.hpp).
   ipistorm::topo::ask_hwloc_for_reasons();
   // The simulator's own version, as every JSON output's provenance records it.
-  m.attr("__version__") = ipistorm::model::provenance_json().at("version").get<std::string>();
+  m.attr("__version__") = ipistorm::run::provenance_json().at("version").get<std::string>();
 
   // Bad input (a name, a range, a file) is the caller's to fix: ValueError
   // with the simulator's one-line message, as the CLI prints it. Anything
@@ -57,7 +57,7 @@ PYBIND11_MODULE(_ipistorm, m) {
 
   // tests/test_module.py: test_provenance
   m.def(
-      "provenance", [] { return ipistorm::py::from_json(ipistorm::model::provenance_json()); },
+      "provenance", [] { return ipistorm::py::from_json(ipistorm::run::provenance_json()); },
       "Version, git commit and host, as in every JSON output's \"provenance\".");
 
   // The CLI's output checks and its one atomic writer (sim/io), for the

@@ -27,7 +27,7 @@ nlohmann::json to_json(pyb::handle h, const std::string& where);
 pyb::object from_json(const nlohmann::json& j);
 
 // A Config from a Python mapping with the keys of a JSON config file (None:
-// the defaults), checked by model::apply_json. Defined in bind_simulate.cpp.
+// the defaults), checked by run::apply_json. Defined in bind_simulate.cpp.
 model::Config config_from_py(pyb::handle config);
 
 }  // namespace ipistorm::py

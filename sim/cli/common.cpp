@@ -21,6 +21,7 @@
 namespace ipistorm::cli {
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
 
 CLI::Validator decimal_integer() {
   return CLI::Validator(
@@ -110,7 +111,7 @@ model::Config build_config(const RunFlags& f) {
   model::Config c;
   if (!f.config_file.empty()) {
     const std::string what = "config file '" + f.config_file + "'";
-    model::apply_json(c, io::parse_json(read_input_file(f.config_file, "config file"), what));
+    run::apply_json(c, io::parse_json(read_input_file(f.config_file, "config file"), what));
   }
   if (!f.calibration_file.empty()) apply_calibration(c, f.calibration_file);
   if (f.o_topology && *f.o_topology) c.topology = f.topology;

@@ -38,7 +38,7 @@ CLI::Validator seed_check();
 // A thread count: 0 (all cores) up to 1024.
 CLI::Validator jobs_check();
 // The threads a -j value asks for: itself, or every core for 0 (study/pool.hpp).
-using model::resolve_jobs;
+using study::resolve_jobs;
 
 // per_scenario_knobs: also --kernel, --strategy, --dom0-vcpus, --dm-vcpu.
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs);

@@ -80,7 +80,7 @@ int run_compare(const CompareOptions& o) {
   if (!o.kernels.empty()) spec.kernels = split_list(o.kernels);
   if (!o.strategies.empty()) spec.strategies = split_list(o.strategies);
   if (!o.seeds.empty()) spec.seeds = parse_seed_list(o.seeds, "--seed");
-  model::Grid g = study::compare_grid(spec);
+  study::Grid g = study::compare_grid(spec);
   const model::Config& base = spec.base;
   const study::Baseline& bl = spec.baseline;
   check_outputs({{o.run.json_file, "--json"}, {o.csv_file, "--csv"}});
@@ -92,7 +92,7 @@ int run_compare(const CompareOptions& o) {
       throw InputError(
           "--breakdown and --uncertainty do not go together: --breakdown shows one "
           "run's ioport latency parts, --uncertainty bands over samples");
-    return compare_uncertainty_command(base, model::expand(g), bl.kernel, bl.strategy,
+    return compare_uncertainty_command(base, study::expand(g), bl.kernel, bl.strategy,
                                        o.uncertainty, o.jobs, o.run.json_file);
   }
   study::ComparePlan plan = study::plan_compare(std::move(g), bl);

@@ -35,8 +35,8 @@ int cmd_fit(const RunFlags& f) {
     nlohmann::json j = ipistorm::study::fit_json(r, t);
     model::Config fitted = base;  // the base with the fitted value: ready to run
     fitted.params.set(t.param, r.value);
-    j["config"] = model::to_json(fitted);
-    j["provenance"] = model::provenance_json();
+    j["config"] = run::to_json(fitted);
+    j["provenance"] = run::provenance_json();
     write_json_file(f.json_file, j);
   }
   return r.converged ? 0 : 1;

@@ -113,7 +113,7 @@ json run_provenance(const std::string& run_dir, const cal::BenchResults& r,
   // The tool's version, but not its host (not the run's machine) nor its git
   // commit: the run's commit is in run_metadata, and a later build that
   // predicts the same numbers must rewrite the same bytes.
-  p["tool"] = {{"version", model::provenance_json().value("version", "")}};
+  p["tool"] = {{"version", run::provenance_json().value("version", "")}};
   return p;
 }
 
@@ -206,7 +206,7 @@ int run_validate_vlab(const ValidateArgs& a) {
   json doc = cal::vlab_validation_json(run, v);
   doc["provenance"] = {{"run_dir", "."},
                        {"topology", relative_to_run(topo_spec, a.run_dir)},
-                       {"tool", {{"version", model::provenance_json().value("version", "")}}}};
+                       {"tool", {{"version", run::provenance_json().value("version", "")}}}};
 
   std::ostringstream os;
   os << "ipistorm validate: " << a.run_dir << "\nvirtual lab: Linux " << run.kernel_release

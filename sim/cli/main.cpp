@@ -140,7 +140,7 @@ int run_main(int argc, char** argv) {
   } catch (const ipistorm::InputError& e) {
     std::cerr << "ipistorm: error: " << e.what() << "\n";
     return 2;
-  } catch (const ipistorm::model::SweepInterrupted&) {
+  } catch (const ipistorm::study::SweepInterrupted&) {
     return 130;
   } catch (const std::exception& e) {
     std::cerr << "ipistorm: internal error: " << e.what() << "\n";

@@ -68,7 +68,7 @@ int cmd_params_json(const std::string& path) {
                     {"distribution", model::distribution_name(p.range.distribution)},
                     {"range_source", p.range.source}});
   }
-  write_json_file(path, {{"params", rows}, {"provenance", model::provenance_json()}});
+  write_json_file(path, {{"params", rows}, {"provenance", run::provenance_json()}});
   return 0;
 }
 

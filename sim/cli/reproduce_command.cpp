@@ -21,7 +21,7 @@ namespace ipistorm::cli {
 namespace {
 
 std::string fmt_figure(const std::string& name, double v) {
-  return model::format_metric(model::figure_metric(name), v);
+  return model::format_metric(study::figure_metric(name), v);
 }
 
 // Exit 0 when it ran, whatever the figures say (the table and its footer say
@@ -85,7 +85,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
   }
   if (draws != 0) throw InputError("--draws applies to --report nativelink-2026");
   model::Config base = build_config(f);
-  model::ReproOptions opts;
+  study::ReproOptions opts;
   opts.pvops_cx_uploaded = pvops_cx == "uploaded";
   if (check && u.given)
     throw InputError(
@@ -94,7 +94,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
     return ipistorm::cli::reproduce_uncertainty_command(base, opts, u, jobs, f.json_file, csv_file);
   if (!csv_file.empty()) throw InputError("reproduce writes --csv only with --uncertainty");
   check_writable(f.json_file);
-  auto outcomes = model::run_reproduce(base, ipistorm::cli::resolve_jobs(jobs), opts);
+  auto outcomes = study::run_reproduce(base, ipistorm::cli::resolve_jobs(jobs), opts);
   std::cout << "ipistorm reproduce: the 2009 xen-devel report (pvops dom0 slow HVM boot) on "
             << base.topology << ", seed " << base.seed << "\n\n";
   Table t({"scenario", "figure", "report", "model", "error", "accepted", "ok"});
@@ -124,7 +124,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
                  "\"Reproduction targets\"\n(README.md#reproduction-targets; installed: "
                  "/usr/share/doc/ipistorm/README.md).\n";
   }
-  if (!f.json_file.empty()) write_json_file(f.json_file, model::reproduce_json(outcomes));
+  if (!f.json_file.empty()) write_json_file(f.json_file, study::reproduce_json(outcomes));
   return check && !all ? 1 : 0;
 }
 

@@ -37,14 +37,14 @@ int cmd_simulate(const RunFlags& f, const TraceFlags& tf) {
   if (!tf.file.empty()) ipistorm::run::check_trace_request(req);
   ipistorm::cli::check_outputs({{f.json_file, "--json"}, {tf.file, "--trace"}});
   if (tf.file.empty()) {
-    model::Result r = model::run(c);
+    model::Result r = run::run(c);
     print_result(std::cout, r);
-    if (!f.json_file.empty()) write_json_file(f.json_file, model::result_json(r));
+    if (!f.json_file.empty()) write_json_file(f.json_file, run::result_json(r));
     return 0;
   }
   ipistorm::run::TracedRun tr = ipistorm::run::run_traced(c, req);
   print_result(std::cout, tr.result);
-  if (!f.json_file.empty()) write_json_file(f.json_file, model::result_json(tr.result));
+  if (!f.json_file.empty()) write_json_file(f.json_file, run::result_json(tr.result));
   ipistorm::cli::write_file_atomic(tf.file, tr.json, "--trace");
   std::cout << "\ntrace: " << tf.file << " (" << fmt(tr.from_s, 4) << " s + " << fmt(tr.for_s, 4)
             << " s, " << tr.ipi_flows << " IPIs; open it in ui.perfetto.dev)\n";

@@ -73,13 +73,13 @@ class ProgressBar {
 }  // namespace
 
 void run_study(std::size_t total,
-               const std::function<void(const std::atomic<bool>*, model::Progress)>& body,
+               const std::function<void(const std::atomic<bool>*, study::Progress)>& body,
                const char* unit) {
   SigintGuard guard;
   ProgressBar bar(total, unit);
   try {
     body(&g_interrupted, [&](std::size_t d, std::size_t t) { bar(d, t); });
-  } catch (const model::SweepInterrupted&) {
+  } catch (const study::SweepInterrupted&) {
     std::cerr << "\nipistorm: interrupted: nothing written\n";
     throw;
   }
@@ -91,8 +91,8 @@ double runs_per_s(std::uint64_t runs, double wall_s) {
 
 std::vector<model::Result> run_grid(const std::vector<model::Config>& points, int jobs) {
   std::vector<model::Result> out;
-  run_study(points.size(), [&](const std::atomic<bool>* stop, model::Progress progress) {
-    out = model::run_sweep(points, resolve_jobs(jobs), stop, std::move(progress));
+  run_study(points.size(), [&](const std::atomic<bool>* stop, study::Progress progress) {
+    out = study::run_sweep(points, resolve_jobs(jobs), stop, std::move(progress));
   });
   return out;
 }

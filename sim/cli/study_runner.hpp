@@ -1,6 +1,6 @@
 // study_runner.hpp: how the CLI runs a study (compare, sweep, the
 // uncertainty commands): Ctrl-C, SIGTERM, SIGHUP, SIGXCPU and SIGPIPE stop
-// it with nothing written (model::SweepInterrupted), and a progress bar with
+// it with nothing written (study::SweepInterrupted), and a progress bar with
 // ETA shows on stderr when it is a terminal.
 #pragma once
 
@@ -18,7 +18,7 @@ namespace ipistorm::cli {
 // (stderr, when a terminal): body(stop flag, progress callback). `unit` names
 // the steps on the bar ("runs", "samples"), as the command's summary counts them.
 void run_study(std::size_t total,
-               const std::function<void(const std::atomic<bool>*, model::Progress)>& body,
+               const std::function<void(const std::atomic<bool>*, study::Progress)>& body,
                const char* unit = "runs");
 // `points` on `jobs` threads (0: every core) under run_study, in order.
 std::vector<model::Result> run_grid(const std::vector<model::Config>& points, int jobs);

@@ -72,7 +72,7 @@ std::string param_title(const std::string& name) {
   return p && *p->unit ? name + " (" + p->unit + ")" : name;
 }
 
-std::vector<SweptColumn> swept_columns(const model::Grid& g) {
+std::vector<SweptColumn> swept_columns(const study::Grid& g) {
   std::vector<SweptColumn> out;
   if (g.topologies.size() > 1)
     out.push_back({"topology", [](const model::Config& c) { return c.topology.substr(0, 24); }});
@@ -95,7 +95,7 @@ std::vector<SweptColumn> swept_columns(const model::Grid& g) {
 }
 
 // "topology nehalem-ep, kernel linux-2.6.31-pvops, ..." for the dimensions not swept.
-std::string fixed_dimensions(const model::Grid& g) {
+std::string fixed_dimensions(const study::Grid& g) {
   std::vector<std::string> parts;
   if (g.topologies.size() == 1) parts.push_back("topology " + g.topologies[0]);
   if (g.kernels.size() == 1) parts.push_back("kernel " + g.kernels[0]);
@@ -113,11 +113,11 @@ std::string fixed_dimensions(const model::Grid& g) {
 }  // namespace
 
 int run_sweep_command(const SweepOptions& o) {
-  const model::Grid g = sweep_grid(o);
-  const std::uint64_t n = model::grid_size(g);
+  const study::Grid g = sweep_grid(o);
+  const std::uint64_t n = study::grid_size(g);
   check_outputs({{o.csv_file, "--csv"}, {o.json_file, "--json"}});
   if (o.uncertainty.given)
-    return sweep_uncertainty_command(g, model::expand(g), o.uncertainty, o.jobs, o.json_file,
+    return sweep_uncertainty_command(g, study::expand(g), o.uncertainty, o.jobs, o.json_file,
                                      o.csv_file);
 
   // Streamed: each point is made from its index, its rows go to the files as
@@ -126,9 +126,9 @@ int run_sweep_command(const SweepOptions& o) {
   std::optional<io::AtomicFile> csv, json;
   if (!o.csv_file.empty()) {
     csv.emplace(o.csv_file, "--csv");
-    csv->write(model::sweep_csv_header(g));
+    csv->write(study::sweep_csv_header(g));
   }
-  model::SweepJsonText json_text(g);
+  study::SweepJsonText json_text(g);
   if (!o.json_file.empty()) {
     json.emplace(o.json_file, "--json");
     json->write(json_text.begin());
@@ -140,12 +140,12 @@ int run_sweep_command(const SweepOptions& o) {
   const std::vector<const model::MetricSpec*> shown = model::metrics_in_view(model::View::kSweep);
   std::vector<std::vector<std::string>> rows;
   const auto t0 = std::chrono::steady_clock::now();
-  run_study(n, [&](const std::atomic<bool>* stop, model::Progress progress) {
-    model::stream_sweep(
+  run_study(n, [&](const std::atomic<bool>* stop, study::Progress progress) {
+    study::stream_sweep(
         g, resolve_jobs(o.jobs),
         [&](std::uint64_t i, const model::Result& r) {
-          if (csv) csv->write(model::sweep_csv_rows(g, i, r));
-          if (json) json->write(json_text.run(model::sweep_json_run(g, i, r)));
+          if (csv) csv->write(study::sweep_csv_rows(g, i, r));
+          if (json) json->write(json_text.run(study::sweep_json_run(g, i, r)));
           if (i < 40 || i + 5 >= n) {
             std::vector<std::string> row = {std::to_string(i)};
             for (const auto& c : swept) row.push_back(c.cell(r.config));

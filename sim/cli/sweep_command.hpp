@@ -21,7 +21,7 @@ struct SweepOptions {
 // The grid `sweep` runs: the config and grid files, then the flags
 // (`--set NAME=V1,V2,...`, comma lists) over them; every value checked,
 // InputError otherwise (fuzz/sweep_flags feeds it).
-model::Grid sweep_grid(const SweepOptions& o);
+study::Grid sweep_grid(const SweepOptions& o);
 int run_sweep_command(const SweepOptions& o);
 
 // The row of main.cpp's subcommand table.

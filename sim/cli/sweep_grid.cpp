@@ -12,15 +12,15 @@
 
 namespace ipistorm::cli {
 
-model::Grid sweep_grid(const SweepOptions& o) {
+study::Grid sweep_grid(const SweepOptions& o) {
   RunFlags base_flags;
   base_flags.config_file = o.config_file;
   base_flags.calibration_file = o.calibration_file;
   const model::Config base = build_config(base_flags);
-  model::Grid g;
+  study::Grid g;
   if (!o.grid_file.empty()) {
     const std::string what = "grid file '" + o.grid_file + "'";
-    g = model::grid_from_json(io::parse_json(read_input_file(o.grid_file, "grid file"), what),
+    g = study::grid_from_json(io::parse_json(read_input_file(o.grid_file, "grid file"), what),
                               base);
   } else {
     g.base = base;
@@ -45,11 +45,11 @@ model::Grid sweep_grid(const SweepOptions& o) {
     }
     g.params.emplace_back(name, values);
   }
-  model::complete_grid(g);
-  const std::uint64_t n = model::grid_size(g);
+  study::complete_grid(g);
+  const std::uint64_t n = study::grid_size(g);
   if (n > kMaxRunsWithoutYes && !o.yes)
     throw InputError("grid has " + std::to_string(n) + " runs, more than 1,000,000: add --yes");
-  model::validate_grid(g);
+  study::validate_grid(g);
   // Topology XML files are read by the runs, later: no output may replace one.
   for (const auto& t : g.topologies) io::note_input(t, "topology file");
   return g;

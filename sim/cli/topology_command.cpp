@@ -108,7 +108,7 @@ nlohmann::json topology_json(const topo::Topology& t, const TopologyFlags& f,
           {"cpus", cpus},
           {"distance_counts_from_cpu0", counts},
           {"dom0", place},
-          {"provenance", model::provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 int cmd_topology(const TopologyFlags& f) {

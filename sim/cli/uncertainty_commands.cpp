@@ -76,7 +76,7 @@ void print_rate(std::size_t table_runs, std::size_t fit_runs, double wall,
 
 }  // namespace
 
-int reproduce_uncertainty_command(const model::Config& base, const model::ReproOptions& repro,
+int reproduce_uncertainty_command(const model::Config& base, const study::ReproOptions& repro,
                                   const UncertaintyFlags& u, int jobs, const std::string& json_file,
                                   const std::string& csv_file) {
   study::StudyOptions o = options(u, jobs);
@@ -86,7 +86,7 @@ int reproduce_uncertainty_command(const model::Config& base, const model::ReproO
   study::ReproUncertainty r;
   run_study(
       static_cast<std::size_t>(u.n),
-      [&](const std::atomic<bool>* stop, model::Progress p) {
+      [&](const std::atomic<bool>* stop, study::Progress p) {
         o.stop = stop;
         o.progress = std::move(p);
         r = study::reproduce_uncertainty(base, o);
@@ -144,7 +144,7 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
   const auto t0 = std::chrono::steady_clock::now();
   study::CompareUncertainty c;
   run_study(points.size() * static_cast<std::size_t>(u.n),
-            [&](const std::atomic<bool>* stop, model::Progress p) {
+            [&](const std::atomic<bool>* stop, study::Progress p) {
               o.stop = stop;
               o.progress = std::move(p);
               c = study::compare_uncertainty(base, points, o, {baseline_kernel, baseline_strategy});
@@ -186,14 +186,14 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
   return 0;
 }
 
-int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Config>& points,
+int sweep_uncertainty_command(const study::Grid& g, const std::vector<model::Config>& points,
                               const UncertaintyFlags& u, int jobs, const std::string& json_file,
                               const std::string& csv_file) {
   study::StudyOptions o = options(u, jobs);
   const auto t0 = std::chrono::steady_clock::now();
   study::PointsUncertainty r;
   run_study(points.size() * static_cast<std::size_t>(u.n),
-            [&](const std::atomic<bool>* stop, model::Progress p) {
+            [&](const std::atomic<bool>* stop, study::Progress p) {
               o.stop = stop;
               o.progress = std::move(p);
               r = study::points_uncertainty(g.base, points, o);
@@ -220,9 +220,9 @@ int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Con
   std::cout << "\n";
   print_rate(r.results.size(), fit_runs, wall);
   if (!csv_file.empty())
-    write_file_atomic(csv_file, model::sweep_csv(g, r.results, nullptr, sample), "--csv");
+    write_file_atomic(csv_file, study::sweep_csv(g, r.results, nullptr, sample), "--csv");
   if (!json_file.empty()) {
-    nlohmann::json j = model::sweep_json(g, r.results, sample);
+    nlohmann::json j = study::sweep_json(g, r.results, sample);
     j["uncertainty"] = {{"samples", r.samples.size()},
                         {"seed", r.seed},
                         {"refit", r.refit ? study::fit_target_json() : nlohmann::json(nullptr)},

@@ -21,7 +21,7 @@ struct UncertaintyFlags {
 // --uncertainty N and --no-refit on a subcommand.
 void add_uncertainty_flags(CLI::App* app, UncertaintyFlags& u);
 
-int reproduce_uncertainty_command(const model::Config& base, const model::ReproOptions& repro,
+int reproduce_uncertainty_command(const model::Config& base, const study::ReproOptions& repro,
                                   const UncertaintyFlags& u, int jobs, const std::string& json_file,
                                   const std::string& csv_file);
 // Verdicts against mlock-per-call and against compare's --baseline.
@@ -29,7 +29,7 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
                                 const std::string& baseline_kernel,
                                 const std::string& baseline_strategy, const UncertaintyFlags& u,
                                 int jobs, const std::string& json_file);
-int sweep_uncertainty_command(const model::Grid& g, const std::vector<model::Config>& points,
+int sweep_uncertainty_command(const study::Grid& g, const std::vector<model::Config>& points,
                               const UncertaintyFlags& u, int jobs, const std::string& json_file,
                               const std::string& csv_file);
 

@@ -1,7 +1,7 @@
 // cancellable.hpp: run work on a helper thread with a cancel flag, and poll
 // from the calling thread in fixed steps until it finishes.
-//   fn(const std::atomic<bool>* stop) -> R   the work (model::run and
-//                                            model::run_sweep take the flag)
+//   fn(const std::atomic<bool>* stop) -> R   the work (run::run and
+//                                            study::run_sweep take the flag)
 //   poll() -> bool                           called every `step` while the work
 //                                            runs; true sets the flag (once)
 // The result or the work's exception comes back to the caller. The Python

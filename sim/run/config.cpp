@@ -8,7 +8,9 @@
 #include "io/number.hpp"
 #include "topology/topology.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::run {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 using nlohmann::json;
 
@@ -117,4 +119,4 @@ json to_json(const Config& c) {
   return out;
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::run

@@ -10,15 +10,15 @@
 #include "model/scenario.hpp"
 #include "run/config.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::run {
 
 // Apply a JSON config object (the keys of Config; "params": {name: value}).
 // Unknown keys and wrong types are InputErrors.
-void apply_json(Config& c, const nlohmann::json& j);
+void apply_json(model::Config& c, const nlohmann::json& j);
 // One parameter from a JSON value: a number (integral for a whole-number
 // row); then ParamValues::set's range check.
-void set_param_json(ParamValues& params, const std::string& name, const nlohmann::json& v);
+void set_param_json(model::ParamValues& params, const std::string& name, const nlohmann::json& v);
 // The fully resolved config as JSON (every parameter included).
-nlohmann::json to_json(const Config& c);
+nlohmann::json to_json(const model::Config& c);
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::run

@@ -10,7 +10,9 @@
 #include "ipistorm_version.hpp"  // generated at build time: version and git commit
 #include "run/config.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::run {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 using nlohmann::json;
 
@@ -107,4 +109,4 @@ json result_json(const Result& r) {
               {"provenance", provenance_json()}};
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::run

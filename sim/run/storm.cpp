@@ -404,7 +404,7 @@ json storm_json(const StormConfig& c, const StormResult& r) {
             {"osnoise", osnoise},
             {"cyclictest", cyclictest},
             {"events", r.events}}},
-          {"provenance", model::provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 }  // namespace ipistorm::run

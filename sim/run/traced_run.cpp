@@ -67,7 +67,7 @@ TracedRun run_traced(const model::Config& config, const TraceRequest& req,
     // only how the metrics are binned, never the run.
     model::Config probe = config;
     probe.window_s = std::max(out.for_s, model::kMinWindowS);  // a window_s the model takes
-    const model::Result first = model::run(probe, cancel);
+    const model::Result first = run::run(probe, cancel);
     const double boot = model::metric_value("boot_time_s", first);
     if (out.for_s > boot)
       throw InputError("--trace-for " + secs(out.for_s) + " is longer than the run (" + secs(boot) +
@@ -77,16 +77,16 @@ TracedRun run_traced(const model::Config& config, const TraceRequest& req,
   const auto from = static_cast<SimTime>(std::llround(out.from_s * 1e9));
   const auto to = from + std::max<SimTime>(1, static_cast<SimTime>(std::llround(out.for_s * 1e9)));
   TraceRecorder rec(from, to, static_cast<std::size_t>(req.max_mb * 1024 * 1024));
-  out.result = model::run(config, cancel, &rec);
+  out.result = run::run(config, cancel, &rec);
   const double boot = model::metric_value("boot_time_s", out.result);
   if (static_cast<double>(to) > static_cast<double>(out.result.metrics.boot_time_ns))
     throw InputError("the trace window " + secs(out.from_s) + " + " + secs(out.for_s) +
                      " ends after the run (the guest booted at " + secs(boot) + ")");
   nlohmann::json meta = {
       {"generator", "ipistorm simulate --trace"},
-      {"config", model::to_json(out.result.config)},
+      {"config", run::to_json(out.result.config)},
       {"seed", out.result.config.seed},
-      {"provenance", model::provenance_json()},
+      {"provenance", run::provenance_json()},
       {"window_s", {{"from", out.from_s}, {"for", out.for_s}}},
       {"boot_time_s", boot},
       {"ipi_flows", rec.ipi_flows()},

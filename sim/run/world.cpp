@@ -18,7 +18,9 @@
 #include "model/xen.hpp"
 #include "topology/topology.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::run {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 namespace {
 
@@ -145,4 +147,4 @@ Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* 
   return r;
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::run

@@ -7,12 +7,12 @@
 #include "model/scenario.hpp"
 #include "model/trace_hooks.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::run {
 
 // Throws InputError on bad input; Cancelled if *cancel became true. With
 // `trace`, every component reports to it (tracks named first); the metrics
 // are the same as without.
-Result run(const Config& config, const std::atomic<bool>* cancel = nullptr,
-           TraceObserver* trace = nullptr);
+model::Result run(const model::Config& config, const std::atomic<bool>* cancel = nullptr,
+                  model::TraceObserver* trace = nullptr);
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::run

@@ -34,8 +34,8 @@ std::string default_baseline_text() {
   return b.kernel + "/" + b.strategy;
 }
 
-model::Grid compare_grid(const CompareSpec& spec) {
-  model::Grid g;
+study::Grid compare_grid(const CompareSpec& spec) {
+  study::Grid g;
   g.base = spec.base;
   g.kernels = spec.kernels.empty() ? std::vector<std::string>{spec.base.kernel} : spec.kernels;
   if (spec.strategies.empty()) {
@@ -44,28 +44,28 @@ model::Grid compare_grid(const CompareSpec& spec) {
     g.strategies = spec.strategies;
   }
   if (!spec.seeds.empty()) g.seeds = spec.seeds;
-  model::complete_grid(g);
-  model::validate_grid(g);
+  study::complete_grid(g);
+  study::validate_grid(g);
   return g;
 }
 
-ComparePlan plan_compare(model::Grid grid, const Baseline& baseline) {
+ComparePlan plan_compare(study::Grid grid, const Baseline& baseline) {
   ComparePlan p;
   p.grid = std::move(grid);
   p.baseline = baseline;
-  const model::Grid& g = p.grid;
+  const study::Grid& g = p.grid;
   // The baseline runs first when the grid does not hold them (same seeds).
   const auto has = [](const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   p.baseline_added = !(has(g.kernels, p.baseline.kernel) && has(g.strategies, p.baseline.strategy));
   if (p.baseline_added) {
-    model::Grid bg = g;
+    study::Grid bg = g;
     bg.kernels = {p.baseline.kernel};
     bg.strategies = {p.baseline.strategy};
-    p.points = model::expand(bg);
+    p.points = study::expand(bg);
   }
-  for (auto& c : model::expand(g)) p.points.push_back(std::move(c));
+  for (auto& c : study::expand(g)) p.points.push_back(std::move(c));
   return p;
 }
 
@@ -97,10 +97,10 @@ CompareResult compare_results(ComparePlan plan, std::vector<model::Result> resul
 }
 
 CompareResult run_compare(const CompareSpec& spec, int jobs, const std::atomic<bool>* stop,
-                          model::Progress progress) {
+                          study::Progress progress) {
   ComparePlan plan = plan_compare(compare_grid(spec), spec.baseline);
   std::vector<model::Result> results =
-      model::run_sweep(plan.points, jobs, stop, std::move(progress));
+      study::run_sweep(plan.points, jobs, stop, std::move(progress));
   return compare_results(std::move(plan), std::move(results));
 }
 
@@ -108,7 +108,7 @@ nlohmann::json compare_json(const CompareResult& c) {
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < c.results.size(); ++i) {
     const auto& r = c.results[i];
-    nlohmann::json mj = model::metrics_json(r);
+    nlohmann::json mj = run::metrics_json(r);
     mj.erase("wall_s");
     rows.push_back({{"kernel", r.config.kernel},
                     {"strategy", r.config.strategy},
@@ -118,17 +118,17 @@ nlohmann::json compare_json(const CompareResult& c) {
                     {"metrics", mj}});
   }
   const Baseline& b = c.plan.baseline;
-  return {{"config", model::to_json(c.results.front().config)},
+  return {{"config", run::to_json(c.results.front().config)},
           {"baseline", {{"kernel", b.kernel}, {"strategy", b.strategy}}},
           {"seeds", c.plan.grid.seeds},
           {"rows", rows},
-          {"provenance", model::provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 std::string compare_csv(const CompareResult& c) {
   std::vector<std::vector<std::pair<std::string, double>>> extra;
   for (double x : c.x_baseline) extra.push_back({{"boot_time_x_baseline", x}});
-  return model::sweep_csv(c.plan.grid, c.results, &extra);
+  return study::sweep_csv(c.plan.grid, c.results, &extra);
 }
 
 report::Rows compare_wide_rows(const CompareResult& c) {

@@ -44,16 +44,16 @@ struct CompareSpec {
 // The runs a compare makes: the grid asked for and, first, the baseline's
 // runs (same seeds) when the grid does not hold them.
 struct ComparePlan {
-  model::Grid grid;  // completed and validated
+  study::Grid grid;  // completed and validated
   Baseline baseline;
   bool baseline_added = false;  // its rows are not part of the comparison asked for
   std::vector<model::Config> points;
 };
 // The grid of `spec`, completed and validated: InputError for a bad one
 // (names, vCPUs, ...).
-model::Grid compare_grid(const CompareSpec& spec);
+study::Grid compare_grid(const CompareSpec& spec);
 // The runs for a grid from compare_grid.
-ComparePlan plan_compare(model::Grid grid, const Baseline& baseline);
+ComparePlan plan_compare(study::Grid grid, const Baseline& baseline);
 
 // One row of the comparison: a (kernel, strategy), its runs over the seeds.
 struct CompareRow {
@@ -71,7 +71,7 @@ struct CompareResult {
 CompareResult compare_results(ComparePlan plan, std::vector<model::Result> results);
 // compare_grid, plan_compare, the runs on `jobs` threads (stops as run_sweep), compare_results.
 CompareResult run_compare(const CompareSpec& spec, int jobs,
-                          const std::atomic<bool>* stop = nullptr, model::Progress progress = {});
+                          const std::atomic<bool>* stop = nullptr, study::Progress progress = {});
 
 // `compare --json`: {"config", "baseline", "seeds", "rows": [{kernel,
 // strategy, seed, safe, boot_time_x_baseline, metrics}], "provenance"}.

@@ -37,8 +37,8 @@ struct Solver {
   double eval(double x) {
     model::Config c = scenario;
     c.params.set(t.param, x);
-    model::Result r = model::run(c, cancel);
-    const double f = model::figure_value(t.figure, r) - target;
+    model::Result r = run::run(c, cancel);
+    const double f = study::figure_value(t.figure, r) - target;
     ++best.runs;
     if (!have_best || std::fabs(f) < std::fabs(best.achieved - target)) {
       best.value = x;
@@ -55,13 +55,13 @@ struct Solver {
 }  // namespace
 
 FitResult fit(const model::Config& base, const FitTarget& t, const std::atomic<bool>* cancel,
-              const model::ReproOptions& opts) {
-  const std::vector<model::ReproScenario> scenarios = model::reproduce_scenarios(base, opts);
-  const model::ReproScenario* sc = nullptr;
+              const study::ReproOptions& opts) {
+  const std::vector<study::ReproScenario> scenarios = study::reproduce_scenarios(base, opts);
+  const study::ReproScenario* sc = nullptr;
   for (const auto& s : scenarios)
     if (s.name == t.scenario) sc = &s;
   if (!sc) throw std::logic_error("fit scenario '" + t.scenario + "' is not a reproduce scenario");
-  const model::Figure* fig = nullptr;
+  const study::Figure* fig = nullptr;
   for (const auto& f : sc->figures)
     if (f.name == t.figure) fig = &f;
   if (!fig) throw std::logic_error("fit figure '" + t.figure + "' is not in " + t.scenario);

@@ -17,7 +17,7 @@ namespace ipistorm::study {
 // What is fitted to what.
 struct FitTarget {
   std::string param;     // the fitted cost
-  std::string scenario;  // a scenario of model::reproduce_scenarios()
+  std::string scenario;  // a scenario of study::reproduce_scenarios()
   std::string figure;    // one of its figures; its reference value is the target
   double tolerance;      // accepted |model - target|, in the figure's unit
   double max_value;      // the fit gives up above this value of `param`
@@ -46,7 +46,7 @@ struct FitResult {
 // bracket, every step kept within [0, max_value]. Deterministic: a pure
 // function of `base`. Cancelled propagates when *cancel becomes true.
 FitResult fit(const model::Config& base, const FitTarget& t = fitted_cost(),
-              const std::atomic<bool>* cancel = nullptr, const model::ReproOptions& opts = {});
+              const std::atomic<bool>* cancel = nullptr, const study::ReproOptions& opts = {});
 
 // {"param", "value", "target", "achieved", "tolerance", "runs", "converged",
 //  "reason"?, "scenario", "figure"}

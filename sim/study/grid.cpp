@@ -12,7 +12,9 @@
 #include "run/config.hpp"
 #include "topology/topology.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 using nlohmann::json;
 
@@ -50,7 +52,7 @@ Grid grid_from_json(const json& j, const Config& base) {
     throw InputError("grid must be a JSON object with keys " + std::string(kGridKeys));
   Grid g;
   g.base = base;
-  if (j.contains("base")) apply_json(g.base, j["base"]);
+  if (j.contains("base")) run::apply_json(g.base, j["base"]);
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const json& v = it.value();
@@ -163,4 +165,4 @@ std::vector<Config> expand(const Grid& g) {
   return out;
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

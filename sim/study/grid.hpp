@@ -12,10 +12,10 @@
 
 #include "model/scenario.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
 
 struct Grid {
-  Config base;  // everything not swept
+  model::Config base;  // everything not swept
   std::vector<std::string> topologies, kernels, strategies, placements;
   std::vector<int> dom0_vcpus;  // 0 = all CPUs of the topology
   std::vector<std::uint64_t> seeds;
@@ -26,7 +26,7 @@ struct Grid {
 // "placement": [...], "dom0_vcpus": [...], "seed": [...], "params": {name: [values]},
 // "base": {config object}}. A scalar is a one-element list. Unknown keys, empty
 // lists and unknown names are InputErrors.
-Grid grid_from_json(const nlohmann::json& j, const Config& base);
+Grid grid_from_json(const nlohmann::json& j, const model::Config& base);
 // Fill empty lists from the base config (one value each).
 void complete_grid(Grid& g);
 // Check every name in the grid before anything runs (InputError).
@@ -36,9 +36,9 @@ std::uint64_t grid_size(const Grid& g);
 // kernel, strategy, placement, vCPUs, params (in the order given, first
 // varies slowest), seed (fastest). A mixed-radix number over the lists, so
 // a sweep needs no list of its points: memory does not grow with the runs.
-Config grid_point(const Grid& g, std::uint64_t i);
+model::Config grid_point(const Grid& g, std::uint64_t i);
 // Every point, in that order, for the studies that hold all their runs
 // (compare, the uncertainty studies, Python).
-std::vector<Config> expand(const Grid& g);
+std::vector<model::Config> expand(const Grid& g);
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

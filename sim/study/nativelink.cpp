@@ -183,7 +183,7 @@ nlohmann::json nativelink_json(const NativelinkResult& r) {
           {"ceiling", rows(r.ceiling)},
           {"blob_paths", rows(r.paths)},
           {"ok", r.ok()},
-          {"provenance", model::provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 }  // namespace ipistorm::study

@@ -13,7 +13,9 @@
 #include "io/limits.hpp"
 #include "run/world.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 void parallel_for_ordered(std::uint64_t n, int jobs, std::size_t window,
                           const std::function<void(std::uint64_t)>& task,
@@ -137,7 +139,7 @@ std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
                               const std::atomic<bool>* stop, Progress progress) {
   std::vector<Result> results(points.size());
   parallel_for(
-      points.size(), jobs, [&](std::size_t i) { results[i] = run(points[i], stop); }, stop,
+      points.size(), jobs, [&](std::size_t i) { results[i] = run::run(points[i], stop); }, stop,
       std::move(progress));
   return results;
 }
@@ -146,4 +148,4 @@ int resolve_jobs(int jobs) {
   return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

@@ -11,7 +11,7 @@
 
 #include "model/scenario.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
 
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 // The pool: task(i) for every i in [0, n) on `jobs` threads, each index once.
@@ -34,8 +34,9 @@ void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)
                   const std::atomic<bool>* stop = nullptr, Progress progress = {});
 // Run `points` on `jobs` threads. Stops starting new runs once *stop is true
 // and then throws SweepInterrupted. Rethrows the first error of any run.
-std::vector<Result> run_sweep(const std::vector<Config>& points, int jobs,
-                              const std::atomic<bool>* stop = nullptr, Progress progress = {});
+std::vector<model::Result> run_sweep(const std::vector<model::Config>& points, int jobs,
+                                     const std::atomic<bool>* stop = nullptr,
+                                     Progress progress = {});
 
 // The threads a jobs value asks for: itself, or every core for 0 or less.
 // The one place the default is computed (the CLI's -j 0, Python's jobs=None).
@@ -46,4 +47,4 @@ struct SweepInterrupted : std::runtime_error {
 };
 // Stops starting new runs and cancels those in flight once *stop is true.
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

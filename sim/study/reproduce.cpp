@@ -5,7 +5,9 @@
 #include "run/report.hpp"
 #include "study/sweep.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 namespace {
 
@@ -116,15 +118,16 @@ nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes) {
                          {"kernel", o.result.config.kernel},
                          {"strategy", o.result.config.strategy},
                          {"dom0_vcpus", o.result.config.dom0_vcpus},
-                         {"config", to_json(o.result.config)},
-                         {"clock", clock_json(o.result)},
-                         {"metrics", metrics_json(o.result)},
+                         {"config", run::to_json(o.result.config)},
+                         {"clock", run::clock_json(o.result)},
+                         {"metrics", run::metrics_json(o.result)},
                          {"reference", ref},
                          {"figures", figs},
                          {"within_tolerance", o.ok}});
   }
-  return {
-      {"scenarios", scenarios}, {"all_within_tolerance", all}, {"provenance", provenance_json()}};
+  return {{"scenarios", scenarios},
+          {"all_within_tolerance", all},
+          {"provenance", run::provenance_json()}};
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

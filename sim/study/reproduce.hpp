@@ -8,7 +8,7 @@
 
 #include "model/scenario.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
 
 struct Figure {
   std::string name;   // e.g. "boot_time_s"
@@ -24,13 +24,13 @@ struct Figure {
 
 struct ReproScenario {
   std::string name;
-  Config config;
+  model::Config config;
   std::vector<Figure> figures;
 };
 
 struct ReproOutcome {
   ReproScenario scenario;
-  Result result;
+  model::Result result;
   bool ok = false;
 };
 
@@ -47,15 +47,16 @@ struct ReproOptions {
 
 // The report's scenarios built on `base` (its topology, parameters and seed;
 // kernel, strategy and vCPUs are set per scenario).
-std::vector<ReproScenario> reproduce_scenarios(const Config& base, const ReproOptions& opts = {});
+std::vector<ReproScenario> reproduce_scenarios(const model::Config& base,
+                                               const ReproOptions& opts = {});
 // Runs them on up to `jobs` threads; the outcome does not depend on `jobs`.
-std::vector<ReproOutcome> run_reproduce(const Config& base, int jobs,
+std::vector<ReproOutcome> run_reproduce(const model::Config& base, int jobs,
                                         const ReproOptions& opts = {});
 nlohmann::json reproduce_json(const std::vector<ReproOutcome>& outcomes);
 
 // Reads the value of a figure from a result (a row of metric_table()).
-double figure_value(const std::string& name, const Result& r);
+double figure_value(const std::string& name, const model::Result& r);
 // The metric-table row a figure reads.
-const MetricSpec& figure_metric(const std::string& name);
+const model::MetricSpec& figure_metric(const std::string& name);
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

@@ -6,7 +6,9 @@
 
 #include "run/world.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 void stream_sweep(const Grid& g, int jobs,
                   const std::function<void(std::uint64_t i, const Result& r)>& row,
@@ -15,7 +17,7 @@ void stream_sweep(const Grid& g, int jobs,
   std::vector<std::optional<Result>> slots(window);  // index % window
   parallel_for_ordered(
       grid_size(g), jobs, window,
-      [&](std::uint64_t i) { slots[i % window] = run(grid_point(g, i), stop); },
+      [&](std::uint64_t i) { slots[i % window] = run::run(grid_point(g, i), stop); },
       [&](std::uint64_t i) {
         std::optional<Result>& r = slots[i % window];
         row(i, *r);
@@ -24,4 +26,4 @@ void stream_sweep(const Grid& g, int jobs,
       stop, std::move(progress));
 }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

@@ -14,7 +14,7 @@
 #include "study/pool.hpp"
 #include "study/sweep_output.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
 
 // Results held at once per thread: the reorder window of a streamed sweep
 // (a run that takes long holds the others back by at most this many).
@@ -25,7 +25,7 @@ constexpr std::size_t kSweepWindowPerJob = 4;
 // kSweepWindowPerJob * jobs results exist at once: memory does not grow with
 // grid_size(g). Stops and errors as parallel_for_ordered.
 void stream_sweep(const Grid& g, int jobs,
-                  const std::function<void(std::uint64_t i, const Result& r)>& row,
+                  const std::function<void(std::uint64_t i, const model::Result& r)>& row,
                   const std::atomic<bool>* stop = nullptr, Progress progress = {});
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

@@ -9,7 +9,9 @@
 #include "run/config.hpp"
 #include "run/report.hpp"
 
-namespace ipistorm::model {
+namespace ipistorm::study {
+
+using namespace model;  // the model's types (Config, Result, Costs) by their short names
 
 using nlohmann::json;
 
@@ -75,7 +77,7 @@ std::string sweep_csv(const Grid& g, const std::vector<Result>& results,
 json sweep_json_run(const Grid& g, std::uint64_t i, const Result& r, const std::size_t* sample) {
   // Per run only what the grid sets, and the metrics.
   const Config& c = r.config;
-  json m = metrics_json(r);
+  json m = run::metrics_json(r);
   m.erase("wall_s");
   json swept = json::object();
   for (const auto& p : g.params) swept[p.first] = c.params.get(p.first);
@@ -96,7 +98,7 @@ json sweep_json_head(const Grid& g) {
   // The base config once, the grid's lists, and an empty "runs".
   json swept = json::object();
   for (const auto& p : g.params) swept[p.first] = p.second;
-  return {{"base", to_json(g.base)},
+  return {{"base", run::to_json(g.base)},
           {"grid",
            {{"topology", g.topologies},
             {"kernel", g.kernels},
@@ -106,7 +108,7 @@ json sweep_json_head(const Grid& g) {
             {"seed", g.seeds},
             {"params", swept}}},
           {"runs", json::array()},
-          {"provenance", provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 json sweep_json(const Grid& g, const std::vector<Result>& results,
@@ -153,4 +155,4 @@ std::string SweepJsonText::run(const json& run) {
 
 std::string SweepJsonText::end() const { return runs_ ? "\n  ]\n}\n" : "]\n}\n"; }
 
-}  // namespace ipistorm::model
+}  // namespace ipistorm::study

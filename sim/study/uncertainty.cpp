@@ -133,7 +133,7 @@ json samples_json(const std::vector<Dimension>& dims, const std::vector<Sample>&
 
 std::vector<double> reproduce_figures(const model::Config& base, bool refit, Sample& s,
                                       const std::atomic<bool>* stop,
-                                      const model::ReproOptions& opts) {
+                                      const study::ReproOptions& opts) {
   s.refit = refit;
   model::Config c = base;
   if (refit) {
@@ -141,10 +141,10 @@ std::vector<double> reproduce_figures(const model::Config& base, bool refit, Sam
     c.params.set(s.fit.param, s.fit.value);
   }
   std::vector<double> out;
-  for (const auto& sc : model::reproduce_scenarios(c, opts)) {
+  for (const auto& sc : study::reproduce_scenarios(c, opts)) {
     const bool reuse = refit && sc.name == fitted_cost().scenario;
-    const model::Result r = reuse ? std::move(s.fit.result) : model::run(sc.config, stop);
-    for (const auto& f : sc.figures) out.push_back(model::figure_value(f.name, r));
+    const model::Result r = reuse ? std::move(s.fit.result) : run::run(sc.config, stop);
+    for (const auto& f : sc.figures) out.push_back(study::figure_value(f.name, r));
   }
   s.fit.result = model::Result{};
   return out;
@@ -157,11 +157,11 @@ ReproUncertainty reproduce_uncertainty(const model::Config& base, const StudyOpt
   u.refit = o.refit;
   u.repro = o.repro;
   u.dims = dimensions(base, o.refit);
-  u.scenarios = model::reproduce_scenarios(base, o.repro);
+  u.scenarios = study::reproduce_scenarios(base, o.repro);
   u.samples = make_samples(u.dims, o, base.seed);
   u.figures.resize(u.samples.size());
   // The values go into the config before the fit; the fitted value after.
-  model::parallel_for(
+  study::parallel_for(
       u.samples.size(), o.jobs,
       [&](std::size_t i) {
         Sample& s = u.samples[i];
@@ -277,13 +277,13 @@ json reproduce_uncertainty_json(const ReproUncertainty& u) {
             {"pvops_cx", u.repro.pvops_cx_uploaded ? "uploaded" : "none"},
             {"fit_failures", fit_failures},
             {"dimensions", dimensions_json(u.dims)}}},
-          {"base", model::to_json(u.base)},
+          {"base", run::to_json(u.base)},
           {"scenarios", scenarios},
           {"all_within_fraction", static_cast<double>(all_in) / static_cast<double>(n)},
           {"all_within_samples", all_in},
           {"consistent_ranges", consistent},
           {"samples", samples},
-          {"provenance", model::provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 std::string reproduce_uncertainty_csv(const ReproUncertainty& u) {
@@ -314,7 +314,7 @@ std::string reproduce_uncertainty_csv(const ReproUncertainty& u) {
 
 std::vector<std::pair<std::string, std::string>> figure_names(const model::Config& base) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& sc : model::reproduce_scenarios(base))
+  for (const auto& sc : study::reproduce_scenarios(base))
     for (const auto& f : sc.figures) out.emplace_back(sc.name, f.name);
   return out;
 }
@@ -359,7 +359,7 @@ std::vector<std::vector<double>> evaluate_figures(
       configs[i].params.set(names[j], specs[j]->integer() ? std::round(rows[i][j]) : rows[i][j]);
   }
   std::vector<std::vector<double>> out(rows.size());
-  model::parallel_for(
+  study::parallel_for(
       rows.size(), jobs,
       [&](std::size_t i) {
         model::Config c = configs[i];
@@ -370,10 +370,10 @@ std::vector<std::vector<double>> evaluate_figures(
           c.params.set(f.param, f.value);
           if (scenario == fitted_cost().scenario) fitted = std::move(f.result), have = true;
         }
-        for (const auto& sc : model::reproduce_scenarios(c))
+        for (const auto& sc : study::reproduce_scenarios(c))
           if (sc.name == scenario) {
-            const model::Result r = have ? std::move(fitted) : model::run(sc.config, stop);
-            for (const auto& f : figures) out[i].push_back(model::figure_value(f, r));
+            const model::Result r = have ? std::move(fitted) : run::run(sc.config, stop);
+            for (const auto& f : figures) out[i].push_back(study::figure_value(f, r));
           }
       },
       stop);
@@ -393,7 +393,7 @@ PointsUncertainty points_uncertainty(const model::Config& base,
   u.samples = make_samples(u.dims, o, base.seed);
   const std::size_t n = u.samples.size();
   if (o.refit) {
-    model::parallel_for(
+    study::parallel_for(
         n, o.jobs,
         [&](std::size_t i) {
           Sample& s = u.samples[i];
@@ -406,11 +406,11 @@ PointsUncertainty points_uncertainty(const model::Config& base,
         o.stop);
   }
   u.results.resize(points.size() * n);
-  model::parallel_for(
+  study::parallel_for(
       u.results.size(), o.jobs,
       [&](std::size_t k) {
         const model::Config c = apply_sample(points[k / n], u.dims, u.samples[k % n]);
-        u.results[k] = model::run(c, o.stop);
+        u.results[k] = run::run(c, o.stop);
       },
       o.stop, o.progress);
   return u;
@@ -530,7 +530,7 @@ json compare_uncertainty_json(const CompareUncertainty& c) {
           {"win_fractions", pairs},
           {"verdicts", c.verdicts},
           {"samples", samples_json(u.dims, u.samples)},
-          {"provenance", model::provenance_json()}};
+          {"provenance", run::provenance_json()}};
 }
 
 }  // namespace ipistorm::study

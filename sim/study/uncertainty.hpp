@@ -67,10 +67,10 @@ model::Config fit_base(const model::Config& c);
 struct StudyOptions {
   long long n = 0;
   bool refit = true;
-  model::ReproOptions repro;  // reproduce: what the report leaves open (--pvops-cx)
+  study::ReproOptions repro;  // reproduce: what the report leaves open (--pvops-cx)
   int jobs = 1;
   const std::atomic<bool>* stop = nullptr;
-  model::Progress progress;  // called per sample (reproduce) or per run (compare, sweep)
+  study::Progress progress;  // called per sample (reproduce) or per run (compare, sweep)
 };
 
 // ---- reproduce --uncertainty --------------------------------------------------
@@ -81,15 +81,15 @@ struct StudyOptions {
 // defaults this is exactly what run_reproduce(base, jobs, opts) gives.
 std::vector<double> reproduce_figures(const model::Config& base, bool refit, Sample& s,
                                       const std::atomic<bool>* stop = nullptr,
-                                      const model::ReproOptions& opts = {});
+                                      const study::ReproOptions& opts = {});
 
 struct ReproUncertainty {
   model::Config base;
   std::uint64_t seed = 0;
   bool refit = true;
-  model::ReproOptions repro;
+  study::ReproOptions repro;
   std::vector<Dimension> dims;
-  std::vector<model::ReproScenario> scenarios;  // names, references, accepted ranges
+  std::vector<study::ReproScenario> scenarios;  // names, references, accepted ranges
   std::vector<Sample> samples;
   std::vector<std::vector<double>> figures;  // [sample][figure, flat]
 };

@@ -17,6 +17,7 @@ namespace {
 
 using namespace ipistorm::model;
 using ipistorm::model::testing::short_boot;
+using ipistorm::run::run;
 
 // Every figure of the metric table is finite and not negative.
 void expect_sane(const Result& r) {

@@ -13,6 +13,7 @@
 #include "toy.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
 
 namespace {
 
@@ -39,7 +40,7 @@ model::Config toy(const std::string& kernel) {
 TEST(Fidelity, WakeInThePollingWindowSendsNoIpi) {
   model::Config c = toy("linux-2.6.31-pvops");
   c.params.set("idle_entry_us", 20);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.ioport_ns.max(), 36000);
   EXPECT_EQ(r.metrics.ipis_by_kind[kDrainTarget], 3u);
   EXPECT_EQ(r.metrics.ipis_by_kind[kCallerWake], 0u);
@@ -54,7 +55,7 @@ TEST(Fidelity, WakeInThePollingWindowSendsNoIpi) {
 TEST(Fidelity, WakeWhileHaltingSendsTheIpiButNoXenWake) {
   model::Config c = toy("linux-2.6.31-pvops");
   c.params.set("hypercall_us", 20);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.ioport_ns.max(), 56000);
   EXPECT_EQ(r.metrics.ipis_by_kind[kCallerWake], 1u);
   EXPECT_EQ(r.metrics.ipis_total, 4u);
@@ -67,14 +68,14 @@ TEST(Fidelity, WakeWhileHaltingSendsTheIpiButNoXenWake) {
 // qemu-dm runs at 21, notify (1): 22 us, exactly one IPI and one wake more.
 TEST(Fidelity, IoreqEventLandsOnVcpu0) {
   model::Config here = toy("linux-2.6.18-xen");
-  model::Result r0 = model::run(here);
+  model::Result r0 = run::run(here);
   EXPECT_EQ(r0.metrics.ioport_ns.max(), 11000);
   EXPECT_EQ(r0.metrics.ipis_total, 0u);
   EXPECT_EQ(r0.metrics.vcpu_wakes, 1u);
 
   model::Config away = here;
   away.dm_vcpu = 2;
-  model::Result r2 = model::run(away);
+  model::Result r2 = run::run(away);
   EXPECT_EQ(r2.metrics.ioport_ns.max(), 22000);
   EXPECT_EQ(r2.metrics.ipis_total, r0.metrics.ipis_total + 1);
   EXPECT_EQ(r2.metrics.ipis_by_kind[kOther], 1u);
@@ -82,7 +83,7 @@ TEST(Fidelity, IoreqEventLandsOnVcpu0) {
 
   // Bound where qemu-dm runs, the event costs no detour.
   away.params.set("dm_evtchn_vcpu", 2);
-  model::Result r22 = model::run(away);
+  model::Result r22 = run::run(away);
   EXPECT_EQ(r22.metrics.ioport_ns.max(), 11000);
   EXPECT_EQ(r22.metrics.ipis_total, 0u);
 }
@@ -93,7 +94,7 @@ TEST(Fidelity, IoreqEventLandsOnVcpu0) {
 TEST(Fidelity, Dom0UtilisationIncludesTheSwitchIn) {
   model::Config c = toy("linux-2.6.18-xen");
   c.params.set("xen_context_switch_us", 5);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.ioport_ns.max(), 16000);
   EXPECT_EQ(r.metrics.boot_time_ns, 16000);
   EXPECT_DOUBLE_EQ(r.metrics.dom0_busy_ns.total(), 6000.0);
@@ -106,13 +107,13 @@ TEST(Fidelity, ArgumentIsFourBytes) {
   model::Config c = toy("linux-2.6.18-xen");
   EXPECT_EQ(c.params.get("hcall_arg_bytes"), 4);
   c.params.set("boot_probe_polls", 10);
-  model::Result lock = model::run(c);
+  model::Result lock = run::run(c);
   EXPECT_EQ(lock.metrics.irq_hypercalls, 10u);
   EXPECT_EQ(lock.metrics.buffer_syscalls, 20u);
   EXPECT_EQ(lock.metrics.peak_locked_bytes, 4096);
   EXPECT_EQ(lock.metrics.bytes_copied, 80u);
   c.strategy = "kernel-buffer";
-  model::Result copy = model::run(c);
+  model::Result copy = run::run(c);
   EXPECT_EQ(copy.metrics.irq_hypercalls, 10u);
   EXPECT_EQ(copy.metrics.bytes_copied, 80u);
 }
@@ -124,7 +125,7 @@ TEST(Fidelity, DataPortReadsRaiseTheIrqOnlyAtTheSectorEnd) {
   c.params.set("boot_probe_polls", 0);
   c.params.set("boot_firmware_sectors", 3);
   c.params.set("ide_data_ioreqs_per_sector", 4);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.ioport_accesses, 12u);
   EXPECT_EQ(r.metrics.irq_updates, 3u);
   EXPECT_EQ(r.metrics.irq_hypercalls, 3u);

@@ -12,6 +12,7 @@
 #include "toy.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
 namespace study = ipistorm::study;
 
 using ipistorm::model::testing::short_boot;
@@ -45,10 +46,10 @@ TEST(Fit, RefitHitsTargetWithinTolerance) {
   EXPECT_LE(std::fabs(r.achieved - r.target), t.tolerance);
   EXPECT_LT(r.value, start.value);  // a dearer send: less left
   EXPECT_LE(r.runs, t.max_runs);
-  model::Config check = model::reproduce_scenarios(c)[1].config;
-  ASSERT_EQ(model::reproduce_scenarios(c)[1].name, "pvops");
+  model::Config check = study::reproduce_scenarios(c)[1].config;
+  ASSERT_EQ(study::reproduce_scenarios(c)[1].name, "pvops");
   check.params.set("queue_work_us", r.value);
-  EXPECT_DOUBLE_EQ(model::metric_value("boot_time_s", model::run(check)), r.achieved);
+  EXPECT_DOUBLE_EQ(model::metric_value("boot_time_s", run::run(check)), r.achieved);
 }
 
 // A boot that takes longer than 42 s with no queue_work cost at all, or one

@@ -96,13 +96,15 @@ TEST(Csv, ASweepOnATopologyWithCommasKeepsItsColumns) {
   // An unquoted synthetic topology with indexes= split every row of the
   // sweep CSV into more columns than its header.
   namespace model = ipistorm::model;
+  namespace run = ipistorm::run;
+  namespace study = ipistorm::study;
   model::Config c = model::testing::short_boot(0.01, 20);
   c.topology = "pack:2 pu:1(indexes=0,1)";
   c.dom0_vcpus = 2;
-  model::Grid g;
+  study::Grid g;
   g.base = c;
-  const std::vector<model::Result> results = {model::run(c)};
-  const auto rows = read_csv(model::sweep_csv(g, results));
+  const std::vector<model::Result> results = {run::run(c)};
+  const auto rows = read_csv(study::sweep_csv(g, results));
   ASSERT_GT(rows.size(), 2u);
   for (const auto& r : rows) ASSERT_EQ(r.size(), rows[0].size());
   EXPECT_EQ(rows[0][1], "topology");

@@ -25,6 +25,7 @@
 #include "toy.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
 using ipistorm::engine::Action;
 
 namespace {
@@ -42,7 +43,7 @@ model::Config toy(const std::string& kernel, double dm_pages) {
 // 2.6.18: the ioreq wakes the device model's idle vCPU (10), the hypercall
 // path costs nothing, the notify is one event-channel send (1): 11 us.
 TEST(KernelPresets, Linux2618XenNeverDrains) {
-  model::Result r = model::run(toy("linux-2.6.18-xen", 0));
+  model::Result r = run::run(toy("linux-2.6.18-xen", 0));
   EXPECT_EQ(r.metrics.ioport_ns.max(), 11000);
   EXPECT_EQ(r.metrics.boot_time_ns, 11000);
   EXPECT_EQ(r.metrics.ipis_total, 0u);
@@ -61,7 +62,7 @@ TEST(KernelPresets, Linux2618XenNeverDrains) {
 //  t=34 flush 2, 3 done; lock page, hypercall, munlock (0); notify (1): 35 us.
 // IPIs: 3 to drain targets + 1 to wake the caller = 4 = V-1 targets.
 TEST(KernelPresets, Linux2631PvopsDrainsEveryCpuAndWaits) {
-  model::Result r = model::run(toy("linux-2.6.31-pvops", 0));
+  model::Result r = run::run(toy("linux-2.6.31-pvops", 0));
   EXPECT_EQ(r.metrics.ioport_ns.max(), 35000);
   EXPECT_EQ(r.metrics.ipis_total, 4u);
   EXPECT_EQ(r.metrics.ipis_by_kind[static_cast<int>(model::IpiKind::kDrainTarget)], 3u);
@@ -74,7 +75,7 @@ TEST(KernelPresets, Linux2631PvopsDrainsEveryCpuAndWaits) {
 // work locally (no IPI); flush: sleep, events/0 takes the free lock and holds
 // it 3 -> 13, completes locally; unlock; notify (1): 14 us, no IPI.
 TEST(KernelPresets, Linux312DrainsOnlyCpusWithPages) {
-  model::Result r = model::run(toy("linux-3.12", 1));
+  model::Result r = run::run(toy("linux-3.12", 1));
   EXPECT_EQ(r.metrics.ioport_ns.max(), 14000);
   EXPECT_EQ(r.metrics.ipis_total, 0u);
   EXPECT_EQ(r.metrics.drains_all, 1u);
@@ -83,7 +84,7 @@ TEST(KernelPresets, Linux312DrainsOnlyCpusWithPages) {
 
 // 3.12 with no pages anywhere: nothing to drain, 11 us like 2.6.18.
 TEST(KernelPresets, Linux312SkipsWhenAllPagevecsEmpty) {
-  model::Result r = model::run(toy("linux-3.12", 0));
+  model::Result r = run::run(toy("linux-3.12", 0));
   EXPECT_EQ(r.metrics.ioport_ns.max(), 11000);
   EXPECT_EQ(r.metrics.drains_all, 0u);
 }
@@ -93,7 +94,7 @@ TEST(KernelPresets, Linux312SkipsWhenAllPagevecsEmpty) {
 TEST(KernelPresets, Linux415And510DrainLocallyOnly) {
   for (const char* k : {"linux-4.15", "linux-5.10"}) {
     SCOPED_TRACE(k);
-    model::Result r = model::run(toy(k, 1));
+    model::Result r = run::run(toy(k, 1));
     EXPECT_EQ(r.metrics.ioport_ns.max(), 14000);
     EXPECT_EQ(r.metrics.ipis_total, 0u);
     EXPECT_EQ(r.metrics.drains_all, 0u);
@@ -221,9 +222,9 @@ TEST(KernelPresets, Linux312IpisNeverExceedCpusWithPages) {
   c.params.set("boot_init_polls", 50);
   c.params.set("boot_init_cpu_s", 0.5);
   c.kernel = "linux-3.12";
-  model::Result r312 = model::run(c);
+  model::Result r312 = run::run(c);
   c.kernel = "linux-2.6.31-pvops";
-  model::Result r2631 = model::run(c);
+  model::Result r2631 = run::run(c);
   const auto target_ipis =
       r312.metrics.ipis_by_kind[static_cast<int>(model::IpiKind::kDrainTarget)];
   EXPECT_GT(r312.metrics.drains_all, 0u);
@@ -282,7 +283,7 @@ namespace {
 // events per mlock per dom0 vCPU (it was about 8 with one event per step).
 TEST(KernelPresets, IdleDrainTargetsAreNotAnEventPerStep) {
   model::Config c = model::testing::short_boot(0.05, 300);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   ASSERT_EQ(r.config.dom0_vcpus, 16);
   ASSERT_GT(r.metrics.mlock_calls, 290u);
   const double per = static_cast<double>(r.events) / static_cast<double>(r.metrics.mlock_calls) /
@@ -299,7 +300,7 @@ TEST(KernelPresets, IdleDrainTargetsAreNotAnEventPerStep) {
   // vCPU (the full boot at 2dc21ce, each turn an event at its ask and at its
   // release: 2.99; now 0.87).
   c.params.set("dom0_page_adds_per_s", 1e5);
-  model::Result p = model::run(c);
+  model::Result p = run::run(c);
   ASSERT_GT(p.metrics.mlock_calls, 290u);
   EXPECT_LE(static_cast<double>(p.events) / static_cast<double>(p.metrics.mlock_calls) / 16.0,
             1.25);
@@ -353,7 +354,7 @@ TEST(OtherDrainCallers, ACallerAsleepInsideADrainIsNotWokenAsIfIdle) {
       const auto deadline = Clock::now() + std::chrono::seconds(300);  // clock: hang guard
       const auto hung = [&] { return Clock::now() > deadline; };       // clock: hang guard
       const auto out = ipistorm::run::run_cancellable(
-          [&](const std::atomic<bool>* stop) { return model::run(c, stop); }, hung,
+          [&](const std::atomic<bool>* stop) { return run::run(c, stop); }, hung,
           std::chrono::milliseconds(20));
       ASSERT_FALSE(out.stopped) << kernel << " seed " << seed << ": no boot after 300 s (hung)";
       ASSERT_TRUE(out.value.has_value()) << kernel << " seed " << seed;
@@ -362,7 +363,7 @@ TEST(OtherDrainCallers, ACallerAsleepInsideADrainIsNotWokenAsIfIdle) {
       // The other callers did drain: more drains than mlock alone makes.
       model::Config alone = c;
       alone.params.set("other_drain_all_per_s", 0);
-      EXPECT_GT(r.metrics.drains_all, model::run(alone).metrics.drains_all)
+      EXPECT_GT(r.metrics.drains_all, run::run(alone).metrics.drains_all)
           << kernel << " seed " << seed;
     }
   }

@@ -110,7 +110,7 @@ TEST(MetricViews, TheRegisteredRowIsInEveryViewItLists) {
     ASSERT_FALSE(rows.empty()) << model::view_name(v);
     EXPECT_STREQ(rows.back()->name, "test_only.figure") << model::view_name(v);
   }
-  EXPECT_STREQ(model::figure_metric("test_only_figure").name, "test_only.figure");
+  EXPECT_STREQ(study::figure_metric("test_only_figure").name, "test_only.figure");
   EXPECT_THROW(model::MetricRegistration(model::metric("boot_time_s")), std::logic_error);
 }
 
@@ -130,7 +130,7 @@ TEST(MetricViews, ViewsOrderByPositionThenTable) {
 }
 
 TEST(MetricViews, SimulateShowsItsViewAndTheBreakdown) {
-  const model::Result r = model::run(tiny());
+  const model::Result r = run::run(tiny());
   std::ostringstream os;
   cli::print_result(os, r);
   const std::string text = os.str();
@@ -141,7 +141,7 @@ TEST(MetricViews, SimulateShowsItsViewAndTheBreakdown) {
   // A row not in the view stays out ("ioport accesses" is JSON and CSV only).
   EXPECT_EQ(text.find("ioport accesses"), std::string::npos);
   // The JSON carries every row, the test-only one included.
-  EXPECT_EQ(model::metrics_json(r)["test_only"]["figure"].get<double>(), 4242.25);
+  EXPECT_EQ(run::metrics_json(r)["test_only"]["figure"].get<double>(), 4242.25);
 }
 
 TEST(MetricViews, CompareShowsItsViewInTheTableAndTheWideCsv) {
@@ -181,9 +181,9 @@ TEST(MetricViews, SweepShowsItsView) {
 }
 
 TEST(MetricViews, DistributionsAreRowsToo) {
-  const nlohmann::json d = model::distributions_json(model::run(tiny()));
-  ASSERT_EQ(d.size(), model::distribution_table().size());
-  for (const auto& row : model::distribution_table()) {
+  const nlohmann::json d = run::distributions_json(run::run(tiny()));
+  ASSERT_EQ(d.size(), run::distribution_table().size());
+  for (const auto& row : run::distribution_table()) {
     EXPECT_TRUE(d.contains(row.name)) << row.name;
     EXPECT_GT(std::string(row.computation).size(), 10u) << row.name;
   }

@@ -11,6 +11,7 @@
 #include "run/config.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
 using ipistorm::InputError;
 
 // Every chosen (not fitted) cost has a range; fitted rows and structure
@@ -57,7 +58,7 @@ TEST(Ranges, RelativeRangesResolveAroundTheDefault) {
 TEST(Ranges, ConfigFileRangesAreChecked) {
   auto apply = [](const char* text) {
     model::Config c;
-    model::apply_json(c, nlohmann::json::parse(text));
+    run::apply_json(c, nlohmann::json::parse(text));
     return c;
   };
   const model::Config ok =
@@ -67,7 +68,7 @@ TEST(Ranges, ConfigFileRangesAreChecked) {
   EXPECT_EQ(ok.ranges.at("evtchn_send_us").high, 3);
   // Round trip through the resolved config.
   model::Config back;
-  model::apply_json(back, model::to_json(ok));
+  run::apply_json(back, run::to_json(ok));
   EXPECT_EQ(back.ranges.at("evtchn_send_us").low, 0.5);
   // The table's distribution when none is given.
   EXPECT_EQ(apply(R"({"ranges": {"syscall_us": {"range": [0.1, 1]}}})")

@@ -10,16 +10,18 @@
 #include "study/reproduce.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
+namespace study = ipistorm::study;
 using ipistorm::InputError;
 
 namespace {
 
-const std::vector<model::ReproOutcome>& outcomes() {
-  static const auto o = model::run_reproduce(model::Config{}, 2);
+const std::vector<study::ReproOutcome>& outcomes() {
+  static const auto o = study::run_reproduce(model::Config{}, 2);
   return o;
 }
 
-const model::Figure& figure(const std::string& scenario, const std::string& name) {
+const study::Figure& figure(const std::string& scenario, const std::string& name) {
   for (const auto& o : outcomes())
     if (o.scenario.name == scenario)
       for (const auto& f : o.scenario.figures)
@@ -39,7 +41,7 @@ TEST(Reproduce, FiguresWithinTolerance) {
            {"pvops", "dom0_util_peak_pct"},
            {"pvops", "ioport_latency_mean_cycles"},
            {"pvops-no-lock", "boot_time_s"}}) {
-    const model::Figure& fig = figure(s, f);
+    const study::Figure& fig = figure(s, f);
     EXPECT_TRUE(fig.ok) << s << " " << f << " = " << fig.model << " not in [" << fig.lo << ", "
                         << fig.hi << "]";
   }
@@ -51,7 +53,7 @@ TEST(Reproduce, DrainTargetIpisPerMlockAreVcpusMinusOne) {
   for (const auto& o : outcomes()) {
     if (o.scenario.name.find("formula") == std::string::npos) continue;
     const int v = o.result.config.dom0_vcpus;
-    EXPECT_DOUBLE_EQ(model::figure_value("drain_target_ipis_per_mlock", o.result), v - 1.0);
+    EXPECT_DOUBLE_EQ(study::figure_value("drain_target_ipis_per_mlock", o.result), v - 1.0);
     EXPECT_GT(o.result.metrics.mlock_calls, 0u);
     ++checked;
   }
@@ -66,7 +68,7 @@ TEST(Reproduce, DrainTargetIpisPerMlockAreVcpusMinusOne) {
 // mean). The peak must stay a storm of that order: well above the 2.6.18 dom0,
 // which sends none.
 TEST(Reproduce, IpiPeakIsWithinTheDocumentedDeviation) {
-  const model::Figure& ipi = figure("pvops", "resched_ipis_peak_per_s");
+  const study::Figure& ipi = figure("pvops", "resched_ipis_peak_per_s");
   EXPECT_GT(ipi.model, 130000.0);
   EXPECT_LT(ipi.model, 200000.0);  // when this passes 200k, move it to the list above
   for (const auto& o : outcomes()) {
@@ -99,14 +101,14 @@ TEST(Reproduce, SameConfigAndSeedGiveIdenticalResults) {
   c.params.set("boot_firmware_sectors", 100);
   c.params.set("boot_init_polls", 20);
   c.params.set("boot_init_cpu_s", 0.05);
-  model::Result a = model::run(c);
-  model::Result b = model::run(c);
-  nlohmann::json ja = model::metrics_json(a), jb = model::metrics_json(b);
+  model::Result a = run::run(c);
+  model::Result b = run::run(c);
+  nlohmann::json ja = run::metrics_json(a), jb = run::metrics_json(b);
   ja.erase("wall_s");
   jb.erase("wall_s");
   EXPECT_EQ(ja.dump(), jb.dump());
   c.seed = 2;
-  nlohmann::json jc = model::metrics_json(model::run(c));
+  nlohmann::json jc = run::metrics_json(run::run(c));
   jc.erase("wall_s");
   EXPECT_NE(ja.dump(), jc.dump());
 }
@@ -121,30 +123,29 @@ TEST(Reproduce, ThreadCountDoesNotChangeOutput) {
     for (auto& s : j["scenarios"]) s["metrics"].erase("wall_s");
     return j["scenarios"].dump();
   };
-  EXPECT_EQ(strip(model::reproduce_json(model::run_reproduce(c, 1))),
-            strip(model::reproduce_json(model::run_reproduce(c, 2))));
+  EXPECT_EQ(strip(study::reproduce_json(study::run_reproduce(c, 1))),
+            strip(study::reproduce_json(study::run_reproduce(c, 2))));
 }
 
 TEST(Reproduce, BadConfigsAreInputErrors) {
   model::Config c;
   c.dom0_vcpus = 17;
-  EXPECT_THROW(model::run(c), InputError);
+  EXPECT_THROW(run::run(c), InputError);
   c.dom0_vcpus = 0;
   c.kernel = "linux-1.0";
-  EXPECT_THROW(model::run(c), InputError);
+  EXPECT_THROW(run::run(c), InputError);
   c.kernel = "linux-2.6.31-pvops";
   c.strategy = "magic";
-  EXPECT_THROW(model::run(c), InputError);
+  EXPECT_THROW(run::run(c), InputError);
   c.strategy = "no-lock";
   c.placement = "scatter";
-  EXPECT_THROW(model::run(c), InputError);
+  EXPECT_THROW(run::run(c), InputError);
   EXPECT_THROW(c.params.set("evtchn_send_us", -1), InputError);
   EXPECT_THROW(c.params.set_from_string("evtchn_send_us", "fast"), InputError);
   EXPECT_THROW(c.params.set("no_such_param", 1), InputError);
   EXPECT_THROW(c.params.set("pagevec_size", 2.5), InputError);
-  EXPECT_THROW(model::apply_json(c, nlohmann::json::parse(R"({"dom0_vcpus": "many"})")),
-               InputError);
-  EXPECT_THROW(model::apply_json(c, nlohmann::json::parse(R"({"colour": 1})")), InputError);
+  EXPECT_THROW(run::apply_json(c, nlohmann::json::parse(R"({"dom0_vcpus": "many"})")), InputError);
+  EXPECT_THROW(run::apply_json(c, nlohmann::json::parse(R"({"colour": 1})")), InputError);
 }
 
 }  // namespace

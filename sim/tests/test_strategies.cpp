@@ -25,6 +25,7 @@
 #include "toy.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
 
 namespace {
 
@@ -86,7 +87,7 @@ TEST(Strategies, OneStatusPollCostsWhatTheHandCountSays) {
   ASSERT_EQ(cases.size(), model::strategies().size()) << "a new strategy needs a hand count";
   for (const auto& e : cases) {
     SCOPED_TRACE(e.strategy);
-    model::Result r = model::run(toy(e.strategy));
+    model::Result r = run::run(toy(e.strategy));
     EXPECT_EQ(r.metrics.ioport_accesses, 1u);
     EXPECT_EQ(r.metrics.ioport_ns.max(), static_cast<std::int64_t>(e.latency_us * 1000));
     EXPECT_EQ(r.metrics.peak_locked_bytes, e.locked_peak);
@@ -107,7 +108,7 @@ TEST(Strategies, MulticallBatchSendsOneHypercallPerBatch) {
   model::Config c = toy("multicall-batch");
   c.params.set("multicall_batch", 2);
   c.params.set("boot_probe_polls", 2);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.ioport_ns.min(), 12000);
   EXPECT_EQ(r.metrics.ioport_ns.max(), 14500);
   EXPECT_EQ(r.metrics.boot_time_ns, 26500);
@@ -121,7 +122,7 @@ TEST(Strategies, IrqLevelFilterCallsOnAChange) {
   model::Config c = toy("irq-level-filter");
   c.params.set("boot_probe_polls", 0);
   c.params.set("boot_firmware_sectors", 1);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.ioport_ns.max(), 22000);
   EXPECT_EQ(r.metrics.irq_hypercalls, 1u);
   EXPECT_EQ(r.metrics.irq_updates, 1u);
@@ -134,7 +135,7 @@ TEST(Strategies, NoLockFailuresAreRetried) {
   model::Config c = toy("no-lock");
   c.params.set("nolock_fault_prob", 0.5);
   c.params.set("boot_probe_polls", 200);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_GT(r.metrics.failed_hypercalls, 50u);
   EXPECT_EQ(r.metrics.irq_hypercalls, 200u + r.metrics.failed_hypercalls);
   EXPECT_EQ(r.metrics.peak_locked_bytes, 0);
@@ -167,7 +168,7 @@ TEST(Strategies, HcallBufferCacheHitsAndMisses) {
 TEST(Strategies, HcallBufferCacheLocksOncePerBoot) {
   model::Config c = toy("hcall-buffer-cache");
   c.params.set("boot_probe_polls", 50);
-  model::Result r = model::run(c);
+  model::Result r = run::run(c);
   EXPECT_EQ(r.metrics.mlock_calls, 1u);
   EXPECT_EQ(r.metrics.munlock_calls, 0u);
   EXPECT_EQ(r.metrics.irq_hypercalls, 50u);

@@ -13,6 +13,7 @@
 #include "study/sweep.hpp"
 
 namespace model = ipistorm::model;
+namespace study = ipistorm::study;
 using ipistorm::InputError;
 using nlohmann::json;
 
@@ -31,13 +32,13 @@ model::Config tiny() {
 }
 
 TEST(Sweep, ExpandsInTheDocumentedOrder) {
-  model::Grid g =
-      model::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.18-xen", "linux-2.6.31-pvops"],
+  study::Grid g =
+      study::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.18-xen", "linux-2.6.31-pvops"],
                       "dom0_vcpus": [2, 4], "seed": [1, 2],
                       "params": {"evtchn_send_us": [1, 2]}})"),
                             tiny());
-  EXPECT_EQ(model::grid_size(g), 16u);
-  auto pts = model::expand(g);
+  EXPECT_EQ(study::grid_size(g), 16u);
+  auto pts = study::expand(g);
   ASSERT_EQ(pts.size(), 16u);
   // kernel slowest, then vCPUs, then the parameter, seed fastest.
   EXPECT_EQ(pts[0].kernel, "linux-2.6.18-xen");
@@ -54,12 +55,12 @@ TEST(Sweep, ExpandsInTheDocumentedOrder) {
 }
 
 TEST(Sweep, GridSizeSaturatesInsteadOfWrapping) {
-  model::Grid g;
+  study::Grid g;
   g.base = tiny();
-  model::complete_grid(g);
+  study::complete_grid(g);
   g.params.emplace_back("evtchn_send_us", std::vector<double>(100000, 1.0));
   g.params.emplace_back("queue_work_us", std::vector<double>(100000, 1.0));
-  EXPECT_EQ(model::grid_size(g), 10000000000u);
+  EXPECT_EQ(study::grid_size(g), 10000000000u);
 }
 
 TEST(Sweep, GridErrorsAreInputErrors) {
@@ -74,7 +75,7 @@ TEST(Sweep, GridErrorsAreInputErrors) {
            R"({"seed": [-1]})",                      // negative seed
        }) {
     SCOPED_TRACE(bad);
-    EXPECT_THROW(model::grid_from_json(json::parse(bad), base), InputError);
+    EXPECT_THROW(study::grid_from_json(json::parse(bad), base), InputError);
   }
   // Names are checked by validate_grid before anything runs.
   for (const char* bad :
@@ -82,20 +83,20 @@ TEST(Sweep, GridErrorsAreInputErrors) {
         R"({"dom0_vcpus": [99]})", R"({"topology": ["nowhere"]})",
         R"({"params": {"evtchn_send_us": [-1]}})"}) {
     SCOPED_TRACE(bad);
-    EXPECT_THROW(model::validate_grid(model::grid_from_json(json::parse(bad), base)), InputError);
+    EXPECT_THROW(study::validate_grid(study::grid_from_json(json::parse(bad), base)), InputError);
   }
 }
 
 TEST(Sweep, OutputIsTheSameForAnyThreadCount) {
-  model::Grid g =
-      model::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.31-pvops", "linux-3.12"],
+  study::Grid g =
+      study::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.31-pvops", "linux-3.12"],
                       "strategy": ["mlock-per-call", "hcall-buffer-cache"],
                       "dom0_vcpus": [1, 4], "seed": [1, 2]})"),
                             tiny());
-  const auto pts = model::expand(g);
-  const std::string one = model::sweep_csv(g, model::run_sweep(pts, 1));
-  const std::string two = model::sweep_csv(g, model::run_sweep(pts, 2));
-  const std::string three = model::sweep_csv(g, model::run_sweep(pts, 3));
+  const auto pts = study::expand(g);
+  const std::string one = study::sweep_csv(g, study::run_sweep(pts, 1));
+  const std::string two = study::sweep_csv(g, study::run_sweep(pts, 2));
+  const std::string three = study::sweep_csv(g, study::run_sweep(pts, 3));
   EXPECT_EQ(one, two);
   EXPECT_EQ(one, three);
   EXPECT_NE(one.find("run,topology,kernel,strategy,placement,dom0_vcpus,seed,metric,value"),
@@ -104,40 +105,40 @@ TEST(Sweep, OutputIsTheSameForAnyThreadCount) {
 }
 
 TEST(Sweep, StopFlagInterruptsWithoutResults) {
-  model::Grid g = model::grid_from_json(json::parse(R"({"seed": [1, 2, 3, 4]})"), tiny());
+  study::Grid g = study::grid_from_json(json::parse(R"({"seed": [1, 2, 3, 4]})"), tiny());
   std::atomic<bool> stop{true};
-  EXPECT_THROW(model::run_sweep(model::expand(g), 2, &stop), model::SweepInterrupted);
+  EXPECT_THROW(study::run_sweep(study::expand(g), 2, &stop), study::SweepInterrupted);
 }
 
 TEST(Sweep, GridPointIsAMixedRadixNumberOverTheLists) {
   // 10^10 points: the point of any index without a list of them.
-  model::Grid g;
+  study::Grid g;
   g.base = tiny();
   g.kernels = {"linux-2.6.18-xen", "linux-2.6.31-pvops"};
-  model::complete_grid(g);
+  study::complete_grid(g);
   std::vector<double> a(100000), b(100000);
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = b[i] = static_cast<double>(i) / 1000;
   g.params.emplace_back("evtchn_send_us", a);
   g.params.emplace_back("queue_work_us", b);
   g.seeds = {7, 8};
-  ASSERT_EQ(model::grid_size(g), 40000000000u);
+  ASSERT_EQ(study::grid_size(g), 40000000000u);
   // index = ((kernel * 1e5 + evtchn) * 1e5 + queue_work) * 2 + seed
   const std::uint64_t i = ((1 * 100000ull + 12345) * 100000 + 678) * 2 + 1;
-  const model::Config c = model::grid_point(g, i);
+  const model::Config c = study::grid_point(g, i);
   EXPECT_EQ(c.kernel, "linux-2.6.31-pvops");
   EXPECT_EQ(c.params.get("evtchn_send_us"), a[12345]);
   EXPECT_EQ(c.params.get("queue_work_us"), b[678]);
   EXPECT_EQ(c.seed, 8u);
-  const model::Config last = model::grid_point(g, model::grid_size(g) - 1);
+  const model::Config last = study::grid_point(g, study::grid_size(g) - 1);
   EXPECT_EQ(last.kernel, "linux-2.6.31-pvops");
   EXPECT_EQ(last.params.get("evtchn_send_us"), a.back());
   EXPECT_EQ(last.seed, 8u);
   // A parameter listed twice takes its later list, as the flags read.
-  model::Grid twice;
+  study::Grid twice;
   twice.base = tiny();
-  model::complete_grid(twice);
+  study::complete_grid(twice);
   twice.params = {{"evtchn_send_us", {1, 2}}, {"evtchn_send_us", {3}}};
-  EXPECT_EQ(model::grid_point(twice, 1).params.get("evtchn_send_us"), 3);
+  EXPECT_EQ(study::grid_point(twice, 1).params.get("evtchn_send_us"), 3);
 }
 
 TEST(Sweep, OrderedPoolHandsOverInIndexOrderWithinTheWindow) {
@@ -148,7 +149,7 @@ TEST(Sweep, OrderedPoolHandsOverInIndexOrderWithinTheWindow) {
     std::mutex m;
     std::uint64_t emitted = 0, max_ahead = 0;
     std::vector<std::uint64_t> order;
-    model::parallel_for_ordered(
+    study::parallel_for_ordered(
         n, jobs, window,
         [&](std::uint64_t i) {
           std::lock_guard<std::mutex> lock(m);
@@ -165,7 +166,7 @@ TEST(Sweep, OrderedPoolHandsOverInIndexOrderWithinTheWindow) {
   }
   // The first error by index wins, and nothing after it is handed over.
   std::vector<std::uint64_t> got;
-  EXPECT_THROW(model::parallel_for_ordered(
+  EXPECT_THROW(study::parallel_for_ordered(
                    100, 2, 4,
                    [](std::uint64_t i) {
                      if (i == 7) throw InputError("seven");
@@ -177,22 +178,22 @@ TEST(Sweep, OrderedPoolHandsOverInIndexOrderWithinTheWindow) {
 }
 
 TEST(Sweep, StreamedOutputIsTheHeldSweepsForAnyThreadCount) {
-  model::Grid g = model::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.31-pvops"],
+  study::Grid g = study::grid_from_json(json::parse(R"({"kernel": ["linux-2.6.31-pvops"],
                       "strategy": ["mlock-per-call", "kernel-buffer"],
                       "dom0_vcpus": [1, 4], "seed": [1, 2, 3],
                       "params": {"evtchn_send_us": [1, 2.5]}})"),
                                         tiny());
-  const auto held = model::run_sweep(model::expand(g), 2);
-  const std::string csv = model::sweep_csv(g, held);
-  const std::string json_text = model::sweep_json(g, held).dump(2) + "\n";
+  const auto held = study::run_sweep(study::expand(g), 2);
+  const std::string csv = study::sweep_csv(g, held);
+  const std::string json_text = study::sweep_json(g, held).dump(2) + "\n";
   for (int jobs : {1, 2, 3}) {
     SCOPED_TRACE(jobs);
-    std::string c = model::sweep_csv_header(g), j;
-    model::SweepJsonText jt(g);
+    std::string c = study::sweep_csv_header(g), j;
+    study::SweepJsonText jt(g);
     j = jt.begin();
-    model::stream_sweep(g, jobs, [&](std::uint64_t i, const model::Result& r) {
-      c += model::sweep_csv_rows(g, i, r);
-      j += jt.run(model::sweep_json_run(g, i, r));
+    study::stream_sweep(g, jobs, [&](std::uint64_t i, const model::Result& r) {
+      c += study::sweep_csv_rows(g, i, r);
+      j += jt.run(study::sweep_json_run(g, i, r));
     });
     j += jt.end();
     EXPECT_EQ(c, csv);
@@ -210,20 +211,20 @@ TEST(Sweep, HugeGridStreamsWithoutHoldingItsPoints) {
   // 10^7 runs: held as Configs (a parameter map each) that is tens of GB
   // before the first run. Streamed, the first rows come with the heap about
   // where it was; the sweep is stopped after three of them.
-  model::Grid g;
+  study::Grid g;
   g.base = tiny();
-  model::complete_grid(g);
+  study::complete_grid(g);
   g.seeds.clear();
   for (std::uint64_t s = 1; s <= 10000; ++s) g.seeds.push_back(s);
   std::vector<double> v(1000);
   for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1 + static_cast<double>(i) / 1000;
   g.params.emplace_back("evtchn_send_us", v);
-  ASSERT_EQ(model::grid_size(g), 10000000u);
+  ASSERT_EQ(study::grid_size(g), 10000000u);
   const std::size_t before = heap_in_use();
   std::size_t peak = before;
   std::vector<std::uint64_t> rows;
   std::atomic<bool> stop{false};
-  EXPECT_THROW(model::stream_sweep(
+  EXPECT_THROW(study::stream_sweep(
                    g, 2,
                    [&](std::uint64_t i, const model::Result& r) {
                      rows.push_back(i);
@@ -232,7 +233,7 @@ TEST(Sweep, HugeGridStreamsWithoutHoldingItsPoints) {
                      if (rows.size() == 3) stop = true;
                    },
                    &stop),
-               model::SweepInterrupted);
+               study::SweepInterrupted);
   ASSERT_EQ(rows.size(), 3u);
   for (std::uint64_t i = 0; i < 3; ++i) EXPECT_EQ(rows[i], i);
   EXPECT_LT(peak - before, std::size_t{64} << 20) << "the heap grew with the grid";

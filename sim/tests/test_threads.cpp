@@ -3,7 +3,7 @@
 // here (CPython is not instrumented), so these drive the same C++ paths its
 // threading tests do (pybindings/tests/test_simulate.py test_gil_released,
 // test_keyboard_interrupt_stops_run; test_sweep.py
-// test_keyboard_interrupt_stops_sweep): several threads calling model::run
+// test_keyboard_interrupt_stops_sweep): several threads calling run::run
 // at once, as Python threads do once simulate() releases the GIL, and the
 // cancel flag set from another thread while a run or a sweep is in flight,
 // the way pybindings/interrupt.hpp (call_interruptible) sets it on Ctrl-C.
@@ -24,6 +24,8 @@
 #include "study/pool.hpp"
 
 namespace model = ipistorm::model;
+namespace run = ipistorm::run;
+namespace study = ipistorm::study;
 
 namespace {
 
@@ -44,7 +46,7 @@ model::Config tiny(const std::string& kernel, int vcpus, std::uint64_t seed) {
 
 // Everything a run's config decides (its wall time aside).
 std::string metrics_text(const model::Result& r) {
-  nlohmann::json m = model::metrics_json(r);
+  nlohmann::json m = run::metrics_json(r);
   m.erase("wall_s");
   return m.dump();
 }
@@ -72,11 +74,11 @@ TEST(Threads, ConcurrentRunsGiveTheSequentialResults) {
       tiny("linux-2.6.31-pvops", 4, 1), tiny("linux-3.12", 2, 2), tiny("linux-2.6.18-xen", 3, 3),
       tiny("linux-5.10", 4, 4)};
   std::vector<std::string> sequential;
-  for (const auto& c : configs) sequential.push_back(metrics_text(model::run(c)));
+  for (const auto& c : configs) sequential.push_back(metrics_text(run::run(c)));
   std::vector<std::string> concurrent(configs.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < configs.size(); ++i)
-    threads.emplace_back([&, i] { concurrent[i] = metrics_text(model::run(configs[i])); });
+    threads.emplace_back([&, i] { concurrent[i] = metrics_text(run::run(configs[i])); });
   for (auto& t : threads) t.join();
   for (std::size_t i = 0; i < configs.size(); ++i)
     EXPECT_EQ(concurrent[i], sequential[i]) << configs[i].kernel;
@@ -90,12 +92,12 @@ TEST(Threads, CancelFlagStopsARunInFlight) {
   c.topology = "nehalem-ex";
   std::optional<model::Result> result;
   const std::exception_ptr e =
-      run_cancellable([&](const std::atomic<bool>* stop) { result = model::run(c, stop); }, 1);
+      run_cancellable([&](const std::atomic<bool>* stop) { result = run::run(c, stop); }, 1);
   EXPECT_FALSE(result.has_value());
   ASSERT_TRUE(e);
   EXPECT_THROW(std::rethrow_exception(e), model::Cancelled);
   // The flag belongs to that call: the next run completes.
-  EXPECT_GT(model::run(tiny("linux-3.12", 2, 1)).metrics.boot_time_ns, 0);
+  EXPECT_GT(run::run(tiny("linux-3.12", 2, 1)).metrics.boot_time_ns, 0);
 }
 
 TEST(Threads, CancelFlagStopsASweepOnTwoThreads) {
@@ -112,12 +114,12 @@ TEST(Threads, CancelFlagStopsASweepOnTwoThreads) {
   std::vector<model::Result> results;
   const std::exception_ptr e = run_cancellable(
       [&](const std::atomic<bool>* stop) {
-        results = model::run_sweep(points, 2, stop, [&](std::size_t, std::size_t) { ++started; });
+        results = study::run_sweep(points, 2, stop, [&](std::size_t, std::size_t) { ++started; });
       },
       5);
   EXPECT_TRUE(results.empty());
   ASSERT_TRUE(e);
-  EXPECT_THROW(std::rethrow_exception(e), model::SweepInterrupted);
+  EXPECT_THROW(std::rethrow_exception(e), study::SweepInterrupted);
   EXPECT_LT(started.load(), 40);
 }
 
@@ -131,12 +133,12 @@ TEST(Threads, SweepOnThreadsWithProgressMatchesOneThread) {
   std::vector<std::size_t> seen;
   const std::exception_ptr e = run_cancellable(
       [&](const std::atomic<bool>* stop) {
-        two = model::run_sweep(points, 2, stop,
+        two = study::run_sweep(points, 2, stop,
                                [&](std::size_t done, std::size_t) { seen.push_back(done); });
       },
       -1);
   ASSERT_FALSE(e);
-  const std::vector<model::Result> one = model::run_sweep(points, 1);
+  const std::vector<model::Result> one = study::run_sweep(points, 1);
   ASSERT_EQ(two.size(), points.size());
   for (std::size_t i = 0; i < points.size(); ++i)
     EXPECT_EQ(metrics_text(two[i]), metrics_text(one[i])) << i;
@@ -149,7 +151,7 @@ TEST(Threads, AFailingRunStopsThePoolAndItsErrorIsRethrown) {
   std::vector<model::Config> points;
   for (std::uint64_t s = 1; s <= 6; ++s) points.push_back(tiny("linux-3.12", 2, s));
   points[2].topology = "no-such-machine";
-  EXPECT_THROW(model::run_sweep(points, 2), ipistorm::InputError);
+  EXPECT_THROW(study::run_sweep(points, 2), ipistorm::InputError);
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ TEST(Trace, ToyDrainHoldsTheHandCountedSlicesAndFlows) {
   // complete() wakes it on its own (running) vCPU; 1..3 are done by then.
   model::Config c = model::testing::zero_cost_toy("linux-2.6.31-pvops", "mlock-per-call");
   run::TraceRecorder rec(0, 1, std::size_t{64} << 20);
-  const model::Result r = model::run(c, nullptr, &rec);
+  const model::Result r = run::run(c, nullptr, &rec);
   ASSERT_EQ(r.metrics.ipis_total, 3u);
   const Checked k = check_tef(json::parse(rec.json(json::object())));
   EXPECT_EQ(rec.clipped_overlaps(), 0u);
@@ -164,7 +164,7 @@ TEST(Trace, PvopsWindowIsValidAndItsIpiFlowsAreTheMetricsIpis) {
   // start in it are the IPIs the metrics count in it.
   model::Config c = short_pvops();
   c.window_s = 0.004;
-  const model::Result plain = model::run(c);
+  const model::Result plain = run::run(c);
   const auto& ipis = plain.metrics.resched_ipis.values();
   std::size_t k = 1;
   for (std::size_t i = 1; i + 1 < ipis.size(); ++i)
@@ -196,11 +196,11 @@ TEST(Trace, PvopsWindowIsValidAndItsIpiFlowsAreTheMetricsIpis) {
   EXPECT_EQ(doc["otherData"]["config"]["kernel"], "linux-2.6.31-pvops");
   EXPECT_TRUE(doc["otherData"]["provenance"].contains("git_commit"));
   // Tracing changes nothing: the same metrics as the untraced run.
-  json a = model::metrics_json(plain), b = model::metrics_json(tr.result);
+  json a = run::metrics_json(plain), b = run::metrics_json(tr.result);
   a.erase("wall_s");
   b.erase("wall_s");
   EXPECT_EQ(a, b);
-  EXPECT_EQ(model::distributions_json(plain), model::distributions_json(tr.result));
+  EXPECT_EQ(run::distributions_json(plain), run::distributions_json(tr.result));
 }
 
 TEST(Trace, DefaultWindowLiesInTheRun) {
@@ -247,8 +247,8 @@ TEST(Breakdown, PartsAddUpToTheMeanLatency) {
       c.kernel = kernel;
       c.strategy = strategy;
       c.params.set("other_drain_all_per_s", 200);  // other callers: mutex and lock waits too
-      const model::Result r = model::run(c);
-      const json b = model::metrics_json(r)["ioport_breakdown_us"];
+      const model::Result r = run::run(c);
+      const json b = run::metrics_json(r)["ioport_breakdown_us"];
       double sum = 0;
       for (const auto& [k, v] : b.items()) {
         EXPECT_GE(v.get<double>(), 0.0) << kernel << " " << strategy << " " << k;
@@ -269,15 +269,15 @@ TEST(Breakdown, PvopsStormIsTheFanOut) {
   // On pvops with 16 vCPUs most of an access is the drain's fan-out: sending
   // 15 IPIs, then waiting for the targets and for the caller's own wake-up;
   // the 2.6.18 kernel, which never drains other CPUs, has none of it.
-  const model::Result pv = model::run(short_pvops(16));
-  const json b = model::metrics_json(pv)["ioport_breakdown_us"];
+  const model::Result pv = run::run(short_pvops(16));
+  const json b = run::metrics_json(pv)["ioport_breakdown_us"];
   const double fan = b["queue_work_ipi_send"].get<double>() + b["wake_cstate_exit"].get<double>() +
                      b["wake_xen_switch"].get<double>() + b["caller_wake"].get<double>();
   EXPECT_GT(fan, 0.5 * pv.metrics.ioport_ns.mean() / 1e3);
   EXPECT_GT(b["queue_work_ipi_send"].get<double>(), b["hypercall"].get<double>());
   model::Config old = short_pvops(16);
   old.kernel = "linux-2.6.18-xen";
-  const json o = model::metrics_json(model::run(old))["ioport_breakdown_us"];
+  const json o = run::metrics_json(run::run(old))["ioport_breakdown_us"];
   EXPECT_EQ(o["queue_work_ipi_send"].get<double>(), 0.0);
   EXPECT_EQ(o["wake_cstate_exit"].get<double>(), 0.0);
   EXPECT_EQ(o["caller_wake"].get<double>(), 0.0);
@@ -285,8 +285,8 @@ TEST(Breakdown, PvopsStormIsTheFanOut) {
 }
 
 TEST(Distributions, HistogramCountsEveryAccessAndWakesAddUp) {
-  const model::Result r = model::run(short_pvops(4));
-  const json d = model::distributions_json(r);
+  const model::Result r = run::run(short_pvops(4));
+  const json d = run::distributions_json(r);
   const json& h = d["ioport_latency_histogram"];
   ASSERT_EQ(h["edges"].size(), h["counts"].size() + 1);
   std::uint64_t n = 0;

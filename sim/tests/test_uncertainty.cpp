@@ -91,7 +91,7 @@ TEST(Uncertainty, SampleAtTheDefaultsReproducesReproduce) {
   EXPECT_EQ(s.fit.runs, 1);
   EXPECT_EQ(s.fit.value, base.params.get("queue_work_us"));
   std::vector<double> expected;
-  for (const auto& o : model::run_reproduce(base, 2))
+  for (const auto& o : study::run_reproduce(base, 2))
     for (const auto& f : o.scenario.figures) expected.push_back(f.model);
   EXPECT_EQ(figs, expected);
 }
