@@ -73,8 +73,11 @@ class WindowSeries {
     }
     values_[slot_for(t)] += n;
   }
-  // The end of the window (of the current width) that holds time t >= 0:
-  // counts added at t and at later times before it land in one window.
+  // The start and the end of the window (of the current width) that holds
+  // time t >= 0: what is added at times in [window_start(t), window_end(t))
+  // lands in one window (one of the current width or, widened, one holding
+  // it), whose sum add_count(t, sum) can add at once.
+  SimTime window_start(SimTime t) const { return t / window_ * window_; }
   SimTime window_end(SimTime t) const {
     const SimTime lo = t / window_ * window_;
     return lo + (window_ < INT64_MAX - lo ? window_ : INT64_MAX - lo);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -473,18 +474,6 @@ void Dom0::finish(SimTime end) {
 // adds_until() past its quick answers: count the drawn ones, draw more.
 std::size_t Dom0::adds_drawn_until(Pagevec& pv, SimTime t) {
   const double until = static_cast<double>(t);
-  if (pv.after.empty()) {  // the usual case: only `next` drawn, at or before t
-    double last = pv.next;
-    std::size_t k = 1;
-    for (;; ++k) {
-      last += rng_.fast_exponential(page_add_gap_ns_);
-      pv.after.push_back(last);
-      if (last > until) break;
-    }
-    pv.seen_t = t;
-    pv.seen_k = k;
-    return k;
-  }
   // `next` and each drawn one at or before t count; the first after t stops.
   const std::size_t drawn = pv.after.size();
   std::size_t k = 0;
@@ -624,11 +613,8 @@ inline SimTime Dom0::lock_turn(Vcpu& v, SimTime at, int pages) {
 // so the insertion walks back a few places at most.
 inline void Dom0::ask_lock(SimTime at, int id) {
   vcpu(id).lock_attempt = at;
-  std::size_t i = asks_.size();
-  asks_.push_back({at, id});
-  for (; i > asks_head_ && asks_[i - 1].at > at; --i) asks_[i] = asks_[i - 1];
-  asks_[i] = {at, id};
-  first_ask_ = asks_[asks_head_].at;
+  asks_.insert({at, id, 0});
+  first_ask_ = asks_.front().at;
 }
 
 // The collapsed workers' turns asked for at or before `now`, in order: each
@@ -640,36 +626,87 @@ void Dom0::take_turns_until(SimTime now) { take_due_turns(now); }
 // take_turns_until(), inline in the drain's loop over CPUs (an ask comes
 // due every few targets there).
 inline void Dom0::take_due_turns(SimTime now) {
-  // Nothing here asks for a turn: the queue's end stays put.
-  const std::size_t n = asks_.size();
-  std::size_t head = asks_head_;
-  for (; head < n && asks_[head].at <= now; ++head) {
-    const LockAsk a = asks_[head];
-    PerCpu& pc = cpus_[static_cast<std::size_t>(a.vcpu)];
-    Vcpu& v = pc.v;
-    v.lock_attempt = kNever;
-    // (0 pages when the forecast's were drained meanwhile)
-    const SimTime done = drain_pagevecs(v, a.at, take_pages(pc.pv, a.at));
-    pc.wk.queue.front()->done_at = done;
-    if (v.turn_evented) {
-      v.turn_evented = false;
-      sim_.at(done, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
-    } else {
-      v.lazy_done = done;
-    }
+  // Nothing here asks for a turn: the queue only shrinks.
+  const bool fast = !tracing(trace_);
+  while (!asks_.empty() && asks_.front().at <= now) {
+    const LockAsk a = asks_.front();
+    asks_.pop();
+    take_turn(a, fast);
   }
-  asks_head_ = head;
-  if (asks_head_ == asks_.size()) {
-    asks_.clear();
-    asks_head_ = 0;
-    first_ask_ = kNever;
-    return;
+  first_ask_ = asks_.empty() ? kNever : asks_.front().at;
+}
+
+// One collapsed worker's turn, asked for at a.at: its drain as
+// drain_local() would run it there, its completion left for the next look
+// (lazy_done) or scheduled when someone asked for it (materialize).
+inline void Dom0::take_turn(const LockAsk& a, bool fast) {
+  PerCpu& pc = cpus_[static_cast<std::size_t>(a.vcpu)];
+  Vcpu& v = pc.v;
+  v.lock_attempt = kNever;
+  // (0 pages when the forecast's were drained meanwhile)
+  const int pages = take_pages(pc.pv, a.at);
+  // The vCPU's current task is its worker, which has no latency parts.
+  SimTime done;
+  if (fast && pages > 0) {
+    ++m_.drains_local;
+    ++m_.lock_acquisitions;
+    done = worker_lock_turn(pc, a.at, pages);
+  } else {
+    done = drain_pagevecs(v, a.at, pages);
   }
-  if (asks_head_ >= 4096) {
-    asks_.erase(asks_.begin(), asks_.begin() + static_cast<std::ptrdiff_t>(asks_head_));
-    asks_head_ = 0;
+  pc.wk.queue.front()->done_at = done;
+  if (v.turn_evented) {
+    v.turn_evented = false;
+    sim_.at(done, Action::bind<&Dom0::on_collapsed_done>(this, v.id));
+  } else {
+    v.lazy_done = done;
   }
-  first_ask_ = asks_[asks_head_].at;
+}
+
+// take_turn() of an ask the drain loop made, joined now: nothing has looked
+// at its pagevecs since its forecast (the loop looks at each target's own
+// vCPU only, once; a general target joins the asks first), so the forecast's
+// count stands (seen_k, its draws past a.at) with its pages, a.pages; no one
+// has asked for its completion; no tracing (the loop makes none then).
+inline void Dom0::take_fresh_turn(const LockAsk& a) {
+  PerCpu& pc = cpus_[static_cast<std::size_t>(a.vcpu)];
+  Pagevec& pv = pc.pv;
+  pc.v.lock_attempt = kNever;
+  if (pv.next <= static_cast<double>(a.at)) {  // take_pages(pv, a.at): adds since the last look
+    assert(pv.seen_t == a.at &&
+           a.pages == wrap_pages(static_cast<std::size_t>(pv.pages) + pv.seen_k));
+    const std::size_t k = pv.seen_k;
+    pv.next = pv.after[k - 1];
+    pv.after.pop_front(k);
+    pv.seen_t = -1;
+  }
+  assert(!pc.v.turn_evented && a.pages > 0);
+  const SimTime done = worker_lock_turn(pc, a.at, a.pages);  // drain_pagevecs()
+  pc.wk.queue.front()->done_at = done;
+  pc.v.lazy_done = done;
+}
+
+// drain_pagevecs() with pages > 0 for a collapsed worker, not tracing,
+// but for its counts (drains_local, lock_acquisitions): lock_turn()
+// without latency parts or trace.
+inline SimTime Dom0::worker_lock_turn(PerCpu& pc, SimTime at, int pages) {
+  Vcpu& v = pc.v;
+  pc.pv.pages = 0;
+  const Vcpu& from = lru_lock_.last ? *lru_lock_.last : v;
+  const SimTime transfer = c_.line_transfer[static_cast<int>(distance(from, v))];
+  const bool contended = lru_lock_.free_at > at;  // the last turn still holds it
+  const SimTime acquired = (contended ? lru_lock_.free_at : at) + transfer;
+  const SimTime released = acquired + c_.lru_lock_hold + c_.lru_add_per_page * pages;
+  lru_lock_.free_at = released;
+  lru_lock_.last = &v;
+  v.lock_wait_from = at;
+  v.lock_wait_to = at;
+  if (contended) {
+    ++m_.lock_contended;
+    m_.lock_wait_ns += acquired - at;
+    v.lock_wait_to = acquired;
+  }
+  return released;
 }
 
 // Someone needs a collapsed worker's completion as an event: at its ask,
@@ -727,34 +764,67 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
   Metrics& m = m_;
   const std::uint8_t* dist = distances_from(from);
   std::array<std::uint64_t, 4>* wakes_by_cstate = m.wakes_by_cstate.data();
+  PerCpu* const per_cpu = cpus_.data();
   const SimTime queue_work = c_.queue_work, send = c_.evtchn_send;
   const SimTime halt_len = halt_len_, wake_to_run = wake_to_run_;
   const SimTime xen_switch = c_.xen_context_switch, drain_empty = c_.drain_empty;
-  const int evtchn_vcpu = c_.dm_evtchn_vcpu;
   // Sums of the inline targets' counts, added at the end.
   std::uint64_t wakes = 0, empty_drains = 0;
   std::uint64_t ipis_by_distance[topo::kDistanceClasses] = {};
   // Their reschedule IPIs of one window of m.resched_ipis: from ipi_t, before ipi_end.
   SimTime ipi_t = 0, ipi_end = -1;
   double ipis_in_window = 0;
+  // Their busy time (ns, an integer: the same sum in any order) within one
+  // window [busy_lo, busy_hi) of m.dom0_busy_ns.
+  SimTime busy_lo = 0, busy_hi = -1, busy_ns = 0;
+  // Their asks for the lru_lock, in the order made (new_asks_), join the
+  // queue before anything can take a turn or look at one: before a
+  // general target, when a turn of the queue comes due, and when the loop
+  // ends. Until then no one can: turns are taken in time order whenever
+  // they are taken (a turn draws nothing, the forecast drew past its time,
+  // and schedules nothing: no one asked for its completion), and the
+  // inline targets look only at their own vCPUs.
+  if (new_asks_.size() < n - pos_io) new_asks_.resize(n - pos_io);
+  LockAsk* const fresh = new_asks_.data();
+  std::size_t fresh_n = 0;
   std::size_t pos = pos_io;
+  SimTime now = sim_.now();
+  SimTime last_now = now;  // the last target's time: its settle() took the turns up to it
   SimTime wait = -1;
   while (pos < n) {
+    last_now = now;
     const int cpu = cpus[pos++];
     Work& w = works[cpu];
-    const SimTime now = sim_.now();
-    if (first_ask_ <= now) take_due_turns(now);
-    PerCpu& pc = cpus_[static_cast<std::size_t>(cpu)];
+    // The turns settle() would take: those asked before the loop as they
+    // come due (with the loop's own up to then).
+    if (first_ask_ <= now) fresh_n = join_asks(now, fresh, fresh_n, true);
+    PerCpu& pc = per_cpu[cpu];
     Vcpu& v = pc.v;
-    Worker& wk = pc.wk;
     SimTime cost;
-    if (fast && v.lazy_done <= now - halt_len && v.lock_attempt == kNever && wk.queue.size() == 1 &&
-        v.runq.empty() && cpu != evtchn_vcpu) {
+    // lazy_done is set only for a collapsed worker (run_worker_after_wake(),
+    // take_due_turns(), below) with nothing else on its vCPU, and cleared
+    // (materialize()) as soon as anything else comes to it: a lazy worker's
+    // vCPU has no ask, no other item, no other task, no event channel.
+    if (fast && v.lazy_done <= now - halt_len) {
+      assert(v.lock_attempt == kNever && pc.wk.queue.size() == 1 && v.runq.empty() &&
+             cpu != c_.dm_evtchn_vcpu && v.current == pc.wk.task && !v.current->sleeping);
       // settle(): the worker slept at `done`, the vCPU halted after it.
-      const SimTime done = v.lazy_done;
-      v.tail_from = done;
-      const SimTime halted = done + halt_len;
-      m.dom0_busy_ns.add_interval(v.busy_since, halted);
+      // (tail_from, read only on the way to halt, is not kept: the vCPU is
+      // running again below)
+      const SimTime halted = v.lazy_done + halt_len;
+      const SimTime busy_since = v.busy_since;
+      if (busy_since >= busy_lo && halted <= busy_hi) {
+        busy_ns += halted - busy_since;  // add_interval(busy_since, halted), summed
+      } else {
+        if (busy_ns > 0) m.dom0_busy_ns.add_count(busy_lo, static_cast<double>(busy_ns));
+        busy_lo = m.dom0_busy_ns.window_start(busy_since);
+        busy_hi = m.dom0_busy_ns.window_end(busy_since);
+        busy_ns = 0;
+        if (halted <= busy_hi)
+          busy_ns = halted - busy_since;
+        else
+          m.dom0_busy_ns.add_interval(busy_since, halted);
+      }
       // wake_collapsed(): the IPI, the pCPU's idle state and Xen's wake-up
       // (pcpu_goes_idle() at the halt, note_wake(), vcpu_wake_latency()).
       const auto d = static_cast<topo::DistanceClass>(dist[cpu]);
@@ -781,14 +851,18 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
       v.state = Vcpu::State::kRunning;
       v.busy_since = woken - xen_switch;
       const SimTime run = woken + wake_to_run;
-      wk.run_at = run;
+      pc.wk.run_at = run;
       w.waiter = nullptr;
       w.queued_at = now;
-      wk.queue.replace_front(&w);
-      if (forecast_pages(pc.pv, run) > 0) {
+      pc.wk.queue.replace_front(&w);
+      if (const int pages = forecast_pages(pc.pv, run); pages > 0) {
         w.done_at = kNever;
         v.lazy_done = kNever;
-        ask_lock(run, cpu);
+        v.lock_attempt = run;           // ask_lock(run, cpu), joined later
+        LockAsk& a = fresh[fresh_n++];  // (field by field: no wide load of narrow stores)
+        a.at = run;
+        a.vcpu = cpu;
+        a.pages = pages;
       } else {
         // drain_pagevecs(v, run, 0); the worker has no latency parts
         ++empty_drains;
@@ -797,13 +871,16 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
       }
       cost = queue_work + send;
     } else {
+      fresh_n = join_asks(now, fresh, fresh_n, false);
       cost = queue_one(cpu, w, from, now);
     }
     if (!sim_.advance(now + cost)) {
       wait = cost;
       break;
     }
+    now += cost;
   }
+  if (pos != pos_io) join_asks(last_now, fresh, fresh_n, false);
   pos_io = pos;
   if (wakes > 0) {
     m.vcpu_wakes += wakes;
@@ -813,7 +890,55 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
     m.resched_ipis.add_count(ipi_t, ipis_in_window);
     m.drains_local += empty_drains;
   }
+  if (busy_ns > 0) m.dom0_busy_ns.add_count(busy_lo, static_cast<double>(busy_ns));
   return wait;
+}
+
+// The turns asked for at or before `now` are taken, as take_turns(now)
+// would, the drain loop's new asks, fresh[0, n), with the queue's. The new
+// ones, made in order of their CPUs, are sorted by time (stably: a few
+// places at most), then taken in one merge with the queue's, the queue's
+// first at equal times (asked first); those after `now` join the queue
+// (ask_lock()), or stay the loop's (keep_fresh: no one else can look
+// before the loop's next join). Returns how many stay the loop's.
+std::size_t Dom0::join_asks(SimTime now, LockAsk* fresh, std::size_t n, bool keep_fresh) {
+  if (n == 0) {
+    take_turns(now);
+    return 0;
+  }
+  for (std::size_t i = 1; i < n; ++i) {
+    const LockAsk x = fresh[i];
+    std::size_t j = i;
+    for (; j > 0 && fresh[j - 1].at > x.at; --j) fresh[j] = fresh[j - 1];
+    fresh[j] = x;
+  }
+  const bool fast = !tracing(trace_);
+  std::size_t i = 0;
+  for (;;) {
+    const bool queued_due = first_ask_ <= now;
+    const bool fresh_due = i < n && fresh[i].at <= now;
+    if (queued_due && (!fresh_due || first_ask_ <= fresh[i].at)) {
+      const LockAsk a = asks_.front();
+      asks_.pop();
+      first_ask_ = asks_.empty() ? kNever : asks_.front().at;
+      take_turn(a, fast);
+    } else if (fresh_due) {
+      take_fresh_turn(fresh[i++]);
+    } else {
+      break;
+    }
+  }
+  m_.drains_local += i;
+  m_.lock_acquisitions += i;
+  if (keep_fresh) {  // the rest stay the loop's, sorted
+    std::copy(fresh + i, fresh + n, fresh);
+    return n - i;
+  }
+  if (i < n) {
+    for (; i < n; ++i) asks_.insert(fresh[i]);
+    first_ask_ = asks_.front().at;
+  }
+  return 0;
 }
 
 // Mirrors worker_thread()/run_workqueue(): run queued work items in order,

@@ -220,6 +220,36 @@ class Dom0 {
   struct LockAsk {
     SimTime at;
     int vcpu;
+    int pages;  // the forecast's, for an ask of the drain loop (new_asks_)
+  };
+  // The collapsed workers' asks not yet taken, by time (equal times in the
+  // order asked): a ring, doubled when full. Asks mostly arrive in time
+  // order (their wake latencies differ little), so an insertion walks back
+  // a place or two at most.
+  class AskQueue {
+   public:
+    bool empty() const { return head_ == tail_; }
+    const LockAsk& front() const { return buf_[head_ & mask_]; }
+    void pop() { ++head_; }
+    void insert(LockAsk a) {
+      if (tail_ - head_ > mask_) grow();
+      std::uint32_t i = tail_++;
+      for (; i != head_ && buf_[(i - 1) & mask_].at > a.at; --i)
+        buf_[i & mask_] = buf_[(i - 1) & mask_];
+      buf_[i & mask_] = a;
+    }
+
+   private:
+    void grow() {
+      std::vector<LockAsk> b(2 * buf_.size());
+      for (std::uint32_t i = head_; i != tail_; ++i) b[i - head_] = buf_[i & mask_];
+      tail_ -= head_;
+      head_ = 0;
+      buf_ = std::move(b);
+      mask_ = static_cast<std::uint32_t>(buf_.size() - 1);
+    }
+    std::vector<LockAsk> buf_ = std::vector<LockAsk>(64);
+    std::uint32_t mask_ = 63, head_ = 0, tail_ = 0;  // head_, tail_ count; & mask_ places
   };
   void on_wake_done(std::int64_t v);
   void on_switch_done(std::int64_t v);
@@ -259,6 +289,10 @@ class Dom0 {
   }
   void take_turns_until(SimTime now);
   [[gnu::always_inline]] inline void take_due_turns(SimTime now);
+  [[gnu::always_inline]] inline void take_turn(const LockAsk& a, bool fast);
+  [[gnu::always_inline]] inline void take_fresh_turn(const LockAsk& a);
+  struct PerCpu;
+  [[gnu::always_inline]] inline SimTime worker_lock_turn(PerCpu& pc, SimTime at, int pages);
   // (pages + adds) % pagevec_size, without a division in the usual case.
   int wrap_pages(std::size_t p) const {
     const auto size = static_cast<std::size_t>(c_.pagevec_size);
@@ -284,7 +318,19 @@ class Dom0 {
   std::size_t adds_until(Pagevec& pv, SimTime t) {
     if (pv.next > static_cast<double>(t)) return 0;
     if (t == pv.seen_t) return pv.seen_k;
-    return adds_drawn_until(pv, t);
+    if (!pv.after.empty()) return adds_drawn_until(pv, t);
+    // The usual case: only `next` drawn, at or before t: draw on past t.
+    const double until = static_cast<double>(t);
+    double last = pv.next;
+    std::size_t k = 1;
+    for (;; ++k) {
+      last += rng_.fast_exponential(page_add_gap_ns_);
+      pv.after.push_back(last);
+      if (last > until) break;
+    }
+    pv.seen_t = t;
+    pv.seen_k = k;
+    return k;
   }
   std::size_t adds_drawn_until(Pagevec& pv, SimTime t);
   [[gnu::always_inline]] inline int forecast_pages(Pagevec& pv, SimTime t);
@@ -322,9 +368,10 @@ class Dom0 {
   std::vector<std::uint8_t> dist_;
   int dist_from_ = -1;
   LruLock lru_lock_;
-  std::vector<LockAsk> asks_;  // collapsed workers' asks not yet taken, by time from asks_head_
-  std::size_t asks_head_ = 0;
-  SimTime first_ask_ = INT64_MAX;  // asks_[asks_head_].at, or kNever: the check at every look
+  AskQueue asks_;
+  std::vector<LockAsk> new_asks_;  // queue_drain_works()'s, not yet in asks_
+  std::size_t join_asks(SimTime now, LockAsk* fresh, std::size_t n, bool keep_fresh);
+  SimTime first_ask_ = INT64_MAX;  // asks_.front().at, or kNever: the check at every look
   engine::RandomStream rng_;
   TraceObserver* trace_ = nullptr;
   std::vector<std::string> trace_names_;  // per vCPU: "dom0 vCPU N", "run queue vCPU N"

@@ -58,12 +58,16 @@ void CpuDrain::queue_next(std::int64_t) {
 void CpuDrain::flush_next(std::int64_t) {
   if (caller_.latency) caller_.latency->to(dom0_.sim().now(), LatencyPart::kFlushWork);
   SimTime cost = 0;
-  while (pos_ < cpus_.size()) {
-    Work& w = works_[static_cast<std::size_t>(cpus_[pos_])];
-    cost += dom0_.costs().flush_work;
-    if (!dom0_.work_done(w)) break;
-    ++pos_;
+  const SimTime flush_work = dom0_.costs().flush_work;
+  const int* cpus = cpus_.data();
+  Work* works = works_.data();
+  const std::size_t n = cpus_.size();
+  std::size_t pos = pos_;
+  for (; pos < n; ++pos) {
+    cost += flush_work;
+    if (!dom0_.work_done(works[cpus[pos]])) break;
   }
+  pos_ = pos;
   TraceObserver* tr = dom0_.trace();
   const SimTime now = dom0_.sim().now();
   if (tracing(tr))

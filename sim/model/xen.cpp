@@ -5,6 +5,12 @@ namespace ipistorm::model {
 
 Hypervisor::Hypervisor(const Costs& c, int num_pcpus, std::uint64_t seed)
     : c_(c), pcpus_(static_cast<std::size_t>(num_pcpus)), rng_(seed, /*stream=*/1) {
+  static_assert(sizeof(c.cstate_residency) / sizeof(c.cstate_residency[0]) == 4);
+  for (int k = 0; k < 4; ++k)
+    residency_[k] = k <= c_.max_cstate ? c_.cstate_residency[k] : INT64_MAX;
+  for (int d = 0; d < topo::kDistanceClasses; ++d)
+    for (int k = 0; k < 4; ++k)
+      wake_fixed_[d][k] = c_.ipi[d] + c_.xen_vcpu_wake + c_.cstate_exit[k] + c_.xen_context_switch;
   for (int p = 0; p < num_pcpus; ++p) pcpu_goes_idle(p, 0);
 }
 

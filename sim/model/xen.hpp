@@ -24,12 +24,7 @@ class Hypervisor {
     Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
     pc.idle_since = t;
     pc.idle = true;
-    // Deepest allowed state whose target residency fits the predicted idle
-    // time; below C1's residency the pCPU polls (exit cost 0).
-    int s = 0;
-    for (int k = 1; k <= c_.max_cstate; ++k)
-      if (pc.last_idle >= c_.cstate_residency[k]) s = k;
-    pc.state = s;
+    pc.state = state_for(pc.last_idle);
   }
   // Delay from "vCPU made runnable at `now`" to "vCPU running", for a
   // tickle sent over distance class `d`; ends the pCPU's idle period.
@@ -37,14 +32,13 @@ class Hypervisor {
     Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
     // The pCPU's idle period ends when the tickle IPI arrives; the exit
     // latency and Xen's scheduling follow.
-    const SimTime ipi = c_.ipi[static_cast<int>(d)];
-    pc.last_idle = now + ipi - pc.idle_since;
+    pc.last_idle = now + c_.ipi[static_cast<int>(d)] - pc.idle_since;
     SimTime jitter = 0;
     if (c_.xen_wake_jitter_ns > 0)
       jitter = static_cast<SimTime>(rng_.fast_exponential(c_.xen_wake_jitter_ns));
     pc.idle = false;
     if (tracing(trace_)) trace_wake(p, d, now, jitter);
-    return ipi + c_.xen_vcpu_wake + jitter + c_.cstate_exit[pc.state] + c_.xen_context_switch;
+    return wake_fixed_[static_cast<int>(d)][pc.state] + jitter;
   }
   // pcpu_goes_idle(p, idle_at), then vcpu_wake_latency(p, d, now), in one
   // look at the pCPU (an idle drain target's chain): the idle state it
@@ -52,19 +46,16 @@ class Hypervisor {
   SimTime idle_then_wake(int p, SimTime idle_at, topo::DistanceClass d, SimTime now, int& cstate) {
     Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
     pc.idle_since = idle_at;
-    int s = 0;
-    for (int k = 1; k <= c_.max_cstate; ++k)
-      if (pc.last_idle >= c_.cstate_residency[k]) s = k;
+    const int s = state_for(pc.last_idle);
     pc.state = s;
     cstate = s;
-    const SimTime ipi = c_.ipi[static_cast<int>(d)];
-    pc.last_idle = now + ipi - idle_at;
+    pc.last_idle = now + c_.ipi[static_cast<int>(d)] - idle_at;
     SimTime jitter = 0;
     if (c_.xen_wake_jitter_ns > 0)
       jitter = static_cast<SimTime>(rng_.fast_exponential(c_.xen_wake_jitter_ns));
     pc.idle = false;  // idle from idle_at, woken now
     if (tracing(trace_)) trace_wake(p, d, now, jitter);
-    return ipi + c_.xen_vcpu_wake + jitter + c_.cstate_exit[s] + c_.xen_context_switch;
+    return wake_fixed_[static_cast<int>(d)][s] + jitter;
   }
   // The idle state pCPU p is in (or was in when last woken): wake counts by state.
   int idle_state(int p) const { return pcpus_[static_cast<std::size_t>(p)].state; }
@@ -81,6 +72,19 @@ class Hypervisor {
     bool idle = false;
   };
   void trace_wake(int p, topo::DistanceClass d, SimTime now, SimTime jitter);
+  // Deepest allowed state whose target residency fits the predicted idle
+  // time; below C1's residency the pCPU polls (exit cost 0): the largest k
+  // in 1..max_cstate with last_idle >= cstate_residency[k], else 0.
+  int state_for(SimTime last_idle) const {
+    return last_idle >= residency_[3]   ? 3
+           : last_idle >= residency_[2] ? 2
+           : last_idle >= residency_[1] ? 1
+                                        : 0;
+  }
+  SimTime residency_[4];  // cstate_residency[k], or never reached beyond max_cstate
+  // ipi[d] + xen_vcpu_wake + cstate_exit[s] + xen_context_switch: a wake's
+  // latency but for its jitter (integers: the same sum in any order).
+  SimTime wake_fixed_[topo::kDistanceClasses][4];
   const Costs& c_;
   std::vector<Pcpu> pcpus_;
   engine::RandomStream rng_;
