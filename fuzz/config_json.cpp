@@ -1,11 +1,9 @@
 // config_json.cpp: a `--config` file (simulate, compare, sweep): the text
 // through io::parse_json and run::apply_json, then the name checks of
-// cli::build_config. An accepted config must read back the same from
-// to_json (the config a result file records).
+// cli::build_config (run::check_names). An accepted config must read back
+// the same from to_json (the config a result file records).
 #include "harness.hpp"
 #include "io/json.hpp"
-#include "model/kernels/kernel_policy.hpp"
-#include "model/strategies/strategy.hpp"
 #include "run/config.hpp"
 
 using namespace ipistorm;
@@ -14,8 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   return fuzz::run_one([&] {
     model::Config c;
     run::apply_json(c, io::parse_json(fuzz::text(data, size), "config file 'fuzz'"));
-    model::find_kernel_policy(c.kernel);
-    model::find_strategy(c.strategy);
+    run::check_names(c);
     const nlohmann::json recorded = run::to_json(c);
     model::Config again;
     run::apply_json(again, io::parse_json(recorded.dump(), "recorded config"));

@@ -8,15 +8,15 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "calibration/calibration_file.hpp"
 #include "errors.hpp"
 #include "io/json.hpp"
 #include "io/number.hpp"
-#include "model/kernels/kernel_policy.hpp"
-#include "model/strategies/strategy.hpp"
 #include "run/config.hpp"
-#include "topology/topology.hpp"
+#include "run/config_fields.hpp"
 
 namespace ipistorm::cli {
 
@@ -65,39 +65,65 @@ CLI::Validator jobs_check() {
       "N");
 }
 
+RunFlags::RunFlags() {
+  // A name is empty until given (reproduce tells a given flag by it).
+  for (const run::ConfigField& field : run::config_fields())
+    if (const auto* m = std::get_if<std::string model::Config::*>(&field.member))
+      (this->**m).clear();
+}
+
+namespace {
+
+std::size_t row_of(const std::string& key) {
+  const run::ConfigField* field = run::find_config_field(key);
+  if (!field || !field->flag) throw std::logic_error("no run flag for config key " + key);
+  return static_cast<std::size_t>(field - run::config_fields().data());
+}
+
+// The row's flag, read into its member of `f` with the number grammar of its type.
+CLI::Option* add_field_flag(CLI::App* app, RunFlags& f, const run::ConfigField& field) {
+  const std::string help = run::help_text(field);
+  return std::visit(
+      [&](auto m) -> CLI::Option* {
+        auto& v = f.*m;
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>)
+          return app->add_option(field.flag, v, help);
+        else if constexpr (std::is_same_v<T, std::uint64_t>)
+          return app->add_option(field.flag, v, help)->transform(seed_check());
+        else if constexpr (std::is_integral_v<T>)
+          return app->add_option(field.flag, v, help)->transform(decimal_integer());
+        else if constexpr (std::is_floating_point_v<T>)
+          return app->add_option(field.flag, v, help)->check(decimal_real());
+        else if constexpr (std::is_same_v<T, model::ParamValues>)
+          return app->add_option(field.flag, f.sets, help);
+        else
+          throw std::logic_error(std::string("config key ") + field.key + " has no flag type");
+      },
+      field.member);
+}
+
+}  // namespace
+
+void add_run_flag(CLI::App* app, RunFlags& f, const std::string& key) {
+  const std::size_t i = row_of(key);
+  f.options.resize(run::config_fields().size());
+  f.options[i] = add_field_flag(app, f, run::config_fields()[i]);
+}
+
+void remove_run_flag(CLI::App* app, RunFlags& f, const std::string& key) {
+  const std::size_t i = row_of(key);
+  if (i < f.options.size() && f.options[i]) app->remove_option(f.options[i]);
+  if (i < f.options.size()) f.options[i] = nullptr;
+}
+
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
-  const model::Config def;  // the defaults the help states
   app->add_option("--config", f.config_file,
                   "JSON config file (keys as the flags; \"params\": {})");
   app->add_option("--calibration", f.calibration_file,
                   "calibration JSON from 'ipistorm calibrate' (its \"params\" override defaults)");
-  f.o_topology = app->add_option(
-      "--topology", f.topology,
-      "preset, hwloc XML file, synthetic string, or 'host' (default " + def.topology + ")");
-  if (per_scenario_knobs) {
-    f.o_kernel = app->add_option("--kernel", f.kernel,
-                                 "kernel preset (default " + def.kernel + "; names below)");
-    f.o_strategy =
-        app->add_option("--strategy", f.strategy,
-                        "hypercall-buffer strategy (default " + def.strategy + "; names below)");
-    f.o_vcpus =
-        app->add_option("--dom0-vcpus", f.dom0_vcpus, "dom0 vCPUs (1..CPUs; default: one per CPU)")
-            ->transform(decimal_integer());
-    f.o_dm = app->add_option(
-                    "--dm-vcpu", f.dm_vcpu,
-                    "vCPU the device model runs on (default " + std::to_string(def.dm_vcpu) + ")")
-                 ->transform(decimal_integer());
-  }
-  f.o_placement = app->add_option("--placement", f.placement,
-                                  "vCPU placement (default " + def.placement + "; names below)");
-  f.o_seed =
-      app->add_option("--seed", f.seed, "random seed (default " + std::to_string(def.seed) + ")")
-          ->transform(seed_check());
-  f.o_ghz = app->add_option("--cpu-ghz", f.cpu_ghz,
-                            "CPU frequency for cycle figures (default: the topology's)")
-                ->check(decimal_real());
-  app->add_option("--set", f.sets,
-                  "NAME=VALUE for any parameter (repeatable; 'ipistorm params' lists them)");
+  for (const run::ConfigField& field : run::config_fields())
+    if (field.flag && (per_scenario_knobs || !field.per_scenario)) add_run_flag(app, f, field.key);
   app->add_option("--json", f.json_file,
                   "write the result as JSON to this file ('-': standard output)");
 }
@@ -114,40 +140,33 @@ model::Config build_config(const RunFlags& f) {
     run::apply_json(c, io::parse_json(read_input_file(f.config_file, "config file"), what));
   }
   if (!f.calibration_file.empty()) apply_calibration(c, f.calibration_file);
-  if (f.o_topology && *f.o_topology) c.topology = f.topology;
-  if (f.o_kernel && *f.o_kernel) c.kernel = f.kernel;
-  if (f.o_strategy && *f.o_strategy) c.strategy = f.strategy;
-  if (f.o_vcpus && *f.o_vcpus) {
-    if (f.dom0_vcpus < 1 || f.dom0_vcpus > topo::kMaxCpus)
-      throw InputError("--dom0-vcpus must be in [1, " + std::to_string(topo::kMaxCpus) + "], got " +
-                       std::to_string(f.dom0_vcpus));
-    c.dom0_vcpus = f.dom0_vcpus;
-  }
-  if (f.o_dm && *f.o_dm) {
-    if (f.dm_vcpu < 0 || f.dm_vcpu >= topo::kMaxCpus)
-      throw InputError("--dm-vcpu must be in [0, " + std::to_string(topo::kMaxCpus - 1) +
-                       "], got " + std::to_string(f.dm_vcpu));
-    c.dm_vcpu = f.dm_vcpu;
-  }
-  if (f.o_placement && *f.o_placement) c.placement = f.placement;
-  if (f.o_seed && *f.o_seed) c.seed = f.seed;
-  if (f.o_ghz && *f.o_ghz) {
-    if (!(f.cpu_ghz >= model::kMinGhz && f.cpu_ghz <= model::kMaxGhz))
-      throw InputError("--cpu-ghz must be in " + io::format_range(model::kMinGhz, model::kMaxGhz) +
-                       ", got " + io::format_number(f.cpu_ghz));
-    c.cpu_ghz = f.cpu_ghz;
-  }
-  for (const auto& s : f.sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw InputError("--set needs NAME=VALUE, got '" + s + "'");
-    c.params.set_from_string(s.substr(0, eq), s.substr(eq + 1));
+  const auto& fields = run::config_fields();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const run::ConfigField& field = fields[i];
+    const bool given = i < f.options.size() && f.options[i] && *f.options[i];
+    std::visit(
+        [&](auto m) {
+          using T = std::decay_t<decltype(c.*m)>;
+          if constexpr (std::is_same_v<T, model::ParamValues>) {
+            // --set, last: parsed, or filled in by the caller.
+            for (const auto& s : f.sets) {
+              const auto eq = s.find('=');
+              if (eq == std::string::npos || eq == 0)
+                throw InputError("--set needs NAME=VALUE, got '" + s + "'");
+              c.params.set_from_string(s.substr(0, eq), s.substr(eq + 1));
+            }
+          } else if constexpr (std::is_same_v<T, std::string> || std::is_arithmetic_v<T>) {
+            if (!given) return;
+            if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, std::uint64_t>)
+              run::check_field_number(field, static_cast<double>(f.*m), field.flag, false);
+            c.*m = f.*m;
+          }
+        },
+        field.member);
   }
   // A topology XML is read later, by the run: no output may replace it.
   io::note_input(c.topology, "topology file");
-  // Fail on names before running anything.
-  model::find_kernel_policy(c.kernel);
-  model::find_strategy(c.strategy);
+  run::check_names(c);  // fail on names before running anything
   return c;
 }
 
@@ -187,9 +206,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
 }
 
 std::vector<int> parse_vcpu_list(const std::vector<std::string>& items, const char* flag) {
+  const run::ConfigField& row = run::config_field(&model::Config::dom0_vcpus);
   std::vector<int> out;
   for (const auto& s : split_list(items))
-    out.push_back(static_cast<int>(io::int_in_range(s, 1, topo::kMaxCpus, flag)));
+    out.push_back(static_cast<int>(io::int_in_range(s, static_cast<std::int64_t>(row.min),
+                                                    static_cast<std::int64_t>(row.max), flag)));
   return out;
 }
 

@@ -15,14 +15,16 @@
 
 namespace ipistorm::cli {
 
-struct RunFlags {
-  std::string config_file, calibration_file, json_file, topology, kernel, strategy, placement;
-  int dom0_vcpus = 0, dm_vcpu = 0;
-  std::uint64_t seed = 1;
-  double cpu_ghz = 0;
-  std::vector<std::string> sets;
-  CLI::Option *o_topology{}, *o_kernel{}, *o_strategy{}, *o_vcpus{}, *o_placement{}, *o_seed{},
-      *o_ghz{}, *o_dm{};
+// The run flags: one per row of the Config field table that has a flag
+// (run/config_fields.hpp), each read into the Config member it names here
+// (a name stays empty until given), then --config, --calibration, --json.
+struct RunFlags : model::Config {
+  RunFlags();
+  std::string config_file, calibration_file, json_file;
+  std::vector<std::string> sets;  // --set NAME=VALUE, the "params" row's flag
+  // The option of each row of config_fields() registered here (nullptr:
+  // none), to tell a given flag from its default.
+  std::vector<CLI::Option*> options;
 };
 
 // The one number grammar of the flags (io/number.hpp): decimal only. CLI11
@@ -40,11 +42,17 @@ CLI::Validator jobs_check();
 // The threads a -j value asks for: itself, or every core for 0 (study/pool.hpp).
 using study::resolve_jobs;
 
-// per_scenario_knobs: also --kernel, --strategy, --dom0-vcpus, --dm-vcpu.
+// --config, --calibration, the flag of every row of the field table, --json;
+// per_scenario_knobs: also the rows each scenario of reproduce or fit sets
+// (--kernel, --strategy, --dom0-vcpus, --dm-vcpu).
 void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs);
+// One row's flag (by its key), for a command that takes a few of them.
+void add_run_flag(CLI::App* app, RunFlags& f, const std::string& key);
+void remove_run_flag(CLI::App* app, RunFlags& f, const std::string& key);
 // A calibration file: {"params": {name: value}, ...anything else is provenance}.
 void apply_calibration(model::Config& c, const std::string& path);
-// Config file first, then calibration, then flags, then --set.
+// Config file first, then calibration, then flags (each checked against its
+// row), then --set; the names checked (run::check_names) before it returns.
 model::Config build_config(const RunFlags& f);
 // "a,b,c" -> {"a","b","c"}; repeated flags are concatenated.
 std::vector<std::string> split_list(const std::vector<std::string>& items);

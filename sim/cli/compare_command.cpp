@@ -28,8 +28,7 @@ namespace {
 
 void setup_compare(CLI::App* cmd, CompareOptions& o) {
   add_run_flags(cmd, o.run, false);
-  cmd->remove_option(o.run.o_seed);  // compare takes a list
-  o.run.o_seed = nullptr;
+  remove_run_flag(cmd, o.run, "seed");  // compare takes a list
   cmd->add_option(
       "--kernel", o.kernels,
       "kernel preset(s), comma list or repeated (default " + model::Config().kernel + ")");
@@ -39,9 +38,7 @@ void setup_compare(CLI::App* cmd, CompareOptions& o) {
   cmd->add_option("--baseline", o.baseline,
                   std::string("KERNEL[/STRATEGY] every boot time is divided by (default ") +
                       study::default_baseline_text() + ")");
-  o.run.o_vcpus =
-      cmd->add_option("--dom0-vcpus", o.run.dom0_vcpus, "dom0 vCPUs (default: one per CPU)")
-          ->transform(decimal_integer());
+  add_run_flag(cmd, o.run, "dom0_vcpus");
   cmd->add_option("--csv", o.csv_file,
                   "long-format CSV as sweep writes: run, keys, metric, value (boot_time_x_baseline "
                   "included)");

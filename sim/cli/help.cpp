@@ -8,12 +8,14 @@
 #include "model/placement.hpp"
 #include "model/scenario.hpp"
 #include "model/strategies/strategy.hpp"
+#include "run/config_fields.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::cli {
 
 namespace model = ipistorm::model;
 namespace topo = ipistorm::topo;
+namespace run = ipistorm::run;
 
 namespace {
 
@@ -21,11 +23,13 @@ struct Line {
   std::string name, summary;
 };
 
-void group(std::ostringstream& os, const std::string& title, const std::string& flag,
-           const std::string& def, const std::vector<Line>& lines) {
+// The names a field accepts, under its flag and default (run/config_fields.hpp).
+void group(std::ostringstream& os, const std::string& title, const run::ConfigMember& field,
+           const std::vector<Line>& lines) {
+  const run::ConfigField& f = run::config_field(field);
   std::size_t w = 0;
   for (const auto& l : lines) w = std::max(w, l.name.size());
-  os << "\n" << title << " (" << flag << ", default " << def << "):\n";
+  os << "\n" << title << " (" << f.flag << ", default " << run::default_text(f) << "):\n";
   for (const auto& l : lines)
     os << "  " << l.name << std::string(w - l.name.size() + 2, ' ') << l.summary << "\n";
 }
@@ -33,23 +37,22 @@ void group(std::ostringstream& os, const std::string& title, const std::string& 
 }  // namespace
 
 std::string help_footer(const HelpNames& names, const std::vector<std::string>& examples) {
-  const model::Config def;
   std::ostringstream os;
   if (names.kernels) {
     std::vector<Line> l;
     for (const auto& k : model::kernel_policies()) l.push_back({k.name, k.summary});
-    group(os, "Kernels", "--kernel", def.kernel, l);
+    group(os, "Kernels", &model::Config::kernel, l);
   }
   if (names.strategies) {
     std::vector<Line> l;
     for (const auto& s : model::strategies())
       l.push_back({s.name, std::string(s.summary) + (s.safe ? "" : " [UNSAFE]")});
-    group(os, "Strategies", "--strategy", def.strategy, l);
+    group(os, "Strategies", &model::Config::strategy, l);
   }
   if (names.placements) {
     std::vector<Line> l;
     for (const auto& p : model::placements()) l.push_back({p.name, p.summary});
-    group(os, "Placements of the dom0 vCPUs", "--placement", def.placement, l);
+    group(os, "Placements of the dom0 vCPUs", &model::Config::placement, l);
   }
   if (names.topologies) {
     std::vector<Line> l;
@@ -57,7 +60,7 @@ std::string help_footer(const HelpNames& names, const std::vector<std::string>& 
     l.push_back({"FILE.xml", "an hwloc 2.x XML file (lstopo --of xml)"});
     l.push_back({"\"pack:2 core:4 pu:2\"", "an hwloc synthetic string"});
     l.push_back({"host", "this machine, as hwloc sees it"});
-    group(os, "Topologies", "--topology", def.topology, l);
+    group(os, "Topologies", &model::Config::topology, l);
   }
   if (!examples.empty()) {
     os << "\nExamples:\n";

@@ -16,6 +16,7 @@
 #include "model/placement.hpp"
 #include "model/strategies/strategy.hpp"
 #include "model/xen.hpp"
+#include "run/config.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::run {
@@ -54,42 +55,13 @@ void name_trace_tracks(TraceObserver& tr, const topo::Topology& topo, Dom0& dom0
 Result run(const Config& input, const std::atomic<bool>* cancel, TraceObserver* trace) {
   const auto wall0 = std::chrono::steady_clock::now();
   Result r;
-  r.config = input;
-  Config& cfg = r.config;
-
-  // Validate names before any work.
+  // Every check of the config, before any work (run/config.hpp).
+  Resolved resolved = resolve(input);
+  Config& cfg = r.config = std::move(resolved.config);
+  const topo::Topology& topo = resolved.topology;
+  r.cpu_ghz_source = topo.ghz_source();
   const KernelPolicyEntry& kernel_entry = find_kernel_policy(cfg.kernel);
   const StrategyEntry& strategy_entry = find_strategy(cfg.strategy);
-  topo::Topology topo = topo::Topology::load(cfg.topology);
-  if (!(cfg.cpu_ghz == 0 || (cfg.cpu_ghz >= kMinGhz && cfg.cpu_ghz <= kMaxGhz)))
-    throw InputError("cpu_ghz must be 0 (the topology's own) or in " +
-                     io::format_range(kMinGhz, kMaxGhz) + ", got " +
-                     io::format_number(cfg.cpu_ghz));
-  if (cfg.cpu_ghz > 0) topo.set_ghz(cfg.cpu_ghz);
-  cfg.cpu_ghz = topo.ghz();
-  r.cpu_ghz_source = topo.ghz_source();
-  if (cfg.dom0_vcpus == 0) cfg.dom0_vcpus = topo.num_cpus();
-  if (cfg.dom0_vcpus < 1 || cfg.dom0_vcpus > topo.num_cpus())
-    throw InputError("dom0_vcpus " + std::to_string(cfg.dom0_vcpus) + " is outside 1.." +
-                     std::to_string(topo.num_cpus()) + " (the CPUs of " + cfg.topology + ")");
-  if (cfg.dm_vcpu < 0 || cfg.dm_vcpu >= cfg.dom0_vcpus)
-    throw InputError("dm_vcpu " + std::to_string(cfg.dm_vcpu) + " is outside 0.." +
-                     std::to_string(cfg.dom0_vcpus - 1));
-  if (!(cfg.window_s >= kMinWindowS && cfg.window_s <= kMaxWindowS))
-    throw InputError("window_s must be in " + io::format_range(kMinWindowS, kMaxWindowS) +
-                     " s, got " + io::format_number(cfg.window_s));
-  const double evtchn_vcpu = cfg.params.get("dm_evtchn_vcpu");
-  if (evtchn_vcpu >= cfg.dom0_vcpus)
-    throw InputError("parameter dm_evtchn_vcpu " + std::to_string(static_cast<long>(evtchn_vcpu)) +
-                     " is outside 0.." + std::to_string(cfg.dom0_vcpus - 1) + " (the dom0 vCPUs)");
-  // A count of CPUs is bounded by the machine, known only now (the table's
-  // range, 0..8192, is the largest machine's).
-  const double mm_cpus = cfg.params.get("dm_mm_other_cpus");
-  if (mm_cpus > topo.num_cpus())
-    throw InputError("parameter dm_mm_other_cpus " + io::format_number(mm_cpus) + " is above the " +
-                     std::to_string(topo.num_cpus()) + " CPUs of " + cfg.topology +
-                     " (it counts CPUs of the device model's mm_cpumask)");
-  check_simulated_times(cfg.params);  // before the run: no delay may pass kMaxSimTime
   const std::vector<int> pcpus = place_vcpus(topo, cfg.dom0_vcpus, cfg.placement);
   r.topology_description = topo.description();
 

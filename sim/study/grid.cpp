@@ -1,7 +1,8 @@
 // grid.cpp: a sweep's grid: parsing, checking, size and expansion.
 #include "study/grid.hpp"
 
-#include <type_traits>
+#include <iterator>
+#include <variant>
 
 #include "did_you_mean.hpp"
 #include "errors.hpp"
@@ -10,7 +11,7 @@
 #include "model/placement.hpp"
 #include "model/strategies/strategy.hpp"
 #include "run/config.hpp"
-#include "topology/topology.hpp"
+#include "run/config_fields.hpp"
 
 namespace ipistorm::study {
 
@@ -20,7 +21,31 @@ using nlohmann::json;
 
 namespace {
 
-const char* kGridKeys = "topology, kernel, strategy, placement, dom0_vcpus, seed, params, base";
+// The grid's list of each swept row of the field table (run/config_fields.hpp)
+// but "params", slowest first; the seed last, as it varies fastest, after
+// the parameters (grid_point).
+template <class T>
+struct List {
+  T Config::*field;
+  std::vector<T> Grid::*values;
+};
+using GridList = std::variant<List<std::string>, List<int>, List<std::uint64_t>>;
+const GridList kLists[] = {
+    List<std::string>{&Config::topology, &Grid::topologies},
+    List<std::string>{&Config::kernel, &Grid::kernels},
+    List<std::string>{&Config::strategy, &Grid::strategies},
+    List<std::string>{&Config::placement, &Grid::placements},
+    List<int>{&Config::dom0_vcpus, &Grid::dom0_vcpus},
+    List<std::uint64_t>{&Config::seed, &Grid::seeds},
+};
+
+// The grid's keys: the swept rows, and "base".
+std::vector<std::string> grid_keys() {
+  std::vector<std::string> keys =
+      run::config_keys([](const run::ConfigField& f) { return f.swept; });
+  keys.emplace_back("base");
+  return keys;
+}
 
 json as_list(const json& v, const std::string& key) {
   json l = v.is_array() ? v : json::array({v});
@@ -28,28 +53,29 @@ json as_list(const json& v, const std::string& key) {
   return l;
 }
 
-template <class T>
-std::vector<T> typed_list(const json& v, const std::string& key, const char* what) {
-  std::vector<T> out;
-  for (const auto& e : as_list(v, key)) {
-    bool ok = false;
-    if constexpr (std::is_same_v<T, std::string>)
-      ok = e.is_string();
-    else if constexpr (std::is_same_v<T, std::uint64_t>)
-      ok = e.is_number_unsigned();
-    else
-      ok = e.is_number();
-    if (!ok) throw InputError("grid key '" + key + "' must list " + what + ", got " + e.dump());
-    out.push_back(e.get<T>());
-  }
-  return out;
+// The values of a row's list, each read and checked as the config file's.
+void read_list(Grid& g, const run::ConfigField& f, const json& v) {
+  for (const GridList& list : kLists)
+    std::visit(
+        [&](const auto& l) {
+          if (!(f.member == run::ConfigMember(l.field))) return;
+          for (const auto& e : as_list(v, f.key)) {
+            Config one;
+            run::read_field_json(f, one, e, "grid key");
+            (g.*l.values).push_back(one.*l.field);
+          }
+        },
+        list);
 }
 
 }  // namespace
 
 Grid grid_from_json(const json& j, const Config& base) {
-  if (!j.is_object())
-    throw InputError("grid must be a JSON object with keys " + std::string(kGridKeys));
+  if (!j.is_object()) {
+    std::string keys;
+    for (const auto& k : grid_keys()) keys += (keys.empty() ? "" : ", ") + k;
+    throw InputError("grid must be a JSON object with keys " + keys);
+  }
   Grid g;
   g.base = base;
   if (j.contains("base")) run::apply_json(g.base, j["base"]);
@@ -57,31 +83,23 @@ Grid grid_from_json(const json& j, const Config& base) {
     const std::string& k = it.key();
     const json& v = it.value();
     if (k == "base") continue;
-    if (k == "topology")
-      g.topologies = typed_list<std::string>(v, k, "strings");
-    else if (k == "kernel")
-      g.kernels = typed_list<std::string>(v, k, "strings");
-    else if (k == "strategy")
-      g.strategies = typed_list<std::string>(v, k, "strings");
-    else if (k == "placement")
-      g.placements = typed_list<std::string>(v, k, "strings");
-    else if (k == "dom0_vcpus")
-      for (const auto& e : as_list(v, k))  // read as integers: no get<int>() wrap-around
-        g.dom0_vcpus.push_back(
-            static_cast<int>(io::int_value(e, 0, topo::kMaxCpus, "grid key 'dom0_vcpus'")));
-    else if (k == "seed")
-      g.seeds = typed_list<std::uint64_t>(v, k, "non-negative integers");
-    else if (k == "params") {
-      if (!v.is_object()) throw InputError("grid key 'params' must be an object {name: [values]}");
-      for (auto p = v.begin(); p != v.end(); ++p) {
-        if (!find_param(p.key()))
-          throw InputError("unknown parameter '" + p.key() + "' in grid (see 'ipistorm params')");
-        g.params.emplace_back(p.key(), typed_list<double>(p.value(), p.key(), "numbers"));
+    const run::ConfigField* f = run::find_config_field(k);
+    if (!f || !f->swept) throw InputError(unknown_name_message("grid key", k, grid_keys()));
+    if (f->member != run::ConfigMember(&Config::params)) {
+      read_list(g, *f, v);
+      continue;
+    }
+    if (!v.is_object()) throw InputError("grid key 'params' must be an object {name: [values]}");
+    for (auto p = v.begin(); p != v.end(); ++p) {
+      if (!find_param(p.key()))
+        throw InputError("unknown parameter '" + p.key() + "' in grid (see 'ipistorm params')");
+      std::vector<double> values;
+      for (const auto& e : as_list(p.value(), p.key())) {
+        if (!e.is_number())
+          throw InputError("grid key '" + p.key() + "' must list numbers, got " + e.dump());
+        values.push_back(e.get<double>());
       }
-    } else {
-      throw InputError(unknown_name_message(
-          "grid key", k,
-          {"topology", "kernel", "strategy", "placement", "dom0_vcpus", "seed", "params", "base"}));
+      g.params.emplace_back(p.key(), values);
     }
   }
   complete_grid(g);
@@ -89,25 +107,30 @@ Grid grid_from_json(const json& j, const Config& base) {
 }
 
 void complete_grid(Grid& g) {
-  if (g.topologies.empty()) g.topologies = {g.base.topology};
-  if (g.kernels.empty()) g.kernels = {g.base.kernel};
-  if (g.strategies.empty()) g.strategies = {g.base.strategy};
-  if (g.placements.empty()) g.placements = {g.base.placement};
-  if (g.dom0_vcpus.empty()) g.dom0_vcpus = {g.base.dom0_vcpus};
-  if (g.seeds.empty()) g.seeds = {g.base.seed};
+  for (const GridList& list : kLists)
+    std::visit(
+        [&](const auto& l) {
+          if ((g.*l.values).empty()) (g.*l.values) = {g.base.*l.field};
+        },
+        list);
 }
 
 void validate_grid(const Grid& g) {
   for (const auto& k : g.kernels) find_kernel_policy(k);
   for (const auto& s : g.strategies) find_strategy(s);
   for (const auto& p : g.placements) check_placement(p);
-  for (const auto& t : g.topologies) {
-    const topo::Topology topo = topo::Topology::load(t);
-    for (int v : g.dom0_vcpus)
-      if (v < 0 || v > topo.num_cpus())
-        throw InputError("dom0_vcpus " + std::to_string(v) + " is outside 1.." +
-                         std::to_string(topo.num_cpus()) + " (the CPUs of " + t + ")");
-  }
+  // Each topology with each vCPU count, through the one check of a run's
+  // config (the names: their first values, checked above).
+  for (const auto& t : g.topologies)
+    for (int v : g.dom0_vcpus) {
+      Config c = g.base;
+      c.topology = t;
+      c.dom0_vcpus = v;
+      c.kernel = g.kernels.front();
+      c.strategy = g.strategies.front();
+      c.placement = g.placements.front();
+      run::resolve(c);
+    }
   ParamValues probe = g.base.params;
   for (const auto& [name, values] : g.params)
     for (double v : values) probe.set(name, v);
@@ -124,13 +147,9 @@ std::uint64_t grid_size(const Grid& g) {
     else
       n *= k;
   };
-  mul(g.topologies.size());
-  mul(g.kernels.size());
-  mul(g.strategies.size());
-  mul(g.placements.size());
-  mul(g.dom0_vcpus.size());
+  for (const GridList& list : kLists)
+    std::visit([&](const auto& l) { mul((g.*l.values).size()); }, list);
   for (const auto& p : g.params) mul(p.second.size());
-  mul(g.seeds.size());
   return n;
 }
 
@@ -143,17 +162,22 @@ Config grid_point(const Grid& g, std::uint64_t i) {
     return d;
   };
   Config c = g.base;
-  c.seed = g.seeds[digit(g.seeds.size())];
+  auto take = [&](const GridList& list) {
+    std::visit(
+        [&](const auto& l) {
+          const auto& values = g.*l.values;
+          c.*l.field = values[digit(values.size())];
+        },
+        list);
+  };
+  constexpr std::size_t kSeed = std::size(kLists) - 1;
+  take(kLists[kSeed]);
   std::vector<std::size_t> param_digit(g.params.size());
   for (std::size_t k = g.params.size(); k-- > 0;) param_digit[k] = digit(g.params[k].second.size());
   // Set in the order given, so a parameter listed twice takes its later list.
   for (std::size_t k = 0; k < g.params.size(); ++k)
     c.params.set(g.params[k].first, g.params[k].second[param_digit[k]]);
-  c.dom0_vcpus = g.dom0_vcpus[digit(g.dom0_vcpus.size())];
-  c.placement = g.placements[digit(g.placements.size())];
-  c.strategy = g.strategies[digit(g.strategies.size())];
-  c.kernel = g.kernels[digit(g.kernels.size())];
-  c.topology = g.topologies[digit(g.topologies.size())];
+  for (std::size_t k = kSeed; k-- > 0;) take(kLists[k]);
   return c;
 }
 
