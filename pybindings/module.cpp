@@ -10,13 +10,13 @@
 #include <utility>
 #include <vector>
 
-#include "calibration/calibration_file.hpp"
 #include "errors.hpp"
 #include "io/files.hpp"
 #include "io/json.hpp"
 #include "io/limits.hpp"
 #include "model/scenario.hpp"
 #include "py_json.hpp"
+#include "run/calibration_file.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -100,12 +100,12 @@ PYBIND11_MODULE(_ipistorm, m) {
       },
       "Write text to path atomically (a temporary beside it, then a rename).");
 
-  // The one calibration reader (sim/calibration), for ipistorm.lab.read_calibration.
+  // The one calibration reader (sim/run/calibration_file.hpp), for ipistorm.lab.read_calibration.
   // tests/test_lab.py: test_latest_run_and_calibration (read_calibration),
   // test_read_calibration_checks_params
   m.def(
       "_read_calibration",
-      [](const std::string& path) { return ipistorm::calibration::read_calibration(path); },
+      [](const std::string& path) { return ipistorm::run::read_calibration(path); },
       "A calibration file's parameters as (name, value) pairs, checked as --calibration "
       "checks them (ValueError).");
 

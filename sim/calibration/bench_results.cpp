@@ -187,12 +187,6 @@ const nlohmann::json* optional_key(const nlohmann::json& b, const char* key,
 
 }  // namespace
 
-std::string show_value(const nlohmann::json& v) {
-  // Never dump() an array or object: it recurses, and a deep one is input.
-  if (v.is_structured()) return std::string("an ") + v.type_name();
-  return v.dump().substr(0, 40);
-}
-
 nlohmann::json parse_json_text(const std::string& text, const std::string& what) {
   return io::parse_json(text, what);  // the one checked JSON parser
 }

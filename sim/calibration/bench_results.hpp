@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io/files.hpp"
+#include "io/json.hpp"
 
 namespace ipistorm::calibration {
 
@@ -63,9 +64,8 @@ BenchResults parse_bench_results(const std::string& text, const std::string& ori
 // or a directory is refused before it is opened for reading).
 BenchResults read_bench_results(const std::string& path);
 
-// A JSON value in a message: a scalar as written (at most 40 characters),
-// an array or object by its type (never dumped: that recurses).
-std::string show_value(const nlohmann::json& v);
+// A JSON value in a message (io/json.hpp).
+using io::show_value;
 
 // JSON text; InputError "<what> is not valid JSON (<reason>)" otherwise.
 nlohmann::json parse_json_text(const std::string& text, const std::string& what);

@@ -11,10 +11,10 @@
 #include <type_traits>
 #include <variant>
 
-#include "calibration/calibration_file.hpp"
 #include "errors.hpp"
 #include "io/json.hpp"
 #include "io/number.hpp"
+#include "run/calibration_file.hpp"
 #include "run/config.hpp"
 #include "run/config_fields.hpp"
 
@@ -128,18 +128,13 @@ void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs) {
                   "write the result as JSON to this file ('-': standard output)");
 }
 
-void apply_calibration(model::Config& c, const std::string& path) {
-  // The one calibration reader (calibration/calibration_file.hpp).
-  for (const auto& [name, value] : calibration::read_calibration(path)) c.params.set(name, value);
-}
-
 model::Config build_config(const RunFlags& f) {
   model::Config c;
   if (!f.config_file.empty()) {
     const std::string what = "config file '" + f.config_file + "'";
     run::apply_json(c, io::parse_json(read_input_file(f.config_file, "config file"), what));
   }
-  if (!f.calibration_file.empty()) apply_calibration(c, f.calibration_file);
+  if (!f.calibration_file.empty()) run::apply_calibration(c, f.calibration_file);
   const auto& fields = run::config_fields();
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const run::ConfigField& field = fields[i];

@@ -49,8 +49,6 @@ void add_run_flags(CLI::App* app, RunFlags& f, bool per_scenario_knobs);
 // One row's flag (by its key), for a command that takes a few of them.
 void add_run_flag(CLI::App* app, RunFlags& f, const std::string& key);
 void remove_run_flag(CLI::App* app, RunFlags& f, const std::string& key);
-// A calibration file: {"params": {name: value}, ...anything else is provenance}.
-void apply_calibration(model::Config& c, const std::string& path);
 // Config file first, then calibration, then flags (each checked against its
 // row), then --set; the names checked (run::check_names) before it returns.
 model::Config build_config(const RunFlags& f);

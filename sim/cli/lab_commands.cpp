@@ -25,7 +25,6 @@
 
 #include "calibration/bench_results.hpp"
 #include "calibration/calibrate.hpp"
-#include "calibration/calibration_file.hpp"
 #include "calibration/validate.hpp"
 #include "calibration/vlab.hpp"
 #include "cli/common.hpp"
@@ -33,6 +32,7 @@
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/scenario.hpp"
+#include "run/calibration_file.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -258,7 +258,7 @@ int run_validate(const ValidateArgs& given) {
                 {a.run_dir + "/bench.json", "benchmark results"},
                 {a.run_dir + "/metadata.json", "run metadata"}});
   model::ParamValues params;
-  for (const auto& [name, v] : cal::read_calibration(cal_path)) params.set(name, v);
+  for (const auto& [name, v] : run::read_calibration(cal_path)) params.set(name, v);
   const std::string bench = a.run_dir + "/bench.json";
   const cal::BenchResults r = cal::read_bench_results(bench);
   const topo::Topology topology = topo::Topology::load(topo_spec);

@@ -78,6 +78,11 @@ double real_value(const json& v, double lo, double hi, const std::string& what) 
   return d;
 }
 
+std::string show_value(const json& v) {
+  if (v.is_structured()) return std::string("an ") + v.type_name();
+  return v.dump().substr(0, 40);
+}
+
 std::string string_value(const json& v, const std::string& what) {
   if (!v.is_string()) throw InputError(what + " must be a string, got " + v.dump().substr(0, 80));
   return v.get<std::string>();

@@ -27,4 +27,8 @@ double real_value(const nlohmann::json& v, double lo, double hi, const std::stri
 // A string.
 std::string string_value(const nlohmann::json& v, const std::string& what);
 
+// A JSON value in a message: a scalar as written (at most 40 characters),
+// an array or object by its type (never dumped: that recurses).
+std::string show_value(const nlohmann::json& v);
+
 }  // namespace ipistorm::io

@@ -7,14 +7,16 @@
 
 #include "calibration/bench_results.hpp"
 #include "calibration/calibrate.hpp"
-#include "calibration/calibration_file.hpp"
 #include "calibration/strategy_scenario.hpp"
 #include "calibration/validate.hpp"
 #include "errors.hpp"
+#include "run/calibration_file.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::calibration {
 namespace {
+
+using run::parse_calibration;
 
 // One Google Benchmark iteration row with `field` (raw JSON) spliced in.
 std::string bench_text(const std::string& field) {
