@@ -17,6 +17,7 @@
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "run/calibration_file.hpp"
+#include "run/config_fields.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -108,6 +109,17 @@ PYBIND11_MODULE(_ipistorm, m) {
       [](const std::string& path) { return ipistorm::run::read_calibration(path); },
       "A calibration file's parameters as (name, value) pairs, checked as --calibration "
       "checks them (ValueError).");
+
+  // The Config field table (sim/run/config_fields.hpp), for the keyword
+  // checks of ipistorm._args. tests/test_bad_input.py checks those keywords.
+  m.def(
+      "_config_fields",
+      [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& f : ipistorm::run::config_fields()) out.emplace_back(f.key, f.type_name());
+        return out;
+      },
+      "Every config key with its type (name, integer, seed, real, params, ranges), in order.");
 
   ipistorm::py::bind_topology(m);
   ipistorm::py::bind_params(m);

@@ -3,7 +3,7 @@
 simulate() and reproduce() take the config's fields as keywords and any cost
 parameter as an extra keyword (``evtchn_send_us=2.0``). This module checks
 their Python types (TypeError) and names (ValueError, with a suggestion) and
-builds the dict that model::apply_json then checks for ranges, exactly as it
+builds the dict that run::apply_json then checks for ranges, exactly as it
 checks a `--config` file. Defaults are never repeated here: a field left as
 None is left out, and the C++ Config's default applies.
 """
@@ -19,12 +19,20 @@ from collections.abc import Mapping
 
 from . import _ipistorm
 
-_STR_FIELDS = ("topology", "kernel", "strategy", "placement")
+
+
+def _fields(*types):
+    """The config keys of these types, from the C++ field table
+    (sim/run/config_fields.hpp)."""
+    return tuple(key for key, kind in _ipistorm._config_fields() if kind in types)
+
+
+_STR_FIELDS = _fields("name")
 # Integer fields: their type is checked here, their range only by the C++
-# config reader (model::apply_json), so a bad value raises ValueError with
+# config reader (run::apply_json), so a bad value raises ValueError with
 # the message the CLI prints for the same key in a --config file.
-_INT_FIELDS = ("dom0_vcpus", "dm_vcpu", "seed")
-_FLOAT_FIELDS = ("cpu_ghz", "window_s")
+_INT_FIELDS = _fields("integer", "seed")
+_FLOAT_FIELDS = _fields("real")
 
 _param_names = None
 
