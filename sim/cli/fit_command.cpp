@@ -10,6 +10,7 @@
 #include "cli/help.hpp"
 #include "cli/tables.hpp"
 #include "model/params.hpp"
+#include "report/rows.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 #include "study/fit.hpp"
@@ -37,7 +38,7 @@ int cmd_fit(const RunFlags& f) {
     fitted.params.set(t.param, r.value);
     j["config"] = run::to_json(fitted);
     j["provenance"] = run::provenance_json();
-    write_json_file(f.json_file, j);
+    report::write(j, f.json_file);
   }
   return r.converged ? 0 : 1;
 }

@@ -32,6 +32,7 @@
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/scenario.hpp"
+#include "report/rows.hpp"
 #include "run/calibration_file.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
@@ -139,28 +140,28 @@ int run_calibrate(const CalibrateArgs& a) {
      << context_text(r.context, "hypervisor", "?") << ")\n"
      << "fitted on the declared subset only: syscall/, wake/pingpong/, fanout/membarrier/,\n"
      << "strategy/no-lock/bytes:64|4096/load:idle\n\n";
-  Table t({"parameter", "value", "default", "unit", "rule"});
+  report::Rows t{{"parameter", "value", "default", "unit", "rule"}, {}};
   for (const auto& p : c.params) {
     char v[32], d[32];
     std::snprintf(v, sizeof v, "%.3f", p.value);
     std::snprintf(d, sizeof d, "%g", p.default_value);
-    t.row({p.name, v + std::string(p.clamped ? " (clamped)" : ""), d, p.unit, p.rule});
+    t.add_text({p.name, v + std::string(p.clamped ? " (clamped)" : ""), d, p.unit, p.rule});
   }
-  t.print(os);
+  os << report::to_table(t);
   if (!c.not_fitted.empty()) {
     os << "\nkept at default:\n";
     for (const auto& [name, why] : c.not_fitted) os << "  " << name << ": " << why << "\n";
   }
   os << "\n";
-  Table o({"observation", "quantity", "measured us", "model us", "error", "rep. CV"});
+  report::Rows o{{"observation", "quantity", "measured us", "model us", "error", "rep. CV"}, {}};
   for (const auto& x : c.observations)
-    o.row({x.benchmark, x.quantity, fmt(x.measured_us, 3), fmt(x.model_us, 3), pct(x.rel_error()),
-           fmt(100 * x.cv, 1) + "%"});
-  o.print(os);
+    o.add_text({x.benchmark, x.quantity, fmt(x.measured_us, 3), fmt(x.model_us, 3),
+                pct(x.rel_error()), fmt(100 * x.cv, 1) + "%"});
+  os << report::to_table(o);
   os << "\nfit error: rms " << fmt(100 * c.rms_rel_error, 1) << "%, max "
      << fmt(100 * c.max_rel_error, 1) << "% over " << c.observations.size()
      << " observations\nwrote " << out << "\n";
-  write_file_atomic(out, doc.dump(2) + "\n", "--out");
+  report::write(doc, out, "--out");
   std::cout << os.str();
   return 0;
 }
@@ -213,7 +214,7 @@ int run_validate_vlab(const ValidateArgs& a) {
      << " under QEMU/TCG, " << topology.num_cpus() << " CPUs (" << topology.description()
      << "), trigger " << run.trigger << ", " << run.calls << " calls; kernel preset " << v.kernel
      << "\nper CPU per call, measured / predicted (a range spans the class's CPUs)\n\n";
-  Table t({"class", "CPUs", "work items", "RES", "CAL", "TLB", "IWI", "verdict"});
+  report::Rows t{{"class", "CPUs", "work items", "RES", "CAL", "TLB", "IWI", "verdict"}, {}};
   for (const cal::VlabClassResult& r : v.classes) {
     // As a cpulist: "8-31,40".
     std::string cpus;
@@ -229,16 +230,16 @@ int run_validate_vlab(const ValidateArgs& a) {
       row.push_back(
           vlab_cell(r.measured_min[q], r.measured_max[q], r.predicted_min[q], r.predicted_max[q]));
     row.push_back(r.verdict);
-    t.row(row);
+    t.add_text(row);
   }
-  t.print(os);
+  os << report::to_table(t);
   for (const cal::VlabClassResult& r : v.classes)
     if (!r.why.empty()) os << r.cls << ": " << r.verdict << ": " << r.why << "\n";
   os << "\nbounds: work items exact; RES and CAL exact where the kernel decides them alone (busy, "
         "empty or isolated CPUs); the rest within "
      << fmt(cal::kVlabTolerance, 2) << " per CPU per call\nverdict: " << (v.met ? "met" : "not met")
      << "\nwrote " << out << "\n";
-  write_file_atomic(out, doc.dump(2) + "\n", "--json");
+  report::write(doc, out, "--json");
   std::cout << os.str();
   return v.met ? 0 : 1;
 }
@@ -275,13 +276,15 @@ int run_validate(const ValidateArgs& given) {
      << topology.num_cpus() << " CPUs), calibration " << relative_to_run(cal_path, a.run_dir)
      << ", seed " << a.seed << ", kernel preset " << v.kernel
      << "\nscored: every benchmark outside calibrate's subset that the model can express\n\n";
-  Table t({"benchmark", "k", "measured us", "predicted us", "error", "rep. CV", "in noise",
-           "IPIs/op measured", "IPIs/op model"});
+  report::Rows t{{"benchmark", "k", "measured us", "predicted us", "error", "rep. CV", "in noise",
+                  "IPIs/op measured", "IPIs/op model"},
+                 {}};
   for (const auto& row : v.rows)
-    t.row({row.benchmark, std::to_string(row.k), fmt(row.measured_us, 2), fmt(row.predicted_us, 2),
-           pct(row.rel_error()), fmt(100 * row.cv, 1) + "%", row.within_noise() ? "yes" : "no",
-           row.measured_ipis ? fmt(*row.measured_ipis, 2) : "-", fmt(row.predicted_ipis, 2)});
-  t.print(os);
+    t.add_text({row.benchmark, std::to_string(row.k), fmt(row.measured_us, 2),
+                fmt(row.predicted_us, 2), pct(row.rel_error()), fmt(100 * row.cv, 1) + "%",
+                row.within_noise() ? "yes" : "no",
+                row.measured_ipis ? fmt(*row.measured_ipis, 2) : "-", fmt(row.predicted_ipis, 2)});
+  os << report::to_table(t);
   for (const auto& [name, why] : v.not_expressible)
     os << "not expressible " << name << ": " << why << "\n";
   for (const auto& [name, why] : v.skipped) os << "skipped " << name << ": " << why << "\n";
@@ -297,7 +300,7 @@ int run_validate(const ValidateArgs& given) {
   os << "verdict (median error <= " << fmt(100 * v.target, 0)
      << "% with median CV <= " << fmt(100 * v.noise_limit(), 1)
      << "%): " << cal::verdict_name(v.verdict()) << "\nwrote " << out << "\n";
-  write_file_atomic(out, doc.dump(2) + "\n", "--json");
+  report::write(doc, out, "--json");
   std::cout << os.str();
   return v.ok() ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 #include "cli/tables.hpp"
 #include "cli/uncertainty_commands.hpp"
 #include "errors.hpp"
+#include "report/rows.hpp"
 #include "run/report.hpp"
 #include "study/nativelink.hpp"
 #include "study/reproduce.hpp"
@@ -48,7 +49,7 @@ int cmd_reproduce_nativelink(const RunFlags& f, int draws, bool check) {
     std::vector<std::string> head{"figure"};
     if (with_report) head.push_back("report");
     for (const char* h : {"model p50", "5th", "95th", "judged", "ok"}) head.emplace_back(h);
-    Table t(head);
+    report::Rows t{head, {}};
     for (const auto& x : rows) {
       std::vector<std::string> row{x.figure};
       if (with_report) row.push_back(x.report.empty() ? "-" : x.report);
@@ -56,9 +57,9 @@ int cmd_reproduce_nativelink(const RunFlags& f, int draws, bool check) {
                                    x.judged.empty() ? std::string("-") : x.judged,
                                    std::string(x.judged.empty() ? "-" : (x.ok ? "yes" : "NO"))})
         row.push_back(c);
-      t.row(row);
+      t.add_text(row);
     }
-    t.print(std::cout);
+    std::cout << report::to_table(t);
   };
   print("the report's figures, 64 workers (model: median and 5th..95th percentile of the draws)",
         r.figures, true);
@@ -69,7 +70,7 @@ int cmd_reproduce_nativelink(const RunFlags& f, int draws, bool check) {
               << "--draws 20 or more)\n";
   std::cout << (r.ok() ? "\nevery judged figure as the report describes it\n"
                        : "\nSOME FIGURES NOT AS THE REPORT DESCRIBES THEM\n");
-  if (!f.json_file.empty()) write_json_file(f.json_file, ipistorm::study::nativelink_json(r));
+  if (!f.json_file.empty()) report::write(ipistorm::study::nativelink_json(r), f.json_file);
   return check && !r.ok() ? 1 : 0;
 }
 
@@ -97,21 +98,21 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
   auto outcomes = study::run_reproduce(base, ipistorm::cli::resolve_jobs(jobs), opts);
   std::cout << "ipistorm reproduce: the 2009 xen-devel report (pvops dom0 slow HVM boot) on "
             << base.topology << ", seed " << base.seed << "\n\n";
-  Table t({"scenario", "figure", "report", "model", "error", "accepted", "ok"});
+  report::Rows t{{"scenario", "figure", "report", "model", "error", "accepted", "ok"}, {}};
   bool all = true;
   for (const auto& o : outcomes) {
     for (const auto& fig : o.scenario.figures) {
       std::string accepted =
           fig.lo == fig.hi ? "exactly " + fmt_figure(fig.name, fig.lo)
                            : fmt_figure(fig.name, fig.lo) + ".." + fmt_figure(fig.name, fig.hi);
-      t.row({o.scenario.name, fig.label, fmt_figure(fig.name, fig.reference),
-             fmt_figure(fig.name, fig.model),
-             (fig.rel_error() >= 0 ? "+" : "") + fmt(100 * fig.rel_error(), 1) + "%", accepted,
-             fig.ok ? "yes" : "NO"});
+      t.add_text({o.scenario.name, fig.label, fmt_figure(fig.name, fig.reference),
+                  fmt_figure(fig.name, fig.model),
+                  (fig.rel_error() >= 0 ? "+" : "") + fmt(100 * fig.rel_error(), 1) + "%", accepted,
+                  fig.ok ? "yes" : "NO"});
     }
     all = all && o.ok;
   }
-  t.print(std::cout);
+  std::cout << report::to_table(t);
   if (!outcomes.empty()) std::cout << ipistorm::cli::clock_line(outcomes.front().result);
   if (all) {
     std::cout << "\nevery figure within tolerance\n";
@@ -124,7 +125,7 @@ int cmd_reproduce(const RunFlags& f, int jobs, const std::string& pvops_cx,
                  "\"Reproduction targets\"\n(README.md#reproduction-targets; installed: "
                  "/usr/share/doc/ipistorm/README.md).\n";
   }
-  if (!f.json_file.empty()) write_json_file(f.json_file, study::reproduce_json(outcomes));
+  if (!f.json_file.empty()) report::write(study::reproduce_json(outcomes), f.json_file);
   return check && !all ? 1 : 0;
 }
 

@@ -12,6 +12,7 @@
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "model/metrics.hpp"
+#include "report/rows.hpp"
 #include "run/report.hpp"
 #include "run/traced_run.hpp"
 #include "run/world.hpp"
@@ -39,12 +40,12 @@ int cmd_simulate(const RunFlags& f, const TraceFlags& tf) {
   if (tf.file.empty()) {
     model::Result r = run::run(c);
     print_result(std::cout, r);
-    if (!f.json_file.empty()) write_json_file(f.json_file, run::result_json(r));
+    if (!f.json_file.empty()) report::write(run::result_json(r), f.json_file);
     return 0;
   }
   ipistorm::run::TracedRun tr = ipistorm::run::run_traced(c, req);
   print_result(std::cout, tr.result);
-  if (!f.json_file.empty()) write_json_file(f.json_file, run::result_json(tr.result));
+  if (!f.json_file.empty()) report::write(run::result_json(tr.result), f.json_file);
   ipistorm::cli::write_file_atomic(tf.file, tr.json, "--trace");
   std::cout << "\ntrace: " << tf.file << " (" << fmt(tr.from_s, 4) << " s + " << fmt(tr.for_s, 4)
             << " s, " << tr.ipi_flows << " IPIs; open it in ui.perfetto.dev)\n";
@@ -57,16 +58,16 @@ void print_result(std::ostream& os, const model::Result& r) {
   os << "ipistorm simulate: " << r.config.kernel << ", " << r.config.strategy << ", "
      << r.config.dom0_vcpus << " dom0 vCPUs (" << r.config.placement << ") on " << r.config.topology
      << ", seed " << r.config.seed << "\n\n";
-  Table t({"metric", "value", "unit"});
+  report::Rows t{{"metric", "value", "unit"}, {}};
   // The metric table's simulate view; a latency in cycles shows its
   // microseconds beside the unit.
   for (const model::MetricSpec* m : model::metrics_in_view(model::View::kSimulate)) {
     std::string unit = m->unit;
     if (const char* beside = m->in(model::View::kSimulate)->beside)
       unit += " (" + ipistorm::cli::show(beside, r) + " " + model::metric(beside).unit + ")";
-    t.row({m->label, ipistorm::cli::show(m->name, r), unit});
+    t.add_text({m->label, ipistorm::cli::show(m->name, r), unit});
   }
-  t.print(os);
+  os << report::to_table(t);
   os << ipistorm::cli::clock_line(r);
   os << "\n";
   ipistorm::cli::print_breakdown(os, {"mean"}, {&r});

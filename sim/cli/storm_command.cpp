@@ -12,6 +12,7 @@
 #include "errors.hpp"
 #include "io/number.hpp"
 #include "model/linux6/kernels/linux_policy.hpp"
+#include "report/rows.hpp"
 #include "run/storm.hpp"
 #include "topology/topology.hpp"
 
@@ -64,49 +65,50 @@ int run_storm_command(StormFlags& f) {
      << fmt(100 * c.drain_fraction, 0) << "% of calls drain), " << c.busy_cpus << " busy CPUs"
      << (c.isolated.empty() ? "" : ", isolated " + c.isolated + " (" + c.isolated_task + ")")
      << "; " << fmt(T, 3) << " s simulated, seed " << c.seed << "\n\n";
-  Table t({"figure", "value"});
-  t.row({"fadvise calls retired", fmt_si(static_cast<double>(r.fadvise_calls) / T) + "/s"});
-  t.row({"blobs", fmt_si(static_cast<double>(r.blobs) / T) + "/s"});
-  t.row({"fadvise latency (us)", dist_row(r.fadvise_latency_ns)});
-  t.row({"drain mutex wait (us)", dist_row(r.drain.mutex_wait_ns)});
-  t.row({"drain mutex hold (us)", dist_row(r.drain.mutex_hold_ns)});
-  t.row({"drains", fmt_si(static_cast<double>(r.drain.drains) / T) + "/s, " +
-                       fmt(r.drain.drains ? static_cast<double>(r.drain.cpus) /
-                                                static_cast<double>(r.drain.drains)
-                                          : 0.0,
-                           1) +
-                       " CPUs each; " + fmt_si(static_cast<double>(r.drain.shared) / T) +
-                       "/s shared a generation"});
+  report::Rows t{{"figure", "value"}, {}};
+  t.add_text({"fadvise calls retired", fmt_si(static_cast<double>(r.fadvise_calls) / T) + "/s"});
+  t.add_text({"blobs", fmt_si(static_cast<double>(r.blobs) / T) + "/s"});
+  t.add_text({"fadvise latency (us)", dist_row(r.fadvise_latency_ns)});
+  t.add_text({"drain mutex wait (us)", dist_row(r.drain.mutex_wait_ns)});
+  t.add_text({"drain mutex hold (us)", dist_row(r.drain.mutex_hold_ns)});
+  t.add_text({"drains", fmt_si(static_cast<double>(r.drain.drains) / T) + "/s, " +
+                            fmt(r.drain.drains ? static_cast<double>(r.drain.cpus) /
+                                                     static_cast<double>(r.drain.drains)
+                                               : 0.0,
+                                1) +
+                            " CPUs each; " + fmt_si(static_cast<double>(r.drain.shared) / T) +
+                            "/s shared a generation"});
   if (r.drain.remote_drains)
-    t.row({"drained by the caller (QPW)",
-           fmt_si(static_cast<double>(r.drain.remote_drains) / T) + "/s"});
+    t.add_text({"drained by the caller (QPW)",
+                fmt_si(static_cast<double>(r.drain.remote_drains) / T) + "/s"});
   if (r.drain.skipped_isolated)
-    t.row({"isolated CPUs left to drain later",
-           fmt_si(static_cast<double>(r.drain.skipped_isolated) / T) + "/s"});
+    t.add_text({"isolated CPUs left to drain later",
+                fmt_si(static_cast<double>(r.drain.skipped_isolated) / T) + "/s"});
   if (r.mbind_calls) {
-    t.row({"mbind calls", fmt_si(static_cast<double>(r.mbind_calls) / T) + "/s"});
-    t.row({"mbind latency (us)", dist_row(r.mbind_latency_ns)});
+    t.add_text({"mbind calls", fmt_si(static_cast<double>(r.mbind_calls) / T) + "/s"});
+    t.add_text({"mbind latency (us)", dist_row(r.mbind_latency_ns)});
   }
-  if (r.khugepaged_scans) t.row({"khugepaged scans", std::to_string(r.khugepaged_scans)});
-  if (r.memfd_seals) t.row({"memfd seals", std::to_string(r.memfd_seals)});
+  if (r.khugepaged_scans) t.add_text({"khugepaged scans", std::to_string(r.khugepaged_scans)});
+  if (r.memfd_seals) t.add_text({"memfd seals", std::to_string(r.memfd_seals)});
   if (c.strategy == "background")
-    t.row({"blobs waiting for the fadvise thread", std::to_string(r.backlog)});
-  t.row({"busy CPU (all CPUs)", fmt(r.busy_cpu_pct, 1) + "%"});
-  t.print(os);
+    t.add_text({"blobs waiting for the fadvise thread", std::to_string(r.backlog)});
+  t.add_text({"busy CPU (all CPUs)", fmt(r.busy_cpu_pct, 1) + "%"});
+  os << report::to_table(t);
 
   os << "\nper CPU, by class (osnoise's view of a busy loop: noise, max single, CPU available)\n";
-  Table k({"class", "CPUs", "drains/s", "RES/s", "CAL/s", "IWI/s", "noise us/s", "max single us",
-           "available", "busy"});
+  report::Rows k{{"class", "CPUs", "drains/s", "RES/s", "CAL/s", "IWI/s", "noise us/s",
+                  "max single us", "available", "busy"},
+                 {}};
   for (const run::StormCpuClass& cl : r.classes) {
     std::string cpus = std::to_string(cl.cpus.size());
-    k.row({cl.name, cpus, fmt_si(cl.drains_per_s),
-           fmt_si(cl.irqs_per_s[static_cast<int>(lx::Vector::kRES)]),
-           fmt_si(cl.irqs_per_s[static_cast<int>(lx::Vector::kCAL)]),
-           fmt_si(cl.irqs_per_s[static_cast<int>(lx::Vector::kIWI)]), fmt(cl.noise_us_per_s, 1),
-           fmt(cl.max_single_noise_us, 1), fmt(cl.cpu_available_pct, 2) + "%",
-           fmt(cl.busy_pct, 1) + "%"});
+    k.add_text({cl.name, cpus, fmt_si(cl.drains_per_s),
+                fmt_si(cl.irqs_per_s[static_cast<int>(lx::Vector::kRES)]),
+                fmt_si(cl.irqs_per_s[static_cast<int>(lx::Vector::kCAL)]),
+                fmt_si(cl.irqs_per_s[static_cast<int>(lx::Vector::kIWI)]),
+                fmt(cl.noise_us_per_s, 1), fmt(cl.max_single_noise_us, 1),
+                fmt(cl.cpu_available_pct, 2) + "%", fmt(cl.busy_pct, 1) + "%"});
   }
-  k.print(os);
+  os << report::to_table(k);
   if (r.flush_wait_cpu >= 0 && (r.stuck || r.oldest_flush_wait_s >= 0.1))
     os << "\n"
        << (r.stuck ? "STUCK: " : "") << "a drain has waited " << fmt(r.oldest_flush_wait_s, 3)
@@ -116,7 +118,7 @@ int run_storm_command(StormFlags& f) {
                    : " (hung-task limit " + fmt(c.hung_task_s, 0) + " s)")
        << "\n";
   if (!f.json_file.empty()) {
-    write_json_file(f.json_file, run::storm_json(c, r));
+    report::write(run::storm_json(c, r), f.json_file);
     os << "wrote " << f.json_file << "\n";
   }
   std::cout << os.str();

@@ -15,8 +15,8 @@
 #include "cli/help.hpp"
 #include "cli/study_runner.hpp"
 #include "cli/tables.hpp"
-#include "io/files.hpp"
 #include "model/params.hpp"
+#include "report/rows.hpp"
 #include "study/sweep.hpp"
 
 namespace ipistorm::cli {
@@ -123,36 +123,39 @@ int run_sweep_command(const SweepOptions& o) {
   // Streamed: each point is made from its index, its rows go to the files as
   // soon as the runs before it are done, and the files are renamed into
   // place only at the end (an interrupted sweep leaves none).
-  std::optional<io::AtomicFile> csv, json;
-  if (!o.csv_file.empty()) {
-    csv.emplace(o.csv_file, "--csv");
-    csv->write(study::sweep_csv_header(g));
-  }
-  study::SweepJsonText json_text(g);
-  if (!o.json_file.empty()) {
-    json.emplace(o.json_file, "--json");
-    json->write(json_text.begin());
-  }
+  std::optional<report::RowStream> csv;
+  std::optional<report::DocumentStream> json;
+  const std::vector<std::string> columns = study::sweep_columns(g);
+  if (!o.csv_file.empty()) csv.emplace(columns, report::Format::kCsv, o.csv_file, "--csv");
+  if (!o.json_file.empty()) json.emplace(study::sweep_json_head(g), "runs", o.json_file, "--json");
   // People: one row per run, one column per swept dimension (the fixed
   // ones once above the table), then the metric table's sweep view; the
   // first 40 runs and the last 5.
   const std::vector<SweptColumn> swept = swept_columns(g);
   const std::vector<const model::MetricSpec*> shown = model::metrics_in_view(model::View::kSweep);
-  std::vector<std::vector<std::string>> rows;
+  report::Rows table;
+  table.columns = {"run"};
+  for (const auto& c : swept) table.columns.push_back(c.title);
+  for (const auto* m : shown) table.columns.push_back(column_title(m->name));
   const auto t0 = std::chrono::steady_clock::now();
   run_study(n, [&](const std::atomic<bool>* stop, study::Progress progress) {
     study::stream_sweep(
         g, resolve_jobs(o.jobs),
         [&](std::uint64_t i, const model::Result& r) {
-          if (csv) csv->write(study::sweep_csv_rows(g, i, r));
-          if (json) json->write(json_text.run(study::sweep_json_run(g, i, r)));
+          if (csv) {
+            report::Rows rows;
+            rows.columns = columns;
+            study::add_sweep_rows(rows, g, i, r);
+            csv->add(rows);
+          }
+          if (json) json->add(study::sweep_json_run(g, i, r));
           if (i < 40 || i + 5 >= n) {
             std::vector<std::string> row = {std::to_string(i)};
             for (const auto& c : swept) row.push_back(c.cell(r.config));
             for (const auto* m : shown) row.push_back(format_value(*m, m->value(r)));
-            rows.push_back(std::move(row));
+            table.add_text(row);
           } else if (i == 40) {
-            rows.push_back({"..."});
+            table.add_text({"..."});
           }
         },
         stop, std::move(progress));
@@ -162,20 +165,12 @@ int run_sweep_command(const SweepOptions& o) {
   std::cout << wrap("ipistorm sweep: " + std::to_string(n) + " runs; fixed: " + fixed_dimensions(g),
                     "  ")
             << "\n";
-  std::vector<std::string> header = {"run"};
-  for (const auto& c : swept) header.push_back(c.title);
-  for (const auto* m : shown) header.push_back(column_title(m->name));
-  Table t(header);
-  for (const auto& row : rows) t.row(row);
-  t.print(std::cout);
+  std::cout << report::to_table(table);
   std::cout << "\n"
             << n << " runs in " << fmt(wall, 1) << " s (" << fmt(runs_per_s(n, wall), 1)
             << " runs/s)\n";
   if (csv) csv->commit();
-  if (json) {
-    json->write(json_text.end());
-    json->commit();
-  }
+  if (json) json->commit();
   return 0;
 }
 

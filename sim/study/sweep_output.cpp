@@ -1,11 +1,8 @@
-// sweep_output.cpp: a sweep's runs as long-format CSV rows and as JSON.
+// sweep_output.cpp: a sweep's runs as long-format rows (report::Rows) and as JSON.
 #include "study/sweep_output.hpp"
 
 #include <algorithm>
-#include <stdexcept>
-#include <string_view>
 
-#include "io/csv.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 
@@ -31,47 +28,52 @@ bool skip_metric(const std::string& name) { return !metric(name).deterministic; 
 
 }  // namespace
 
-std::string sweep_csv_header(const Grid& g, bool with_samples) {
+std::vector<std::string> sweep_columns(const Grid& g, bool with_samples) {
   std::vector<std::string> head = {"run"};
   if (with_samples) head.push_back("sample");
   head.insert(head.end(), {"topology", "kernel", "strategy", "placement", "dom0_vcpus", "seed"});
   for (const auto& p : g.params) head.push_back(p.first);
   head.insert(head.end(), {"metric", "value"});
-  return io::csv_line(head);
+  return head;
 }
 
-std::string sweep_csv_rows(const Grid& g, std::uint64_t i, const Result& r,
-                           const std::vector<std::pair<std::string, double>>* extra,
-                           const std::size_t* sample) {
+void add_sweep_rows(report::Rows& out, const Grid& g, std::uint64_t i, const Result& r,
+                    const std::vector<std::pair<std::string, double>>* extra,
+                    const std::size_t* sample) {
   const Config& c = r.config;
-  std::vector<std::string> row = {std::to_string(i)};
-  if (sample) row.push_back(std::to_string(*sample));
-  // A topology may hold commas ("pu:2(indexes=0,1)"): csv_line quotes it.
-  row.insert(row.end(), {c.topology, c.kernel, c.strategy, c.placement,
-                         std::to_string(c.dom0_vcpus), std::to_string(c.seed)});
-  for (const auto& p : g.params) row.push_back(io::csv_number(c.params.get(p.first)));
-  std::string out;
+  std::vector<report::Cell> row = {i};
+  if (sample) row.emplace_back(std::uint64_t{*sample});
+  // A topology may hold commas ("pu:2(indexes=0,1)"): the CSV writer quotes it.
+  row.insert(row.end(), {c.topology, c.kernel, c.strategy, c.placement, std::int64_t{c.dom0_vcpus},
+                         std::uint64_t{c.seed}});
+  for (const auto& p : g.params) row.emplace_back(c.params.get(p.first));
   auto emit = [&](const std::string& name, double value) {
-    row.push_back(name);
-    row.push_back(io::csv_number(value));
-    out += io::csv_line(row);
+    row.emplace_back(name);
+    row.emplace_back(value);
+    out.add(row);
     row.resize(row.size() - 2);
   };
   for (const auto& [name, value] : flat_metrics(r))
     if (!skip_metric(name)) emit(name, value);
   if (extra)
     for (const auto& [name, value] : *extra) emit(name, value);
+}
+
+report::Rows sweep_rows(const Grid& g, const std::vector<Result>& results,
+                        const std::vector<std::vector<std::pair<std::string, double>>>* extra,
+                        const std::vector<std::size_t>& samples) {
+  report::Rows out;
+  out.columns = sweep_columns(g, !samples.empty());
+  for (std::size_t i = 0; i < results.size(); ++i)
+    add_sweep_rows(out, g, i, results[i], extra && i < extra->size() ? &(*extra)[i] : nullptr,
+                   samples.empty() ? nullptr : &samples[i]);
   return out;
 }
 
 std::string sweep_csv(const Grid& g, const std::vector<Result>& results,
                       const std::vector<std::vector<std::pair<std::string, double>>>* extra,
                       const std::vector<std::size_t>& samples) {
-  std::string out = sweep_csv_header(g, !samples.empty());
-  for (std::size_t i = 0; i < results.size(); ++i)
-    out += sweep_csv_rows(g, i, results[i], extra && i < extra->size() ? &(*extra)[i] : nullptr,
-                          samples.empty() ? nullptr : &samples[i]);
-  return out;
+  return report::to_csv(sweep_rows(g, results, extra, samples));
 }
 
 json sweep_json_run(const Grid& g, std::uint64_t i, const Result& r, const std::size_t* sample) {
@@ -119,40 +121,5 @@ json sweep_json(const Grid& g, const std::vector<Result>& results,
         sweep_json_run(g, i, results[i], samples.empty() ? nullptr : &samples[i]));
   return out;
 }
-
-namespace {
-
-// sweep_json_head(g).dump(2) ends in `"runs": []` and the closing brace;
-// "runs" sorts last among the keys, so the runs go just before that end.
-constexpr std::string_view kEmptyRunsEnd = "[]\n}";
-
-}  // namespace
-
-SweepJsonText::SweepJsonText(const Grid& g) {
-  const std::string head = sweep_json_head(g).dump(2);
-  if (head.size() < kEmptyRunsEnd.size() ||
-      head.compare(head.size() - kEmptyRunsEnd.size(), kEmptyRunsEnd.size(), kEmptyRunsEnd) != 0)
-    throw std::logic_error("sweep JSON: \"runs\" is not the last key");
-  head_ = head.substr(0, head.size() - kEmptyRunsEnd.size());
-}
-
-std::string SweepJsonText::begin() const { return head_ + "["; }
-
-std::string SweepJsonText::run(const json& run) {
-  // One element of "runs": dump(2) indented by the array's depth (4 spaces).
-  std::string out = runs_++ ? ",\n" : "\n";
-  const std::string text = run.dump(2);
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t nl = text.find('\n', start);
-    out += "    ";
-    out.append(text, start, nl == std::string::npos ? std::string::npos : nl + 1 - start);
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return out;
-}
-
-std::string SweepJsonText::end() const { return runs_ ? "\n  ]\n}\n" : "]\n}\n"; }
 
 }  // namespace ipistorm::study

@@ -1,4 +1,4 @@
-// sweep_output.hpp: a sweep's runs as tidy long-format rows (CSV) and JSON.
+// sweep_output.hpp: a sweep's runs as tidy long-format rows (report::Rows) and JSON.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "report/rows.hpp"
 #include "study/grid.hpp"
 
 namespace ipistorm::study {
@@ -17,40 +18,32 @@ namespace ipistorm::study {
 // tidy long-format rows of sweep and compare output.
 std::vector<std::pair<std::string, double>> flat_metrics(const model::Result& r);
 // Long format: run, topology, kernel, strategy, placement, dom0_vcpus, seed,
-// one column per swept parameter, metric, value.
-// `extra`, when given, holds more (metric, value) rows per run (compare's
-// boot_time_x_baseline), written after that run's metrics.
-// With `samples` (sweep --uncertainty: the sample index of each run), a
+// one column per swept parameter, metric, value (one row per metric).
+// With `with_samples` (sweep --uncertainty: the sample index of each run), a
 // "sample" column after "run" (and a "sample" key per run in JSON).
+std::vector<std::string> sweep_columns(const Grid& g, bool with_samples = false);
+// The rows of run i, added to `out` (sweep_columns(g, sample != nullptr)):
+// its metrics, then `extra`, when given (compare's boot_time_x_baseline).
+// A streamed sweep writes them a run at a time (report::RowStream).
+void add_sweep_rows(report::Rows& out, const Grid& g, std::uint64_t i, const model::Result& r,
+                    const std::vector<std::pair<std::string, double>>* extra = nullptr,
+                    const std::size_t* sample = nullptr);
+// Every run's rows (`extra`[i] and `samples`[i] for run i, when given).
+report::Rows sweep_rows(
+    const Grid& g, const std::vector<model::Result>& results,
+    const std::vector<std::vector<std::pair<std::string, double>>>* extra = nullptr,
+    const std::vector<std::size_t>& samples = {});
+// report::to_csv(sweep_rows(...)).
 std::string sweep_csv(
     const Grid& g, const std::vector<model::Result>& results,
     const std::vector<std::vector<std::pair<std::string, double>>>* extra = nullptr,
     const std::vector<std::size_t>& samples = {});
 nlohmann::json sweep_json(const Grid& g, const std::vector<model::Result>& results,
                           const std::vector<std::size_t>& samples = {});
-
-// The same, a run at a time (a streamed sweep): the header line, and the
-// rows of run i (its `extra` rows after them; its sample index if given).
-std::string sweep_csv_header(const Grid& g, bool with_samples = false);
-std::string sweep_csv_rows(const Grid& g, std::uint64_t i, const model::Result& r,
-                           const std::vector<std::pair<std::string, double>>* extra = nullptr,
-                           const std::size_t* sample = nullptr);
-// sweep_json's parts: everything but the runs ("runs": []), and one run.
+// sweep_json's parts: everything but the runs ("runs": [], the last key: a
+// streamed sweep writes it with report::DocumentStream), and one run.
 nlohmann::json sweep_json_head(const Grid& g);
 nlohmann::json sweep_json_run(const Grid& g, std::uint64_t i, const model::Result& r,
                               const std::size_t* sample = nullptr);
-// sweep_json(g, results).dump(2) + "\n", as text written a run at a time:
-// begin(), run(sweep_json_run(...)) for each run in order, end().
-class SweepJsonText {
- public:
-  explicit SweepJsonText(const Grid& g);
-  std::string begin() const;
-  std::string run(const nlohmann::json& run);
-  std::string end() const;
-
- private:
-  std::string head_;
-  std::uint64_t runs_ = 0;
-};
 
 }  // namespace ipistorm::study

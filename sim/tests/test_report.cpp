@@ -1,13 +1,21 @@
 // test_report.cpp: the reporters (report/rows.hpp): one Rows, written as
-// CSV, JSON and a table.
+// CSV, JSON and a table, whole or streamed; and a command's outputs are
+// what the reporters write of its rows (so a new format reaches them).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include "cli/sweep_command.hpp"
 #include "report/rows.hpp"
 #include "report/table.hpp"
+#include "study/sweep.hpp"
+#include "study/sweep_output.hpp"
 
 namespace ipistorm::report {
 namespace {
@@ -47,6 +55,123 @@ TEST(Report, RowOfTheWrongLengthIsRefused) {
   Rows r;
   r.columns = {"a", "b"};
   EXPECT_THROW(r.add({1.0}), std::logic_error);
+}
+
+TEST(Report, ATextRowIsPaddedAndNeverTooLong) {
+  Rows r;
+  r.columns = {"a", "b", "c"};
+  r.add_text({"x", "1"});
+  r.add_text({"..."});
+  EXPECT_EQ(to_csv(r), "a,b,c\nx,1,\n...,,\n");
+  EXPECT_THROW(r.add_text({"1", "2", "3", "4"}), std::logic_error);
+}
+
+TEST(Report, JsonArrayTextIsTheDocumentsDump) {
+  for (int n : {0, 1, 3}) {
+    SCOPED_TRACE(n);
+    nlohmann::json head = {{"a", 1}, {"z", nlohmann::json::array()}}, whole = head;
+    nlohmann::json top = nlohmann::json::array();
+    JsonArrayText keyed(head, "z"), bare(nlohmann::json::array());
+    std::string k = keyed.begin(), b = bare.begin();
+    for (int i = 0; i < n; ++i) {
+      const nlohmann::json e = {{"i", i}, {"v", {1.5, "x"}}};
+      whole["z"].push_back(e);
+      top.push_back(e);
+      k += keyed.element(e);
+      b += bare.element(e);
+    }
+    EXPECT_EQ(k + keyed.end(), whole.dump(2) + "\n");
+    EXPECT_EQ(b + bare.end(), top.dump(2) + "\n");
+  }
+  // The streamed array must be the last key, and empty.
+  EXPECT_THROW(JsonArrayText({{"a", nlohmann::json::array()}, {"b", 1}}, "a"), std::logic_error);
+  EXPECT_THROW(JsonArrayText({{"a", {1}}}, "a"), std::logic_error);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct TempDir {
+  char path[32] = "/tmp/ipistorm_report_XXXXXX";
+  TempDir() {
+    if (!mkdtemp(path)) throw std::runtime_error("mkdtemp");
+  }
+  ~TempDir() { rmdir(path); }
+  std::string file(const std::string& name) const { return std::string(path) + "/" + name; }
+};
+
+TEST(Report, StreamsWriteWhatTheWholeWritersWrite) {
+  TempDir dir;
+  const Rows all = sample();
+  for (Format f : {Format::kCsv, Format::kJson, Format::kTable}) {
+    const std::string whole = dir.file("whole"), streamed = dir.file("streamed");
+    write(all, f, whole, "--out");
+    {
+      RowStream s(all.columns, f, streamed, "--out");
+      for (const auto& row : all.rows) {
+        Rows one;
+        one.columns = all.columns;
+        one.add(row);
+        s.add(one);
+      }
+      // Not renamed into place before commit().
+      EXPECT_NE(access(streamed.c_str(), F_OK), 0);
+      s.commit();
+    }
+    EXPECT_EQ(read_file(streamed), read_file(whole));
+    std::remove(whole.c_str());
+    std::remove(streamed.c_str());
+  }
+  {
+    RowStream s(all.columns, Format::kCsv, dir.file("dropped"), "--csv");
+    s.add(all);
+    Rows other;
+    other.columns = {"x"};
+    EXPECT_THROW(s.add(other), std::logic_error);
+  }  // dropped without commit(): no file, no temporary
+  EXPECT_NE(access(dir.file("dropped").c_str(), F_OK), 0);
+  const nlohmann::json doc = {{"head", "h"}, {"runs", {1, 2}}};
+  write(doc, dir.file("doc"));
+  EXPECT_EQ(read_file(dir.file("doc")), doc.dump(2) + "\n");
+  {
+    DocumentStream s({{"head", "h"}, {"runs", nlohmann::json::array()}}, "runs", dir.file("ds"),
+                     "--json");
+    s.add(1);
+    s.add(2);
+    s.commit();
+  }
+  EXPECT_EQ(read_file(dir.file("ds")), doc.dump(2) + "\n");
+  std::remove(dir.file("doc").c_str());
+  std::remove(dir.file("ds").c_str());
+}
+
+// A command's files are the reporters' text of its rows and document:
+// `sweep --csv --json`, streamed, is to_csv(sweep_rows) and the document's
+// dump, so a change to a reporter (a new format) reaches the command.
+TEST(Report, SweepsFilesAreTheReportersTextOfItsRows) {
+  TempDir dir;
+  cli::SweepOptions o;
+  o.topologies = {"nehalem-ep"};
+  o.kernels = {"linux-2.6.18-xen"};
+  o.vcpus = {"1,2"};
+  o.seeds = {"1,2"};
+  o.jobs = 2;
+  o.csv_file = dir.file("s.csv");
+  o.json_file = dir.file("s.json");
+  testing::internal::CaptureStdout();
+  cli::run_sweep_command(o);
+  testing::internal::GetCapturedStdout();
+  const study::Grid g = cli::sweep_grid(o);
+  const auto results = study::run_sweep(study::expand(g), 1);
+  EXPECT_EQ(read_file(o.csv_file), to_csv(study::sweep_rows(g, results)));
+  EXPECT_EQ(read_file(o.json_file), study::sweep_json(g, results).dump(2) + "\n");
+  EXPECT_EQ(nlohmann::json::parse(read_file(o.json_file))["runs"].size(), 4u);
+  std::remove(o.csv_file.c_str());
+  std::remove(o.json_file.c_str());
 }
 
 }  // namespace

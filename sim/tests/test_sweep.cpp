@@ -9,10 +9,13 @@
 #include <stdexcept>
 
 #include "errors.hpp"
+#include "report/rows.hpp"
 #include "run/config.hpp"
 #include "study/sweep.hpp"
+#include "study/sweep_output.hpp"
 
 namespace model = ipistorm::model;
+namespace report = ipistorm::report;
 namespace study = ipistorm::study;
 using ipistorm::InputError;
 using nlohmann::json;
@@ -188,15 +191,16 @@ TEST(Sweep, StreamedOutputIsTheHeldSweepsForAnyThreadCount) {
   const std::string json_text = study::sweep_json(g, held).dump(2) + "\n";
   for (int jobs : {1, 2, 3}) {
     SCOPED_TRACE(jobs);
-    std::string c = study::sweep_csv_header(g), j;
-    study::SweepJsonText jt(g);
-    j = jt.begin();
+    report::Rows rows;
+    rows.columns = study::sweep_columns(g);
+    report::JsonArrayText jt(study::sweep_json_head(g), "runs");
+    std::string j = jt.begin();
     study::stream_sweep(g, jobs, [&](std::uint64_t i, const model::Result& r) {
-      c += study::sweep_csv_rows(g, i, r);
-      j += jt.run(study::sweep_json_run(g, i, r));
+      study::add_sweep_rows(rows, g, i, r);
+      j += jt.element(study::sweep_json_run(g, i, r));
     });
     j += jt.end();
-    EXPECT_EQ(c, csv);
+    EXPECT_EQ(report::to_csv(rows), csv);
     EXPECT_EQ(j, json_text);
   }
 }
