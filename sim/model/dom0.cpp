@@ -148,16 +148,7 @@ SimTime Dom0::wake_on_way_to_halt(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
   // pending (do_block() checks local_events_need_delivery()), the upcall
   // runs, the idle loop exits.
   SimTime cost = 0;
-  if (waker != nullptr && waker != &v) {
-    m_.count_ipi(now, distance(*waker, v), kind);
-    cost = c_.evtchn_send;
-    if (tracing(trace_)) {
-      trace_->slice(TraceTrack::vcpu(waker->id), now, now + cost, "EVTCHNOP_send (IPI)",
-                    TraceCat::kXen);
-      trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
-                       TraceTrack::vcpu(v.id), now + cost);
-    }
-  }
+  if (waker != nullptr && waker != &v) cost = send_ipi(kind, *waker, v, distance(*waker, v), false);
   if (tracing(trace_)) {
     trace_->slice(TraceTrack::vcpu(v.id), t1, t2, "SCHEDOP_block", TraceCat::kXen);
     trace_exit_idle(v, t2, c_.evtchn_upcall, true);
@@ -199,14 +190,17 @@ void Dom0::on_block_done(std::int64_t id) {
   v.woke_exit = v.woke_arrive + c_.cstate_exit[cstate];
 }
 
-// The reschedule IPI from `waker` to idle `v`, landing on v's pCPU where
-// Xen's wake-up begins (tracing).
-void Dom0::trace_ipi_to_idle(const Vcpu& waker, const Vcpu& v, topo::DistanceClass d) {
-  const SimTime now = sim_.now();
-  trace_->slice(TraceTrack::vcpu(waker.id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
-                TraceCat::kXen);
-  trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker.id), now, TraceFlow::kIpi),
-                   TraceTrack::pcpu(v.pcpu), now + c_.evtchn_send + c_.ipi[static_cast<int>(d)]);
+// The reschedule IPI (tracing): the sender's EVTCHNOP_send and a flow to
+// where the IPI lands, the target's pCPU, where Xen's wake-up begins, or
+// its vCPU when no wake-up from Xen is needed.
+void Dom0::trace_ipi(const Vcpu& from, const Vcpu& to, topo::DistanceClass d, bool to_pcpu) {
+  const SimTime now = sim_.now(), sent = now + c_.evtchn_send;
+  trace_->slice(TraceTrack::vcpu(from.id), now, sent, "EVTCHNOP_send (IPI)", TraceCat::kXen);
+  const std::uint64_t flow = trace_->flow_start(TraceTrack::vcpu(from.id), now, TraceFlow::kIpi);
+  if (to_pcpu)
+    trace_->flow_end(flow, TraceTrack::pcpu(to.pcpu), sent + c_.ipi[static_cast<int>(d)]);
+  else
+    trace_->flow_end(flow, TraceTrack::vcpu(to.id), sent);
 }
 
 // What on_wake_done, on_switch_done and worker_run would do for events/N
@@ -254,9 +248,7 @@ inline SimTime Dom0::wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind) {
   topo::DistanceClass d = topo::DistanceClass::kSamePackage;  // Xen's own event (ioreq, timer)
   if (waker != nullptr) {
     d = distance(*waker, v);
-    m_.count_ipi(now, d, kind);
-    sender_cost = c_.evtchn_send;
-    if (tracing(trace_)) trace_ipi_to_idle(*waker, v, d);
+    sender_cost = send_ipi(kind, *waker, v, d, true);
   }
   note_wake(v, sender_cost, d);
   const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);
@@ -294,14 +286,7 @@ SimTime Dom0::wake_general(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
   if (v.state == Vcpu::State::kHalting && waker != nullptr && waker != &v) {
     // TS_POLLING is clear around SCHEDOP_block: the IPI is sent, but the
     // vCPU needs no wake-up from Xen (its block returns at once).
-    m_.count_ipi(now, distance(*waker, v), kind);
-    if (tracing(trace_)) {
-      trace_->slice(TraceTrack::vcpu(waker->id), now, now + c_.evtchn_send, "EVTCHNOP_send (IPI)",
-                    TraceCat::kXen);
-      trace_->flow_end(trace_->flow_start(TraceTrack::vcpu(waker->id), now, TraceFlow::kIpi),
-                       TraceTrack::vcpu(v.id), now + c_.evtchn_send);
-    }
-    return c_.evtchn_send;
+    return send_ipi(kind, *waker, v, distance(*waker, v), false);
   }
   if (v.state != Vcpu::State::kIdle) {  // running or already waking
     materialize(v);                     // a collapsed worker goes on to this task when done
@@ -313,9 +298,7 @@ SimTime Dom0::wake_general(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
   topo::DistanceClass d = topo::DistanceClass::kSamePackage;  // Xen's own event (ioreq, timer)
   if (waker != nullptr) {
     d = distance(*waker, v);
-    m_.count_ipi(now, d, kind);
-    sender_cost = c_.evtchn_send;
-    if (tracing(trace_)) trace_ipi_to_idle(*waker, v, d);
+    sender_cost = send_ipi(kind, *waker, v, d, true);
   }
   note_wake(v, sender_cost, d);
   const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);

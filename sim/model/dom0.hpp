@@ -378,7 +378,17 @@ class Dom0 {
   void trace_runq(const Vcpu& v);
   void trace_exit_idle(const Vcpu& v, SimTime at, SimTime upcall, bool upcall_ran);
   [[gnu::always_inline]] inline void note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d);
-  void trace_ipi_to_idle(const Vcpu& waker, const Vcpu& v, topo::DistanceClass d);
+  // smp_send_reschedule() -> xen_send_IPI_one() -> EVTCHNOP_send from
+  // `from` to `to`, at distance class d: counted (by kind and distance) and
+  // traced (trace_ipi), landing on to's pCPU (Xen must wake it) or else on
+  // to's vCPU. Returns the sender's cost.
+  SimTime send_ipi(IpiKind kind, const Vcpu& from, const Vcpu& to, topo::DistanceClass d,
+                   bool to_pcpu) {
+    m_.count_ipi(sim_.now(), d, kind);
+    if (tracing(trace_)) trace_ipi(from, to, d, to_pcpu);
+    return c_.evtchn_send;
+  }
+  void trace_ipi(const Vcpu& from, const Vcpu& to, topo::DistanceClass d, bool to_pcpu);
 };
 
 }  // namespace ipistorm::model
