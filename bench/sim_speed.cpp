@@ -31,6 +31,17 @@
 #include "run/world.hpp"
 #include "study/reproduce.hpp"
 
+// run() and run_reproduce() live in ipistorm::run and ipistorm::study since
+// dd2e43f, in ipistorm::model before: found here either way, so that this
+// file builds against older commits too (scripts/sim-speed-vs.sh, 8cbc296).
+namespace ipistorm::run {}
+namespace ipistorm::study {}
+namespace sim_speed_api {
+using namespace ipistorm::model;
+using namespace ipistorm::run;
+using namespace ipistorm::study;
+}  // namespace sim_speed_api
+
 namespace {
 
 using ipistorm::engine::Action;
@@ -139,7 +150,7 @@ void simulate(benchmark::State& state, const ipistorm::model::Config& c) {
   double wall = 0, per_mlock_vcpu = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = ipistorm::run::run(c);
+    auto r = sim_speed_api::run(c);
     wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     events += r.events;
     per_mlock_vcpu = ipistorm::model::metric_value("events_per_mlock_per_vcpu", r);
@@ -173,7 +184,7 @@ void BM_Simulate1024(benchmark::State& state) {
 BENCHMARK(BM_Simulate1024)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_Reproduce(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(ipistorm::study::run_reproduce({}, 2));
+  for (auto _ : state) benchmark::DoNotOptimize(sim_speed_api::run_reproduce({}, 2));
 }
 BENCHMARK(BM_Reproduce)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
