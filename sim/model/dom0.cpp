@@ -465,14 +465,7 @@ std::size_t Dom0::adds_drawn_until(Pagevec& pv, SimTime t) {
       k = i + 1;
       break;
     }
-  if (k == 0) {
-    double last = drawn > 0 ? pv.after[drawn - 1] : pv.next;
-    for (k = drawn + 1;; ++k) {
-      last += rng_.fast_exponential(page_add_gap_ns_);
-      pv.after.push_back(last);
-      if (last > until) break;
-    }
-  }
+  if (k == 0) return draw_adds_past(pv, drawn > 0 ? pv.after[drawn - 1] : pv.next, drawn + 1, t);
   pv.seen_t = t;
   pv.seen_k = k;
   return k;

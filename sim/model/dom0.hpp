@@ -319,10 +319,13 @@ class Dom0 {
     if (pv.next > static_cast<double>(t)) return 0;
     if (t == pv.seen_t) return pv.seen_k;
     if (!pv.after.empty()) return adds_drawn_until(pv, t);
-    // The usual case: only `next` drawn, at or before t: draw on past t.
+    return draw_adds_past(pv, pv.next, 1, t);  // the usual case: only `next` drawn, at or before t
+  }
+  std::size_t adds_drawn_until(Pagevec& pv, SimTime t);
+  // Draw the adds after `last`, the k-th one at or before t, until one lies
+  // past t: the count at t, kept as the last look's (seen_t, seen_k).
+  std::size_t draw_adds_past(Pagevec& pv, double last, std::size_t k, SimTime t) {
     const double until = static_cast<double>(t);
-    double last = pv.next;
-    std::size_t k = 1;
     for (;; ++k) {
       last += rng_.fast_exponential(page_add_gap_ns_);
       pv.after.push_back(last);
@@ -332,7 +335,6 @@ class Dom0 {
     pv.seen_k = k;
     return k;
   }
-  std::size_t adds_drawn_until(Pagevec& pv, SimTime t);
   [[gnu::always_inline]] inline int forecast_pages(Pagevec& pv, SimTime t);
   [[gnu::always_inline]] inline int take_pages(Pagevec& pv, SimTime at);
   [[gnu::always_inline]] inline SimTime lock_turn(Vcpu& v, SimTime at, int pages);
