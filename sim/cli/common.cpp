@@ -179,10 +179,6 @@ void check_writable(const std::string& path, const std::string& what) {
   check_outputs({{path, what}});
 }
 
-void write_json_file(const std::string& path, const nlohmann::json& j) {
-  write_file_atomic(path, j.dump(2) + "\n", "--json");
-}
-
 std::vector<std::string> split_list(const std::vector<std::string>& items) {
   std::vector<std::string> out;
   for (const auto& item : items) {

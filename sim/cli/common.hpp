@@ -66,6 +66,5 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
 void check_writable(const std::string& path, const std::string& what = "--json");
 using io::read_input_file;
 using io::write_file_atomic;
-void write_json_file(const std::string& path, const nlohmann::json& j);
 
 }  // namespace ipistorm::cli

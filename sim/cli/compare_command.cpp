@@ -156,7 +156,7 @@ int run_compare(const CompareOptions& o) {
     report::write(study::compare_wide_rows(c), report::Format::kCsv, o.csv_file, "--csv");
   else if (!o.csv_file.empty())
     write_file_atomic(o.csv_file, study::compare_csv(c), "--csv");
-  if (!o.run.json_file.empty()) write_json_file(o.run.json_file, study::compare_json(c));
+  if (!o.run.json_file.empty()) report::write(study::compare_json(c), o.run.json_file);
   return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "model/params.hpp"
 #include "model/placement.hpp"
 #include "model/strategies/strategy.hpp"
+#include "report/rows.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -68,7 +69,7 @@ int cmd_params_json(const std::string& path) {
                     {"distribution", model::distribution_name(p.range.distribution)},
                     {"range_source", p.range.source}});
   }
-  write_json_file(path, {{"params", rows}, {"provenance", run::provenance_json()}});
+  report::write(nlohmann::json{{"params", rows}, {"provenance", run::provenance_json()}}, path);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "cli/study_runner.hpp"
 #include "cli/tables.hpp"
 #include "errors.hpp"
+#include "report/rows.hpp"
 #include "study/uncertainty.hpp"
 
 namespace ipistorm::cli {
@@ -131,7 +132,7 @@ int reproduce_uncertainty_command(const model::Config& base, const study::ReproO
   print_rate(r.samples.size() * (r.scenarios.size() - (o.refit ? 1 : 0)), fit_runs, wall,
              "samples");
   if (!csv_file.empty()) write_file_atomic(csv_file, study::reproduce_uncertainty_csv(r), "--csv");
-  if (!json_file.empty()) write_json_file(json_file, j);
+  if (!json_file.empty()) report::write(j, json_file);
   return 0;
 }
 
@@ -182,7 +183,7 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
   std::size_t fit_runs = 0;
   for (const auto& s : c.runs.samples) fit_runs += static_cast<std::size_t>(s.fit.runs);
   print_rate(c.runs.results.size(), fit_runs, wall);
-  if (!json_file.empty()) write_json_file(json_file, j);
+  if (!json_file.empty()) report::write(j, json_file);
   return 0;
 }
 
@@ -228,7 +229,7 @@ int sweep_uncertainty_command(const study::Grid& g, const std::vector<model::Con
                         {"refit", r.refit ? study::fit_target_json() : nlohmann::json(nullptr)},
                         {"dimensions", study::dimensions_json(r.dims)}};
     j["samples"] = study::samples_json(r.dims, r.samples);
-    write_json_file(json_file, j);
+    report::write(j, json_file);
   }
   return 0;
 }

@@ -18,8 +18,6 @@ pattern='csv_line\(|csv_number\(|\.dump\(2\)|write_file_atomic\(|write_json_file
 
 # Not moved yet, each with its reason.
 not_moved=(
-  sim/cli/common.cpp            # write_json_file, for the commands below
-  sim/cli/common.hpp            # (its declaration)
   sim/cli/compare_command.cpp   # compare's long CSV, its --json and its table
   sim/cli/params_command.cpp    # params --json and the clipped table (Table::clip)
   sim/cli/tables.cpp            # the ioport latency breakdown table
