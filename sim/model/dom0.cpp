@@ -237,12 +237,11 @@ void Dom0::trace_worker_after_wake(Vcpu& v, SimTime woken, SimTime run) {
   trace_->begin(tr, run, v.current->name, TraceCat::kSched);
 }
 
-// wake() of events/N on idle v for its one item, v bound to no event
-// channel: the general path's kIdle case, its chain computed
-// (run_worker_after_wake) instead of evented. Inline: every idle drain
-// target takes it.
-inline SimTime Dom0::wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind) {
-  const SimTime now = sim_.now();
+// An idle vCPU woken at `now`: the reschedule IPI from the waker (none for
+// Xen's own event: an ioreq, a timer), the wake counts, and the time Xen
+// has the vCPU running again (vcpu_wake_latency()). The waker's cost is the
+// IPI's send.
+inline Dom0::IdleWake Dom0::wake_idle_vcpu(Vcpu& v, Vcpu* waker, IpiKind kind, SimTime now) {
   ++m_.vcpu_wakes;
   SimTime sender_cost = 0;
   topo::DistanceClass d = topo::DistanceClass::kSamePackage;  // Xen's own event (ioreq, timer)
@@ -252,6 +251,16 @@ inline SimTime Dom0::wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind) {
   }
   note_wake(v, sender_cost, d);
   const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);
+  return {sender_cost, woken};
+}
+
+// wake() of events/N on idle v for its one item, v bound to no event
+// channel: the general path's kIdle case, its chain computed
+// (run_worker_after_wake) instead of evented. Inline: every idle drain
+// target takes it.
+inline SimTime Dom0::wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind) {
+  const SimTime now = sim_.now();
+  const auto [sender_cost, woken] = wake_idle_vcpu(v, waker, kind, now);
   run_worker_after_wake(v, woken);
   return sender_cost;
 }
@@ -293,15 +302,7 @@ SimTime Dom0::wake_general(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind) {
     return 0;
   }
   v.state = Vcpu::State::kWaking;
-  ++m_.vcpu_wakes;
-  SimTime sender_cost = 0;
-  topo::DistanceClass d = topo::DistanceClass::kSamePackage;  // Xen's own event (ioreq, timer)
-  if (waker != nullptr) {
-    d = distance(*waker, v);
-    sender_cost = send_ipi(kind, *waker, v, d, true);
-  }
-  note_wake(v, sender_cost, d);
-  const SimTime woken = now + sender_cost + xen_.vcpu_wake_latency(v.pcpu, d, now + sender_cost);
+  const auto [sender_cost, woken] = wake_idle_vcpu(v, waker, kind, now);
   sim_.at(woken, Action::bind<&Dom0::on_wake_done>(this, v.id));
   return sender_cost;
 }

@@ -282,6 +282,12 @@ class Dom0 {
   SimTime wake_settled(Task& t, Vcpu* waker, IpiKind kind);
   SimTime wake_general(Vcpu& v, Task& t, Vcpu* waker, IpiKind kind);
   [[gnu::always_inline]] inline SimTime wake_collapsed(Vcpu& v, Vcpu* waker, IpiKind kind);
+  struct IdleWake {
+    SimTime sender_cost;  // the waker's: the IPI's send
+    SimTime woken;        // the vCPU runs again
+  };
+  [[gnu::always_inline]] inline IdleWake wake_idle_vcpu(Vcpu& v, Vcpu* waker, IpiKind kind,
+                                                        SimTime now);
   SimTime queue_one(int cpu, Work& w, Vcpu& from, SimTime now);
   // Take the lru_lock turns asked for at or before `now`, in order.
   void take_turns(SimTime now) {
