@@ -116,7 +116,7 @@ int run_compare(const CompareOptions& o) {
   header.push_back(column_title(figs[0]->name));
   header.emplace_back("x baseline");
   for (std::size_t f = 1; f < figs.size(); ++f) header.push_back(column_title(figs[f]->name));
-  Table t(header);
+  report::Rows t{header, {}};
   for (const study::CompareRow& row_of : c.rows) {
     const auto& idx = row_of.runs;
     auto column = [&](const std::function<double(std::size_t)>& v) {
@@ -133,9 +133,9 @@ int run_compare(const CompareOptions& o) {
         row.push_back(mean_range(column([&](std::size_t i) { return c.x_baseline[i]; }),
                                  [](double v) { return fmt(v, 2); }));
     }
-    t.row(row);
+    t.add_text(row);
   }
-  t.print(std::cout);
+  std::cout << report::to_table(t);
   if (c.plan.baseline_added)
     std::cout << "\n(the baseline row is not part of the comparison asked for; it was run for "
                  "the x baseline column)\n";
@@ -152,10 +152,9 @@ int run_compare(const CompareOptions& o) {
     print_breakdown(std::cout, labels, runs);
   }
 
-  if (!o.csv_file.empty() && o.wide)
-    report::write(study::compare_wide_rows(c), report::Format::kCsv, o.csv_file, "--csv");
-  else if (!o.csv_file.empty())
-    write_file_atomic(o.csv_file, study::compare_csv(c), "--csv");
+  if (!o.csv_file.empty())
+    report::write(o.wide ? study::compare_wide_rows(c) : study::compare_long_rows(c),
+                  report::Format::kCsv, o.csv_file, "--csv");
   if (!o.run.json_file.empty()) report::write(study::compare_json(c), o.run.json_file);
   return 0;
 }

@@ -2,7 +2,6 @@
 #include "cli/params_command.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -34,18 +33,15 @@ std::string plausible(const model::ParamSpec& p) {
 
 // The README's parameter table, generated so that it cannot drift.
 int cmd_params_markdown() {
-  std::cout
-      << "| name | value | unit | group | fitted | type | accepted | plausible | range source "
-         "| source |\n"
-         "|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const auto& p : model::param_specs()) {
-    char v[64];
-    std::snprintf(v, sizeof v, "%g", p.value);
-    std::cout << "| `" << p.name << "` | " << v << " | " << p.unit << " | " << p.group << " | "
-              << (p.fitted ? "yes" : "") << " | " << model::type_name(p.type) << " | "
-              << ipistorm::io::format_range(p.min, p.max) << " | " << plausible(p) << " | "
-              << p.range.source << " | " << p.source << " |\n";
-  }
+  report::Rows t{{"name", "value", "unit", "group", "fitted", "type", "accepted", "plausible",
+                  "range source", "source"},
+                 {}};
+  for (const auto& p : model::param_specs())
+    t.add({"`" + std::string(p.name) + "`", p.value, std::string(p.unit), std::string(p.group),
+           std::string(p.fitted ? "yes" : ""), std::string(model::type_name(p.type)),
+           ipistorm::io::format_range(p.min, p.max), plausible(p), std::string(p.range.source),
+           std::string(p.source)});
+  std::cout << report::to_markdown(t);
   return 0;
 }
 
@@ -76,22 +72,21 @@ int cmd_params_json(const std::string& path) {
 int cmd_params() {
   // 100 columns: the source, cut to fit, beside the value; --wide: every column.
   const bool wide = ipistorm::cli::table_width() == 0;
-  Table t(wide ? std::vector<std::string>{"name", "value", "unit", "group", "fitted", "type",
-                                          "accepted", "plausible", "source"}
-               : std::vector<std::string>{"name", "value", "unit", "fitted", "source", "group",
-                                          "type", "accepted", "plausible"});
+  report::Rows t{wide ? std::vector<std::string>{"name", "value", "unit", "group", "fitted", "type",
+                                                 "accepted", "plausible", "source"}
+                      : std::vector<std::string>{"name", "value", "unit", "fitted", "source",
+                                                 "group", "type", "accepted", "plausible"},
+                 {}};
   for (const auto& p : model::param_specs()) {
-    char v[64];
-    std::snprintf(v, sizeof v, "%g", p.value);
-    const std::string fitted = p.fitted ? "yes" : "", type = model::type_name(p.type),
-                      accepted = ipistorm::io::format_range(p.min, p.max);
+    const std::string name = p.name, unit = p.unit, group = p.group, fitted = p.fitted ? "yes" : "",
+                      type = model::type_name(p.type),
+                      accepted = ipistorm::io::format_range(p.min, p.max), source = p.source;
     if (wide)
-      t.row({p.name, v, p.unit, p.group, fitted, type, accepted, plausible(p), p.source});
+      t.add({name, p.value, unit, group, fitted, type, accepted, plausible(p), source});
     else
-      t.row({p.name, v, p.unit, fitted, p.source, p.group, type, accepted, plausible(p)});
+      t.add({name, p.value, unit, fitted, source, group, type, accepted, plausible(p)});
   }
-  if (!wide) t.clip(4);
-  t.print(std::cout);
+  std::cout << report::to_table(t, wide ? report::kNoClip : 4);
   std::string kernels = "kernels:", strategies = "strategies:", presets = "topology presets:",
               placements = "placements:";
   for (const auto& k : model::kernel_policies()) kernels += " " + std::string(k.name);

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "model/scenario.hpp"
+#include "report/rows.hpp"
 
 namespace ipistorm::cli {
 
@@ -47,16 +48,16 @@ void print_breakdown(std::ostream& os, const std::vector<std::string>& labels,
                      const std::vector<const model::Result*>& runs) {
   std::vector<std::string> head = {"ioport latency part"};
   for (const auto& l : labels) head.push_back(l + " us");
-  Table t(head);
+  report::Rows t{head, {}};
   for (const model::MetricSpec* m : model::metrics_in_view(model::View::kBreakdown)) {
     std::vector<std::string> row = {m->label};
     for (const auto* r : runs) row.push_back(format_value(*m, m->value(*r)));
-    t.row(row);
+    t.add_text(row);
   }
   std::vector<std::string> total = {"= mean latency"};
   for (const auto* r : runs) total.push_back(show("ioport_latency_us.mean", *r));
-  t.row(total);
-  t.print(os);
+  t.add_text(total);
+  os << report::to_table(t);
 }
 
 std::string clock_note(double ghz, bool assumed) {

@@ -13,10 +13,9 @@
 
 namespace ipistorm::cli {
 
-// The aligned table, its width and wrap() (report/table.hpp).
+// The table width and wrap() (report/table.hpp).
 using report::kTableWidth;
 using report::set_table_width;
-using report::Table;
 using report::table_width;
 using report::wrap;
 

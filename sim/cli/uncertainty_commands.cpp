@@ -102,16 +102,16 @@ int reproduce_uncertainty_command(const model::Config& base, const study::ReproO
                         (repro.pvops_cx_uploaded ? "" : ", pvops dom0 without Cx upload (C1 only)"),
                     "  ")
             << "\n";
-  Table t({"scenario", "figure", "report", "p5", "p50", "p95", "accepted", "within"});
+  report::Rows t{{"scenario", "figure", "report", "p5", "p50", "p95", "accepted", "within"}, {}};
   for (const auto& s : j["scenarios"])
     for (const auto& f : s["figures"]) {
       const auto& b = f["band"];
       auto v = [](const nlohmann::json& x) { return num3(x.get<double>()); };
-      t.row({s["name"], f["label"], v(f["reference"]), v(b["p5"]), v(b["p50"]), v(b["p95"]),
-             v(f["accepted"][0]) + ".." + v(f["accepted"][1]),
-             pct(f["within_tolerance_fraction"].get<double>())});
+      t.add_text({s["name"], f["label"], v(f["reference"]), v(b["p5"]), v(b["p50"]), v(b["p95"]),
+                  v(f["accepted"][0]) + ".." + v(f["accepted"][1]),
+                  pct(f["within_tolerance_fraction"].get<double>())});
     }
-  t.print(std::cout);
+  std::cout << report::to_table(t);
   small_sample_note(u.n);
   std::cout << "\nall figures within tolerance at once: " << pct(j["all_within_fraction"]) << " of "
             << u.n << " samples";
@@ -119,19 +119,20 @@ int reproduce_uncertainty_command(const model::Config& base, const study::ReproO
   std::cout << "\n";
   if (!j["consistent_ranges"].empty()) {
     std::cout << "ranges of the samples that meet every figure:\n";
-    Table c({"parameter", "sampled", "consistent"});
+    report::Rows c{{"parameter", "sampled", "consistent"}, {}};
     for (const auto& d : j["uncertainty"]["dimensions"]) {
       const auto& cr = j["consistent_ranges"][d["name"].get<std::string>()];
-      c.row({d["name"], num3(d["range"][0]) + ".." + num3(d["range"][1]),
-             num3(cr[0]) + ".." + num3(cr[1])});
+      c.add_text({d["name"], num3(d["range"][0]) + ".." + num3(d["range"][1]),
+                  num3(cr[0]) + ".." + num3(cr[1])});
     }
-    c.print(std::cout);
+    std::cout << report::to_table(c);
   }
   std::size_t fit_runs = 0;
   for (const auto& s : r.samples) fit_runs += static_cast<std::size_t>(s.fit.runs);
   print_rate(r.samples.size() * (r.scenarios.size() - (o.refit ? 1 : 0)), fit_runs, wall,
              "samples");
-  if (!csv_file.empty()) write_file_atomic(csv_file, study::reproduce_uncertainty_csv(r), "--csv");
+  if (!csv_file.empty())
+    report::write(study::reproduce_uncertainty_rows(r), report::Format::kCsv, csv_file, "--csv");
   if (!json_file.empty()) report::write(j, json_file);
   return 0;
 }
@@ -166,7 +167,7 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
   std::vector<std::string> header = {"strategy"};
   for (const model::MetricSpec* m : shown)
     header.push_back(std::string(m->label) + " (" + m->unit + ")");
-  Table t(header);
+  report::Rows t{header, {}};
   for (const auto& row : j["rows"]) {
     std::vector<std::string> cells = {row["label"]};
     for (const model::MetricSpec* m : shown) {
@@ -174,9 +175,9 @@ int compare_uncertainty_command(const model::Config& base, const std::vector<mod
       auto f = [&](const char* q) { return format_value(*m, b[q].get<double>()); };
       cells.push_back(f("p5") + " / " + f("p50") + " / " + f("p95"));
     }
-    t.row(cells);
+    t.add_text(cells);
   }
-  t.print(std::cout);
+  std::cout << report::to_table(t);
   small_sample_note(u.n);
   std::cout << "\n";
   for (const auto& v : c.verdicts) std::cout << v << "\n";
@@ -203,25 +204,28 @@ int sweep_uncertainty_command(const study::Grid& g, const std::vector<model::Con
   std::vector<std::size_t> sample(r.results.size());
   for (std::size_t k = 0; k < r.results.size(); ++k) sample[k] = k % r.samples.size();
   // The metric table's names, as in the sweep without --uncertainty.
-  Table t({"run", "sample", "kernel", "strategy", "vCPUs", column_title("boot_time_s"),
-           column_title("resched_ipis_per_s.peak"), column_title("dom0_util_pct.peak")});
+  report::Rows t{{"run", "sample", "kernel", "strategy", "vCPUs", column_title("boot_time_s"),
+                  column_title("resched_ipis_per_s.peak"), column_title("dom0_util_pct.peak")},
+                 {}};
   for (std::size_t k = 0; k < r.results.size(); ++k) {
     if (k >= 40 && k + 5 < r.results.size()) {
-      if (k == 40) t.row({"...", "", "", "", "", "", "", ""});
+      if (k == 40) t.add_text({"..."});
       continue;
     }
     const auto& res = r.results[k];
-    t.row({std::to_string(k), std::to_string(sample[k]), res.config.kernel, res.config.strategy,
-           std::to_string(res.config.dom0_vcpus), show("boot_time_s", res),
-           show("resched_ipis_per_s.peak", res), show("dom0_util_pct.peak", res)});
+    t.add_text({std::to_string(k), std::to_string(sample[k]), res.config.kernel,
+                res.config.strategy, std::to_string(res.config.dom0_vcpus),
+                show("boot_time_s", res), show("resched_ipis_per_s.peak", res),
+                show("dom0_util_pct.peak", res)});
   }
-  t.print(std::cout);
+  std::cout << report::to_table(t);
   std::size_t fit_runs = 0;
   for (const auto& s : r.samples) fit_runs += static_cast<std::size_t>(s.fit.runs);
   std::cout << "\n";
   print_rate(r.results.size(), fit_runs, wall);
   if (!csv_file.empty())
-    write_file_atomic(csv_file, study::sweep_csv(g, r.results, nullptr, sample), "--csv");
+    report::write(study::sweep_rows(g, r.results, nullptr, sample), report::Format::kCsv, csv_file,
+                  "--csv");
   if (!json_file.empty()) {
     nlohmann::json j = study::sweep_json(g, r.results, sample);
     j["uncertainty"] = {{"samples", r.samples.size()},

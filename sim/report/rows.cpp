@@ -77,16 +77,32 @@ nlohmann::json to_json(const Rows& r) {
   return out;
 }
 
-std::string to_table(const Rows& r) {
+std::string to_table(const Rows& r, std::size_t clip) {
   Table t(r.columns);
   for (const auto& row : r.rows) {
     std::vector<std::string> cells;
     for (const Cell& c : row) cells.push_back(text(c, false));
     t.row(std::move(cells));
   }
+  t.clip(clip);
   std::ostringstream os;
   t.print(os);
   return os.str();
+}
+
+std::string to_markdown(const Rows& r) {
+  std::string out = "|", rule = "|";
+  for (const auto& c : r.columns) {
+    out += " " + c + " |";
+    rule += "---|";
+  }
+  out += "\n" + rule + "\n";
+  for (const auto& row : r.rows) {
+    out += "|";
+    for (const Cell& c : row) out += " " + text(c, false) + " |";
+    out += "\n";
+  }
+  return out;
 }
 
 void write(const Rows& r, Format f, const std::string& path, const std::string& what) {
@@ -99,6 +115,9 @@ void write(const Rows& r, Format f, const std::string& path, const std::string& 
       return;
     case Format::kJson:
       write(to_json(r), path, what);
+      return;
+    case Format::kMarkdown:
+      io::write_file_atomic(path, to_markdown(r), what);
       return;
   }
 }
@@ -161,6 +180,7 @@ void RowStream::add(const Rows& rows) {
   for (const auto& row : rows.rows) {
     switch (format_) {
       case Format::kTable:
+      case Format::kMarkdown:
         table_.add(row);
         break;
       case Format::kCsv:
@@ -175,6 +195,7 @@ void RowStream::add(const Rows& rows) {
 
 void RowStream::commit() {
   if (format_ == Format::kTable) file_->write(to_table(table_));
+  if (format_ == Format::kMarkdown) file_->write(to_markdown(table_));
   if (format_ == Format::kJson) file_->write(json_.end());
   file_->commit();
 }

@@ -1,13 +1,15 @@
 // rows.hpp: results as rows, and the reporters that write them, as Google
 // Benchmark's console, CSV and JSON reporters write one run list three
 // ways: an aligned table for people (report/table.hpp), RFC 4180 CSV
-// (io/csv.hpp) and JSON, each at full precision but the table. A study
+// (io/csv.hpp), JSON and a Markdown table (the docs' generated tables),
+// each at full precision but the tables. A study
 // builds one Rows (or, for a nested result, one JSON document); each face
 // picks a format and a path ('-' is standard output, io/files.hpp). Every
 // command's CSV, JSON and table goes through here: a new output format is
 // a Format and its writer in this file and rows.cpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -33,15 +35,23 @@ struct Rows {
   void add_text(const std::vector<std::string>& cells);
 };
 
-enum class Format { kTable, kCsv, kJson };
+enum class Format { kTable, kCsv, kJson, kMarkdown };
+
+// No column of a table is clipped (to_table).
+constexpr std::size_t kNoClip = static_cast<std::size_t>(-1);
 
 // The CSV text: the header line, then one line per row (reals as
 // io::csv_number writes them, yes/no as true/false).
 std::string to_csv(const Rows& r);
 // [{column: cell, ...}, ...].
 nlohmann::json to_json(const Rows& r);
-// The aligned table (report/table.hpp; reals with %g).
-std::string to_table(const Rows& r);
+// The aligned table (report/table.hpp; reals with %g). Column `clip` (a
+// text column) may be cut to fit the width before later columns are left
+// out (Table::clip).
+std::string to_table(const Rows& r, std::size_t clip = kNoClip);
+// A GitHub Markdown table: "| a | b |", a "|---|---|" line, a line per row
+// (cells as the table writes them, not escaped).
+std::string to_markdown(const Rows& r);
 // `r` in format `f` to `path` ('-': standard output), atomically; `what`
 // names the flag in errors ("--csv").
 void write(const Rows& r, Format f, const std::string& path, const std::string& what);

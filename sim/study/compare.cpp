@@ -125,10 +125,10 @@ nlohmann::json compare_json(const CompareResult& c) {
           {"provenance", run::provenance_json()}};
 }
 
-std::string compare_csv(const CompareResult& c) {
+report::Rows compare_long_rows(const CompareResult& c) {
   std::vector<std::vector<std::pair<std::string, double>>> extra;
   for (double x : c.x_baseline) extra.push_back({{"boot_time_x_baseline", x}});
-  return study::sweep_csv(c.plan.grid, c.results, &extra);
+  return study::sweep_rows(c.plan.grid, c.results, &extra);
 }
 
 report::Rows compare_wide_rows(const CompareResult& c) {

@@ -76,8 +76,8 @@ CompareResult run_compare(const CompareSpec& spec, int jobs,
 // `compare --json`: {"config", "baseline", "seeds", "rows": [{kernel,
 // strategy, seed, safe, boot_time_x_baseline, metrics}], "provenance"}.
 nlohmann::json compare_json(const CompareResult& c);
-// `compare --csv`: sweep's long CSV with boot_time_x_baseline rows.
-std::string compare_csv(const CompareResult& c);
+// `compare --csv`: sweep's long rows (sweep_rows) with boot_time_x_baseline rows.
+report::Rows compare_long_rows(const CompareResult& c);
 // `compare --csv --wide`: one row per run (kernel, strategy, seed), one
 // column per figure of the metric table's compare view, then
 // boot_time_x_baseline and safe.

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "errors.hpp"
-#include "io/csv.hpp"
 #include "run/config.hpp"
 #include "run/report.hpp"
 #include "run/world.hpp"
@@ -286,26 +285,25 @@ json reproduce_uncertainty_json(const ReproUncertainty& u) {
           {"provenance", run::provenance_json()}};
 }
 
-std::string reproduce_uncertainty_csv(const ReproUncertainty& u) {
-  using io::csv_number;
-  std::vector<std::string> head = {"sample"};
-  for (const auto& d : u.dims) head.push_back(d.name);
-  if (u.refit) head.insert(head.end(), {fitted_cost().param, "fit_converged"});
+report::Rows reproduce_uncertainty_rows(const ReproUncertainty& u) {
+  report::Rows out;
+  out.columns = {"sample"};
+  for (const auto& d : u.dims) out.columns.push_back(d.name);
+  if (u.refit) out.columns.insert(out.columns.end(), {fitted_cost().param, "fit_converged"});
   for (const auto& sc : u.scenarios)
-    for (const auto& f : sc.figures) head.push_back(sc.name + "/" + f.name);
-  head.push_back("all_within");
-  std::string out = io::csv_line(head);
+    for (const auto& f : sc.figures) out.columns.push_back(sc.name + "/" + f.name);
+  out.columns.emplace_back("all_within");
   const auto within = within_table(u);
   for (std::size_t i = 0; i < u.samples.size(); ++i) {
-    std::vector<std::string> row = {std::to_string(i)};
-    for (double v : u.samples[i].values) row.push_back(csv_number(v));
+    std::vector<report::Cell> row = {std::uint64_t{i}};
+    for (double v : u.samples[i].values) row.emplace_back(v);
     if (u.refit) {
-      row.push_back(csv_number(u.samples[i].fit.value));
-      row.push_back(u.samples[i].fit.converged ? "true" : "false");
+      row.emplace_back(u.samples[i].fit.value);
+      row.emplace_back(u.samples[i].fit.converged);
     }
-    for (double v : u.figures[i]) row.push_back(csv_number(v));
-    row.push_back(all_of(within[i]) ? "true" : "false");
-    out += io::csv_line(row);
+    for (double v : u.figures[i]) row.emplace_back(v);
+    row.emplace_back(all_of(within[i]));
+    out.add(std::move(row));
   }
   return out;
 }

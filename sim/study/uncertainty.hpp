@@ -15,6 +15,7 @@
 
 #include "model/params.hpp"
 #include "model/scenario.hpp"
+#include "report/rows.hpp"
 #include "study/compare.hpp"
 #include "study/fit.hpp"
 #include "study/reproduce.hpp"
@@ -108,7 +109,7 @@ Band band(std::vector<double> v);
 nlohmann::json reproduce_uncertainty_json(const ReproUncertainty& u);
 // One row per sample: sample, every dimension, the fitted cost, fit_converged,
 // one column per scenario/figure, all_within.
-std::string reproduce_uncertainty_csv(const ReproUncertainty& u);
+report::Rows reproduce_uncertainty_rows(const ReproUncertainty& u);
 
 // ---- sensitivity: one figure for many parameter vectors ------------------------
 

@@ -18,12 +18,7 @@ pattern='csv_line\(|csv_number\(|\.dump\(2\)|write_file_atomic\(|write_json_file
 
 # Not moved yet, each with its reason.
 not_moved=(
-  sim/cli/compare_command.cpp   # compare's long CSV, its --json and its table
-  sim/cli/params_command.cpp    # params --json and the clipped table (Table::clip)
-  sim/cli/tables.cpp            # the ioport latency breakdown table
   sim/cli/topology_command.cpp  # topology --json
-  sim/cli/uncertainty_commands.cpp  # the --uncertainty tables, CSVs and documents
-  sim/study/uncertainty.cpp     # reproduce --uncertainty's CSV
 )
 
 # The lines of file $1 that match, but comments and the trace.

@@ -51,6 +51,29 @@ TEST(Report, TableAlignsAndSaysYesNo) {
   EXPECT_NE(t.find("0.1  no\n"), std::string::npos) << t;  // text left-aligned
 }
 
+TEST(Report, MarkdownIsOneLinePerRowAfterTheRule) {
+  EXPECT_EQ(to_markdown(sample()),
+            "| kernel | seed | boot_time_s | safe |\n"
+            "|---|---|---|---|\n"
+            "| linux-3.12 | 18446744073709551615 | 41.5 | yes |\n"
+            "| a,\"b\" | 2 | 0.1 | no |\n");
+}
+
+TEST(Report, AClippedColumnIsCutBeforeLaterColumnsAreLeftOut) {
+  Rows r;
+  r.columns = {"name", "value", "source", "unit"};
+  r.add({std::string("a"), 1.0, std::string(150, 's'), std::string("us")});
+  set_table_width(60);
+  const std::string clipped = to_table(r, 2), whole = to_table(r);
+  set_table_width(kTableWidth);
+  // Clipped: the source is cut to the width, ending in "..."; the unit after it is left out.
+  EXPECT_NE(clipped.find(std::string(44, 's') + "...\n"), std::string::npos) << clipped;
+  EXPECT_NE(clipped.find("left out to fit 60 characters: unit;"), std::string::npos) << clipped;
+  // Not clipped: the source is too wide, and left out with the unit.
+  EXPECT_EQ(whole.find("sss"), std::string::npos) << whole;
+  EXPECT_NE(whole.find("left out to fit 60 characters: source, unit;"), std::string::npos) << whole;
+}
+
 TEST(Report, RowOfTheWrongLengthIsRefused) {
   Rows r;
   r.columns = {"a", "b"};
@@ -107,7 +130,7 @@ struct TempDir {
 TEST(Report, StreamsWriteWhatTheWholeWritersWrite) {
   TempDir dir;
   const Rows all = sample();
-  for (Format f : {Format::kCsv, Format::kJson, Format::kTable}) {
+  for (Format f : {Format::kCsv, Format::kJson, Format::kTable, Format::kMarkdown}) {
     const std::string whole = dir.file("whole"), streamed = dir.file("streamed");
     write(all, f, whole, "--out");
     {
