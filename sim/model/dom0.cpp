@@ -957,29 +957,4 @@ void Dom0::worker_drained(std::int64_t id) {
   compute(cost, Action::bind<&Dom0::worker_run>(this, id));
 }
 
-// ---- mutex ----------------------------------------------------------------------
-
-void Dom0::mutex_lock(Mutex& m, Task& t, Action then) {
-  if (m.owner == nullptr) {
-    m.owner = &t;
-    then();
-    return;
-  }
-  m.waiters.push_back(&t);
-  t.mutex_waited = true;
-  if (t.latency) t.latency->to(sim_.now(), LatencyPart::kDrainMutexWait);
-  if (tracing(trace_))
-    trace_->begin(TraceTrack::task(t.id), sim_.now(), "mutex wait", TraceCat::kWait);
-  sleep(t, then);  // resumes holding the mutex (ownership passed on unlock)
-}
-
-SimTime Dom0::mutex_unlock(Mutex& m, Task& t) {
-  m.owner = nullptr;
-  if (m.waiters.empty()) return 0;
-  Task* next = m.waiters.front();
-  m.waiters.pop_front();
-  m.owner = next;
-  return wake(*next, t.vcpu, IpiKind::kOther);
-}
-
 }  // namespace ipistorm::model

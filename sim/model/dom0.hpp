@@ -4,7 +4,8 @@
 // and are woken by a reschedule IPI (an event channel: EVTCHNOP_send) when a
 // task is made runnable on them while they are idle. Per-CPU LRU pagevecs
 // filled by page activity, drained under the zone lru_lock (a FIFO ticket
-// spinlock whose hand-off cost grows with distance), and a sleeping mutex.
+// spinlock whose hand-off cost grows with distance). The sleeping mutex is
+// model/mutex.hpp.
 #pragma once
 
 #include <cstdint>
@@ -172,16 +173,6 @@ class Dom0 {
   }
   // wait_for_completion(): `waiter` (asleep next) is woken by w's complete().
   void await_work(int cpu, Work& w, Task& waiter);
-
-  // --- a sleeping mutex (struct mutex) ---
-  struct Mutex {
-    Task* owner = nullptr;
-    std::deque<Task*> waiters;  // each resumes as its sleep said, owning the mutex
-  };
-  // Take m for t, then `then`; sleeps while another task holds it.
-  void mutex_lock(Mutex& m, Task& t, Action then);
-  // Release; returns the releaser's cost of waking the next waiter.
-  SimTime mutex_unlock(Mutex& m, Task& t);
 
   // Close the busy intervals of running vCPUs at the end of a run.
   void finish(SimTime end);

@@ -9,6 +9,7 @@
 
 #include "model/drain.hpp"
 #include "model/kernels/kernel_policy.hpp"
+#include "model/mutex.hpp"
 #include "model/steps.hpp"
 
 namespace ipistorm::model {
@@ -42,7 +43,7 @@ class SelectiveDrainAll {
 
   bool share_generation_;
   Dom0* dom0_ = nullptr;
-  Dom0::Mutex mutex_;
+  Mutex mutex_;
   std::uint64_t generation_ = 0;
   PerTask<Call> calls_;  // by calling Task::id (callers can overlap)
 };
