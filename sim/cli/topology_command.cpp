@@ -16,6 +16,7 @@
 #include "model/params.hpp"
 #include "model/placement.hpp"
 #include "model/scenario.hpp"
+#include "report/rows.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -116,7 +117,7 @@ int cmd_topology(const TopologyFlags& f) {
   if (f.ghz > 0) t.set_ghz(f.ghz);
   const PlacementMap m = placement_map(t, f);
   if (f.json) {
-    std::cout << topology_json(t, f, m).dump(2) << "\n";
+    report::write(topology_json(t, f, m), "-");
     return 0;
   }
   std::cout << "topology " << f.spec << " (" << t.kind() << "): " << t.description() << "\n";
