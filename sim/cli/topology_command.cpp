@@ -12,11 +12,11 @@
 #include "cli/common.hpp"
 #include "cli/help.hpp"
 #include "cli/tables.hpp"
-#include "errors.hpp"
 #include "model/params.hpp"
 #include "model/placement.hpp"
 #include "model/scenario.hpp"
 #include "report/rows.hpp"
+#include "run/config.hpp"
 #include "run/report.hpp"
 #include "topology/topology.hpp"
 
@@ -24,10 +24,11 @@ namespace ipistorm::cli {
 
 namespace {
 
+// The spec, and the run flags of the Config field table that say where
+// dom0 lands (the same help, bounds and errors as simulate's).
 struct TopologyFlags {
-  std::string spec, placement;
-  double ghz = 0;
-  int dom0_vcpus = 0, dm_vcpu = 0;
+  std::string spec;
+  RunFlags run;
   bool json = false;
 };
 
@@ -47,24 +48,16 @@ struct PlacementMap {
   std::vector<int> cpu_of_vcpu;  // OS CPU numbers
 };
 
-PlacementMap placement_map(const topo::Topology& t, const TopologyFlags& f) {
+// `c` resolved (run::resolve: every field checked against its row and the
+// machine, as a run's).
+PlacementMap placement_map(const topo::Topology& t, const model::Config& c) {
   PlacementMap m;
-  const model::Config def;
-  m.placement = f.placement.empty() ? def.placement : f.placement;
-  m.vcpus = f.dom0_vcpus ? f.dom0_vcpus : t.num_cpus();
-  if (m.vcpus < 1 || m.vcpus > t.num_cpus())
-    throw InputError("--dom0-vcpus " + std::to_string(m.vcpus) + " is outside 1.." +
-                     std::to_string(t.num_cpus()) + " (the CPUs of " + f.spec + ")");
-  m.dm_vcpu = f.dm_vcpu;
-  if (m.dm_vcpu < 0 || m.dm_vcpu >= m.vcpus)
-    throw InputError("--dm-vcpu " + std::to_string(m.dm_vcpu) + " is outside 0.." +
-                     std::to_string(m.vcpus - 1));
+  m.placement = c.placement;
+  m.vcpus = c.dom0_vcpus;
+  m.dm_vcpu = c.dm_vcpu;
   for (int i : model::place_vcpus(t, m.vcpus, m.placement))
     m.cpu_of_vcpu.push_back(t.cpu(i).os_index);
-  if (model::find_param("dm_evtchn_vcpu")) {
-    const int v = static_cast<int>(model::ParamValues().get("dm_evtchn_vcpu"));
-    if (v < m.vcpus) m.evtchn_vcpu = v;
-  }
+  m.evtchn_vcpu = static_cast<int>(c.params.get("dm_evtchn_vcpu"));  // resolve: below vcpus
   return m;
 }
 
@@ -113,9 +106,11 @@ nlohmann::json topology_json(const topo::Topology& t, const TopologyFlags& f,
 }
 
 int cmd_topology(const TopologyFlags& f) {
-  topo::Topology t = topo::Topology::load(f.spec);
-  if (f.ghz > 0) t.set_ghz(f.ghz);
-  const PlacementMap m = placement_map(t, f);
+  model::Config c = build_config(f.run);
+  c.topology = f.spec;
+  const run::Resolved r = run::resolve(c);
+  const topo::Topology& t = r.topology;
+  const PlacementMap m = placement_map(t, r.config);
   if (f.json) {
     report::write(topology_json(t, f, m), "-");
     return 0;
@@ -182,16 +177,8 @@ Subcommand topology_command() {
           [f](CLI::App& cmd) {
             cmd.add_option("spec", f->spec, "preset, hwloc XML file, synthetic string, or 'host'")
                 ->required();
-            cmd.add_option("--cpu-ghz", f->ghz, "frequency override (default: the topology's)")
-                ->check(ipistorm::cli::decimal_real())
-                ->check(CLI::Range(ipistorm::model::kMinGhz, ipistorm::model::kMaxGhz));
-            cmd.add_option("--dom0-vcpus", f->dom0_vcpus, "dom0 vCPUs to place (default: all CPUs)")
-                ->transform(ipistorm::cli::decimal_integer())
-                ->check(CLI::Range(1, topo::kMaxCpus));
-            cmd.add_option("--placement", f->placement,
-                           "placement of the vCPUs (default " + model::Config().placement + ")");
-            cmd.add_option("--dm-vcpu", f->dm_vcpu, "vCPU of the device model (default 0)")
-                ->transform(ipistorm::cli::decimal_integer());
+            for (const char* key : {"dom0_vcpus", "placement", "dm_vcpu", "cpu_ghz"})
+              add_run_flag(&cmd, f->run, key);
             cmd.add_flag("--json", f->json, "print the topology and the placement map as JSON");
             set_help(&cmd, {false, false, true, true},
                      {"ipistorm topology nehalem-ep --dom0-vcpus 4 --placement spread",

@@ -268,10 +268,14 @@ t synthetic-product "more than 8192 PUs" -- "${S[@]}" "${J[@]}" --topology "pack
 t synthetic-repeated-index "declares 4 PUs" -- "$BIN" topology "pu:4(indexes=0,0,1,2)"
 t synthetic-garbage "unknown topology" -- "$BIN" topology "pack:two"
 t topology-empty "empty topology" -- "$BIN" topology ""
-t topology-vcpus-zero "Value 0" -- "$BIN" topology nehalem-ep --dom0-vcpus 0
-t topology-vcpus-beyond "17" -- "$BIN" topology nehalem-ep --dom0-vcpus 17
+t topology-vcpus-zero "--dom0-vcpus must be in" -- "$BIN" topology nehalem-ep --dom0-vcpus 0
+# topology's --dom0-vcpus, --placement, --dm-vcpu and --cpu-ghz are the field
+# table's run flags: simulate's bounds and wording.
+t topology-vcpus-beyond "dom0_vcpus 17 is outside 1..16" -- "$BIN" topology nehalem-ep --dom0-vcpus 17
 t topology-placement "scatter" -- "$BIN" topology nehalem-ep --placement scatter
-t topology-dm-vcpu "--dm-vcpu" -- "$BIN" topology nehalem-ep --dm-vcpu -1
+t topology-dm-vcpu "--dm-vcpu must be in" -- "$BIN" topology nehalem-ep --dm-vcpu -1
+t topology-dm-vcpu-beyond "dm_vcpu 4 is outside 0..3" -- "$BIN" topology nehalem-ep --dom0-vcpus 4 --dm-vcpu 4
+t topology-cpu-ghz-zero "--cpu-ghz must be in" -- "$BIN" topology nehalem-ep --cpu-ghz 0
 t topology-no-spec "spec" -- "$BIN" topology
 # ---- params ----------------------------------------------------------------------
 t params-json-directory "is a directory" -- "$BIN" params --json "$out/dir.json"
