@@ -5,6 +5,7 @@
 // number of runs.
 #include "cli/sweep_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -17,6 +18,7 @@
 #include "cli/tables.hpp"
 #include "model/params.hpp"
 #include "report/rows.hpp"
+#include "run/config_fields.hpp"
 #include "study/sweep.hpp"
 
 namespace ipistorm::cli {
@@ -24,24 +26,36 @@ namespace ipistorm::cli {
 namespace {
 
 void setup_sweep(CLI::App* cmd, SweepOptions& o) {
-  const model::Config def;
   cmd->add_option("--config", o.config_file, "base config (JSON) for everything not swept");
   cmd->add_option("--calibration", o.calibration_file, "calibration JSON applied to the base");
   cmd->add_option("--grid", o.grid_file,
                   "JSON grid file (keys: topology, kernel, strategy, "
                   "placement, dom0_vcpus, seed, params, base)");
-  cmd->add_option("--topology", o.topologies,
-                  "topology (repeat the flag for several; default " + def.topology + ")");
-  cmd->add_option("--kernel", o.kernels,
-                  "kernel presets, comma list or repeated (default " + def.kernel + ")");
-  cmd->add_option("--strategy", o.strategies,
-                  "strategies, comma list or repeated (default " + def.strategy + ")");
-  cmd->add_option("--placement", o.placements,
-                  "placements, comma list or repeated (default " + def.placement + ")");
-  cmd->add_option("--dom0-vcpus", o.vcpus,
-                  "vCPU counts, comma list or repeated (default: one per CPU)");
-  cmd->add_option("--seed", o.seeds,
-                  "seeds, comma list or repeated (default " + std::to_string(def.seed) + ")");
+  // The list flag of each swept row of the field table but "params" (--set
+  // below): its flag and its default from the row.
+  struct ListFlag {
+    const char* key;
+    std::vector<std::string> SweepOptions::*values;
+    const char* what;
+  };
+  static const ListFlag kLists[] = {
+      {"topology", &SweepOptions::topologies, "topology (repeat the flag for several; "},
+      {"kernel", &SweepOptions::kernels, "kernel presets, comma list or repeated ("},
+      {"strategy", &SweepOptions::strategies, "strategies, comma list or repeated ("},
+      {"placement", &SweepOptions::placements, "placements, comma list or repeated ("},
+      {"dom0_vcpus", &SweepOptions::vcpus, "vCPU counts, comma list or repeated ("},
+      {"seed", &SweepOptions::seeds, "seeds, comma list or repeated ("}};
+  for (const run::ConfigField& f : run::config_fields())
+    if (f.swept && f.member != run::ConfigMember(&model::Config::params) &&
+        std::none_of(std::begin(kLists), std::end(kLists),
+                     [&f](const ListFlag& l) { return std::string(l.key) == f.key; }))
+      throw std::logic_error(std::string("swept config key ") + f.key + " has no sweep flag");
+  for (const ListFlag& l : kLists) {
+    const run::ConfigField& f = *run::find_config_field(l.key);
+    cmd->add_option(
+        f.flag, o.*l.values,
+        l.what + std::string(f.zero ? "default: " : "default ") + run::default_text(f) + ")");
+  }
   cmd->add_option("--set", o.sets, "NAME=V1,V2,... a swept parameter (repeatable)");
   cmd->add_option("-j,--jobs", o.jobs, "threads (default: all cores); output does not depend on it")
       ->transform(ipistorm::cli::jobs_check());
