@@ -112,7 +112,8 @@ int cmd_topology(const TopologyFlags& f) {
   const topo::Topology& t = r.topology;
   const PlacementMap m = placement_map(t, r.config);
   if (f.json) {
-    report::write(topology_json(t, f, m), "-");
+    // Standard output as the table's (exit 1 when it cannot be written).
+    std::cout << report::to_text(topology_json(t, f, m));
     return 0;
   }
   std::cout << "topology " << f.spec << " (" << t.kind() << "): " << t.description() << "\n";

@@ -122,8 +122,10 @@ void write(const Rows& r, Format f, const std::string& path, const std::string& 
   }
 }
 
+std::string to_text(const nlohmann::json& doc) { return doc.dump(2) + "\n"; }
+
 void write(const nlohmann::json& doc, const std::string& path, const std::string& what) {
-  io::write_file_atomic(path, doc.dump(2) + "\n", what);
+  io::write_file_atomic(path, to_text(doc), what);
 }
 
 JsonArrayText::JsonArrayText(const nlohmann::json& head, const std::string& key) {

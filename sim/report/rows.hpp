@@ -55,8 +55,9 @@ std::string to_markdown(const Rows& r);
 // `r` in format `f` to `path` ('-': standard output), atomically; `what`
 // names the flag in errors ("--csv").
 void write(const Rows& r, Format f, const std::string& path, const std::string& what);
-// A nested result (a JSON document) to `path`, atomically: its dump(2) and
-// a newline.
+// A nested result (a JSON document) as text: its dump(2) and a newline.
+std::string to_text(const nlohmann::json& doc);
+// to_text(doc) to `path`, atomically.
 void write(const nlohmann::json& doc, const std::string& path, const std::string& what = "--json");
 
 // A JSON document's text a piece at a time, equal to the whole document's

@@ -89,6 +89,11 @@ TEST(Report, ATextRowIsPaddedAndNeverTooLong) {
   EXPECT_THROW(r.add_text({"1", "2", "3", "4"}), std::logic_error);
 }
 
+TEST(Report, ADocumentIsItsIndentedDumpAndANewline) {
+  EXPECT_EQ(to_text({{"a", 1}, {"b", {1.5, "x"}}}),
+            "{\n  \"a\": 1,\n  \"b\": [\n    1.5,\n    \"x\"\n  ]\n}\n");
+}
+
 TEST(Report, JsonArrayTextIsTheDocumentsDump) {
   for (int n : {0, 1, 3}) {
     SCOPED_TRACE(n);
