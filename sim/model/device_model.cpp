@@ -39,7 +39,7 @@ void DeviceModel::handle(std::int64_t) {
   task_.latency->to(dom0_.sim().now(), LatencyPart::kDeviceModel);
   // Emulation (and, for a sector, reading the disk image through the page
   // cache: pages on this CPU's pagevec).
-  dom0_.add_pages(task_.vcpu->id, c.dm_page_adds_per_ioreq);
+  dom0_.lru.add_pages(task_.vcpu->id, c.dm_page_adds_per_ioreq);
   const SimTime work = access_ == IdeAccess::kSectorRead ? c.dm_sector : c.dm_poll;
   if (TraceObserver* tr = dom0_.trace(); tracing(tr)) {
     const SimTime now = dom0_.sim().now();

@@ -3,7 +3,7 @@
 
 namespace ipistorm::model {
 
-void mutex_lock(Dom0& dom0, Mutex& m, Task& t, Action then) {
+void mutex_lock(Sched& s, Mutex& m, Task& t, Action then) {
   if (m.owner == nullptr) {
     m.owner = &t;
     then();
@@ -11,20 +11,20 @@ void mutex_lock(Dom0& dom0, Mutex& m, Task& t, Action then) {
   }
   m.waiters.push_back(&t);
   t.mutex_waited = true;
-  const SimTime now = dom0.sim().now();
+  const SimTime now = s.sim().now();
   if (t.latency) t.latency->to(now, LatencyPart::kDrainMutexWait);
-  if (TraceObserver* tr = dom0.trace(); tracing(tr))
+  if (TraceObserver* tr = s.trace(); tracing(tr))
     tr->begin(TraceTrack::task(t.id), now, "mutex wait", TraceCat::kWait);
-  dom0.sleep(t, then);  // resumes owning m (handed over by mutex_unlock)
+  s.sleep(t, then);  // resumes holding the mutex (ownership passed on unlock)
 }
 
-SimTime mutex_unlock(Dom0& dom0, Mutex& m, Task& t) {
+SimTime mutex_unlock(Sched& s, Mutex& m, Task& t) {
   m.owner = nullptr;
   if (m.waiters.empty()) return 0;
   Task* next = m.waiters.front();
   m.waiters.pop_front();
   m.owner = next;
-  return dom0.wake(*next, t.vcpu, IpiKind::kOther);
+  return s.wake(*next, t.vcpu, IpiKind::kOther);
 }
 
 }  // namespace ipistorm::model

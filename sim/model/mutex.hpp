@@ -11,7 +11,7 @@
 
 #include <deque>
 
-#include "model/dom0.hpp"
+#include "model/sched.hpp"
 
 namespace ipistorm::model {
 
@@ -21,8 +21,8 @@ struct Mutex {
 };
 
 // mutex_lock(m) by `t`; `then` runs (in t) once t owns m.
-void mutex_lock(Dom0& dom0, Mutex& m, Task& t, Action then);
+void mutex_lock(Sched& s, Mutex& m, Task& t, Action then);
 // mutex_unlock(m) by `t`; returns t's cost (waking the next owner).
-SimTime mutex_unlock(Dom0& dom0, Mutex& m, Task& t);
+SimTime mutex_unlock(Sched& s, Mutex& m, Task& t);
 
 }  // namespace ipistorm::model

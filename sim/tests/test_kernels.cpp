@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/simulator.hpp"
@@ -132,7 +133,7 @@ struct ToyDom0 {
         xen(costs, t.num_cpus(), 1),
         dom0(sim, costs, xen, m, t, model::place_vcpus(t, 4, "pinned"), 1),
         kernel(model::find_kernel_policy(kernel_name).make()) {
-    for (int v = 0; v < 4; ++v) dom0.add_pages(v, 2);
+    for (int v = 0; v < 4; ++v) dom0.lru.add_pages(v, 2);
   }
   model::Config c;
   ipistorm::topo::Topology t;
@@ -169,7 +170,7 @@ TEST(KernelPresets, ConcurrentDrainCallersShareAGenerationFrom510) {
 }
 
 // The lru_lock is a FIFO ticket lock whose turns are computed rather than
-// evented (Dom0::lock_turn). By hand, pvops, one caller on vCPU 0 woken at
+// evented (Lru::lock_turn). By hand, pvops, one caller on vCPU 0 woken at
 // t=0, every CPU holding 2 pages, line transfers free:
 //  t=10 the caller runs (wake 10); queues CPU 0 (its own: no IPI), then CPU
 //       1, 2, 3 (an IPI of 1 each, wake 10): their workers ask for the lock
@@ -208,6 +209,46 @@ TEST(KernelPresets, LruLockIsAFifoTicketLockWhoseTurnsAreComputed) {
   EXPECT_EQ(m.lock_contended, 2u);
   EXPECT_EQ(m.lock_wait_ns, 6000);
   EXPECT_EQ(m.drains_local, 4u);
+}
+
+// lru_add_drain_cpu(cpu, by, then), the call a policy that drains other
+// CPUs' pagevecs itself would make (QPW: a per-CPU lock guards them): no
+// work item, no IPI, the target's vCPU stays idle; `by` brings the target's
+// 3 lines over (its lock, its pagevec) and takes the lru_lock itself. By
+// hand, a caller on vCPU 0 woken at t=0 runs at 10; CPU 2 (same package,
+// lines of 1 us here) holds 2 pages: lines to 13, the lock 13 -> 16. Its
+// own CPU 0 is the local drain: the lock 10 -> 13.
+struct CpuDrainer {
+  model::Dom0* dom0;
+  model::Task* task = nullptr;
+  int cpu = 0;
+  ipistorm::engine::SimTime done_at = -1;
+  void run(std::int64_t) {
+    dom0->lru.lru_add_drain_cpu(cpu, *task->vcpu, Action::bind<&CpuDrainer::done>(this));
+  }
+  void done(std::int64_t) { done_at = dom0->sim().now(); }
+};
+
+TEST(KernelPresets, LruAddDrainCpuDrainsARemoteCpuWithoutAnIpi) {
+  for (const auto& [cpu, done_at] : {std::pair{2, 16000}, std::pair{0, 13000}}) {
+    ToyDom0 w("linux-2.6.31-pvops");
+    w.costs.line_transfer[static_cast<int>(ipistorm::topo::DistanceClass::kSamePackage)] = 1000;
+    model::Dom0& dom0 = w.dom0;
+    CpuDrainer d{&dom0};
+    d.cpu = cpu;
+    d.task = &dom0.create_task("drainer", 0);
+    d.task->resume = Action::bind<&CpuDrainer::run>(&d);
+    dom0.wake(*d.task, nullptr, model::IpiKind::kOther);
+    w.sim.run();
+    EXPECT_EQ(d.done_at, done_at) << cpu;
+    EXPECT_EQ(w.m.ipis_total, 0u) << cpu;
+    EXPECT_EQ(w.m.vcpu_wakes, 1u) << cpu;  // the drainer's own, by Xen
+    EXPECT_EQ(w.m.lock_acquisitions, 1u) << cpu;
+    EXPECT_EQ(w.m.drains_local, 1u) << cpu;
+    EXPECT_FALSE(dom0.lru.cpu_needs_drain(cpu)) << cpu;
+    EXPECT_TRUE(dom0.lru.cpu_needs_drain(1)) << cpu;
+    EXPECT_EQ(dom0.vcpu(2).state, model::Vcpu::State::kIdle) << cpu;
+  }
 }
 
 // 3.12 on a mostly idle dom0 (the default background page activity): each

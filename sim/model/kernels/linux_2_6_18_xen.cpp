@@ -11,7 +11,7 @@ class Linux2618Xen : public KernelPolicy {
  public:
   void mlock_prepare(Dom0&, Task&, Action then) override { then(); }
   void drain_all(Dom0& dom0, Task& caller, Action then) override {
-    dom0.drain_local(*caller.vcpu, then);
+    dom0.lru.lru_add_drain(*caller.vcpu, then);
   }
   bool mlock_moves_page_through_pagevec() const override { return false; }
 };

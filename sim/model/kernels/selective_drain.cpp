@@ -7,7 +7,7 @@ namespace ipistorm::model {
 std::vector<int> cpus_with_pages(Dom0& dom0) {
   std::vector<int> cpus;
   for (int v = 0; v < dom0.num_vcpus(); ++v)
-    if (dom0.pagevec_pages(v) > 0) cpus.push_back(v);
+    if (dom0.lru.cpu_needs_drain(v)) cpus.push_back(v);
   return cpus;
 }
 
@@ -23,7 +23,7 @@ void SelectiveDrainAll::run(Dom0& dom0, Task& caller, Action then) {
 }
 
 void SelectiveDrainAll::Call::lock_mutex(Action next) {
-  mutex_lock(*all->dom0_, all->mutex_, *caller, next);
+  mutex_lock(all->dom0_->sched, all->mutex_, *caller, next);
 }
 
 // With the mutex held: 5.10 returns at once when the generation moved on
@@ -54,7 +54,7 @@ void SelectiveDrainAll::Call::drain_cpus_with_pages(Action next) {
 void SelectiveDrainAll::Call::unlock_mutex(Action next) {
   Dom0& dom0 = *all->dom0_;
   if (caller->latency) caller->latency->to(dom0.sim().now(), LatencyPart::kMlockSyscall);
-  dom0.compute(mutex_unlock(dom0, all->mutex_, *caller), next);
+  dom0.compute(mutex_unlock(dom0.sched, all->mutex_, *caller), next);
 }
 
 }  // namespace ipistorm::model

@@ -56,7 +56,7 @@ class SelectiveDrainKernel : public KernelPolicy {
     if (mlock_drains_all_)
       drain_all(dom0, caller, then);
     else
-      dom0.drain_local(*caller.vcpu, then);
+      dom0.lru.lru_add_drain(*caller.vcpu, then);
   }
   void drain_all(Dom0& dom0, Task& caller, Action then) override {
     selective_.run(dom0, caller, then);

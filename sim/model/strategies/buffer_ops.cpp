@@ -39,7 +39,7 @@ void BufferOps::mlock_pages(Action next) {
   const std::int64_t n = pages(c, bytes_);
   if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMlockSyscall);
   if (s.kernel.mlock_moves_page_through_pagevec())
-    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // putback_lru_page
+    s.dom0.lru.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // putback_lru_page
   s.dom0.metrics().lock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->end(TraceTrack::task(s.caller.id), s.dom0.sim().now() + c.mlock_pages(n));
@@ -55,7 +55,7 @@ void BufferOps::munlock(HypercallSite& s, std::int64_t bytes, Action then) {
   ++m.buffer_syscalls;
   if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMunlock);
   if (s.kernel.mlock_moves_page_through_pagevec())
-    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // back to an evictable LRU
+    s.dom0.lru.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // back to an evictable LRU
   m.unlock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
@@ -110,7 +110,7 @@ void BufferOps::mmap_locked(HypercallSite& s, std::int64_t bytes, Action then) {
   m.buffer_syscalls += 2;
   if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMlockSyscall);
   if (s.kernel.mlock_moves_page_through_pagevec())
-    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));
+    s.dom0.lru.add_pages(s.caller.vcpu->id, static_cast<double>(n));
   m.lock_bytes(n * c.page_bytes);
   if (TraceObserver* tr = s.dom0.trace(); tracing(tr))
     tr->slice(TraceTrack::task(s.caller.id), s.dom0.sim().now(),
@@ -128,7 +128,7 @@ void BufferOps::munmap(HypercallSite& s, std::int64_t bytes, Action then) {
   if (s.caller.latency) s.caller.latency->to(s.dom0.sim().now(), LatencyPart::kMunlock);
   m.tlb_flush_ipis += static_cast<std::uint64_t>(c.dm_mm_other_cpus);
   if (s.kernel.mlock_moves_page_through_pagevec())
-    s.dom0.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // munlock_vma_pages_all
+    s.dom0.lru.add_pages(s.caller.vcpu->id, static_cast<double>(n));  // munlock_vma_pages_all
   m.unlock_bytes(n * c.page_bytes);
   const SimTime cost =
       c.syscall + c.munmap + c.munlock_pages(n) + c.tlb_flush_per_cpu * c.dm_mm_other_cpus;
