@@ -9,7 +9,8 @@
 #include "model/scenario.hpp"
 #include "py_json.hpp"
 #include "study/fit.hpp"
-#include "study/uncertainty.hpp"
+#include "study/sampling.hpp"
+#include "study/sensitivity.hpp"
 
 namespace ipistorm::py {
 

@@ -11,7 +11,10 @@
 #include "cli/tables.hpp"
 #include "errors.hpp"
 #include "report/rows.hpp"
-#include "study/uncertainty.hpp"
+#include "study/compare_uncertainty.hpp"
+#include "study/points_uncertainty.hpp"
+#include "study/reproduce_uncertainty.hpp"
+#include "study/sampling.hpp"
 
 namespace ipistorm::cli {
 

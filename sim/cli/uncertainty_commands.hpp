@@ -1,5 +1,5 @@
 // uncertainty_commands.hpp: `reproduce/compare/sweep --uncertainty N`: the
-// same studies under N Sobol' samples of the chosen costs (study/uncertainty),
+// same studies under N Sobol' samples of the chosen costs (study/sampling.hpp),
 // printed for people, JSON/CSV for tools written only once all runs finished.
 #pragma once
 

@@ -2,7 +2,7 @@
 // the same seeds, each run's boot time divided by the baseline run's of the
 // same seed ("x baseline"). The CLI (`ipistorm compare`) and Python
 // (`ipistorm.compare`) are two faces of it; `compare --uncertainty`'s bands
-// (study/uncertainty.hpp) take the same Baseline.
+// (study/compare_uncertainty.hpp) take the same Baseline.
 #pragma once
 
 #include <atomic>

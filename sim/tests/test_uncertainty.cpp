@@ -1,13 +1,16 @@
-// test_uncertainty.cpp: the uncertainty studies (study/uncertainty): the
-// Sobol' design, a sample at the defaults, the per-sample re-fit, paired
-// win fractions, thread-count independence.
+// test_uncertainty.cpp: the uncertainty studies (study/sampling.hpp and the
+// *_uncertainty studies): the Sobol' design, a sample at the defaults, the
+// per-sample re-fit, paired win fractions, thread-count independence.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "errors.hpp"
+#include "study/compare_uncertainty.hpp"
+#include "study/points_uncertainty.hpp"
 #include "study/reproduce.hpp"
-#include "study/uncertainty.hpp"
+#include "study/reproduce_uncertainty.hpp"
+#include "study/sampling.hpp"
 #include "toy.hpp"
 
 namespace model = ipistorm::model;
