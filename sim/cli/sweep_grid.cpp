@@ -8,6 +8,7 @@
 #include "errors.hpp"
 #include "io/json.hpp"
 #include "model/params.hpp"
+#include "run/config_fields.hpp"
 #include "study/grid.hpp"
 
 namespace ipistorm::cli {
@@ -30,8 +31,11 @@ study::Grid sweep_grid(const SweepOptions& o) {
   if (!o.kernels.empty()) g.kernels = split_list(o.kernels);
   if (!o.strategies.empty()) g.strategies = split_list(o.strategies);
   if (!o.placements.empty()) g.placements = split_list(o.placements);
-  if (!o.vcpus.empty()) g.dom0_vcpus = parse_vcpu_list(o.vcpus, "--dom0-vcpus");
-  if (!o.seeds.empty()) g.seeds = parse_seed_list(o.seeds, "--seed");
+  // The lists' error lines name the field table's flags.
+  if (!o.vcpus.empty())
+    g.dom0_vcpus = parse_vcpu_list(o.vcpus, run::config_field(&model::Config::dom0_vcpus).flag);
+  if (!o.seeds.empty())
+    g.seeds = parse_seed_list(o.seeds, run::config_field(&model::Config::seed).flag);
   for (const auto& s : o.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())
