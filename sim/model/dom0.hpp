@@ -65,6 +65,8 @@ class Dom0 {
   void deliver_event(int v, Task& t) { sched.deliver_event(v, t); }
 
   // --- schedule_on_each_cpu()'s workqueue calls (drain.hpp) ---
+  // The composed kernel's, not Workqueue's: the drain loop's inline targets
+  // and flush_work's check touch every part, each one base (this) away.
   // Queue the drain work on CPU cpus[pos], cpus[pos + 1], ... (works
   // indexed by CPU) from the current task of `from`, one after the other:
   // each costs the caller queue_work plus the IPI if the worker's vCPU is

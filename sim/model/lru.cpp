@@ -98,7 +98,7 @@ void Lru::lru_add_drain_cpu(int cpu, Vcpu& by, Action then) {
   const int pages = pagevec_pages(cpu);  // takes the turns asked for before now
   Vcpu& target = cpus_[static_cast<std::size_t>(cpu)].v;
   const SimTime lines = 3 * c_.line_transfer[static_cast<int>(distance(target, by))];
-  ++m_.drains_local;
+  ++m_.drains_local;  // one CPU's pagevecs drained, wherever from
   by.lock_wait_from = by.lock_wait_to = now + lines;
   if (by.current && by.current->latency) by.current->latency->to(now, LatencyPart::kDrainWork);
   if (pages == 0) {
