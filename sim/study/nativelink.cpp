@@ -65,17 +65,6 @@ run::StormConfig config(const Draw& d, int workers, double drain_fraction) {
   return c;
 }
 
-Band band(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto q = [&v](double p) {
-    const double pos = p * static_cast<double>(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
-  };
-  return {q(0.05), q(0.5), q(0.95)};
-}
-
 double p50_ms(const run::StormResult& r) { return r.fadvise_latency_ns.quantile(0.5) / 1e6; }
 double p99_ms(const run::StormResult& r) { return r.fadvise_latency_ns.quantile(0.99) / 1e6; }
 double blobs_per_s(const run::StormResult& r) {
@@ -169,7 +158,7 @@ nlohmann::json nativelink_json(const NativelinkResult& r) {
     for (const NativelinkRow& x : v)
       a.push_back({{"figure", x.figure},
                    {"report", x.report},
-                   {"model", {{"p5", x.model.p5}, {"p50", x.model.p50}, {"p95", x.model.p95}}},
+                   {"model", band_json(x.model)},
                    {"judged", x.judged},
                    {"ok", x.ok}});
     return a;

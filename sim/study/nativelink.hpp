@@ -17,11 +17,9 @@
 #include <string>
 #include <vector>
 
-namespace ipistorm::study {
+#include "study/bands.hpp"
 
-struct Band {
-  double p5 = 0, p50 = 0, p95 = 0;
-};
+namespace ipistorm::study {
 
 struct NativelinkRow {
   std::string figure;  // what it is, with its unit
