@@ -12,10 +12,7 @@ namespace ipistorm::model {
 
 Lru::Lru(engine::Simulator& sim, const Costs& c, Metrics& m, PerCpu* cpus, std::size_t n,
          std::uint64_t seed, Workqueue& wq)
-    : sim_(sim),
-      c_(c),
-      m_(m),
-      cpus_(cpus),
+    : Dom0Part(sim, c, m, cpus),
       wq_(wq),
       page_add_gap_ns_(c.dom0_page_adds_per_ns > 0 ? 1.0 / c.dom0_page_adds_per_ns : 0),
       pagevec_size_(static_cast<std::size_t>(c.pagevec_size)),

@@ -36,7 +36,7 @@ namespace ipistorm::model {
 
 class Workqueue;
 
-class Lru {
+class Lru : private Dom0Part {
  public:
   // `cpus`: dom0's per-vCPU array, n long (Dom0 owns it); `wq` gets the
   // collapsed workers' completions.
@@ -173,10 +173,6 @@ class Lru {
   [[gnu::always_inline]] inline SimTime drain_pagevecs(Vcpu& v, SimTime at, int pages);
   void drain_released(std::int64_t v);
 
-  engine::Simulator& sim_;
-  const Costs& c_;
-  Metrics& m_;
-  PerCpu* const cpus_;
   Workqueue& wq_;
   const double page_add_gap_ns_;    // mean gap between background page adds (1 / rate)
   const std::size_t pagevec_size_;  // c_.pagevec_size, one load nearer (wrap_pages())
@@ -185,7 +181,6 @@ class Lru {
   std::vector<LockAsk> new_asks_;  // Dom0::queue_drain_works()'s, not yet in asks_
   SimTime first_ask_ = INT64_MAX;  // asks_.front().at, or kNever: the check at every look
   engine::RandomStream rng_;
-  TraceObserver* trace_ = nullptr;
 };
 
 // lru_add_drain() on v from `at`, its pagevecs holding `pages` (taken by the

@@ -1,4 +1,5 @@
-// percpu.hpp: what dom0 keeps per task and per vCPU, for its parts named
+// percpu.hpp: what dom0 keeps per task and per vCPU, and what every part
+// reads (Dom0Part), for its parts named
 // after the kernel's files: the scheduler (sched.hpp: Task, Vcpu), the
 // workqueue (workqueue.hpp: Work, Worker) and the LRU pagevecs (lru.hpp:
 // Pagevec). A drain walks every vCPU's state in order, so one PerCpu holds
@@ -13,7 +14,9 @@
 #include "engine/action.hpp"
 #include "engine/inline_fifo.hpp"
 #include "engine/simulator.hpp"
+#include "model/costs.hpp"
 #include "model/metrics.hpp"
+#include "model/trace_hooks.hpp"
 #include "topology/topology.hpp"
 
 namespace ipistorm::model {
@@ -127,6 +130,19 @@ struct PerCpu {
   Worker wk;
   Pagevec pv;
   Action drain_then;
+};
+
+// What every part of dom0 (Sched, Lru, Workqueue) reads: the clock, the
+// costs, the metrics, the per-vCPU array (Dom0 owns it) and the trace
+// observer (null: off; Dom0::set_trace sets every part's).
+struct Dom0Part {
+  Dom0Part(engine::Simulator& sim, const Costs& c, Metrics& m, PerCpu* cpus)
+      : sim_(sim), c_(c), m_(m), cpus_(cpus) {}
+  engine::Simulator& sim_;
+  const Costs& c_;
+  Metrics& m_;
+  PerCpu* const cpus_;
+  TraceObserver* trace_ = nullptr;
 };
 
 }  // namespace ipistorm::model

@@ -9,11 +9,8 @@ namespace ipistorm::model {
 Sched::Sched(engine::Simulator& sim, const Costs& c, Hypervisor& xen, Metrics& m,
              const topo::Topology& topo, const std::vector<int>& pcpu_of_vcpu, PerCpu* cpus,
              Lru& lru, Workqueue& wq)
-    : sim_(sim),
-      c_(c),
+    : Dom0Part(sim, c, m, cpus),
       xen_(xen),
-      m_(m),
-      cpus_(cpus),
       n_(static_cast<int>(pcpu_of_vcpu.size())),
       lru_(lru),
       wq_(wq),

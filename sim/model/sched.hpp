@@ -30,7 +30,7 @@ namespace ipistorm::model {
 
 class Workqueue;
 
-class Sched {
+class Sched : private Dom0Part {
  public:
   // `cpus`: dom0's per-vCPU array (Dom0 owns it), vCPU i on pCPU
   // pcpu_of_vcpu[i]; `lru` and `wq`: the parts settle() asks.
@@ -143,11 +143,7 @@ class Sched {
     return trace_names_[static_cast<std::size_t>(n_ + v.id)];
   }
 
-  engine::Simulator& sim_;
-  const Costs& c_;
   Hypervisor& xen_;
-  Metrics& m_;
-  PerCpu* const cpus_;
   const int n_;
   Lru& lru_;
   Workqueue& wq_;
@@ -158,7 +154,6 @@ class Sched {
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::uint8_t> dist_;
   int dist_from_ = -1;
-  TraceObserver* trace_ = nullptr;
   std::vector<std::string> trace_names_;  // per vCPU: "dom0 vCPU N", "run queue vCPU N"
 };
 

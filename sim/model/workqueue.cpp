@@ -13,7 +13,7 @@ namespace ipistorm::model {
 
 Workqueue::Workqueue(engine::Simulator& sim, const Costs& c, Metrics& m, PerCpu* cpus,
                      std::size_t n, Sched& sched, Lru& lru)
-    : sim_(sim), c_(c), m_(m), cpus_(cpus), sched_(sched), lru_(lru) {
+    : Dom0Part(sim, c, m, cpus), sched_(sched), lru_(lru) {
   for (std::size_t i = 0; i < n; ++i) {
     Task& t = sched_.create_task("events/" + std::to_string(i), static_cast<int>(i));
     cpus_[i].wk.task = &t;

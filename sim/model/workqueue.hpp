@@ -27,7 +27,7 @@
 
 namespace ipistorm::model {
 
-class Workqueue {
+class Workqueue : private Dom0Part {
  public:
   // `cpus`: dom0's per-vCPU array, n long (Dom0 owns it); one worker per
   // vCPU, events/0 .. events/n-1, created now.
@@ -60,13 +60,8 @@ class Workqueue {
   void worker_run(std::int64_t v);
   void worker_drained(std::int64_t v);
 
-  engine::Simulator& sim_;
-  const Costs& c_;
-  Metrics& m_;
-  PerCpu* const cpus_;
   Sched& sched_;
   Lru& lru_;
-  TraceObserver* trace_ = nullptr;
 };
 
 }  // namespace ipistorm::model
