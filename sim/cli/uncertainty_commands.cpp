@@ -231,10 +231,7 @@ int sweep_uncertainty_command(const study::Grid& g, const std::vector<model::Con
                   "--csv");
   if (!json_file.empty()) {
     nlohmann::json j = study::sweep_json(g, r.results, sample);
-    j["uncertainty"] = {{"samples", r.samples.size()},
-                        {"seed", r.seed},
-                        {"refit", r.refit ? study::fit_target_json() : nlohmann::json(nullptr)},
-                        {"dimensions", study::dimensions_json(r.dims)}};
+    j["uncertainty"] = study::design_json(r.samples.size(), r.seed, r.refit, r.dims);
     j["samples"] = study::samples_json(r.dims, r.samples);
     report::write(j, json_file);
   }
