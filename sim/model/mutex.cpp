@@ -4,12 +4,10 @@
 namespace ipistorm::model {
 
 void mutex_lock(Sched& s, Mutex& m, Task& t, Action then) {
-  if (m.owner == nullptr) {
-    m.owner = &t;
+  if (m.lock_or_wait(t)) {
     then();
     return;
   }
-  m.waiters.push_back(&t);
   t.mutex_waited = true;
   const SimTime now = s.sim().now();
   if (t.latency) t.latency->to(now, LatencyPart::kDrainMutexWait);
@@ -19,12 +17,8 @@ void mutex_lock(Sched& s, Mutex& m, Task& t, Action then) {
 }
 
 SimTime mutex_unlock(Sched& s, Mutex& m, Task& t) {
-  m.owner = nullptr;
-  if (m.waiters.empty()) return 0;
-  Task* next = m.waiters.front();
-  m.waiters.pop_front();
-  m.owner = next;
-  return s.wake(*next, t.vcpu, IpiKind::kOther);
+  Task* next = m.unlock();
+  return next ? s.wake(*next, t.vcpu, IpiKind::kOther) : 0;
 }
 
 }  // namespace ipistorm::model

@@ -9,16 +9,14 @@
 // sleeps in flush_work(), where the kernel stops spinning too.
 #pragma once
 
-#include <deque>
-
+#include "engine/handoff_lock.hpp"
 #include "model/sched.hpp"
 
 namespace ipistorm::model {
 
-struct Mutex {
-  Task* owner = nullptr;
-  std::deque<Task*> waiters;  // each resumes as its sleep said, owning the mutex
-};
+// The owner and its FIFO of waiters; each waiter resumes as its sleep said,
+// owning the mutex.
+using Mutex = engine::HandoffLock<Task>;
 
 // mutex_lock(m) by `t`; `then` runs (in t) once t owns m.
 void mutex_lock(Sched& s, Mutex& m, Task& t, Action then);

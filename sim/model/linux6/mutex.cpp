@@ -4,23 +4,17 @@
 namespace ipistorm::model::linux6 {
 
 void mutex_lock(Sched& s, Mutex& m, Task& t, Action then) {
-  if (m.owner == nullptr) {
-    m.owner = &t;
+  if (m.lock_or_wait(t)) {
     then();
     return;
   }
   ++m.contended;
-  m.waiters.push_back(&t);
   s.schedule_out(t, then);  // resumes owning m (handed over by mutex_unlock)
 }
 
 SimTime mutex_unlock(Sched& s, Mutex& m, Task& t) {
-  m.owner = nullptr;
-  if (m.waiters.empty()) return 0;
-  Task* next = m.waiters.front();
-  m.waiters.pop_front();
-  m.owner = next;
-  return s.try_to_wake_up(*next, t.cpu);
+  Task* next = m.unlock();
+  return next ? s.try_to_wake_up(*next, t.cpu) : 0;
 }
 
 }  // namespace ipistorm::model::linux6

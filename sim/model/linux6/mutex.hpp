@@ -8,13 +8,12 @@
 // sleeps in flush_work(), where the kernel stops spinning too.
 #pragma once
 
+#include "engine/handoff_lock.hpp"
 #include "model/linux6/sched.hpp"
 
 namespace ipistorm::model::linux6 {
 
-struct Mutex {
-  Task* owner = nullptr;
-  engine::InlineFifo<Task*> waiters;
+struct Mutex : engine::HandoffLock<Task> {
   std::uint64_t contended = 0;  // lock calls that slept
 };
 
