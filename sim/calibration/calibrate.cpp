@@ -52,8 +52,8 @@
 //                         c(wake_latency_ns) - (queue_work + evtchn_send +
 //                         ipi_<d> + xen_wake_jitter + evtchn_upcall +
 //                         idle_exit + context_switch), i.e. the model's
-//                         one-way wake of an idle vCPU (Dom0::wake,
-//                         Hypervisor::vcpu_wake_latency, Dom0::on_wake_done)
+//                         one-way wake of an idle vCPU (Sched::wake,
+//                         Hypervisor::vcpu_wake_latency, Sched::on_wake_done)
 //                         solved for the hypervisor's part.
 //   max_cstate         <- set to 0, not fitted: a guest cannot see its host's
 //                         idle states, and the measured wake already holds

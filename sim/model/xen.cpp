@@ -19,7 +19,7 @@ void Hypervisor::trace_wake(int p, topo::DistanceClass d, SimTime now, SimTime j
   const Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
   // On the pCPU: the idle state until the IPI lands, its exit, then Xen's
   // vcpu_unblock() and schedule() (xen/common/schedule.c); its
-  // context_switch() already counts as the vCPU's (Dom0::on_wake_done).
+  // context_switch() already counts as the vCPU's (Sched::on_wake_done).
   const TraceTrack tr = TraceTrack::pcpu(p);
   const SimTime arrive = now + c_.ipi[static_cast<int>(d)];
   const SimTime awake = arrive + c_.cstate_exit[pc.state];
