@@ -251,6 +251,31 @@ TEST(KernelPresets, LruAddDrainCpuDrainsARemoteCpuWithoutAnIpi) {
   }
 }
 
+// A 2.6.x policy is one file of public calls (test_only_dom0_kernel.cpp
+// registers "test-only-remote-drain-2.6", found here by name with no other
+// change): on the same short boot as 2.6.31's, the caller drains every CPU
+// with pages itself, so no drain target gets an IPI or a work item, while
+// the boot makes the same mlock calls and the pages still reach the LRU
+// under the lru_lock.
+TEST(KernelPresets, AOneFileTestOnlyPolicyDrainsRemoteCpusWithoutIpis) {
+  const model::KernelPolicyEntry& e = model::find_kernel_policy("test-only-remote-drain-2.6");
+  EXPECT_STREQ(e.source, "sim/tests/test_only_dom0_kernel.cpp");
+  model::Config c = model::testing::short_boot(0.2, 300);
+  c.kernel = "linux-2.6.31-pvops";
+  const model::Result pvops = run::run(c);
+  c.kernel = e.name;
+  const model::Result remote = run::run(c);
+  const auto target = static_cast<int>(model::IpiKind::kDrainTarget);
+  EXPECT_GT(pvops.metrics.ipis_by_kind[target], 0u);
+  EXPECT_EQ(remote.metrics.ipis_by_kind[target], 0u);
+  EXPECT_EQ(remote.metrics.drains_all, 0u);  // no lru_add_drain_all() queued work
+  EXPECT_EQ(remote.metrics.drain_cpus, 0u);
+  EXPECT_EQ(remote.metrics.mlock_calls, pvops.metrics.mlock_calls);
+  EXPECT_GT(remote.metrics.drains_local, 0u);
+  EXPECT_GT(remote.metrics.lock_acquisitions, 0u);
+  EXPECT_LT(remote.metrics.vcpu_wakes * 2, pvops.metrics.vcpu_wakes);
+}
+
 // 3.12 on a mostly idle dom0 (the default background page activity): each
 // drain only targets CPUs whose pagevecs hold pages, so reschedule IPIs to
 // drain targets never exceed the CPUs selected, and the IPI peak is more
