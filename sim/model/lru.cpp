@@ -226,6 +226,7 @@ std::size_t Lru::join_asks(SimTime now, LockAsk* fresh, std::size_t n, bool keep
     return 0;
   }
   for (std::size_t i = 1; i < n; ++i) {
+    if (fresh[i - 1].at <= fresh[i].at) continue;  // in place: the usual case
     const LockAsk x = fresh[i];
     std::size_t j = i;
     for (; j > 0 && fresh[j - 1].at > x.at; --j) fresh[j] = fresh[j - 1];

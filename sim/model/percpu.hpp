@@ -73,8 +73,13 @@ struct Vcpu {
   SimTime lock_attempt = INT64_MAX;
   bool turn_evented = false;
   Task* upcall_wakes = nullptr;  // an event-channel upcall pending on this vCPU wakes this task
-  // The last wake from Xen: IPI sent, send done, IPI landed, idle state left.
-  SimTime woke_sent = 0, woke_send_end = 0, woke_arrive = 0, woke_exit = 0;
+  // The last wake from Xen: its IPI's send done at woke_send_end, its
+  // distance class plus one (0: never woken) and the idle state it left;
+  // the IPI's landing and the idle exit follow from them (Costs::ipi,
+  // cstate_exit), derived when a waiter's latency parts are built
+  // (Workqueue::worker_drained) instead of stored at every wake.
+  SimTime woke_send_end = 0;
+  std::uint8_t woke_distance1 = 0, woke_cstate = 0;
   // The last lru_lock wait of a drain on this vCPU (empty when uncontended).
   SimTime lock_wait_from = 0, lock_wait_to = 0;
 };

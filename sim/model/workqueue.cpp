@@ -228,10 +228,9 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
       int cstate;
       const SimTime latency = sched.xen_.idle_then_wake(v.pcpu, halted, d, sent, cstate);
       ++wakes_by_cstate[cpu][static_cast<std::size_t>(cstate)];
-      v.woke_sent = now;
-      v.woke_send_end = sent;
-      v.woke_arrive = sent + c.ipi[static_cast<int>(d)];
-      v.woke_exit = v.woke_arrive + c.cstate_exit[cstate];
+      v.woke_send_end = sent;  // note_wake()
+      v.woke_distance1 = static_cast<std::uint8_t>(static_cast<int>(d) + 1);
+      v.woke_cstate = static_cast<std::uint8_t>(cstate);
       // run_worker_after_wake(): the worker runs the item at `run`.
       const SimTime woken = sent + latency;
       v.state = Vcpu::State::kRunning;
@@ -306,7 +305,12 @@ void Workqueue::worker_drained(std::int64_t id) {
     if (waiter->latency) {
       // The chain the waiter's sleep is split along, each boundary no
       // earlier than the one before (an older wake counts from the queueing).
-      const SimTime b[7] = {v.woke_send_end,  v.woke_arrive,  v.woke_exit, wk.run_at,
+      SimTime arrive = 0, idle_exit = 0;  // never woken from Xen: all three 0
+      if (v.woke_distance1 > 0) {
+        arrive = v.woke_send_end + c_.ipi[v.woke_distance1 - 1];
+        idle_exit = arrive + c_.cstate_exit[v.woke_cstate];
+      }
+      const SimTime b[7] = {v.woke_send_end,  arrive,         idle_exit, wk.run_at,
                             v.lock_wait_from, v.lock_wait_to, sim_.now()};
       SimTime prev = w->queued_at;
       for (int i = 0; i < 7; ++i) prev = w->chain[i] = std::max(prev, b[i]);
