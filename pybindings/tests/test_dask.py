@@ -6,6 +6,7 @@ conftest.py sets before the cluster starts. Each grid point is tiny.
 """
 
 import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -121,9 +122,31 @@ def test_real_scheduler_over_tcp(tmp_path):
             c.shutdown()
 
 
+@contextlib.contextmanager
+def no_installed_package():
+    """packaging/test_deb.sh (CTest package_deb, maybe running beside this
+    suite, or another checkout's) installs the .deb into /usr for a while,
+    holding this lock: hold it too, so that no copy of ipistorm is
+    importable without PYTHONPATH meanwhile; and say so if one is installed
+    for good, rather than report a missing error."""
+    # Read-only is enough for flock(), and works on a lock file root made.
+    lock = os.open("/tmp/ipistorm-package-test.lock", os.O_RDONLY | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        found = subprocess.run(
+            [sys.executable, "-c", "import ipistorm; print(ipistorm.__file__)"],
+            env=env, capture_output=True, text=True, timeout=HANG_GUARD_S)
+        assert found.returncode != 0, (
+            f"ipistorm is installed on this system ({found.stdout.strip()}): a worker "
+            "without PYTHONPATH imports it, so this test cannot see the error it checks")
+        yield env
+    finally:
+        os.close(lock)  # releases the lock
+
+
 def test_worker_without_pythonpath_is_explained(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with tcp_cluster(tmp_path, env, 1) as address:
+    with no_installed_package() as env, tcp_cluster(tmp_path, env, 1) as address:
         with distributed.Client(address, timeout=HANG_GUARD_S) as c:
             c.wait_for_workers(1, timeout=HANG_GUARD_S)
             with pytest.raises(RuntimeError, match="could not import ipistorm.*PYTHONPATH"):
