@@ -80,6 +80,14 @@ struct Vcpu {
   // (Workqueue::worker_drained) instead of stored at every wake.
   SimTime woke_send_end = 0;
   std::uint8_t woke_distance1 = 0, woke_cstate = 0;
+  // Keep a wake from Xen: its IPI sent by send_end over distance d, the
+  // pCPU leaving idle state `cstate` (Sched::note_wake and the drain loop's
+  // inline targets).
+  void keep_xen_wake(SimTime send_end, topo::DistanceClass d, int cstate) {
+    woke_send_end = send_end;
+    woke_distance1 = static_cast<std::uint8_t>(static_cast<int>(d) + 1);
+    woke_cstate = static_cast<std::uint8_t>(cstate);
+  }
   // The last lru_lock wait of a drain on this vCPU (empty when uncontended).
   SimTime lock_wait_from = 0, lock_wait_to = 0;
 };

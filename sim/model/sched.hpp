@@ -162,9 +162,7 @@ class Sched : private Dom0Part {
 inline void Sched::note_wake(Vcpu& v, SimTime sender_cost, topo::DistanceClass d) {
   const int cstate = xen_.idle_state(v.pcpu);
   ++m_.wakes_by_cstate[static_cast<std::size_t>(v.id)][static_cast<std::size_t>(cstate)];
-  v.woke_send_end = sim_.now() + sender_cost;
-  v.woke_distance1 = static_cast<std::uint8_t>(static_cast<int>(d) + 1);
-  v.woke_cstate = static_cast<std::uint8_t>(cstate);
+  v.keep_xen_wake(sim_.now() + sender_cost, d, cstate);
 }
 
 // An idle vCPU woken at `now`: the reschedule IPI from the waker (none for

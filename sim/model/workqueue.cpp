@@ -228,9 +228,7 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
       int cstate;
       const SimTime latency = sched.xen_.idle_then_wake(v.pcpu, halted, d, sent, cstate);
       ++wakes_by_cstate[cpu][static_cast<std::size_t>(cstate)];
-      v.woke_send_end = sent;  // note_wake()
-      v.woke_distance1 = static_cast<std::uint8_t>(static_cast<int>(d) + 1);
-      v.woke_cstate = static_cast<std::uint8_t>(cstate);
+      v.keep_xen_wake(sent, d, cstate);  // note_wake()
       // run_worker_after_wake(): the worker runs the item at `run`.
       const SimTime woken = sent + latency;
       v.state = Vcpu::State::kRunning;
