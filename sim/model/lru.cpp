@@ -232,20 +232,24 @@ std::size_t Lru::join_asks(SimTime now, LockAsk* fresh, std::size_t n, bool keep
     for (; j > 0 && fresh[j - 1].at > x.at; --j) fresh[j] = fresh[j - 1];
     fresh[j] = x;
   }
-  const bool fast = !tracing(trace_);
   std::size_t i = 0;
-  for (;;) {
-    const bool queued_due = first_ask_ <= now;
-    const bool fresh_due = i < n && fresh[i].at <= now;
-    if (queued_due && (!fresh_due || first_ask_ <= fresh[i].at)) {
-      const LockAsk a = asks_.front();
-      asks_.pop();
-      first_ask_ = asks_.empty() ? kNever : asks_.front().at;
-      take_turn(a, fast);
-    } else if (fresh_due) {
-      take_fresh_turn(fresh[i++]);
-    } else {
-      break;
+  if (first_ask_ > now) {  // none of the queue's is due (the usual case): the new ones' alone
+    for (; i < n && fresh[i].at <= now; ++i) take_fresh_turn(fresh[i]);
+  } else {
+    const bool fast = !tracing(trace_);
+    for (;;) {
+      const bool queued_due = first_ask_ <= now;
+      const bool fresh_due = i < n && fresh[i].at <= now;
+      if (queued_due && (!fresh_due || first_ask_ <= fresh[i].at)) {
+        const LockAsk a = asks_.front();
+        asks_.pop();
+        first_ask_ = asks_.empty() ? kNever : asks_.front().at;
+        take_turn(a, fast);
+      } else if (fresh_due) {
+        take_fresh_turn(fresh[i++]);
+      } else {
+        break;
+      }
     }
   }
   m_.drains_local += i;

@@ -154,12 +154,13 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
   const SimTime queue_work = c.queue_work, send = c.evtchn_send;
   const SimTime halt_len = sched.halt_len_, wake_to_run = sched.wake_to_run_;
   const SimTime xen_switch = c.xen_context_switch, drain_empty = c.drain_empty;
-  // Sums of the inline targets' counts, added at the end.
-  std::uint64_t wakes = 0, empty_drains = 0;
+  // Sums of the inline targets' counts, added at the end: their IPIs (one
+  // per wake) by distance, their empty drains.
+  std::uint64_t empty_drains = 0;
   std::uint64_t ipis_by_distance[topo::kDistanceClasses] = {};
   // Their reschedule IPIs of one window of m.resched_ipis: from ipi_t, before ipi_end.
   SimTime ipi_t = 0, ipi_end = -1;
-  double ipis_in_window = 0;
+  std::uint64_t ipis_in_window = 0;
   // Their busy time (ns, an integer: the same sum in any order) within one
   // window [busy_lo, busy_hi) of m.dom0_busy_ns.
   SimTime busy_lo = 0, busy_hi = -1, busy_ns = 0;
@@ -214,12 +215,12 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
       // wake_collapsed(): the IPI, the pCPU's idle state and Xen's wake-up
       // (pcpu_goes_idle() at the halt, note_wake(), vcpu_wake_latency()).
       const auto d = static_cast<topo::DistanceClass>(dist[cpu]);
-      ++wakes;
       ++ipis_by_distance[static_cast<int>(d)];
       if (now < ipi_end) {
-        ipis_in_window += 1;
+        ++ipis_in_window;
       } else {
-        if (ipis_in_window > 0) m.resched_ipis.add_count(ipi_t, ipis_in_window);
+        if (ipis_in_window > 0)
+          m.resched_ipis.add_count(ipi_t, static_cast<double>(ipis_in_window));
         ipi_t = now;
         ipi_end = m.resched_ipis.window_end(now);
         ipis_in_window = 1;
@@ -265,12 +266,14 @@ SimTime Dom0::queue_drain_works(const int* cpus, std::size_t n, std::size_t& pos
   }
   if (pos != pos_io) lru.join_asks(last_now, fresh, fresh_n, false);
   pos_io = pos;
+  std::uint64_t wakes = 0;
+  for (const std::uint64_t k : ipis_by_distance) wakes += k;
   if (wakes > 0) {
     m.vcpu_wakes += wakes;
     m.ipis_total += wakes;
     m.ipis_by_kind[static_cast<int>(IpiKind::kDrainTarget)] += wakes;
     for (int d = 0; d < topo::kDistanceClasses; ++d) m.ipis_by_distance[d] += ipis_by_distance[d];
-    m.resched_ipis.add_count(ipi_t, ipis_in_window);
+    m.resched_ipis.add_count(ipi_t, static_cast<double>(ipis_in_window));
     m.drains_local += empty_drains;
   }
   if (busy_ns > 0) m.dom0_busy_ns.add_count(busy_lo, static_cast<double>(busy_ns));

@@ -8,6 +8,8 @@ Hypervisor::Hypervisor(const Costs& c, int num_pcpus, std::uint64_t seed)
   static_assert(sizeof(c.cstate_residency) / sizeof(c.cstate_residency[0]) == 4);
   for (int k = 0; k < 4; ++k)
     residency_[k] = k <= c_.max_cstate ? c_.cstate_residency[k] : INT64_MAX;
+  for (int d = 0; d < topo::kDistanceClasses; ++d) ipi_[d] = c_.ipi[d];
+  jitter_mean_ = c_.xen_wake_jitter_ns;
   for (int d = 0; d < topo::kDistanceClasses; ++d)
     for (int k = 0; k < 4; ++k)
       wake_fixed_[d][k] = c_.ipi[d] + c_.xen_vcpu_wake + c_.cstate_exit[k] + c_.xen_context_switch;

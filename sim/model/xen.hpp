@@ -49,10 +49,9 @@ class Hypervisor {
     const int s = state_for(pc.last_idle);
     pc.state = s;
     cstate = s;
-    pc.last_idle = now + c_.ipi[static_cast<int>(d)] - idle_at;
+    pc.last_idle = now + ipi_[static_cast<int>(d)] - idle_at;
     SimTime jitter = 0;
-    if (c_.xen_wake_jitter_ns > 0)
-      jitter = static_cast<SimTime>(rng_.fast_exponential(c_.xen_wake_jitter_ns));
+    if (jitter_mean_ > 0) jitter = static_cast<SimTime>(rng_.fast_exponential(jitter_mean_));
     pc.idle = false;  // idle from idle_at, woken now
     if (tracing(trace_)) trace_wake(p, d, now, jitter);
     return wake_fixed_[static_cast<int>(d)][s] + jitter;
@@ -85,6 +84,10 @@ class Hypervisor {
   // ipi[d] + xen_vcpu_wake + cstate_exit[s] + xen_context_switch: a wake's
   // latency but for its jitter (integers: the same sum in any order).
   SimTime wake_fixed_[topo::kDistanceClasses][4];
+  // c_.ipi and c_.xen_wake_jitter_ns, one load from `this` (idle_then_wake
+  // runs once per idle drain target).
+  SimTime ipi_[topo::kDistanceClasses];
+  double jitter_mean_;
   const Costs& c_;
   std::vector<Pcpu> pcpus_;
   engine::RandomStream rng_;

@@ -11,6 +11,7 @@
 using ipistorm::engine::Histogram;
 using ipistorm::engine::RandomStream;
 using ipistorm::engine::WindowSeries;
+namespace ziggurat = ipistorm::engine::ziggurat;
 
 TEST(Random, SameSeedAndStreamGiveSameSequence) {
   RandomStream a(42, 3), b(42, 3);
@@ -110,6 +111,29 @@ TEST(Random, ExponentialIsTheExponentialDistribution) {
   // The mean scales.
   RandomStream s(11, 5), t(11, 5);
   EXPECT_EQ(s.fast_exponential(2.5), 2.5 * t.standard_exponential());
+}
+
+// The wedge test's squeezes (RandomStream::wedge_accepts) decide as
+// y < exp(-x) does, for draws all over every layer and at its edges.
+TEST(Random, WedgeSqueezesDecideAsExpDoes) {
+  RandomStream r(11, 3);
+  std::size_t n = 0;
+  for (unsigned i = 1; i < 256; ++i) {
+    const double lo = ziggurat::kK[i] * ziggurat::kW[i];  // about x_(i-1)
+    const double hi = ziggurat::kW[i] * 0x1.0p53;         // x_i
+    for (int k = 0; k < 4000; ++k) {
+      // x over the layer (its ends included), y over the wedge's height,
+      // some y placed within 1e-9 of exp(-x), where a loose squeeze would err
+      const double x = k == 0 ? lo : k == 1 ? std::nextafter(hi, 0) : lo + r.uniform() * (hi - lo);
+      const double e = std::exp(-x);
+      const double y =
+          k % 3 == 2 ? e * (1 + (r.uniform() - 0.5) * 2e-9)
+                     : ziggurat::kF[i] + r.uniform() * (ziggurat::kF[i - 1] - ziggurat::kF[i]);
+      ASSERT_EQ(RandomStream::wedge_accepts(i, x, y), y < e) << "layer " << i << " x " << x;
+      ++n;
+    }
+  }
+  EXPECT_GT(n, 1000000u);
 }
 
 TEST(Random, BelowStaysInRange) {
