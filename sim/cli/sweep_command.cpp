@@ -28,9 +28,9 @@ namespace {
 void setup_sweep(CLI::App* cmd, SweepOptions& o) {
   cmd->add_option("--config", o.config_file, "base config (JSON) for everything not swept");
   cmd->add_option("--calibration", o.calibration_file, "calibration JSON applied to the base");
-  cmd->add_option("--grid", o.grid_file,
-                  "JSON grid file (keys: topology, kernel, strategy, "
-                  "placement, dom0_vcpus, seed, params, base)");
+  std::string keys;  // the field table's swept rows, as the grid file takes them
+  for (const std::string& k : study::grid_keys()) keys += (keys.empty() ? "" : ", ") + k;
+  cmd->add_option("--grid", o.grid_file, "JSON grid file (keys: " + keys + ")");
   // The list flag of each swept row of the field table but "params" (--set
   // below): its flag and its default from the row.
   struct ListFlag {

@@ -2,10 +2,11 @@
 #include "cli/topology_command.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -141,18 +142,24 @@ int cmd_topology(const TopologyFlags& f) {
         if (v == m.evtchn_vcpu && m.evtchn_vcpu != m.dm_vcpu) tag += " (ioreq event)";
         on_cpu[static_cast<std::size_t>(i)] = tag;
       }
-  std::cout << "  CPU  package  core  numa  SMT siblings  dom0 (" << m.placement << ", " << m.vcpus
-            << " vCPUs)\n";
+  // The CPUs as the table reporter lays them out, indented under the heading
+  // (the dom0 cell of a CPU no vCPU runs on is empty).
+  report::Rows cpus_table;
+  cpus_table.columns = {
+      "CPU",  "package",      "core",
+      "numa", "SMT siblings", "dom0 (" + m.placement + ", " + std::to_string(m.vcpus) + " vCPUs)"};
   for (int i = 0; i < t.num_cpus(); ++i) {
     const auto& c = t.cpu(i);
     std::string sib;
     for (int s : smt_siblings(t, i)) sib += (sib.empty() ? "" : ",") + std::to_string(s);
     const std::string& tag = on_cpu[static_cast<std::size_t>(i)];
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "  %3d  %7d  %4d  %4d  %-12s  %s\n", c.os_index, c.package,
-                  c.core, c.numa, sib.empty() ? "-" : sib.c_str(), tag.empty() ? "-" : tag.c_str());
-    std::cout << buf;
+    cpus_table.add({std::int64_t{c.os_index}, std::int64_t{c.package}, std::int64_t{c.core},
+                    std::int64_t{c.numa}, sib.empty() ? "-" : sib, tag});
   }
+  const std::string table = report::to_table(cpus_table);
+  std::string line;
+  for (std::istringstream lines(table); std::getline(lines, line);)
+    std::cout << "  " << line.erase(line.find_last_not_of(' ') + 1) << "\n";
   // Distance classes seen from CPU 0.
   int counts[topo::kDistanceClasses] = {};
   for (int j = 0; j < t.num_cpus(); ++j) ++counts[static_cast<int>(t.distance(0, j))];

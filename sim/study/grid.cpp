@@ -39,14 +39,6 @@ const GridList kLists[] = {
     List<std::uint64_t>{&Config::seed, &Grid::seeds},
 };
 
-// The grid's keys: the swept rows, and "base".
-std::vector<std::string> grid_keys() {
-  std::vector<std::string> keys =
-      run::config_keys([](const run::ConfigField& f) { return f.swept; });
-  keys.emplace_back("base");
-  return keys;
-}
-
 json as_list(const json& v, const std::string& key) {
   json l = v.is_array() ? v : json::array({v});
   if (l.empty()) throw InputError("grid key '" + key + "' is an empty list");
@@ -69,6 +61,13 @@ void read_list(Grid& g, const run::ConfigField& f, const json& v) {
 }
 
 }  // namespace
+
+std::vector<std::string> grid_keys() {
+  std::vector<std::string> keys =
+      run::config_keys([](const run::ConfigField& f) { return f.swept; });
+  keys.emplace_back("base");
+  return keys;
+}
 
 Grid grid_from_json(const json& j, const Config& base) {
   if (!j.is_object()) {

@@ -27,6 +27,9 @@ struct Grid {
 // "base": {config object}}. A scalar is a one-element list. Unknown keys, empty
 // lists and unknown names are InputErrors.
 Grid grid_from_json(const nlohmann::json& j, const model::Config& base);
+// The keys grid_from_json() takes: the swept rows of the config field
+// table (run/config_fields.hpp), then "base".
+std::vector<std::string> grid_keys();
 // Fill empty lists from the base config (one value each).
 void complete_grid(Grid& g);
 // Check every name in the grid before anything runs (InputError).

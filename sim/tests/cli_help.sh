@@ -125,6 +125,24 @@ if grep -q "vCPU -> CPU (spread): 0->" "$tmp/t.txt" && grep -q "device model (qe
 else
   bad "topology map missing"; cat "$tmp/t.txt"
 fi
+# Its CPU table says what --json says: a row per CPU (package, core, NUMA
+# node, SMT siblings, the dom0 vCPU on it, empty when none).
+/usr/bin/python3 - "$tmp/t.txt" "$tmp/t.json" <<'PY' || fail=1
+import json, re, sys
+text, t = open(sys.argv[1]).read().splitlines(), json.load(open(sys.argv[2]))
+on = {m["cpu"]: m["vcpu"] for m in t["dom0"]["vcpu_to_cpu"]}
+head = next(i for i, l in enumerate(text) if l.split()[:2] == ["CPU", "package"])
+rows = {}
+for l in text[head + 2:head + 2 + t["num_cpus"]]:
+    m = re.match(r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)(?:\s+vCPU (\d+).*)?$", l)
+    assert m, l
+    rows[int(m[1])] = ([int(m[2]), int(m[3]), int(m[4]), m[5]], None if m[6] is None else int(m[6]))
+for c in t["cpus"]:
+    sib = ",".join(map(str, c["smt_siblings"])) or "-"
+    want = ([c["package"], c["core"], c["numa"], sib], on.get(c["os_index"]))
+    assert rows.get(c["os_index"]) == want, (c["os_index"], rows.get(c["os_index"]), want)
+print("ok   topology table: the 16 CPUs as --json has them, dom0's 4 vCPUs on", sorted(on))
+PY
 "$BIN" topology nehalem-ep --dom0-vcpus 17 >/dev/null 2>&1
 [ $? -eq 2 ] && ok "topology --dom0-vcpus 17 refused" || bad "topology --dom0-vcpus 17 accepted"
 

@@ -69,6 +69,18 @@ bad unknown-strategy-flag "pray" --strategy mlock-per-call,pray
 bad too-many-runs "--yes" --seed "$(seq -s, 1 1001)" --set evtchn_send_us="$(seq -s, 1 1000)"
 bad bad-vcpus "--dom0-vcpus" --dom0-vcpus two
 bad missing-grid "cannot read" --grid "$tmp/none.json"
+echo '[]' >"$tmp/list.json"
+bad grid-not-object "JSON object with keys" --grid "$tmp/list.json"
+
+# --grid's help lists the keys a grid file takes, as its error does (both
+# from the config field table, not from a list written twice).
+want=$(sed -n 's/.*JSON object with keys //p' "$tmp/err")
+have=$("$BIN" sweep --help | tr -s ' \n' ' ' | sed -n 's/.*JSON grid file (keys: \([^)]*\)).*/\1/p')
+if [ -n "$want" ] && [ "$have" = "$want" ]; then
+  echo "ok   --grid help lists the grid keys: $have"
+else
+  echo "FAIL --grid help lists '$have', a grid takes '$want'"; fail=1
+fi
 
 # Ctrl-C: a sweep of runs that each take hours by construction (64 vCPUs,
 # 10^8 IDE polls) exits 130 once the runs are in flight, so the runs in
