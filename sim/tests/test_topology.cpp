@@ -373,6 +373,14 @@ TEST(TopologyLimits, FuzzFoundInputsAreRefusedBeforeHwloc) {
   long long arity = 0;
   EXPECT_EQ(ipistorm::topo::synthetic_pu_count("pack:2 [numa] core:12 pu:2", 8192, &arity), 48);
   EXPECT_EQ(arity, 12);
+  // The root's attribute group comes before the levels: counted past it
+  // (hwloc spun for minutes building 888,888,288 PUs from this one).
+  const std::string rooted("(indexes=0,48&8888888u:\xc7)888888288");
+  EXPECT_NE(load_error(rooted).find("more than 8192 PUs"), std::string::npos) << load_error(rooted);
+  EXPECT_EQ(ipistorm::topo::synthetic_pu_count(" (memory=1GB) 2 pu:3", 8192), 6);
+  EXPECT_EQ(Topology::load("(memory=1GB) pack:2 pu:2").num_cpus(), 4);  // hwloc takes it
+  const std::string root_size = load_error("(size=1MB) pack:2 pu:2");
+  EXPECT_NE(root_size.find("level '(root)' has size="), std::string::npos) << root_size;
 }
 
 TEST(TopologyLimits, AFifoOrDirectoryIsRefusedByTheInputReader) {

@@ -83,9 +83,22 @@ long long max_index(std::string_view g, long long cap) {
   return most;
 }
 
+// Past the root object's attribute group, when the text starts with one
+// (white space, then '(': hwloc's synthetic parser reads "(memory=1GB) 2 2"
+// as the machine's attributes, then the levels); else 0. Found by
+// fuzz_topology_synthetic: '(indexes=0,48&8888888u:\xc7)888888288' was
+// walked as one level named '(indexes=0,48&8888888u' (1 PU) and hwloc then
+// built 888,888,288 PUs.
+std::size_t root_group_end(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && space(s[i])) ++i;
+  return i < s.size() && s[i] == '(' ? skip_group(s, i) : 0;
+}
+
 }  // namespace
 
-// The levels as hwloc's synthetic parser walks them: spaces skipped, a
+// The levels as hwloc's synthetic parser walks them, after the root's
+// attribute group if there is one: spaces skipped, a
 // memory child [..] skipped, a type name up to the next ':' (anywhere
 // after it, as strchr finds it), then an arity read by strtoul(.., 0) and
 // an optional (attributes) group; the next level starts right after, with
@@ -96,7 +109,9 @@ long long synthetic_pu_count(std::string_view spec, long long cap, long long* ma
   long long product = 1;
   if (max_arity) *max_arity = 0;
   if (max_cpu_number) *max_cpu_number = -1;
-  std::size_t i = 0;
+  std::size_t i = root_group_end(spec);
+  if (max_cpu_number && i > 0)
+    *max_cpu_number = std::max(*max_cpu_number, max_index(spec.substr(0, i), cap));
   while (i < spec.size()) {
     if (space(spec[i])) {
       ++i;
@@ -159,7 +174,7 @@ bool size_value(std::string_view v) {
 // attribute hwloc knows, where it means something, with a value it reads as
 // written; an explicit indexes= list with one number per object of the level.
 void check_attributes(const std::string& spec, std::string_view type, std::string_view level,
-                      std::string_view attrs, long long objects, long long cap) {
+                      std::string_view attrs, long long objects, long long cap, bool root = false) {
   const std::string where = "topology '" + spec + "': level '" + std::string(level) + "'";
   std::size_t i = 0;
   while (i < attrs.size()) {
@@ -198,7 +213,7 @@ void check_attributes(const std::string& spec, std::string_view type, std::strin
                          (count == 1 ? "" : "s") + " for its " + std::to_string(objects) +
                          " objects; give one per object");
     } else if (key == "memory") {
-      if (!numa_type(type))
+      if (!root && !numa_type(type))
         throw InputError(where +
                          " has memory=, which hwloc gives only NUMA nodes "
                          "('[numa(memory=16GB)]'); it would be ignored");
@@ -225,8 +240,13 @@ void check_attributes(const std::string& spec, std::string_view type, std::strin
 // checked against its level (objects = the level's objects in all).
 void check_synthetic_attributes(const std::string& spec, long long cap) {
   long long objects = 1;
-  std::size_t i = 0;
   const std::string_view s = spec;
+  std::size_t i = root_group_end(s);
+  if (i > 0) {  // the root's (one object; hwloc gives it memory= too)
+    const std::size_t open = s.find('(');
+    check_attributes(spec, "machine", "(root)", s.substr(open + 1, i > open + 1 ? i - open - 2 : 0),
+                     1, cap, true);
+  }
   while (i < s.size()) {
     if (space(s[i])) {
       ++i;
