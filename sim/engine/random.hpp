@@ -74,8 +74,9 @@ class RandomStream {
   // the tangent at x_i lies below it and the chord over the layer above
   // it: y under the tangent accepts, y over the chord rejects, each with a
   // relative margin of 1e-12 (far above the bounds' rounding, a few 1e-16),
-  // and exp() decides only the thin band between (a few % of the wedge
-  // draws). The decisions are exp()'s (test_random_stats.cpp checks).
+  // and exp() decides only the thin band between: 1.4 % of the wedge draws,
+  // which are 2.2 % of all (2e7 draws of these tables simulated in numpy).
+  // The decisions are exp()'s (test_random_stats.cpp checks).
   static bool wedge_accepts(unsigned i, double x, double y) {
     const double xi = ziggurat::kW[i] * 0x1.0p53;                  // x_i
     const double xa = i > 1 ? ziggurat::kW[i - 1] * 0x1.0p53 : 0;  // x_(i-1); x_0 = 0
