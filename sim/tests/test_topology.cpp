@@ -377,7 +377,12 @@ TEST(TopologyLimits, FuzzFoundInputsAreRefusedBeforeHwloc) {
   // (hwloc spun for minutes building 888,888,288 PUs from this one).
   const std::string rooted("(indexes=0,48&8888888u:\xc7)888888288");
   EXPECT_NE(load_error(rooted).find("more than 8192 PUs"), std::string::npos) << load_error(rooted);
-  EXPECT_EQ(ipistorm::topo::synthetic_pu_count(" (memory=1GB) 2 pu:3", 8192), 6);
+  EXPECT_EQ(ipistorm::topo::synthetic_pu_count("(memory=1GB) 2 pu:3", 8192), 6);
+  // A group ends at its first closing bracket, nested or not, as hwloc
+  // reads it (the CI's fuzzer found the root's).
+  EXPECT_EQ(ipistorm::topo::synthetic_pu_count("(indexes=0,4(x=0)888888287", 8192), 8193);
+  EXPECT_EQ(ipistorm::topo::synthetic_pu_count("pack:2(indexes=(0,1)pu:4000", 8192), 8000);
+  EXPECT_EQ(ipistorm::topo::synthetic_pu_count("pack:2 [numa(x] pu:4000", 8192), 8000);
   EXPECT_EQ(Topology::load("(memory=1GB) pack:2 pu:2").num_cpus(), 4);  // hwloc takes it
   const std::string root_size = load_error("(size=1MB) pack:2 pu:2");
   EXPECT_NE(root_size.find("level '(root)' has size="), std::string::npos) << root_size;
