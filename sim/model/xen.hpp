@@ -32,10 +32,9 @@ class Hypervisor {
     Pcpu& pc = pcpus_[static_cast<std::size_t>(p)];
     // The pCPU's idle period ends when the tickle IPI arrives; the exit
     // latency and Xen's scheduling follow.
-    pc.last_idle = now + c_.ipi[static_cast<int>(d)] - pc.idle_since;
+    pc.last_idle = now + ipi_[static_cast<int>(d)] - pc.idle_since;
     SimTime jitter = 0;
-    if (c_.xen_wake_jitter_ns > 0)
-      jitter = static_cast<SimTime>(rng_.fast_exponential(c_.xen_wake_jitter_ns));
+    if (jitter_mean_ > 0) jitter = static_cast<SimTime>(rng_.fast_exponential(jitter_mean_));
     pc.idle = false;
     if (tracing(trace_)) trace_wake(p, d, now, jitter);
     return wake_fixed_[static_cast<int>(d)][pc.state] + jitter;
@@ -84,8 +83,8 @@ class Hypervisor {
   // ipi[d] + xen_vcpu_wake + cstate_exit[s] + xen_context_switch: a wake's
   // latency but for its jitter (integers: the same sum in any order).
   SimTime wake_fixed_[topo::kDistanceClasses][4];
-  // c_.ipi and c_.xen_wake_jitter_ns, one load from `this` (idle_then_wake
-  // runs once per idle drain target).
+  // c_.ipi and c_.xen_wake_jitter_ns, one load from `this`, read by both
+  // wakes (idle_then_wake runs once per idle drain target).
   SimTime ipi_[topo::kDistanceClasses];
   double jitter_mean_;
   const Costs& c_;

@@ -243,11 +243,8 @@ void check_synthetic_attributes(const std::string& spec, long long cap) {
   long long objects = 1;
   const std::string_view s = spec;
   std::size_t i = root_group_end(s);
-  if (i > 0) {  // the root's (one object; hwloc gives it memory= too)
-    const std::size_t open = s.find('(');
-    check_attributes(spec, "machine", "(root)", s.substr(open + 1, i > open + 1 ? i - open - 2 : 0),
-                     1, cap, true);
-  }
+  if (i > 0)  // the root's, s[0] == '(' (one object; hwloc gives it memory= too)
+    check_attributes(spec, "machine", "(root)", s.substr(1, i > 1 ? i - 2 : 0), 1, cap, true);
   while (i < s.size()) {
     if (space(s[i])) {
       ++i;
