@@ -159,7 +159,7 @@ int cmd_topology(const TopologyFlags& f) {
   const std::string table = report::to_table(cpus_table);
   std::string line;
   for (std::istringstream lines(table); std::getline(lines, line);)
-    std::cout << "  " << line.erase(line.find_last_not_of(' ') + 1) << "\n";
+    std::cout << "  " << line << "\n";
   // Distance classes seen from CPU 0.
   int counts[topo::kDistanceClasses] = {};
   for (int j = 0; j < t.num_cpus(); ++j) ++counts[static_cast<int>(t.distance(0, j))];

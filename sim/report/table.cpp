@@ -65,17 +65,21 @@ void Table::print(std::ostream& os) const {
     }
     total = next;
   }
+  // A line ends at its last character: empty cells at the end (a CPU no
+  // vCPU runs on, in `ipistorm topology`) leave no gap or padding behind.
   auto line = [&](const std::vector<std::string>& cells, bool head) {
+    std::string out;
     for (std::size_t i = 0; i < shown; ++i) {
       const std::string c = cell(cells, i);
       const std::string pad(w[i] - c.size(), ' ');
-      if (i) os << "  ";
+      if (i) out += "  ";
       if (!head && i > 0 && numeric(c))
-        os << pad << c;
+        out += pad + c;
       else
-        os << c << (i + 1 < shown ? pad : "");
+        out += c + pad;
     }
-    os << "\n";
+    out.erase(out.find_last_not_of(' ') + 1);
+    os << out << "\n";
   };
   line(header_, true);
   os << std::string(total, '-') << "\n";

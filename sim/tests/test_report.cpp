@@ -51,6 +51,19 @@ TEST(Report, TableAlignsAndSaysYesNo) {
   EXPECT_NE(t.find("0.1  no\n"), std::string::npos) << t;  // text left-aligned
 }
 
+// An empty last cell (a CPU no vCPU runs on, in `ipistorm topology`) leaves
+// neither the gap before it nor padding: no line of a table ends in a space.
+TEST(Report, ALineEndsAtItsLastCharacter) {
+  Rows r;
+  r.columns = {"CPU", "tag"};
+  r.add({std::int64_t{0}, std::string("dom0")});
+  r.add({std::int64_t{1}, std::string("")});
+  const std::string t = to_table(r);
+  EXPECT_NE(t.find("\n1\n"), std::string::npos) << t;
+  std::istringstream lines(t);
+  for (std::string l; std::getline(lines, l);) EXPECT_NE(l.back(), ' ') << '[' << l << ']';
+}
+
 TEST(Report, MarkdownIsOneLinePerRowAfterTheRule) {
   EXPECT_EQ(to_markdown(sample()),
             "| kernel | seed | boot_time_s | safe |\n"
