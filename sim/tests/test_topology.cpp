@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "model/percpu.hpp"
 #include "model/placement.hpp"
 #include "topology/prescan.hpp"
 #include "topology/topology.hpp"
@@ -126,6 +127,40 @@ TEST(Topology, EveryTestXmlFileLoadsWithDistanceClasses) {
       Topology::load(std::string(IPISTORM_TEST_TOPOLOGIES) + "/24em64t-2n6c2t-pci.xml");
   EXPECT_EQ(sysfs.numa_distance(0, 0), sysfs.numa_matrix()[0][0]);
   EXPECT_GT(sysfs.numa_matrix()[0][1], sysfs.numa_matrix()[0][0]);
+}
+
+// The model's distance() of two vCPUs (their pCPU, core and package
+// copied into Vcpu, compared without branches) is the topology's, for every
+// pair of CPUs: SMT and not, one package and several, PUs without a core
+// (each its own), and the four machines of the XML files.
+TEST(Topology, VcpuDistanceIsTheTopologysForEveryPair) {
+  std::vector<std::string> specs = {"nehalem-ep", "pack:2 core:2 pu:2", "pack:3 pu:2", "pu:4",
+                                    "pack:2 [numa] core:3 pu:1"};
+  for (const char* f : {"Intel-Nehalem-2xXeon-X5550.xml", "24em64t-2n6c2t-pci.xml",
+                        "32em64t-2n8c2t-pci-noio.xml", "Intel-SapphireRapids-2xXeonMax9460.xml"})
+    specs.push_back(std::string(IPISTORM_TEST_TOPOLOGIES) + "/" + f);
+  for (const std::string& spec : specs) {
+    SCOPED_TRACE(spec);
+    const Topology t = Topology::load(spec);
+    std::vector<ipistorm::model::Vcpu> v(static_cast<std::size_t>(t.num_cpus()));
+    for (int i = 0; i < t.num_cpus(); ++i) {
+      auto& x = v[static_cast<std::size_t>(i)];
+      x.pcpu = i;
+      x.core = t.cpu(i).core;
+      x.package = t.cpu(i).package;
+    }
+    int classes[ipistorm::topo::kDistanceClasses] = {};
+    for (int a = 0; a < t.num_cpus(); ++a)
+      for (int b = 0; b < t.num_cpus(); ++b) {
+        const DistanceClass d = t.distance(a, b);
+        ++classes[static_cast<int>(d)];
+        ASSERT_EQ(ipistorm::model::distance(v[static_cast<std::size_t>(a)],
+                                            v[static_cast<std::size_t>(b)]),
+                  d)
+            << a << " " << b;
+      }
+    EXPECT_EQ(classes[0], t.num_cpus());
+  }
 }
 
 TEST(Topology, HostLoads) {
